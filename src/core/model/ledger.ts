@@ -1,0 +1,109 @@
+// What a ledger build produces (DESIGN.md §3). Amounts on rows are USD rounded to the cent by
+// largest remainder, so any sum of rows (SUMIFS in a sheet, a chargeback line) ties to the cent;
+// the exact sums are kept in `Conservation` for the micro-dollar checks.
+import type { Component, Outcome, RejectedRow } from './records';
+
+export type PriceSource = 'catalog' | 'override' | 'provider_reported' | 'unpriced';
+
+/** One work item in one period (YYYY-MM). */
+export interface LedgerRow {
+  period: string;
+  work_item_id: string;
+  agent_id: string;
+  business_unit: string;
+  type: string;
+  api: number;
+  retry: number;
+  tools: number;
+  review: number;
+  overhead: number;
+  trueup: number;
+  total: number;
+  input_tokens: number;
+  output_tokens: number;
+  events: number;
+  retries: number;
+  review_minutes: number;
+  /** reviews recognized in this period, and how many of them were approved */
+  reviews: number;
+  approved: number;
+  /** 1 when the item has a review in this period */
+  reviewed: 0 | 1;
+  outcome: Outcome;
+  closed_at: string;
+  /** 1 when the item closed in this period (with any outcome), and when it closed as a success */
+  closed: 0 | 1;
+  success: 0 | 1;
+}
+
+/** Cost that reached no work item: usage with no (or an unknown) work item, or overhead whose scope had no work items. */
+export interface UnattributedRow {
+  period: string;
+  /** the agent, or "Unassigned" */
+  agent_id: string;
+  business_unit: string;
+  kind: 'usage' | 'overhead';
+  /** why: "no work item", "unknown work item W-1", "no work items in scope agent:x" */
+  reason: string;
+  events: number;
+  api: number;
+  retry: number;
+  tools: number;
+  overhead: number;
+  trueup: number;
+  total: number;
+}
+
+export type AggregateComponent = Component | 'unattributed' | 'total';
+
+export interface Aggregate {
+  /** agent id, business unit name, or "*" */
+  key: string;
+  period: string;
+  work_items: number;
+  outcomes: number;
+  closed: number;
+  api: number;
+  retry: number;
+  tools: number;
+  review: number;
+  overhead: number;
+  trueup: number;
+  unattributed: number;
+  total: number;
+  cost_per_outcome: number | null;
+  cost_per_work_item: number | null;
+  accuracy: number | null;
+  review_rate: number | null;
+  target_cost_per_outcome: number | null;
+  human_cost_per_unit: number | null;
+}
+
+export interface PricedEventNote {
+  event_id: string;
+  provider: string;
+  model: string;
+  period: string;
+  agent_id: string;
+  reason: string;
+}
+
+export interface Conservation {
+  /** Σ exact cost of accepted events + reviews */
+  events_and_reviews: number;
+  /** Σ exact api+retry+tools+review of ledger rows + exact unattributed usage cost */
+  ledger_plus_unattributed: number;
+  difference: number;
+  overhead_imported: number;
+  overhead_allocated: number;
+  overhead_unallocated: number;
+  overhead_difference: number;
+  invoice_minus_computed: number;
+  trueup_spread: number;
+  trueup_difference: number;
+  /** the cent-rounded rows sum to the cent-rounded totals */
+  cents_tie: boolean;
+  ok: boolean;
+}
+
+export type { RejectedRow };

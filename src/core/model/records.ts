@@ -1,0 +1,203 @@
+// Canonical records of DESIGN.md §3. Every source maps into these; every report reads them.
+// Schemas take typed values (numbers, booleans); text-to-value coercion with row/column messages
+// lives in src/sources (files) and src/workbook (sheet readers).
+import { z } from 'zod';
+
+export const EVENT_KINDS = ['llm', 'embedding', 'vector_search', 'tool'] as const;
+export const EVENT_STATUSES = ['ok', 'error', 'retry'] as const;
+export const OUTCOMES = ['success', 'failure', 'pending'] as const;
+export const REVIEW_RESULTS = ['approved', 'corrected', 'rejected'] as const;
+export const OVERHEAD_DRIVERS = ['work_items', 'api_cost', 'tokens'] as const;
+export const COMPONENTS = ['api', 'retry', 'tools', 'review', 'overhead', 'trueup'] as const;
+
+export type EventKind = (typeof EVENT_KINDS)[number];
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+export type Outcome = (typeof OUTCOMES)[number];
+export type ReviewResult = (typeof REVIEW_RESULTS)[number];
+export type OverheadDriver = (typeof OVERHEAD_DRIVERS)[number];
+export type Component = (typeof COMPONENTS)[number];
+
+/** ISO 8601 timestamp with a date part; stored as given, compared as UTC instants. */
+export const isoTimestamp = z
+  .string()
+  .trim()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'expected an ISO 8601 timestamp such as 2026-10-03T14:05:00Z',
+  });
+export const periodString = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'expected a period YYYY-MM such as 2026-10' });
+const money = z.number({ message: 'expected a number' }).finite();
+const nonNegMoney = money.min(0, { message: 'expected a number ≥ 0' });
+const tokens = z
+  .number({ message: 'expected a whole number ≥ 0' })
+  .int({ message: 'expected a whole number ≥ 0' })
+  .min(0, { message: 'expected a whole number ≥ 0' });
+const id = z.string().trim().min(1, { message: 'expected a non-empty id' });
+const optText = z.string().trim().default('');
+
+export const usageEventSchema = z
+  .object({
+    event_id: id,
+    timestamp: isoTimestamp,
+    agent_id: optText,
+    /** empty = unattributed */
+    work_item_id: optText,
+    provider: optText,
+    model: optText,
+    kind: z.enum(EVENT_KINDS, { message: `expected one of ${EVENT_KINDS.join(', ')}` }),
+    /** all input tokens, cached included (OpenAI convention) */
+    input_tokens: tokens.default(0),
+    cached_input_tokens: tokens.default(0),
+    cache_write_tokens: tokens.default(0),
+    output_tokens: tokens.default(0),
+    /** units for vector_search/tool calls */
+    units: nonNegMoney.default(0),
+    status: z.enum(EVENT_STATUSES, { message: `expected one of ${EVENT_STATUSES.join(', ')}` }).default('ok'),
+    batch: z.boolean().default(false),
+    /** provider-reported cost; wins over the price book when present */
+    cost_usd: nonNegMoney.nullable().default(null),
+  })
+  .superRefine((e, ctx) => {
+    if (e.cached_input_tokens > e.input_tokens) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cached_input_tokens'],
+        message: `expected cached_input_tokens ≤ input_tokens (${e.input_tokens})`,
+      });
+    } else if (e.cached_input_tokens + e.cache_write_tokens > e.input_tokens) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cache_write_tokens'],
+        message: `expected cached_input_tokens + cache_write_tokens ≤ input_tokens (${e.input_tokens}): input counts every input token`,
+      });
+    }
+  });
+export type UsageEvent = z.output<typeof usageEventSchema>;
+
+export const workItemSchema = z.object({
+  work_item_id: id,
+  agent_id: id,
+  /** P&L line; empty = the agent's */
+  business_unit: optText,
+  type: optText,
+  opened_at: isoTimestamp.or(z.literal('')).default(''),
+  /** empty = still open */
+  closed_at: isoTimestamp.or(z.literal('')).default(''),
+  outcome: z.enum(OUTCOMES, { message: `expected one of ${OUTCOMES.join(', ')}` }).default('pending'),
+});
+export type WorkItem = z.output<typeof workItemSchema>;
+
+export const reviewSchema = z.object({
+  work_item_id: id,
+  reviewer_role: id,
+  minutes: nonNegMoney,
+  result: z.enum(REVIEW_RESULTS, { message: `expected one of ${REVIEW_RESULTS.join(', ')}` }),
+  reviewed_at: isoTimestamp,
+});
+export type Review = z.output<typeof reviewSchema>;
+
+const optMoney = nonNegMoney.nullable().default(null);
+const optRatio = z
+  .number({ message: 'expected a ratio between 0 and 1' })
+  .min(0, { message: 'expected a ratio between 0 and 1' })
+  .max(1, { message: 'expected a ratio between 0 and 1' })
+  .nullable()
+  .default(null);
+
+export const agentSchema = z.object({
+  agent_id: id,
+  name: optText,
+  business_unit: id,
+  /** what one work item is called: ticket, claim, application */
+  unit_name: optText,
+  model: optText,
+  target_cost_per_outcome: optMoney,
+  human_cost_per_unit: optMoney,
+  slo_max_cost_per_outcome: optMoney,
+  slo_min_accuracy: optRatio,
+  slo_max_review_rate: optRatio,
+  /** the cost centre the chargeback debits; empty = the business unit's name */
+  cost_center: optText,
+});
+export type Agent = z.output<typeof agentSchema>;
+
+export const rateSchema = z.object({ reviewer_role: id, hourly_rate_usd: nonNegMoney });
+export type Rate = z.output<typeof rateSchema>;
+
+export const toolPriceSchema = z.object({
+  kind: z.enum(['vector_search', 'tool'], { message: 'expected vector_search or tool' }),
+  unit_price_usd: nonNegMoney,
+});
+export type ToolPrice = z.output<typeof toolPriceSchema>;
+
+export const overheadScope = z
+  .string()
+  .trim()
+  .regex(/^(all|agent:.+|business_unit:.+)$/, { message: 'expected all, agent:<id> or business_unit:<name>' });
+export const overheadSchema = z.object({
+  period: periodString,
+  category: id,
+  amount_usd: money,
+  scope: overheadScope.default('all'),
+  driver: z.enum(OVERHEAD_DRIVERS, { message: `expected one of ${OVERHEAD_DRIVERS.join(', ')}` }).default('work_items'),
+});
+export type Overhead = z.output<typeof overheadSchema>;
+
+export const invoiceSchema = z.object({ period: periodString, provider: id, billed_usd: money });
+export type Invoice = z.output<typeof invoiceSchema>;
+
+/**
+ * One row of the Prices sheet. A row with any *_mtok price is a negotiated price for that
+ * provider/model from `effective_from` on; `discount_pct` and `batch_multiplier` adjust whatever
+ * base price applies; `maps_to_model` makes `model` a deployment name (alias) of another model.
+ * `provider` empty or `*` = any provider; `model` `*` = every model of the provider.
+ */
+export const priceOverrideSchema = z.object({
+  provider: z.string().trim().default('*'),
+  model: id,
+  effective_from: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || (/^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s))), {
+      message: 'expected a date YYYY-MM-DD',
+    })
+    .default(''),
+  input_mtok: optMoney,
+  cached_input_mtok: optMoney,
+  cache_write_mtok: optMoney,
+  output_mtok: optMoney,
+  discount_pct: z
+    .number({ message: 'expected a percentage between 0 and 100' })
+    .min(0, { message: 'expected a percentage between 0 and 100' })
+    .max(100, { message: 'expected a percentage between 0 and 100' })
+    .nullable()
+    .default(null),
+  batch_multiplier: optMoney,
+  maps_to_model: optText,
+  note: optText,
+});
+export type PriceOverride = z.output<typeof priceOverrideSchema>;
+
+/** Everything a ledger build reads. */
+export interface LedgerInputs {
+  events: UsageEvent[];
+  workItems: WorkItem[];
+  reviews: Review[];
+  agents: Agent[];
+  rates: Rate[];
+  toolPrices: ToolPrice[];
+  overheads: Overhead[];
+  invoices: Invoice[];
+  prices: PriceOverride[];
+}
+
+/** A row a reader refused: where it was and why. `file` is a file name or a sheet name. */
+export interface RejectedRow {
+  file: string;
+  line: number;
+  column: string;
+  value: string;
+  reason: string;
+}
