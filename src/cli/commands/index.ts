@@ -1,0 +1,17 @@
+// Each command is one module; main.ts only dispatches.
+export interface Command {
+  name: string;
+  /** one line for --help */
+  summary: string;
+  /** full usage text for `<command> --help` */
+  usage: string;
+  /** returns the process exit code */
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const commands: Command[] = [];
