@@ -1,0 +1,44 @@
+// The fast usage path must accept and reject exactly like the zod schema, with the same column and message.
+import { columnsOf } from './columns';
+import { parseRowWithSchema } from './import';
+import { parseUsageRow, type UsageColumnIndex } from './usage-fast';
+
+const header = columnsOf('usage').map((c) => c.name);
+const ix = Object.fromEntries(header.map((h, i) => [h, i])) as UsageColumnIndex;
+const good: Record<string, string> = {
+  event_id: ' e1 ', timestamp: '2026-10-03T14:05:00Z', agent_id: 'csr-1', work_item_id: 'T-1', provider: 'openai', model: 'gpt-4o',
+  kind: 'llm', input_tokens: '1200', cached_input_tokens: '200', cache_write_tokens: '100', output_tokens: '300', units: '',
+  status: 'retry', batch: 'no', cost_usd: '0.0123',
+};
+const variants: Record<string, string>[] = [
+  good,
+  { ...good, cost_usd: '', status: '', batch: '', units: '2.5', kind: 'vector_search' },
+  { ...good, input_tokens: '', cached_input_tokens: '', cache_write_tokens: '', output_tokens: '' },
+  { ...good, timestamp: '2026-10-03 14:05:00+02:00' }, { ...good, timestamp: '2026-10-03' },
+  { ...good, event_id: '' }, { ...good, event_id: '   ' },
+  { ...good, timestamp: '' }, { ...good, timestamp: '03/10/2026' }, { ...good, timestamp: '2026-13-45' },
+  { ...good, kind: '' }, { ...good, kind: 'LLM' }, { ...good, kind: 'chat' },
+  { ...good, input_tokens: '-1' }, { ...good, input_tokens: '1.5' }, { ...good, input_tokens: 'abc' }, { ...good, input_tokens: '1e20' },
+  { ...good, output_tokens: 'NaN' }, { ...good, cached_input_tokens: '2000' }, { ...good, cache_write_tokens: '1001' },
+  { ...good, units: '-1' }, { ...good, units: 'Infinity' }, { ...good, units: 'x' },
+  { ...good, status: 'failed' }, { ...good, batch: 'maybe' }, { ...good, batch: 'TRUE' }, { ...good, batch: '1' },
+  { ...good, cost_usd: '-0.01' }, { ...good, cost_usd: 'free' },
+  { ...good, kind: 'chat', input_tokens: '-1' }, { ...good, timestamp: 'x', units: '-1' },
+];
+
+test.each(variants.map((v, i) => [i, v] as const))('variant %i: fast path == zod schema', (_i, v) => {
+  const cells = header.map((h) => v[h] ?? '');
+  const fast = parseUsageRow(cells, ix);
+  const slow = parseRowWithSchema('usage', header, cells);
+  if ('event' in fast) {
+    expect(slow).toEqual({ record: fast.event });
+  } else {
+    expect(slow).toEqual({ column: fast.issue.column, reason: fast.issue.reason });
+  }
+});
+
+test('the list above has both accepted and rejected rows', () => {
+  const results = variants.map((v) => 'event' in parseUsageRow(header.map((h) => v[h] ?? ''), ix));
+  expect(results.filter(Boolean).length).toBeGreaterThan(4);
+  expect(results.filter((x) => !x).length).toBeGreaterThan(15);
+});
