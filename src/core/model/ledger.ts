@@ -42,13 +42,17 @@ export interface UnattributedRow {
   /** the agent, or "Unassigned" */
   agent_id: string;
   business_unit: string;
-  kind: 'usage' | 'overhead';
+  /** usage = events with no/unknown work item; review = reviews of an unknown work item;
+   * overhead = overhead whose scope had no work items; trueup = an invoice with no usage events */
+  kind: 'usage' | 'review' | 'overhead' | 'trueup';
   /** why: "no work item", "unknown work item W-1", "no work items in scope agent:x" */
   reason: string;
   events: number;
   api: number;
   retry: number;
   tools: number;
+  /** reviews of work items that were never imported (added for kind 'review') */
+  review: number;
   overhead: number;
   trueup: number;
   total: number;

@@ -1,0 +1,791 @@
+// Streaming ledger builder: records go in one at a time (already validated by the readers), each is priced and
+// folded into a small numeric struct per (work item, period, agent); nothing per event is kept but its id and a
+// 32-bit content fingerprint for de-duplication. `finish()` attributes, allocates, rounds and checks.
+import type { Agent, Outcome, Review, UsageEvent, WorkItem } from '../model/records';
+import type { Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '../model/ledger';
+import { CATALOG_VERSION, PriceBook, normalizeProvider } from '../pricing';
+import { allocateCents, roundExactCents, toCents } from './rounding';
+import {
+  UNASSIGNED,
+  type AddResult,
+  type BuildOptions,
+  type ConflictNote,
+  type LedgerContext,
+  type LedgerCounts,
+  type LedgerResult,
+  type UnpricedGroup,
+} from './types';
+
+/** Tolerance of the conservation checks: one micro-dollar. */
+export const MICRO = 1e-6;
+
+/**
+ * A private copy of a string. Parsers hand out substrings that V8 may keep as slices of a whole read chunk;
+ * keeping one such id alive would keep the chunk alive, so everything retained per event goes through here.
+ */
+const own = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
+
+/** The UTC month of an ISO timestamp; the string slice is exact for `Z`, `+00:00` and offset-less (read as UTC) stamps. */
+export function periodOf(ts: string): string {
+  if (ts.length > 19) {
+    const tail = ts.slice(19);
+    const m = /([+-])(\d{2}):?(\d{2})$/.exec(tail);
+    if (m && (m[2] !== '00' || m[3] !== '00')) return new Date(ts).toISOString().slice(0, 7);
+  }
+  return ts.slice(0, 7);
+}
+
+function hashStr(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return Math.imul(h ^ 0x1f, 16777619); // field separator
+}
+function hashNum(h: number, n: number): number {
+  h = Math.imul(h ^ (n | 0), 16777619);
+  h = Math.imul(h ^ ((n / 4294967296) | 0), 16777619);
+  return Math.imul(h ^ (((n - Math.floor(n)) * 4294967296) | 0), 16777619);
+}
+
+/** FNV-1a over every field but the id: equal content ⇒ equal fingerprint; a 2⁻³² chance that a conflict reads as a duplicate. */
+export function eventFingerprint(e: UsageEvent): number {
+  let h = 0x811c9dc5;
+  h = hashStr(h, e.timestamp);
+  h = hashStr(h, e.agent_id);
+  h = hashStr(h, e.work_item_id);
+  h = hashStr(h, e.provider);
+  h = hashStr(h, e.model);
+  h = hashStr(h, e.kind);
+  h = hashStr(h, e.status);
+  h = hashNum(h, e.input_tokens);
+  h = hashNum(h, e.cached_input_tokens);
+  h = hashNum(h, e.cache_write_tokens);
+  h = hashNum(h, e.output_tokens);
+  h = hashNum(h, e.units);
+  h = hashNum(h, e.batch ? 1 : 0);
+  h = e.cost_usd === null || e.cost_usd === undefined ? hashNum(h, -1) : hashNum(hashNum(h, 1), e.cost_usd);
+  return h >>> 0;
+}
+
+interface ItemRec {
+  agent: string;
+  bu: string;
+  type: string;
+  opened_at: string;
+  closed_at: string;
+  closedPeriod: string;
+  outcome: Outcome;
+}
+
+/** One accumulator: a work item in a period (from one agent's events), later a ledger row or an unattributed row. */
+class Line {
+  // exact USD
+  api = 0;
+  retry = 0;
+  tools = 0;
+  review = 0;
+  overhead = 0;
+  trueup = 0;
+  // rounded cents
+  cApi = 0;
+  cRetry = 0;
+  cTools = 0;
+  cReview = 0;
+  cOverhead = 0;
+  cTrueup = 0;
+  inTok = 0;
+  outTok = 0;
+  events = 0;
+  retries = 0;
+  reviewMin = 0;
+  reviews = 0;
+  approved = 0;
+  /** [invoice slot, cost, events] triples for providers that have an invoice in this period */
+  prov: number[] | null = null;
+  bu = '';
+  kind: UnattributedRow['kind'] = 'usage';
+  reason = '';
+  /** unknown work item ids grouped on an unattributed line (first few, for the reason text) */
+  ids: string[] | null = null;
+  idCount = 0;
+  constructor(
+    public item: string,
+    public period: string,
+    public agent: string,
+  ) {}
+}
+
+function addProv(l: Line, slot: number, cost: number, events: number) {
+  const p = l.prov ?? (l.prov = []);
+  for (let i = 0; i < p.length; i += 3) {
+    if (p[i] === slot) {
+      p[i + 1] += cost;
+      p[i + 2] += events;
+      return;
+    }
+  }
+  p.push(slot, cost, events);
+}
+
+function mergeInto(t: Line, s: Line) {
+  t.api += s.api;
+  t.retry += s.retry;
+  t.tools += s.tools;
+  t.review += s.review;
+  t.inTok += s.inTok;
+  t.outTok += s.outTok;
+  t.events += s.events;
+  t.retries += s.retries;
+  t.reviewMin += s.reviewMin;
+  t.reviews += s.reviews;
+  t.approved += s.approved;
+  if (s.prov) for (let i = 0; i < s.prov.length; i += 3) addProv(t, s.prov[i], s.prov[i + 1], s.prov[i + 2]);
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const lower = (s: string) => s.trim().toLowerCase();
+
+interface PeriodExact {
+  eventsAndReviews: number;
+}
+
+export class LedgerBuilder {
+  private readonly book: PriceBook;
+  private readonly maxUnpriced: number;
+  private readonly maxConflicts: number;
+  private readonly agentById = new Map<string, Agent>();
+  private readonly rates = new Map<string, number>();
+  private readonly toolPrices = new Map<string, number>();
+  // invoices: one slot per (provider, period), several invoice lines summed
+  private readonly slotOf = new Map<string, number>();
+  private readonly invoicedProviders = new Set<string>();
+  private readonly slotProvider: string[] = [];
+  private readonly slotPeriod: string[] = [];
+  private readonly slotBilled: number[] = [];
+  private readonly slotComputed: number[] = [];
+  private readonly slotEvents: number[] = [];
+  private readonly provCache = new Map<string, string>();
+
+  private readonly seenEvents = new Map<string, number>();
+  private readonly items = new Map<string, ItemRec>();
+  private readonly seenReviews = new Set<string>();
+  private readonly accs = new Map<string, Line>();
+  private readonly exact = new Map<string, PeriodExact>();
+  private readonly unpriced: PricedEventNote[] = [];
+  private readonly unpricedGroups = new Map<string, UnpricedGroup>();
+  private readonly conflicts: ConflictNote[] = [];
+  private readonly counts: LedgerCounts = { events: 0, duplicates: 0, conflicts: 0, work_items: 0, reviews: 0, unpriced: 0 };
+  private finished = false;
+
+  constructor(
+    private readonly ctx: LedgerContext,
+    options: BuildOptions = {},
+  ) {
+    this.book = options.priceBook ?? new PriceBook(ctx.prices);
+    this.maxUnpriced = options.maxUnpricedListed ?? 10_000;
+    this.maxConflicts = options.maxConflictsListed ?? 10_000;
+    for (const a of ctx.agents) if (!this.agentById.has(a.agent_id)) this.agentById.set(a.agent_id, a);
+    // A role or tool kind listed twice: the last row wins, as on a sheet read top to bottom.
+    for (const r of ctx.rates) this.rates.set(lower(r.reviewer_role), r.hourly_rate_usd);
+    for (const t of ctx.toolPrices) this.toolPrices.set(t.kind, t.unit_price_usd);
+    for (const inv of ctx.invoices) {
+      const provider = normalizeProvider(inv.provider);
+      const key = provider + '\u0001' + inv.period;
+      let slot = this.slotOf.get(key);
+      if (slot === undefined) {
+        slot = this.slotProvider.length;
+        this.slotOf.set(key, slot);
+        this.slotProvider.push(provider);
+        this.slotPeriod.push(inv.period);
+        this.slotBilled.push(0);
+        this.slotComputed.push(0);
+        this.slotEvents.push(0);
+        this.invoicedProviders.add(provider);
+      }
+      this.slotBilled[slot] += inv.billed_usd;
+    }
+  }
+
+  private periodExact(period: string): PeriodExact {
+    let p = this.exact.get(period);
+    if (!p) this.exact.set(period, (p = { eventsAndReviews: 0 }));
+    return p;
+  }
+
+  private noteUnpriced(note: PricedEventNote) {
+    this.counts.unpriced++;
+    if (this.unpriced.length < this.maxUnpriced) {
+      this.unpriced.push({
+        event_id: own(note.event_id),
+        provider: own(note.provider),
+        model: own(note.model),
+        period: note.period,
+        agent_id: own(note.agent_id),
+        reason: note.reason,
+      });
+    }
+    const key = `${note.period}\u0001${note.provider}\u0001${note.model}\u0001${note.reason}`;
+    const g = this.unpricedGroups.get(key);
+    if (g) g.count++;
+    else this.unpricedGroups.set(key, { period: note.period, provider: own(note.provider), model: own(note.model), reason: note.reason, count: 1 });
+  }
+
+  private noteConflict(note: ConflictNote) {
+    this.counts.conflicts++;
+    if (this.conflicts.length < this.maxConflicts) this.conflicts.push({ ...note, id: own(note.id) });
+  }
+
+  private check() {
+    if (this.finished) throw new Error('LedgerBuilder: finish() was already called; start a new builder');
+  }
+
+  addEvent(e: UsageEvent): AddResult {
+    this.check();
+    const fp = eventFingerprint(e);
+    const prev = this.seenEvents.get(e.event_id);
+    if (prev !== undefined) {
+      if (prev === fp) {
+        this.counts.duplicates++;
+        return 'duplicate';
+      }
+      this.noteConflict({ record: 'event', id: e.event_id, reason: `event ${e.event_id} was imported before with different content; the first one is kept` });
+      return 'conflict';
+    }
+    this.seenEvents.set(own(e.event_id), fp);
+    this.counts.events++;
+    const period = periodOf(e.timestamp);
+
+    let cost = 0;
+    let unpricedReason: string | undefined;
+    const tokenKind = e.kind === 'llm' || e.kind === 'embedding';
+    if (e.cost_usd !== null && e.cost_usd !== undefined) {
+      cost = e.cost_usd;
+    } else if (tokenKind) {
+      try {
+        const r = this.book.priceEvent(e);
+        if (r.cost_usd === null || !Number.isFinite(r.cost_usd)) unpricedReason = r.reason ?? `model "${e.model}" could not be priced`;
+        else cost = r.cost_usd;
+      } catch (err) {
+        unpricedReason = (err as Error).message;
+      }
+    } else {
+      const unit = this.toolPrices.get(e.kind);
+      if (unit === undefined) unpricedReason = `no tool price for kind ${e.kind} on the Tool Prices sheet, and the event has no cost_usd`;
+      else cost = e.units * unit;
+    }
+    const agent = e.agent_id || UNASSIGNED;
+    if (unpricedReason !== undefined) {
+      this.noteUnpriced({ event_id: e.event_id, provider: e.provider, model: e.model, period, agent_id: agent, reason: unpricedReason });
+    }
+
+    const wid = e.work_item_id;
+    const key = wid ? wid + '\u0001' + period + '\u0001' + agent : '\u0002' + period + '\u0001' + agent;
+    let a = this.accs.get(key);
+    if (!a) {
+      a = new Line(wid ? own(wid) : '', period, own(agent));
+      this.accs.set(key, a);
+    }
+    if (e.status !== 'ok') {
+      a.retry += cost;
+      a.retries++;
+    } else if (tokenKind) a.api += cost;
+    else a.tools += cost;
+    a.events++;
+    a.inTok += e.input_tokens;
+    a.outTok += e.output_tokens;
+    this.periodExact(period).eventsAndReviews += cost;
+
+    if (this.invoicedProviders.size > 0) {
+      let p = this.provCache.get(e.provider);
+      if (p === undefined) {
+        p = normalizeProvider(e.provider);
+        this.provCache.set(own(e.provider), p);
+      }
+      if (this.invoicedProviders.has(p)) {
+        const slot = this.slotOf.get(p + '\u0001' + period);
+        if (slot !== undefined) {
+          this.slotComputed[slot] += cost;
+          this.slotEvents[slot]++;
+          addProv(a, slot, cost, 1);
+        }
+      }
+    }
+    return 'added';
+  }
+
+  addWorkItem(w: WorkItem): AddResult {
+    this.check();
+    const prev = this.items.get(w.work_item_id);
+    if (prev) {
+      const same =
+        prev.agent === w.agent_id &&
+        prev.bu === w.business_unit &&
+        prev.type === w.type &&
+        prev.opened_at === w.opened_at &&
+        prev.closed_at === w.closed_at &&
+        prev.outcome === w.outcome;
+      if (same) {
+        this.counts.duplicates++;
+        return 'duplicate';
+      }
+      this.noteConflict({ record: 'work_item', id: w.work_item_id, reason: `work item ${w.work_item_id} was imported before with different content; the first one is kept` });
+      return 'conflict';
+    }
+    this.items.set(own(w.work_item_id), {
+      agent: own(w.agent_id),
+      bu: own(w.business_unit),
+      type: own(w.type),
+      opened_at: own(w.opened_at),
+      closed_at: own(w.closed_at),
+      closedPeriod: w.closed_at ? periodOf(w.closed_at) : '',
+      outcome: w.outcome,
+    });
+    this.counts.work_items++;
+    return 'added';
+  }
+
+  addReview(r: Review): AddResult {
+    this.check();
+    const k = `${r.work_item_id}\u0001${r.reviewer_role}\u0001${r.minutes}\u0001${r.result}\u0001${r.reviewed_at}`;
+    if (this.seenReviews.has(k)) {
+      this.counts.duplicates++;
+      return 'duplicate';
+    }
+    this.seenReviews.add(k);
+    this.counts.reviews++;
+    const period = periodOf(r.reviewed_at);
+    const rate = this.rates.get(lower(r.reviewer_role));
+    let cost = 0;
+    if (rate === undefined) {
+      this.noteUnpriced({
+        event_id: `review of ${r.work_item_id} at ${r.reviewed_at}`,
+        provider: '',
+        model: `reviewer role ${r.reviewer_role}`,
+        period,
+        agent_id: '',
+        reason: `no hourly rate for reviewer role "${r.reviewer_role}" on the Rates sheet`,
+      });
+    } else cost = (r.minutes / 60) * rate;
+    // Reviews carry no agent: '' here, resolved to the item's agent in finish().
+    const key = r.work_item_id + '\u0001' + period + '\u0001';
+    let a = this.accs.get(key);
+    if (!a) {
+      a = new Line(own(r.work_item_id), period, '');
+      this.accs.set(key, a);
+    }
+    a.review += cost;
+    a.reviewMin += r.minutes;
+    a.reviews++;
+    if (r.result === 'approved') a.approved++;
+    this.periodExact(period).eventsAndReviews += cost;
+    return 'added';
+  }
+
+  private agentBU(agentId: string): string {
+    return this.agentById.get(agentId)?.business_unit ?? UNASSIGNED;
+  }
+
+  finish(): LedgerResult {
+    this.check();
+    this.finished = true;
+
+    // 1. Attribute: accumulators of imported work items become ledger rows; the rest unattributed lines.
+    const rowMap = new Map<string, Line>();
+    const uMap = new Map<string, Line>();
+    const unknownItemAgent = new Map<string, string>();
+    for (const a of this.accs.values()) {
+      if (a.item && !this.items.has(a.item) && a.agent && !unknownItemAgent.has(a.item)) unknownItemAgent.set(a.item, a.agent);
+    }
+    for (const a of this.accs.values()) {
+      const item = a.item ? this.items.get(a.item) : undefined;
+      if (item) {
+        const key = a.item + '\u0001' + a.period;
+        const row = rowMap.get(key);
+        if (row) mergeInto(row, a);
+        else {
+          a.agent = item.agent;
+          a.bu = item.bu || this.agentBU(item.agent);
+          rowMap.set(key, a);
+        }
+        continue;
+      }
+      const isReviewOnly = a.agent === '';
+      const agent = isReviewOnly ? (unknownItemAgent.get(a.item) ?? UNASSIGNED) : a.agent;
+      const kind: UnattributedRow['kind'] = isReviewOnly ? 'review' : 'usage';
+      const reasonKey = a.item ? 'unknown' : 'none';
+      const key = `${a.period}\u0001${agent}\u0001${kind}\u0001${reasonKey}`;
+      let u = uMap.get(key);
+      if (!u) {
+        u = new Line('', a.period, agent);
+        u.kind = kind;
+        u.bu = this.agentBU(agent);
+        u.reason = a.item ? '' : 'no work item';
+        uMap.set(key, u);
+      }
+      mergeInto(u, a);
+      if (a.item) {
+        u.idCount++;
+        const ids = u.ids ?? (u.ids = []);
+        if (ids.length < 3) ids.push(a.item);
+      }
+    }
+    this.accs.clear();
+    // Items closed in a period where they had no cost are still in that period (their outcome counts there).
+    for (const [id, it] of this.items) {
+      if (!it.closedPeriod) continue;
+      const key = id + '\u0001' + it.closedPeriod;
+      if (!rowMap.has(key)) {
+        const l = new Line(id, it.closedPeriod, it.agent);
+        l.bu = it.bu || this.agentBU(it.agent);
+        rowMap.set(key, l);
+      }
+    }
+    const rows = Array.from(rowMap.values());
+    rowMap.clear();
+    rows.sort((a, b) => cmp(a.period, b.period) || cmp(a.item, b.item));
+    const uLines = Array.from(uMap.values());
+    for (const u of uLines) {
+      if (u.ids) {
+        const more = u.idCount - u.ids.length;
+        const noun = u.kind === 'review' ? 'reviews of' : '';
+        u.reason = `${noun ? noun + ' ' : ''}unknown work item${u.idCount > 1 ? 's' : ''} ${u.ids.join(', ')}${more > 0 ? ` (+${more} more)` : ''}`;
+      }
+    }
+    const sortU = (a: Line, b: Line) => cmp(a.period, b.period) || cmp(a.agent, b.agent) || cmp(a.kind, b.kind) || cmp(a.reason, b.reason);
+    uLines.sort(sortU);
+
+    // Periods and the lines of each.
+    const periodSet = new Set<string>();
+    for (const r of rows) periodSet.add(r.period);
+    for (const u of uLines) periodSet.add(u.period);
+    for (const o of this.ctx.overheads) periodSet.add(o.period);
+    for (const p of this.slotPeriod) periodSet.add(p);
+    for (const p of this.exact.keys()) periodSet.add(p);
+    const periods = Array.from(periodSet).sort();
+    const rowsByPeriod = new Map<string, Line[]>(periods.map((p) => [p, []]));
+    for (const r of rows) rowsByPeriod.get(r.period)!.push(r);
+    const uByPeriod = new Map<string, Line[]>(periods.map((p) => [p, []]));
+    for (const u of uLines) uByPeriod.get(u.period)!.push(u);
+
+    const extraU: Line[] = [];
+    const ovByPeriod = new Map<string, { imported: number; allocated: number; unallocated: number }>();
+    const tuByPeriod = new Map<string, { invoiceMinusComputed: number }>();
+
+    for (const period of periods) {
+      const pRows = rowsByPeriod.get(period)!;
+      const pU = uByPeriod.get(period)!;
+
+      // 2. Overheads: each period's overheads are first rounded together (so the period's overhead ties to the
+      // cent), then each one's cents are split over the rows in its scope by its driver.
+      const ovs = this.ctx.overheads.filter((o) => o.period === period);
+      const ovCents = roundExactCents(
+        ovs.map((o) => o.amount_usd * 100),
+        toCents(ovs.reduce((s, o) => s + o.amount_usd, 0)),
+      );
+      const ov = { imported: 0, allocated: 0, unallocated: 0 };
+      ovByPeriod.set(period, ov);
+      ovs.forEach((o, i) => {
+        ov.imported += o.amount_usd;
+        const scope = o.scope.trim();
+        let inScope: Line[];
+        let scopeAgent = UNASSIGNED;
+        let scopeBU = UNASSIGNED;
+        if (scope.toLowerCase().startsWith('agent:')) {
+          const id = scope.slice(6).trim();
+          const idL = id.toLowerCase();
+          inScope = pRows.filter((r) => r.agent.toLowerCase() === idL);
+          scopeAgent = this.agentById.has(id) ? id : (ctxAgentId(this.ctx.agents, idL) ?? id);
+          scopeBU = this.agentBU(scopeAgent);
+        } else if (scope.toLowerCase().startsWith('business_unit:')) {
+          const bu = scope.slice(14).trim();
+          const buL = bu.toLowerCase();
+          inScope = pRows.filter((r) => r.bu.toLowerCase() === buL);
+          scopeBU = bu;
+        } else inScope = pRows;
+
+        if (inScope.length === 0) {
+          const u = new Line('', period, scopeAgent);
+          u.kind = 'overhead';
+          u.bu = scopeBU;
+          u.reason = `${o.category}: no work items in scope ${scope} in ${period}`;
+          u.overhead = o.amount_usd;
+          u.cOverhead = ovCents[i];
+          ov.unallocated += o.amount_usd;
+          extraU.push(u);
+          return;
+        }
+        const w = new Float64Array(inScope.length);
+        if (o.driver === 'api_cost') for (let j = 0; j < w.length; j++) w[j] = inScope[j].api + inScope[j].retry;
+        else if (o.driver === 'tokens') for (let j = 0; j < w.length; j++) w[j] = inScope[j].inTok + inScope[j].outTok;
+        let sumW = 0;
+        for (let j = 0; j < w.length; j++) sumW += w[j];
+        // No driver weight at all (e.g. api_cost over items with no api cost yet): share equally rather than leave it unallocated.
+        if (o.driver === 'work_items' || !(sumW > 0)) {
+          w.fill(1);
+          sumW = w.length;
+        }
+        const cents = allocateCents(w, ovCents[i]);
+        for (let j = 0; j < w.length; j++) {
+          const share = (o.amount_usd * w[j]) / sumW;
+          inScope[j].overhead += share;
+          ov.allocated += share;
+          inScope[j].cOverhead += cents[j];
+        }
+      });
+
+      // 3. True-up per provider: invoice − computed cost of all that provider's events in the period, spread pro
+      // rata to those events' cost over ledger rows and unattributed usage lines alike.
+      const slots: number[] = [];
+      for (let s = 0; s < this.slotPeriod.length; s++) if (this.slotPeriod[s] === period) slots.push(s);
+      const tu = { invoiceMinusComputed: 0 };
+      tuByPeriod.set(period, tu);
+      if (slots.length > 0) {
+        const amounts = slots.map((s) => this.slotBilled[s] - this.slotComputed[s]);
+        const tuCents = roundExactCents(
+          amounts.map((a) => a * 100),
+          toCents(amounts.reduce((s, a) => s + a, 0)),
+        );
+        const lines = new Map<number, { l: Line[]; cost: number[]; n: number[] }>(slots.map((s) => [s, { l: [], cost: [], n: [] }]));
+        for (const group of [pRows, pU]) {
+          for (const l of group) {
+            const p = l.prov;
+            if (!p) continue;
+            for (let i = 0; i < p.length; i += 3) {
+              const g = lines.get(p[i]);
+              if (!g) continue;
+              g.l.push(l);
+              g.cost.push(p[i + 1]);
+              g.n.push(p[i + 2]);
+            }
+          }
+        }
+        slots.forEach((s, i) => {
+          const amount = amounts[i];
+          tu.invoiceMinusComputed += amount;
+          const g = lines.get(s)!;
+          if (g.l.length === 0) {
+            const u = new Line('', period, UNASSIGNED);
+            u.kind = 'trueup';
+            u.bu = UNASSIGNED;
+            u.reason = `invoice for provider ${this.slotProvider[s]} with no usage events in ${period}`;
+            u.trueup = amount;
+            u.cTrueup = tuCents[i];
+            extraU.push(u);
+            return;
+          }
+          let weights = g.cost;
+          let sumW = weights.reduce((a, b) => a + b, 0);
+          // Every event of the provider unpriced (cost 0): spread by event count instead.
+          if (!(sumW > 0)) {
+            weights = g.n;
+            sumW = weights.reduce((a, b) => a + b, 0);
+          }
+          const cents = allocateCents(weights, tuCents[i]);
+          for (let j = 0; j < g.l.length; j++) {
+            g.l[j].trueup += (amount * weights[j]) / sumW;
+            g.l[j].cTrueup += cents[j];
+          }
+        });
+      }
+    }
+
+    // 4. Round api/retry/tools/review per period over every line (rows first, then unattributed, both sorted).
+    const allU = uLines.concat(extraU).sort(sortU);
+    const uByPeriodAll = new Map<string, Line[]>(periods.map((p) => [p, []]));
+    for (const u of allU) uByPeriodAll.get(u.period)!.push(u);
+    for (const period of periods) {
+      const lines = rowsByPeriod.get(period)!.concat(uByPeriodAll.get(period)!);
+      roundComponent(lines, 'api', 'cApi');
+      roundComponent(lines, 'retry', 'cRetry');
+      roundComponent(lines, 'tools', 'cTools');
+      roundComponent(lines, 'review', 'cReview');
+    }
+
+    // 5. Output rows.
+    const outRows: LedgerRow[] = rows.map((l) => {
+      const it = this.items.get(l.item)!;
+      const closed = it.closedPeriod === l.period ? 1 : 0;
+      return {
+        period: l.period,
+        work_item_id: l.item,
+        agent_id: l.agent,
+        business_unit: l.bu,
+        type: it.type,
+        api: l.cApi / 100,
+        retry: l.cRetry / 100,
+        tools: l.cTools / 100,
+        review: l.cReview / 100,
+        overhead: l.cOverhead / 100,
+        trueup: l.cTrueup / 100,
+        total: (l.cApi + l.cRetry + l.cTools + l.cReview + l.cOverhead + l.cTrueup) / 100,
+        input_tokens: l.inTok,
+        output_tokens: l.outTok,
+        events: l.events,
+        retries: l.retries,
+        review_minutes: l.reviewMin,
+        reviews: l.reviews,
+        approved: l.approved,
+        reviewed: l.reviews > 0 ? 1 : 0,
+        outcome: it.outcome,
+        closed_at: it.closed_at,
+        closed,
+        success: closed && it.outcome === 'success' ? 1 : 0,
+      };
+    });
+    const outU: UnattributedRow[] = allU.map((l) => ({
+      period: l.period,
+      agent_id: l.agent,
+      business_unit: l.bu,
+      kind: l.kind,
+      reason: l.reason,
+      events: l.events,
+      api: l.cApi / 100,
+      retry: l.cRetry / 100,
+      tools: l.cTools / 100,
+      review: l.cReview / 100,
+      overhead: l.cOverhead / 100,
+      trueup: l.cTrueup / 100,
+      total: (l.cApi + l.cRetry + l.cTools + l.cReview + l.cOverhead + l.cTrueup) / 100,
+    }));
+
+    // 6. Conservation, per period and overall, from the exact sums and the rounded output.
+    const conservationByPeriod: Record<string, Conservation> = {};
+    const outRowsByPeriod = groupBy(outRows, periods);
+    const outUByPeriod = groupBy(outU, periods);
+    for (const period of periods) {
+      const exactLines = rowsByPeriod.get(period)!.concat(uByPeriodAll.get(period)!);
+      let lpu = 0;
+      let spread = 0;
+      const ex = { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0 };
+      for (const l of exactLines) {
+        lpu += l.api + l.retry + l.tools + l.review;
+        spread += l.trueup;
+        ex.api += l.api;
+        ex.retry += l.retry;
+        ex.tools += l.tools;
+        ex.review += l.review;
+        ex.overhead += l.overhead;
+        ex.trueup += l.trueup;
+      }
+      const ear = this.exact.get(period)?.eventsAndReviews ?? 0;
+      const ov = ovByPeriod.get(period)!;
+      const tu = tuByPeriod.get(period)!;
+      // The tie is checked on the published numbers: Σ rounded rows (in cents) = the rounded exact total, per component.
+      const out = (outRowsByPeriod.get(period) as RoundedLike[]).concat(outUByPeriod.get(period) as RoundedLike[]);
+      let tie = true;
+      for (const c of ['api', 'retry', 'tools', 'review', 'overhead', 'trueup'] as const) {
+        let cents = 0;
+        for (const r of out) cents += toCents(r[c]);
+        if (cents !== toCents(ex[c])) tie = false;
+      }
+      for (const r of out) {
+        if (toCents(r.total) !== toCents(r.api) + toCents(r.retry) + toCents(r.tools) + toCents(r.review) + toCents(r.overhead) + toCents(r.trueup)) tie = false;
+      }
+      conservationByPeriod[period] = makeConservation(ear, lpu, ov.imported, ov.allocated, ov.unallocated, tu.invoiceMinusComputed, spread, tie);
+    }
+    const all = periods.map((p) => conservationByPeriod[p]);
+    const sum = (f: (c: Conservation) => number) => all.reduce((s, c) => s + f(c), 0);
+    const conservation = makeConservation(
+      sum((c) => c.events_and_reviews),
+      sum((c) => c.ledger_plus_unattributed),
+      sum((c) => c.overhead_imported),
+      sum((c) => c.overhead_allocated),
+      sum((c) => c.overhead_unallocated),
+      sum((c) => c.invoice_minus_computed),
+      sum((c) => c.trueup_spread),
+      all.every((c) => c.cents_tie),
+    );
+
+    // 7. Agents: configured ones, then placeholders for ids seen in the data.
+    const agents: Agent[] = [...this.agentById.values()];
+    const seen = new Set<string>();
+    for (const r of outRows) seen.add(r.agent_id);
+    for (const u of outU) seen.add(u.agent_id);
+    const missing = [...seen].filter((id) => !this.agentById.has(id)).sort();
+    for (const id of missing) agents.push(placeholderAgent(id));
+
+    return {
+      catalog_version: CATALOG_VERSION,
+      periods,
+      rows: outRows,
+      unattributed: outU,
+      unpriced: this.unpriced,
+      unpricedGroups: [...this.unpricedGroups.values()].sort(
+        (a, b) => cmp(a.period, b.period) || cmp(a.provider, b.provider) || cmp(a.model, b.model) || cmp(a.reason, b.reason),
+      ),
+      conflicts: this.conflicts,
+      conservation,
+      conservationByPeriod,
+      agents,
+      counts: { ...this.counts },
+    };
+  }
+}
+
+type RoundedLike = Record<'api' | 'retry' | 'tools' | 'review' | 'overhead' | 'trueup' | 'total', number>;
+
+function ctxAgentId(agents: Agent[], idLower: string): string | undefined {
+  return agents.find((a) => a.agent_id.toLowerCase() === idLower)?.agent_id;
+}
+
+function roundComponent(lines: Line[], exactKey: 'api' | 'retry' | 'tools' | 'review', centsKey: 'cApi' | 'cRetry' | 'cTools' | 'cReview') {
+  const exact = new Float64Array(lines.length);
+  let sum = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const v = lines[i][exactKey];
+    exact[i] = v * 100;
+    sum += v;
+  }
+  const cents = roundExactCents(exact, toCents(sum));
+  for (let i = 0; i < lines.length; i++) lines[i][centsKey] = cents[i];
+}
+
+function groupBy<T extends { period: string }>(list: T[], periods: string[]): Map<string, T[]> {
+  const m = new Map<string, T[]>(periods.map((p) => [p, []]));
+  for (const x of list) m.get(x.period)!.push(x);
+  return m;
+}
+
+function makeConservation(
+  ear: number,
+  lpu: number,
+  imported: number,
+  allocated: number,
+  unallocated: number,
+  invoiceMinusComputed: number,
+  spread: number,
+  centsTie: boolean,
+): Conservation {
+  const difference = lpu - ear;
+  const overheadDifference = imported - allocated - unallocated;
+  const trueupDifference = invoiceMinusComputed - spread;
+  return {
+    events_and_reviews: ear,
+    ledger_plus_unattributed: lpu,
+    difference,
+    overhead_imported: imported,
+    overhead_allocated: allocated,
+    overhead_unallocated: unallocated,
+    overhead_difference: overheadDifference,
+    invoice_minus_computed: invoiceMinusComputed,
+    trueup_spread: spread,
+    trueup_difference: trueupDifference,
+    cents_tie: centsTie,
+    ok: Math.abs(difference) <= MICRO && Math.abs(overheadDifference) <= MICRO && Math.abs(trueupDifference) <= MICRO && centsTie,
+  };
+}
+
+/** An agent id seen in the data but not on the Agents sheet (or "Unassigned"): kept visible under business unit "Unassigned". */
+export function placeholderAgent(id: string): Agent {
+  return {
+    agent_id: id,
+    name: id === UNASSIGNED ? 'Unassigned (no agent known)' : `${id} (not on the Agents sheet)`,
+    business_unit: UNASSIGNED,
+    unit_name: '',
+    model: '',
+    target_cost_per_outcome: null,
+    human_cost_per_unit: null,
+    slo_max_cost_per_outcome: null,
+    slo_min_accuracy: null,
+    slo_max_review_rate: null,
+    cost_center: '',
+  };
+}

@@ -1,0 +1,79 @@
+// Largest-remainder rounding to the cent: parts always sum exactly to the rounded whole, so no penny
+// is created or lost. Hand-written because it is a dozen lines and sits on the ledger's hot path
+// (integer cents, typed arrays, no per-part objects).
+
+/** USD → integer cents, snapping float noise (0.29 * 100 = 28.999999999999996) before rounding. */
+export function toCents(usd: number): number {
+  return Math.round(usd * 100 + (usd >= 0 ? 1e-9 : -1e-9));
+}
+
+/** Cents of the exact value `c` (already × 100) without the noise of a float product just below an integer. */
+function floorCents(c: number): number {
+  const r = Math.round(c);
+  return Math.abs(c - r) < 1e-7 ? r : Math.floor(c);
+}
+
+/**
+ * Splits `totalCents` (an integer) over parts in proportion to `weights` (≥ 0); when every weight is 0 the split
+ * is equal. Returns integer cents that sum exactly to `totalCents`. Ties go to the earlier index, so the result
+ * depends only on the order the caller gives (the ledger sorts its rows first).
+ */
+export function allocateCents(weights: ArrayLike<number>, totalCents: number): number[] {
+  const n = weights.length;
+  if (n === 0) return [];
+  let sumW = 0;
+  for (let i = 0; i < n; i++) sumW += weights[i];
+  const exact = new Float64Array(n);
+  if (sumW === 0 || !Number.isFinite(sumW)) {
+    for (let i = 0; i < n; i++) exact[i] = totalCents / n;
+  } else {
+    for (let i = 0; i < n; i++) exact[i] = (totalCents * weights[i]) / sumW;
+  }
+  return roundExactCents(exact, totalCents);
+}
+
+/** Rounds exact cent values (floats) so they sum to `targetCents`, by largest remainder. */
+export function roundExactCents(exact: ArrayLike<number>, targetCents: number): number[] {
+  const n = exact.length;
+  const out = new Array<number>(n);
+  let floors = 0;
+  const rem = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = floorCents(exact[i]);
+    out[i] = f;
+    floors += f;
+    rem[i] = exact[i] - f;
+  }
+  let k = targetCents - floors;
+  if (k === 0) return out;
+  // k > 0 gives the k largest remainders a cent; k < 0 (only when a caller's target is below the floors) takes
+  // cents from the smallest remainders. Sorting indices is O(n log n) but only runs on the ledger's few allocations.
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const order = Array.from(idx).sort((a, b) => (k > 0 ? rem[b] - rem[a] : rem[a] - rem[b]) || a - b);
+  const step = k > 0 ? 1 : -1;
+  for (let j = 0; k !== 0; j = (j + 1) % n) {
+    out[order[j]] += step;
+    k -= step;
+  }
+  return out;
+}
+
+/**
+ * Largest-remainder rounding in **USD**: returns the parts rounded to cents (numbers such as 33.34) whose sum,
+ * taken in cents, is exactly `round(total)` to the cent.
+ * - Without `total`: `amounts` are exact parts and the whole is their sum.
+ * - With `total`: `amounts` are weights (≥ 0) and `total` is split pro rata (equally when every weight is 0),
+ *   e.g. `largestRemainder([1, 1, 1], 100)` → `[33.34, 33.33, 33.33]`.
+ */
+export function largestRemainder(amounts: number[], total?: number): number[] {
+  if (total === undefined) {
+    let sum = 0;
+    const exact = amounts.map((a) => {
+      sum += a;
+      return a * 100;
+    });
+    return roundExactCents(exact, toCents(sum)).map((c) => c / 100);
+  }
+  return allocateCents(amounts, toCents(total)).map((c) => c / 100);
+}
