@@ -14,4 +14,7 @@ export interface CliIO {
   err(text: string): void;
 }
 
-export const commands: Command[] = [];
+import { demoCommand } from './demo';
+import { buildCommand } from './build';
+
+export const commands: Command[] = [demoCommand, buildCommand];

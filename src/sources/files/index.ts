@@ -2,3 +2,4 @@
 export * from './columns';
 export * from './import';
 export { parseUsageRow } from './usage-fast';
+export * from './csv-write';

@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+const cents = (x: number) => Math.round(x * 100);
+const COMPONENTS = ['api', 'retry', 'tools', 'review', 'overhead', 'trueup', 'unattributed', 'total'] as const;
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+const f = (name: string) => join(dir, name);
+const allFlags = () => [
+  '--usage', f('usage.csv'), '--work-items', f('work_items.csv'), '--reviews', f('reviews.csv'), '--agents', f('agents.csv'),
+  '--rates', f('rates.csv'), '--tool-prices', f('tool_prices.csv'), '--overheads', f('overheads.csv'), '--invoices', f('invoices.csv'),
+  '--prices', f('prices.csv'),
+];
+
+beforeAll(async () => {
+  const c = io();
+  expect(await main(['demo', '--out-dir', dir, '--scale', '0.02', '--months', '2', '--seed', '5'], c.io)).toBe(0);
+  expect(c.out.join('')).toMatch(/usage events/);
+}, 30_000);
+
+describe('demo → build round trip', () => {
+  test('writes the nine canonical files', () => {
+    for (const n of ['usage', 'work_items', 'reviews', 'agents', 'rates', 'tool_prices', 'overheads', 'invoices', 'prices']) expect(existsSync(f(`${n}.csv`))).toBe(true);
+  });
+
+  test.each(['2026-09', '2026-10'])('period %s: conservation holds and chargeback lines sum to the total to the cent', async (period) => {
+    const c = io();
+    const out = f(`summary-${period}.json`);
+    expect(await main(['build', ...allFlags(), '--period', period, '--summary', out], c.io)).toBe(0);
+    const s = JSON.parse(readFileSync(out, 'utf8'));
+    expect(s.period).toBe(period);
+    expect(s.rejected).toEqual([]);
+    expect(s.conservation.ok).toBe(true);
+    expect(Math.abs(s.conservation.difference)).toBeLessThan(1e-6);
+    expect(s.conservation.cents_tie).toBe(true);
+    expect(s.business_units.map((b: { business_unit: string }) => b.business_unit).sort()).toEqual(['Claims Underwriting', 'Customer Service', 'Loan Origination']);
+    for (const k of COMPONENTS) {
+      expect(s.business_units.reduce((a: number, b: Record<string, number>) => a + cents(b[k]), 0)).toBe(cents(s.totals[k]));
+      expect(s.agents.reduce((a: number, b: Record<string, number>) => a + cents(b[k]), 0)).toBe(cents(s.totals[k]));
+    }
+    expect(cents(s.totals.total)).toBe(COMPONENTS.filter((k) => k !== 'total').reduce((a, k) => a + cents(s.totals[k]), 0));
+    expect(s.totals.overhead).toBeGreaterThan(0);
+    expect(s.totals.review).toBeGreaterThan(0);
+    expect(s.totals.unattributed).toBeGreaterThan(0);
+    const cs = s.business_units.find((b: { business_unit: string }) => b.business_unit === 'Customer Service');
+    expect(cs.cost_per_outcome).toBeGreaterThan(1.2);
+    expect(cs.cost_per_outcome).toBeLessThan(1.8);
+  }, 30_000);
+
+  test('re-importing the same usage file does not double count', async () => {
+    const c2 = io();
+    const once = f('summary-2026-10.json');
+    const twice = f('twice.json');
+    const base = allFlags().filter((_, i, a) => a[i] !== '--usage' && a[i - 1] !== '--usage');
+    expect(await main(['build', '--usage', f('usage.csv'), f('usage.csv'), ...base, '--period', '2026-10', '--summary', twice], c2.io)).toBe(0);
+    const a = JSON.parse(readFileSync(once, 'utf8'));
+    const b = JSON.parse(readFileSync(twice, 'utf8'));
+    expect(b.totals).toEqual(a.totals);
+    expect(b.imports.filter((i: { kind: string }) => i.kind === 'usage').map((i: { duplicates: number }) => i.duplicates)).toEqual([0, expect.any(Number)]);
+    expect(b.imports[b.imports.length - 2].duplicates).toBeGreaterThan(1000);
+  }, 30_000);
+});
+
+describe('bad input', () => {
+  test('a file with bad rows: exit 0, the summary lists them with file, line, column and reason', async () => {
+    const bad = f('bad-usage.csv');
+    writeFileSync(bad, [
+      'event_id;timestamp;agent_id;work_item_id;provider;model;kind;input_tokens;cached_input_tokens;output_tokens;status',
+      'x1;2026-10-02T10:00:00Z;csr-tier1;T-0000001;openai;gpt-4o;llm;1000000;0;100;ok',
+      'x2;2026-10-02T10:00:00Z;csr-tier1;T-0000001;openai;gpt-4o;llm;-3;0;100;ok',
+      'x3;not a date;csr-tier1;T-0000001;openai;gpt-4o;llm;1000;0;100;ok',
+      'x4;2026-10-02T10:00:00Z;csr-tier1;T-0000001;openai;gpt-4o;llm;10;20;100;ok',
+      'x5;2026-10-02T10:00:00Z;csr-tier1;T-0000001;openai;gpt-4o;chat;10;0;100;ok',
+      'x6;2026-10-02T10:00:00Z;csr-tier1;T-0000001;openai;gpt-4o;llm;10;0;100;done',
+      ';2026-10-02T10:00:00Z;csr-tier1;T-0000001;openai;gpt-4o;llm;10;0;100;ok',
+      'x1;2026-10-02T10:00:00Z;csr-tier1;T-0000001;openai;gpt-4o;llm;1000;0;999;ok',
+    ].join('\n'));
+    const c = io();
+    const out = f('bad.json');
+    expect(await main(['build', '--usage', bad, '--work-items', f('work_items.csv'), '--period', '2026-10', '--summary', out], c.io)).toBe(0);
+    const s = JSON.parse(readFileSync(out, 'utf8'));
+    expect(s.rejected.map((r: { file: string; line: number; column: string }) => [r.file, r.line, r.column])).toEqual([
+      [bad, 3, 'input_tokens'], [bad, 4, 'timestamp'], [bad, 5, 'cached_input_tokens'], [bad, 6, 'kind'], [bad, 7, 'status'], [bad, 8, 'event_id'], [bad, 9, 'event_id'],
+    ]);
+    expect(s.rejected[6].reason).toMatch(/conflicting duplicate/);
+    expect(s.rejected.every((r: { reason: string }) => r.reason.length > 5)).toBe(true);
+    expect(c.err.join('\n')).toMatch(/7 of 8 rows rejected/);
+    expect(s.totals.api).toBe(2.5);
+  });
+
+  test('a file with nothing usable: exit ≠ 0 and a clear message', async () => {
+    const bad = f('nothing.csv');
+    writeFileSync(bad, 'id,when,what\n1,2,3\n');
+    const c = io();
+    expect(await main(['build', '--usage', bad, '--work-items', f('work_items.csv'), '--period', '2026-10', '--summary', f('nothing.json')], c.io)).not.toBe(0);
+    expect(c.err.join('\n')).toMatch(/nothing\.csv: missing required columns event_id, timestamp, kind/);
+    expect(existsSync(f('nothing.json'))).toBe(false);
+  });
+
+  test('a missing file is reported by name', async () => {
+    const c = io();
+    expect(await main(['build', '--usage', f('nope.csv'), '--work-items', f('work_items.csv'), '--period', '2026-10', '--summary', f('x.json')], c.io)).toBe(1);
+    expect(c.err.join('\n')).toMatch(/nope\.csv: cannot open/);
+  });
+
+  test.each([
+    [['--usage', 'u.csv', '--work-items', 'w.csv', '--period', '2026-13', '--summary', 's.json'], /--period "2026-13" is not a period; expected YYYY-MM/],
+    [['--usage', 'u.csv', '--work-items', 'w.csv', '--summary', 's.json'], /--period YYYY-MM is required/],
+    [['--usage', 'u.csv', '--work-items', 'w.csv', '--period', '2026-10', '--summry', 's.json'], /unknown flag --summry/],
+    [['--usage', 'u.csv', '--work-items', 'w.csv', '--period', '2026-10', '--summary'], /--summary needs a value/],
+    [['--usage', '--work-items', 'w.csv', '--period', '2026-10', '--summary', 's.json'], /--usage needs a value/],
+    [['--work-items', 'w.csv', '--period', '2026-10', '--summary', 's.json'], /--usage FILE is required/],
+    [['--usage', 'u.csv', '--work-items', 'w.csv', '--period', '2026-10'], /say where to write: --summary/],
+  ])('bad flags %#: exit 2 with a clear message', async (args, msg) => {
+    const c = io();
+    expect(await main(['build', ...args], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(msg);
+  });
+
+  test.each([
+    [['--months', 'x'], /--months "x": expected a whole number/],
+    [['--scale', '0'], /--scale "0": expected a number > 0/],
+    [['--bogus'], /unknown flag --bogus/],
+  ])('demo bad flags %#', async (args, msg) => {
+    const c = io();
+    expect(await main(['demo', '--out-dir', join(dir, 'x'), ...args], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(msg);
+  });
+
+  test('demo without --out-dir', async () => {
+    const c = io();
+    expect(await main(['demo'], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/--out-dir DIR is required/);
+  });
+});
