@@ -1,0 +1,74 @@
+// Our side of the benchmark, in its own process so its peak memory is ours alone: streaming import of the CSV
+// files into the LedgerBuilder, then finish() (pricing, attribution, overheads, true-up, rounding, conservation).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LedgerBuilder, type LedgerContext } from '../../src/core/ledger';
+import { PriceBook } from '../../src/core/pricing';
+import type { RecordKind } from '../../src/sources/files';
+import { importFile } from '../../src/sources/files/node';
+
+async function main() {
+  const dir = process.argv[2] ?? 'bench/out';
+  const outFile = process.argv[3];
+  const t0 = performance.now();
+  const small = async <T>(kind: RecordKind, name: string) => {
+    const out: T[] = [];
+    const r = await importFile(join(dir, name), { kind, sink: (x) => { out.push(x as T); } });
+    if (r.fatal || r.rejectedCount) throw new Error(r.fatal ?? `${name}: ${r.rejectedCount} rejected`);
+    return out;
+  };
+  const ctx: LedgerContext = {
+    agents: await small('agents', 'agents.csv'), rates: await small('rates', 'rates.csv'), toolPrices: await small('tool_prices', 'tool_prices.csv'),
+    overheads: await small('overheads', 'overheads.csv'), invoices: await small('invoices', 'invoices.csv'), prices: await small('prices', 'prices.csv'),
+  };
+  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices) });
+  const wi = await importFile(join(dir, 'work_items.csv'), { kind: 'work_items', sink: (w) => builder.addWorkItem(w) });
+  const t1 = performance.now();
+  const ev = await importFile(join(dir, 'usage.csv'), { kind: 'usage', sink: (e) => builder.addEvent(e) });
+  const t2 = performance.now();
+  const rv = await importFile(join(dir, 'reviews.csv'), { kind: 'reviews', sink: (r) => builder.addReview(r) });
+  const t3 = performance.now();
+  // The exact (unrounded) per-item sums, read from the builder's accumulators before finish() merges them (a chain
+  // of lines per work item). The published rows are cent-rounded by largest remainder, so the micro-dollar check
+  // needs these; collected outside the timed part.
+  if (outFile) {
+    const byItem = new Map<string, number[]>();
+    type Acc = { item: string; api: number; retry: number; tools: number; review: number; next?: Acc };
+    const accs = (builder as unknown as { accs: Map<string, Acc> }).accs;
+    for (const head of accs.values()) {
+      for (let l: Acc | undefined = head; l; l = l.next) {
+        let s = byItem.get(l.item);
+        if (!s) byItem.set(l.item, (s = [0, 0, 0, 0]));
+        s[0] += l.api; s[1] += l.retry; s[2] += l.tools; s[3] += l.review;
+      }
+    }
+    let text = '';
+    for (const [item, v] of byItem) if (item) text += `${item}\t${v.join('\t')}\n`;
+    writeFileSync(`${outFile}.exact`, text);
+  }
+  const t3b = performance.now();
+  const result = builder.finish();
+  const t4 = performance.now();
+  const maxRssMB = process.resourceUsage().maxRSS / 1024;
+  for (const r of [wi, ev, rv]) if (r.fatal || r.rejectedCount) throw new Error(r.fatal ?? `${r.file}: ${r.rejectedCount} rejected: ${JSON.stringify(r.rejected.slice(0, 3))}`);
+
+  if (outFile) {
+    const rounded = new Map<string, number[]>();
+    for (const r of result.rows) {
+      let s = rounded.get(r.work_item_id);
+      if (!s) rounded.set(r.work_item_id, (s = [0, 0, 0, 0]));
+      s[0] += r.api; s[1] += r.retry; s[2] += r.tools; s[3] += r.review;
+    }
+    let text = '';
+    for (const [item, s] of rounded) text += `${item}\t${s.join('\t')}\n`;
+    writeFileSync(outFile, text);
+  }
+  console.log(JSON.stringify({
+    seconds: (t3 - t0 + t4 - t3b) / 1000,
+    phases: { context_and_work_items: (t1 - t0) / 1000, usage: (t2 - t1) / 1000, reviews: (t3 - t2) / 1000, finish: (t4 - t3b) / 1000 },
+    maxRssMB,
+    events: ev.accepted, workItems: wi.accepted, reviews: rv.accepted, rows: result.rows.length,
+    conservation: result.conservation,
+  }));
+}
+main().catch((e) => { console.error(e); process.exit(1); });
