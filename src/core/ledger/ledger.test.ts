@@ -394,7 +394,7 @@ describe('conservation and the cents tie', () => {
         if (part) exact += e.cost_usd!;
       }
       if (comp === 'review') exact = ids.slice(0, 9).reduce((s, _, i) => s + ((1 + i * 1.3) / 60) * 47, 0);
-      expect(sumC(all, (x) => (x as Record<string, number>)[comp])).toBe(Math.round(exact * 100 + 1e-9));
+      expect(sumC(all, (x) => x[comp])).toBe(Math.round(exact * 100 + 1e-9));
     }
     for (const x of all) expect(c(x.total)).toBe(c(x.api) + c(x.retry) + c(x.tools) + c(x.review) + c(x.overhead) + c(x.trueup));
   });
