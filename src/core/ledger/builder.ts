@@ -4,6 +4,7 @@
 import type { Agent, Outcome, Review, UsageEvent, WorkItem } from '../model/records';
 import type { Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '../model/ledger';
 import { CATALOG_VERSION, PriceBook, normalizeProvider } from '../pricing';
+import { IdSet } from './idset';
 import { allocateCents, roundExactCents, toCents } from './rounding';
 import {
   UNASSIGNED,
@@ -25,13 +26,19 @@ export const MICRO = 1e-6;
  */
 const own = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
 
-/** The UTC month of an ISO timestamp; the string slice is exact for `Z`, `+00:00` and offset-less (read as UTC) stamps. */
-export function periodOf(ts: string): string {
-  if (ts.length > 19) {
-    const tail = ts.slice(19);
-    const m = /([+-])(\d{2}):?(\d{2})$/.exec(tail);
-    if (m && (m[2] !== '00' || m[3] !== '00')) return new Date(ts).toISOString().slice(0, 7);
+/** True when the timestamp's first 7 characters are its UTC month: it ends in Z or carries no UTC offset (read as UTC). */
+function monthIsUtc(ts: string): boolean {
+  if (ts.charCodeAt(ts.length - 1) === 90 /* Z */) return true;
+  for (let i = 11; i < ts.length; i++) {
+    const c = ts.charCodeAt(i);
+    if (c === 43 /* + */ || c === 45 /* - */) return false;
   }
+  return true;
+}
+
+/** The UTC month (YYYY-MM) of an ISO timestamp; offsets other than +00:00 are converted. */
+export function periodOf(ts: string): string {
+  if (!monthIsUtc(ts) && !/[+-]00:?00$/.test(ts)) return new Date(ts).toISOString().slice(0, 7);
   return ts.slice(0, 7);
 }
 
@@ -103,7 +110,11 @@ class Line {
   reviewMin = -0;
   reviews = 0;
   approved = 0;
-  /** [invoice slot, cost, events] triples for providers that have an invoice in this period */
+  /** cost and events of the first invoiced provider (slot) on this line, inline because it is almost always the only one */
+  slot0 = -1;
+  cost0 = -0;
+  n0 = 0;
+  /** further [invoice slot, cost, events] triples */
   prov: number[] | null = null;
   bu = '';
   kind: UnattributedRow['kind'] = 'usage';
@@ -120,6 +131,17 @@ class Line {
 }
 
 function addProv(l: Line, slot: number, cost: number, events: number) {
+  if (l.slot0 === slot) {
+    l.cost0 += cost;
+    l.n0 += events;
+    return;
+  }
+  if (l.slot0 === -1) {
+    l.slot0 = slot;
+    l.cost0 = cost;
+    l.n0 = events;
+    return;
+  }
   const p = l.prov ?? (l.prov = []);
   for (let i = 0; i < p.length; i += 3) {
     if (p[i] === slot) {
@@ -143,6 +165,7 @@ function mergeInto(t: Line, s: Line) {
   t.reviewMin += s.reviewMin;
   t.reviews += s.reviews;
   t.approved += s.approved;
+  if (s.slot0 !== -1) addProv(t, s.slot0, s.cost0, s.n0);
   if (s.prov) for (let i = 0; i < s.prov.length; i += 3) addProv(t, s.prov[i], s.prov[i + 1], s.prov[i + 2]);
 }
 
@@ -169,8 +192,15 @@ export class LedgerBuilder {
   private readonly slotComputed: number[] = [];
   private readonly slotEvents: number[] = [];
   private readonly provCache = new Map<string, string>();
+  private lastProvider = '\u0000';
+  private lastTsPeriod = '\u0000';
+  private lastAgent = '\u0000';
+  private readonly periods = new Map<string, string>();
+  private readonly agentNames = new Map<string, string>();
+  private lastPeriod = '';
+  private lastSlot = -1;
 
-  private readonly seenEvents = new Map<string, number>();
+  private readonly seenEvents = new IdSet(1 << 16);
   private readonly items = new Map<string, ItemRec>();
   private readonly seenReviews = new Set<string>();
   private readonly accs = new Map<string, Line>();
@@ -246,8 +276,8 @@ export class LedgerBuilder {
   addEvent(e: UsageEvent): AddResult {
     this.check();
     const fp = eventFingerprint(e);
-    const prev = this.seenEvents.get(e.event_id);
-    if (prev !== undefined) {
+    const prev = this.seenEvents.putIfAbsent(e.event_id, fp);
+    if (prev !== -1) {
       if (prev === fp) {
         this.counts.duplicates++;
         return 'duplicate';
@@ -255,9 +285,8 @@ export class LedgerBuilder {
       this.noteConflict({ record: 'event', id: e.event_id, reason: `event ${e.event_id} was imported before with different content; the first one is kept` });
       return 'conflict';
     }
-    this.seenEvents.set(own(e.event_id), fp);
     this.counts.events++;
-    const period = periodOf(e.timestamp);
+    const period = this.period(e.timestamp);
 
     let cost = 0;
     let unpricedReason: string | undefined;
@@ -277,7 +306,7 @@ export class LedgerBuilder {
       if (unit === undefined) unpricedReason = `no tool price for kind ${e.kind} on the Tool Prices sheet, and the event has no cost_usd`;
       else cost = e.units * unit;
     }
-    const agent = e.agent_id || UNASSIGNED;
+    const agent = this.agentName(e.agent_id);
     if (unpricedReason !== undefined) {
       this.noteUnpriced({ event_id: e.event_id, provider: e.provider, model: e.model, period, agent_id: agent, reason: unpricedReason });
     }
@@ -290,7 +319,7 @@ export class LedgerBuilder {
     let a = head;
     while (a !== undefined && (a.period !== period || a.agent !== agent)) a = a.next;
     if (a === undefined) {
-      a = new Line(wid ? own(wid) : '', period, own(agent));
+      a = new Line(wid ? own(wid) : '', period, agent);
       if (head === undefined) this.accs.set(wid ? a.item : key, a);
       else {
         a.next = head.next;
@@ -308,21 +337,54 @@ export class LedgerBuilder {
     this.periodExact(period).eventsAndReviews += cost;
 
     if (this.invoicedProviders.size > 0) {
-      let p = this.provCache.get(e.provider);
-      if (p === undefined) {
-        p = normalizeProvider(e.provider);
-        this.provCache.set(own(e.provider), p);
-      }
-      if (this.invoicedProviders.has(p)) {
-        const slot = this.slotOf.get(p + '\u0001' + period);
-        if (slot !== undefined) {
-          this.slotComputed[slot] += cost;
-          this.slotEvents[slot]++;
-          addProv(a, slot, cost, 1);
-        }
+      const slot = this.slotFor(e.provider, period);
+      if (slot >= 0) {
+        this.slotComputed[slot] += cost;
+        this.slotEvents[slot]++;
+        addProv(a, slot, cost, 1);
       }
     }
     return 'added';
+  }
+
+  /**
+   * The period of a timestamp as one shared string per month, and the agent id likewise: accumulators then compare
+   * them by identity, and nothing per event is allocated or retained for them.
+   */
+  private period(ts: string): string {
+    const last = this.lastTsPeriod;
+    const utc = monthIsUtc(ts);
+    if (utc && ts.startsWith(last)) return last;
+    let p = periodOf(ts);
+    const interned = this.periods.get(p);
+    if (interned !== undefined) p = interned;
+    else this.periods.set((p = own(p)), p);
+    if (utc) this.lastTsPeriod = p;
+    return p;
+  }
+
+  private agentName(id: string): string {
+    if (id === this.lastAgent) return this.lastAgent;
+    if (id === '') return UNASSIGNED;
+    let a = this.agentNames.get(id);
+    if (a === undefined) this.agentNames.set((a = own(id)), a);
+    this.lastAgent = a;
+    return a;
+  }
+
+  /** The invoice slot of a raw provider name in a period, or -1; logs come in runs of one provider and month, so the last answer is kept. */
+  private slotFor(provider: string, period: string): number {
+    if (provider === this.lastProvider && period === this.lastPeriod) return this.lastSlot;
+    let p = this.provCache.get(provider);
+    if (p === undefined) {
+      p = normalizeProvider(provider);
+      this.provCache.set(own(provider), p);
+    }
+    const slot = this.invoicedProviders.has(p) ? (this.slotOf.get(p + '\u0001' + period) ?? -1) : -1;
+    this.lastProvider = own(provider);
+    this.lastPeriod = period;
+    this.lastSlot = slot;
+    return slot;
   }
 
   addWorkItem(w: WorkItem): AddResult {
@@ -737,6 +799,13 @@ function addPeriods(set: Set<string>, list: { period: string }[]) {
 
 function gatherProviderLines(group: Line[], lines: Map<number, { l: Line[]; cost: number[]; n: number[] }>) {
   for (const l of group) {
+    if (l.slot0 === -1) continue;
+    const g0 = lines.get(l.slot0);
+    if (g0) {
+      g0.l.push(l);
+      g0.cost.push(l.cost0);
+      g0.n.push(l.n0);
+    }
     const p = l.prov;
     if (!p) continue;
     for (let i = 0; i < p.length; i += 3) {
