@@ -1,7 +1,7 @@
 // The fast usage path must accept and reject exactly like the zod schema, with the same column and message.
 import { columnsOf } from './columns';
 import { parseRowWithSchema } from './import';
-import { parseUsageRow, type UsageColumnIndex } from './usage-fast';
+import { parseUsageRow, parseWorkItemRow, type UsageColumnIndex, type WorkItemColumnIndex } from './usage-fast';
 
 const header = columnsOf('usage').map((c) => c.name);
 const ix = Object.fromEntries(header.map((h, i) => [h, i])) as UsageColumnIndex;
@@ -41,4 +41,21 @@ test('the list above has both accepted and rejected rows', () => {
   const results = variants.map((v) => 'event' in parseUsageRow(header.map((h) => v[h] ?? ''), ix));
   expect(results.filter(Boolean).length).toBeGreaterThan(4);
   expect(results.filter((x) => !x).length).toBeGreaterThan(15);
+});
+
+describe('work item fast path', () => {
+  const wHeader = columnsOf('work_items').map((c) => c.name);
+  const wIx = Object.fromEntries(wHeader.map((h, i) => [h, i])) as WorkItemColumnIndex;
+  const w: Record<string, string> = { work_item_id: ' T-1 ', agent_id: 'csr', business_unit: ' CS ', type: 'ticket', opened_at: '2026-10-01T10:00:00Z', closed_at: '2026-10-02', outcome: 'success' };
+  const rows: Record<string, string>[] = [
+    w, { ...w, outcome: '' }, { ...w, closed_at: '', opened_at: '' }, { ...w, business_unit: '', type: '' }, { ...w, closed_at: '   ' },
+    { ...w, work_item_id: '' }, { ...w, agent_id: ' ' }, { ...w, opened_at: 'soon' }, { ...w, closed_at: '2026-02-30x' }, { ...w, outcome: 'won' }, { ...w, outcome: 'Success' },
+  ];
+  test.each(rows.map((v, i) => [i, v] as const))('row %i: accepted by the fast path exactly when zod accepts it, with the same record', (_i, v) => {
+    const cells = wHeader.map((h) => v[h] ?? '');
+    const fast = parseWorkItemRow(cells, wIx);
+    const slow = parseRowWithSchema('work_items', wHeader, cells);
+    if (fast) expect(slow).toEqual({ record: fast });
+    else expect(slow).not.toHaveProperty('record');
+  });
 });
