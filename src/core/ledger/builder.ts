@@ -123,6 +123,8 @@ class Line {
   ids: string[] | null = null;
   idCount = 0;
   next: Line | undefined = undefined;
+  /** the work item of a ledger row */
+  rec: ItemRec | null = null;
   constructor(
     public item: string,
     public period: string,
@@ -479,6 +481,7 @@ export class LedgerBuilder {
         else {
           a.agent = item.agent;
           a.bu = item.bu || this.agentBU(item.agent);
+          a.rec = item;
           chainRows.push(a);
           rows.push(a);
           if (a.period === item.closedPeriod) item.closedRow = true;
@@ -522,6 +525,7 @@ export class LedgerBuilder {
       if (it.closedPeriod && !it.closedRow) {
         const l = new Line(id, it.closedPeriod, it.agent);
         l.bu = it.bu || this.agentBU(it.agent);
+        l.rec = it;
         rows.push(l);
       }
     }
@@ -689,7 +693,7 @@ export class LedgerBuilder {
 
     // 5. Output rows.
     const outRows: LedgerRow[] = rows.map((l) => {
-      const it = this.items.get(l.item)!;
+      const it = l.rec!;
       const closed = it.closedPeriod === l.period ? 1 : 0;
       return {
         period: l.period,
