@@ -463,6 +463,27 @@ export class LedgerBuilder {
     return 'added';
   }
 
+  /**
+   * Exact (unrounded) api/retry/tools/review per imported-or-not work item id, summed over periods, as accumulated so
+   * far. For checks against another engine to the micro-dollar (the benchmark); call before `finish()`.
+   */
+  exactByItem(): Map<string, { api: number; retry: number; tools: number; review: number }> {
+    this.check();
+    const out = new Map<string, { api: number; retry: number; tools: number; review: number }>();
+    for (const head of this.accs.values()) {
+      for (let l: Line | undefined = head; l !== undefined; l = l.next) {
+        if (!l.item) continue;
+        let s = out.get(l.item);
+        if (!s) out.set(l.item, (s = { api: 0, retry: 0, tools: 0, review: 0 }));
+        s.api += l.api;
+        s.retry += l.retry;
+        s.tools += l.tools;
+        s.review += l.review;
+      }
+    }
+    return out;
+  }
+
   private agentBU(agentId: string): string {
     return this.agentById.get(agentId)?.business_unit ?? UNASSIGNED;
   }

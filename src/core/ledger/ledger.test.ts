@@ -264,6 +264,26 @@ describe('periods', () => {
     expect(sep.outcome).toBe('success'); // the item's outcome, but it counts only where it closed
   });
 
+  test('months are UTC: Z, +00:00, no offset and date-only stamps by their text; other offsets converted', () => {
+    const r = buildLedger(
+      inputs({
+        workItems: [wi({ work_item_id: 'W1' })],
+        events: [
+          ev({ timestamp: '2026-10-31T23:59:59Z', cost_usd: 1 }),
+          ev({ timestamp: '2026-10-31T23:59:59+00:00', cost_usd: 2 }),
+          ev({ timestamp: '2026-10-31 23:00:00', cost_usd: 4 }),
+          ev({ timestamp: '2026-10-31', cost_usd: 8 }),
+          ev({ timestamp: '2026-11-01T01:00:00+02:00', cost_usd: 16 }), // 23:00 UTC on 31 October
+          ev({ timestamp: '2026-10-31T20:00:00.000-04:30', cost_usd: 32 }), // 00:30 UTC on 1 November
+        ],
+      }),
+    );
+    expect(r.rows.map((x) => [x.period, x.api])).toEqual([
+      ['2026-10', 31],
+      ['2026-11', 32],
+    ]);
+  });
+
   test('an item closed in a month without cost is still in that month', () => {
     const r = buildLedger(
       inputs({
@@ -303,6 +323,19 @@ describe('re-imports and attribution', () => {
       ['event', 'E1'],
     ]);
     expect(() => b.addEvent(ev())).toThrow(/finish/);
+  });
+
+  test('exactByItem gives the unrounded sums per item before finish()', () => {
+    const b = new LedgerBuilder({ agents: [], rates: [{ reviewer_role: 'analyst', hourly_rate_usd: 30 }], toolPrices: [], overheads: [], invoices: [], prices: [] });
+    b.addEvent(ev({ work_item_id: 'X', cost_usd: 0.001 }));
+    b.addEvent(ev({ work_item_id: 'X', cost_usd: 0.002, timestamp: '2026-11-01T00:00:00Z', status: 'error' }));
+    b.addEvent(ev({ work_item_id: 'X', cost_usd: 0.0004, kind: 'tool' }));
+    b.addReview(rv({ work_item_id: 'X', minutes: 1 })); // 1/60 × 30 = 0.5
+    const x = b.exactByItem().get('X')!;
+    expect(x.api).toBeCloseTo(0.001, 12);
+    expect(x.retry).toBeCloseTo(0.002, 12);
+    expect(x.tools).toBeCloseTo(0.0004, 12);
+    expect(x.review).toBeCloseTo(0.5, 12);
   });
 
   test('events arriving before their work item are still attributed', () => {
