@@ -1,5 +1,6 @@
 // One small hand-computed case per rule of DESIGN.md §3 (expected figures worked out in the comments).
 import type { PriceOverride } from '../model/records';
+import { PriceBook } from '../pricing';
 import { LedgerBuilder, buildLedger, type LedgerResult } from './index';
 import { agent, c, ev, inputs, rv, wi } from './fixtures';
 
@@ -80,6 +81,26 @@ describe('components', () => {
     expect(row(r, 'W3').events).toBe(2);
     expect(r.unpriced.map((u) => u.event_id)).toEqual(['U1']);
     expect(r.unpriced[0].reason).toMatch(/not in the price catalog/);
+  });
+
+  test('the builder prices exactly as PriceBook.priceEvent (catalog models, cache tokens, batch, overrides, offsets)', () => {
+    const events = [
+      ev({ model: 'gpt-4o', input_tokens: 12345, cached_input_tokens: 2000, output_tokens: 678 }),
+      ev({ model: 'gpt-4o', input_tokens: 12345, output_tokens: 678, batch: true }),
+      ev({ model: 'gpt-4o-mini', input_tokens: 999, output_tokens: 1, timestamp: '2026-10-05T23:30:00-03:00' }),
+      ev({ provider: 'anthropic', model: 'claude-sonnet-4-5', input_tokens: 300000, cached_input_tokens: 1000, cache_write_tokens: 5000, output_tokens: 4000 }),
+      ev({ model: 'acme-1', input_tokens: 1000, output_tokens: 500 }),
+    ].map((e, i) => ({ ...e, work_item_id: `P${i}` }));
+    const prices = [ACME, { ...ACME, model: '*', input_mtok: null, cached_input_mtok: null, output_mtok: null, discount_pct: 10 }];
+    const b = new LedgerBuilder({ agents: [], rates: [], toolPrices: [], overheads: [], invoices: [], prices });
+    for (const e of events) b.addEvent(e);
+    const exact = b.exactByItem();
+    const book = new PriceBook(prices);
+    events.forEach((e, i) => {
+      const expected = book.priceEvent(e).cost_usd!;
+      expect(expected).toBeGreaterThan(0);
+      expect(exact.get(`P${i}`)!.api).toBeCloseTo(expected, 12);
+    });
   });
 
   test('reviews: minutes / 60 × the role rate (role matched case-insensitively); a role without a rate is listed', () => {
