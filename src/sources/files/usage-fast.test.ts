@@ -17,6 +17,8 @@ const variants: Record<string, string>[] = [
   { ...good, timestamp: '2026-10-03 14:05:00+02:00' }, { ...good, timestamp: '2026-10-03' },
   { ...good, event_id: '' }, { ...good, event_id: '   ' },
   { ...good, timestamp: '' }, { ...good, timestamp: '03/10/2026' }, { ...good, timestamp: '2026-13-45' },
+  ...['2026-10-03T24:00:00Z', '2026-10-03T23:59:60Z', '2026-00-01T00:00:00Z', '2026-02-30T10:00:00Z', '2026-02-32T10:00:00Z', '2026-12-31T23:59:59Z',
+    '2026-10-3T10:00:00Z', '2026-10-03T1:00:00ZZ', '2026-1a-03T10:00:00Z', '2026-10-03T10:00:00.5Z', '2026-10-03T10:00:00+0100', '+2026-10-03T10:00:00'].map((timestamp) => ({ ...good, timestamp })),
   { ...good, kind: '' }, { ...good, kind: 'LLM' }, { ...good, kind: 'chat' },
   { ...good, input_tokens: '-1' }, { ...good, input_tokens: '1.5' }, { ...good, input_tokens: 'abc' }, { ...good, input_tokens: '1e20' },
   { ...good, output_tokens: 'NaN' }, { ...good, cached_input_tokens: '2000' }, { ...good, cache_write_tokens: '1001' },

@@ -21,6 +21,32 @@ const STATUSES = new Set<string>(EVENT_STATUSES);
 /** Column indexes of the usage columns in the file (-1 = column absent). */
 export type UsageColumnIndex = Record<keyof UsageEvent, number>;
 
+// Date.parse costs ~0.4 µs, a third of a row's validation. Timestamps in the common form YYYY-MM-DDTHH:MM:SSZ
+// with a time of day below 24:00:00 are accepted by Date.parse exactly when their date is (V8 checks the fields
+// independently), so the date's verdict is cached per day; any other form gets the schema's full check.
+const dayValid = new Map<string, boolean>();
+const d = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -100;
+};
+function isTimestamp(s: string): boolean {
+  if (
+    s.length === 20 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 &&
+    s.charCodeAt(16) === 58 && s.charCodeAt(19) === 90 && d(s, 0) + d(s, 1) + d(s, 2) + d(s, 3) + d(s, 5) + d(s, 6) + d(s, 8) + d(s, 9) >= 0 &&
+    d(s, 11) * 10 + d(s, 12) >= 0 && d(s, 11) * 10 + d(s, 12) < 24 && d(s, 14) * 10 + d(s, 15) >= 0 && d(s, 14) * 10 + d(s, 15) < 60 &&
+    d(s, 17) * 10 + d(s, 18) >= 0 && d(s, 17) * 10 + d(s, 18) < 60
+  ) {
+    const day = s.slice(0, 10);
+    let ok = dayValid.get(day);
+    if (ok === undefined) {
+      ok = !Number.isNaN(Date.parse(`${day}T00:00:00Z`));
+      if (dayValid.size < 100_000) dayValid.set(day, ok);
+    }
+    return ok;
+  }
+  return TS_RE.test(s) && !Number.isNaN(Date.parse(s));
+}
+
 let issue: FieldIssue | null = null;
 const fail = (column: string, reason: string) => {
   issue = { column, reason };
@@ -58,7 +84,7 @@ export function parseUsageRow(cells: string[], ix: UsageColumnIndex): { event: U
   const event_id = text(cells, ix.event_id);
   if (event_id === '') return { issue: { column: 'event_id', reason: ID_MESSAGE } };
   const timestamp = text(cells, ix.timestamp);
-  if (!TS_RE.test(timestamp) || Number.isNaN(Date.parse(timestamp))) return { issue: { column: 'timestamp', reason: TS_MESSAGE } };
+  if (!isTimestamp(timestamp)) return { issue: { column: 'timestamp', reason: TS_MESSAGE } };
   const agent_id = text(cells, ix.agent_id);
   const work_item_id = text(cells, ix.work_item_id);
   const provider = text(cells, ix.provider);
@@ -109,7 +135,6 @@ export function parseUsageRow(cells: string[], ix: UsageColumnIndex): { event: U
 /** Column indexes of the work item columns in the file (-1 = column absent). */
 export type WorkItemColumnIndex = Record<keyof WorkItem, number>;
 const OUTCOME_SET = new Set<string>(OUTCOMES);
-const isTimestamp = (s: string) => TS_RE.test(s) && !Number.isNaN(Date.parse(s));
 
 /**
  * Work items come by the hundred thousand too (zod: ~10 µs a row). This accepts the rows the schema accepts and
