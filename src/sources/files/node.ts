@@ -26,6 +26,7 @@ export async function importFile<K extends RecordKind>(
       fatal: `${fileName}: cannot open ${path} (${code === 'ENOENT' ? 'no such file' : (e as Error).message})`,
     };
   }
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 262144 });
+  // 64 KB reads: see chunkSize in import.ts.
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
   return importRecords({ ...opts, fileName, input: stream, head } as ImportOptions<K>);
 }
