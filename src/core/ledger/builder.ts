@@ -73,6 +73,12 @@ export function eventFingerprint(e: UsageEvent): number {
   return h & 0x3fffffff;
 }
 
+/** Unit prices of a model on a day; exact for requests of up to `limit` input tokens (Infinity unless tiered). */
+interface DayPrices {
+  u: UnitPrices;
+  limit: number;
+}
+
 interface ItemRec {
   agent: string;
   bu: string;
@@ -195,9 +201,10 @@ export class LedgerBuilder {
   private readonly slotEvents: number[] = [];
   private readonly provCache = new Map<string, string>();
   private lastProvider = '\u0000';
-  private readonly unitCache = new Map<string, UnitPrices>();
+  private readonly unitCache = new Map<string, DayPrices>();
+  private readonly tierLimits = new Map<string, number>();
   private readonly fastPricing: boolean;
-  private lastUnit: UnitPrices | null = null;
+  private lastUnit: DayPrices | null = null;
   private lastUnitProvider = '';
   private lastUnitModel = '';
   private lastUnitBatch = false;
@@ -305,8 +312,9 @@ export class LedgerBuilder {
     if (e.cost_usd !== null && e.cost_usd !== undefined) {
       cost = e.cost_usd;
     } else if (tokenKind) {
-      const u = this.fastPricing ? this.unitPricesFor(e) : null;
-      if (u !== null && !u.tiered) {
+      const d = this.fastPricing ? this.unitPricesFor(e) : null;
+      if (d !== null && e.input_tokens <= d.limit) {
+        const u = d.u;
         if (u.source === 'unpriced') unpricedReason = u.reason ?? `model "${e.model}" could not be priced`;
         else {
           // The price book's own formula (PriceBook.priceTokens) on its cached unit prices.
@@ -371,7 +379,7 @@ export class LedgerBuilder {
    * parses the date and builds its cache key on every call (about 30 µs an event; this is well under 1 µs). null =
    * let the price book price it (a timestamp with an offset, whose UTC day is not its text).
    */
-  private unitPricesFor(e: UsageEvent): UnitPrices | null {
+  private unitPricesFor(e: UsageEvent): DayPrices | null {
     const ts = e.timestamp;
     const last = this.lastUnit;
     if (last !== null && e.provider === this.lastUnitProvider && e.model === this.lastUnitModel && e.batch === this.lastUnitBatch && ts.startsWith(this.lastUnitDay) && ts.length >= 10) {
@@ -380,22 +388,57 @@ export class LedgerBuilder {
     if (!monthIsUtc(ts) || ts.length < 10) return null;
     const day = ts.slice(0, 10);
     const key = `${e.provider}\u0001${e.model}\u0001${day}\u0001${e.batch ? 1 : 0}`;
-    let u = this.unitCache.get(key);
-    if (u === undefined) {
+    let d = this.unitCache.get(key);
+    if (d === undefined) {
       try {
-        u = this.book.unitPrices({ model: e.model, provider: e.provider, date: day, batch: e.batch });
+        const q = { model: e.model, provider: e.provider, date: day, batch: e.batch };
+        const u = this.book.unitPrices(q);
+        d = { u, limit: u.tiered && u.source !== 'unpriced' ? this.baseTierLimit(q, u) : Infinity };
       } catch {
         return null;
       }
-      this.unitCache.set(key, u);
+      this.unitCache.set(key, d);
     }
-    this.lastUnit = u;
+    this.lastUnit = d;
     this.lastUnitProvider = own(e.provider);
     this.lastUnitModel = own(e.model);
     this.lastUnitBatch = e.batch;
     this.lastUnitDay = day;
-    return u;
+    return d;
   }
+
+  /**
+   * Tiered catalog prices switch the whole request to a tier price once its input tokens pass the tier's start
+   * (Anthropic's and Google's long-context prices). Below the first start the base unit prices are exact, so we find
+   * that start by asking the price book itself (a bisection on input tokens, once per model and day; a known start
+   * is re-checked with two probes) and price requests at or below it directly.
+   */
+  private baseTierLimit(q: { model: string; provider: string; date: string; batch: boolean }, u: UnitPrices): number {
+    const isBase = (n: number) => {
+      const r = this.book.priceTokens(q, { input_tokens: n, output_tokens: n });
+      const base = (n * (u.input + u.output)) / 1e6;
+      return r.cost_usd !== null && Math.abs(r.cost_usd - base) <= 1e-9 * Math.max(1, base);
+    };
+    const pm = `${q.provider}\u0001${q.model}\u0001${q.batch ? 1 : 0}`;
+    const known = this.tierLimits.get(pm);
+    if (known !== undefined && isBase(known) && !isBase(known + 1)) return known;
+    let limit: number;
+    if (!isBase(1)) limit = 0;
+    else if (isBase(2 ** 31)) limit = Infinity;
+    else {
+      let lo = 1;
+      let hi = 2 ** 31;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (isBase(mid)) lo = mid;
+        else hi = mid;
+      }
+      limit = lo;
+    }
+    this.tierLimits.set(pm, limit);
+    return limit;
+  }
+
 
   /**
    * The period of a timestamp as one shared string per month, and the agent id likewise: accumulators then compare

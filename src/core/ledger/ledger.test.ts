@@ -83,12 +83,17 @@ describe('components', () => {
     expect(r.unpriced[0].reason).toMatch(/not in the price catalog/);
   });
 
-  test('the builder prices exactly as PriceBook.priceEvent (catalog models, cache tokens, batch, overrides, offsets)', () => {
+  test('the builder prices exactly as PriceBook.priceEvent (catalog models, tiers, cache tokens, batch, overrides, offsets)', () => {
     const events = [
       ev({ model: 'gpt-4o', input_tokens: 12345, cached_input_tokens: 2000, output_tokens: 678 }),
       ev({ model: 'gpt-4o', input_tokens: 12345, output_tokens: 678, batch: true }),
       ev({ model: 'gpt-4o-mini', input_tokens: 999, output_tokens: 1, timestamp: '2026-10-05T23:30:00-03:00' }),
       ev({ provider: 'anthropic', model: 'claude-sonnet-4-5', input_tokens: 300000, cached_input_tokens: 1000, cache_write_tokens: 5000, output_tokens: 4000 }),
+      ev({ provider: 'anthropic', model: 'claude-sonnet-4-5', input_tokens: 150000, cached_input_tokens: 1000, output_tokens: 4000 }),
+      ev({ provider: 'anthropic', model: 'claude-sonnet-4-5', input_tokens: 200000, output_tokens: 10 }),
+      ev({ provider: 'anthropic', model: 'claude-sonnet-4-5', input_tokens: 200001, output_tokens: 10 }),
+      ev({ provider: 'google', model: 'gemini-2.5-pro', input_tokens: 5000, output_tokens: 700, timestamp: '2026-10-06T10:00:00Z' }),
+      ev({ provider: 'google', model: 'gemini-2.5-pro', input_tokens: 250000, output_tokens: 700, timestamp: '2026-10-06T11:00:00Z' }),
       ev({ model: 'acme-1', input_tokens: 1000, output_tokens: 500 }),
     ].map((e, i) => ({ ...e, work_item_id: `P${i}` }));
     const prices = [ACME, { ...ACME, model: '*', input_mtok: null, cached_input_mtok: null, output_mtok: null, discount_pct: 10 }];
