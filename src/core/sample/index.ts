@@ -227,11 +227,13 @@ export function generateSample(options: SampleOptions, sinks: SampleSinks): Samp
     };
   };
 
+  // Volumes grow ~1.5% a month up to the last month's playbook figures; infrastructure grows with them.
+  const growthOf = (pi: number) => 1 + 0.015 * (pi - (periods.length - 1));
   periods.forEach((period, pi) => {
     const start = Date.parse(`${period}-01T00:00:00Z`);
     const d = new Date(start);
     const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    const growth = 1 + 0.015 * (pi - (periods.length - 1)); // volumes grow ~1.5% a month up to the last month's playbook figures
+    const growth = growthOf(pi);
     for (const bu of UNITS) {
       const count = Math.max(1, Math.round(bu.volume * scale * growth * between(0.98, 1.02)));
       for (let k = 0; k < count; k++) {
@@ -277,8 +279,8 @@ export function generateSample(options: SampleOptions, sinks: SampleSinks): Samp
 
   const overheads: Overhead[] = [];
   const invoices: Invoice[] = [];
-  for (const period of periods) {
-    for (const bu of UNITS) overheads.push({ period, category: 'infrastructure', amount_usd: round2(bu.infrastructure * scale), scope: `business_unit:${bu.name}`, driver: 'work_items' });
+  for (const [pi, period] of periods.entries()) {
+    for (const bu of UNITS) overheads.push({ period, category: 'infrastructure', amount_usd: round2(bu.infrastructure * scale * growthOf(pi)), scope: `business_unit:${bu.name}`, driver: 'work_items' });
     overheads.push({ period, category: 'observability', amount_usd: round2(4_500 * scale), scope: 'all', driver: 'api_cost' });
     overheads.push({ period, category: 'vector database', amount_usd: round2(9_000 * scale), scope: 'all', driver: 'work_items' });
     for (const provider of [ANT, OAI]) {
