@@ -18,11 +18,12 @@ SELECT work_item_id, SUM(api) AS api, SUM(retry) AS retry, SUM(tools) AS tools, 
   FROM ${reviews} r JOIN ${rates} t ON t.reviewer_role = r.reviewer_role JOIN ${items} w ON w.work_item_id = r.work_item_id
 ) GROUP BY work_item_id`;
 
-export async function duckdb(dir) {
+export async function duckdb(dir, threads) {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const t0 = performance.now();
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
+  if (threads) await conn.run(`SET threads = ${Number(threads)}`);
   const f = (name) => `read_csv('${join(dir, name).replace(/'/g, "''")}', header = true, auto_detect = true)`;
   const reader = await conn.runAndReadAll(AGG(f('usage.csv'), f('work_items.csv'), f('reviews.csv'), f('rates.csv')));
   const rows = reader.getRows();
