@@ -106,4 +106,44 @@ describe('summary', () => {
     expect(cents(s.business_units)).toBe(4000);
     expect([s.work_items, s.outcomes, s.period]).toEqual([5, 2, '2026-10']);
   });
+
+  test('chargeback lines still sum to the total with Unassigned true-up, unallocated overhead and an unconfigured agent', () => {
+    const r = buildLedger(
+      inputs({
+        agents: [agent({ agent_id: 'a', business_unit: 'Service' })],
+        workItems: [wi({ work_item_id: 'A1', agent_id: 'a' }), wi({ work_item_id: 'Z1', agent_id: 'zed', business_unit: 'Claims' })],
+        events: [
+          ev({ work_item_id: 'A1', agent_id: 'a', cost_usd: 1 / 3 }),
+          ev({ work_item_id: 'Z1', agent_id: 'zed', cost_usd: 2 / 3 }),
+          ev({ work_item_id: '', agent_id: 'zed', cost_usd: 0.125 }),
+        ],
+        overheads: [
+          { period: '2026-10', category: 'infra', amount_usd: 10, scope: 'all', driver: 'api_cost' },
+          { period: '2026-10', category: 'ghost', amount_usd: 5, scope: 'agent:ghost', driver: 'work_items' },
+        ],
+        invoices: [
+          { period: '2026-10', provider: 'openai', billed_usd: 1.5 },
+          { period: '2026-10', provider: 'mistral', billed_usd: 0.99 },
+        ],
+      }),
+    );
+    const s = summarize(r, '2026-10', { rejected: [] });
+    // events 1.125 → invoice 1.5 (+0.375 true-up), overheads 15, mistral 0.99 → 17.49 exactly. Rounded column by
+    // column it would be 1.13 (api, round(1.125)) + 15 + 1.37 (true-up, round(1.365)) = 17.50; the true-up column
+    // absorbs the cent so the chargeback ties to the invoices: true-up 1.36 = 17.49 − 1.13 − 15.
+    expect(s.totals.total).toBe(17.49);
+    expect(Math.round((s.totals.trueup + r.unattributed.reduce((t, u) => t + u.trueup, 0)) * 100)).toBe(136);
+    const cents = (xs: { total: number }[]) => xs.reduce((t, x) => t + Math.round(x.total * 100), 0);
+    expect(cents(s.agents)).toBe(1749);
+    expect(cents(s.business_units)).toBe(1749);
+    expect(s.agents.map((a) => [a.agent_id, a.business_unit])).toEqual([
+      ['a', 'Service'],
+      ['Unassigned', 'Unassigned'],
+      ['ghost', 'Unassigned'],
+      ['zed', 'Unassigned'],
+    ]);
+    // Z1's row goes to its own business unit; zed's unattributed call to the placeholder's "Unassigned"
+    expect(s.business_units.find((b) => b.business_unit === 'Claims')!.work_items).toBe(1);
+    expect(s.conservation.ok).toBe(true);
+  });
 });

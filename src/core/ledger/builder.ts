@@ -681,15 +681,26 @@ export class LedgerBuilder {
     const rowsByPeriod = groupBy(rows, periods);
     const uByPeriod = groupBy(uLines, periods);
 
+    // 2. Round api/retry/tools/review per period over every line (rows first, then unattributed, both sorted).
+    // Overhead and true-up lines added below carry none of these.
+    const usageCents = new Map<string, number>();
+    for (const period of periods) {
+      const lines = rowsByPeriod.get(period)!.concat(uByPeriod.get(period)!);
+      usageCents.set(
+        period,
+        roundComponent(lines, 'api') + roundComponent(lines, 'retry') + roundComponent(lines, 'tools') + roundComponent(lines, 'review'),
+      );
+    }
+
     const extraU: Line[] = [];
     const ovByPeriod = new Map<string, { imported: number; allocated: number; unallocated: number }>();
-    const tuByPeriod = new Map<string, { invoiceMinusComputed: number }>();
+    const tuByPeriod = new Map<string, { invoiceMinusComputed: number; targetCents: number }>();
 
     for (const period of periods) {
       const pRows = rowsByPeriod.get(period)!;
       const pU = uByPeriod.get(period)!;
 
-      // 2. Overheads: each period's overheads are first rounded together (so the period's overhead ties to the
+      // 3. Overheads: each period's overheads are first rounded together (so the period's overhead ties to the
       // cent), then each one's cents are split over the rows in its scope by its driver.
       const ovs = this.ctx.overheads.filter((o) => o.period === period);
       const ovCents = roundExactCents(
@@ -747,17 +758,27 @@ export class LedgerBuilder {
         }
       });
 
-      // 3. True-up per provider: invoice − computed cost of all that provider's events in the period, spread pro
+      // 4. True-up per provider: invoice − computed cost of all that provider's events in the period, spread pro
       // rata to those events' cost over ledger rows and unattributed usage lines alike.
       const slots: number[] = [];
       for (let s = 0; s < this.slotPeriod.length; s++) if (this.slotPeriod[s] === period) slots.push(s);
-      const tu = { invoiceMinusComputed: 0 };
+      const tu = { invoiceMinusComputed: 0, targetCents: NaN };
       tuByPeriod.set(period, tu);
       if (slots.length > 0) {
         const amounts = slots.map((s) => this.slotBilled[s] - this.slotComputed[s]);
+        // The true-up column absorbs the period's rounding: its cents are whatever makes the rows' grand total equal
+        // the exact grand total (usage + reviews + overheads + invoice − computed) rounded to the cent, so the
+        // chargeback reconciles to the invoices to the cent. It differs from its own rounded exact total by at most
+        // a few cents, and each provider's spread still sums exactly to that provider's cents.
+        let usageExact = 0;
+        for (const l of pRows) usageExact += l.api + l.retry + l.tools + l.review;
+        for (const l of pU) usageExact += l.api + l.retry + l.tools + l.review;
+        const grandExact = usageExact + ovs.reduce((t, o) => t + o.amount_usd, 0) + amounts.reduce((t, a) => t + a, 0);
+        const ovCentsTotal = ovCents.reduce((t, x) => t + x, 0);
+        tu.targetCents = toCents(grandExact) - usageCents.get(period)! - ovCentsTotal;
         const tuCents = roundExactCents(
           amounts.map((a) => a * 100),
-          toCents(amounts.reduce((s, a) => s + a, 0)),
+          tu.targetCents,
         );
         const lines = new Map<number, { l: Line[]; cost: number[]; n: number[] }>(slots.map((s) => [s, { l: [], cost: [], n: [] }]));
         gatherProviderLines(pRows, lines);
@@ -792,16 +813,8 @@ export class LedgerBuilder {
       }
     }
 
-    // 4. Round api/retry/tools/review per period over every line (rows first, then unattributed, both sorted).
     const allU = uLines.concat(extraU).sort(sortU);
     const uByPeriodAll = groupBy(allU, periods);
-    for (const period of periods) {
-      const lines = rowsByPeriod.get(period)!.concat(uByPeriodAll.get(period)!);
-      roundComponent(lines, 'api');
-      roundComponent(lines, 'retry');
-      roundComponent(lines, 'tools');
-      roundComponent(lines, 'review');
-    }
 
     // 5. Output rows.
     const outRows: LedgerRow[] = rows.map((l) => {
@@ -864,7 +877,7 @@ export class LedgerBuilder {
       const tu = tuByPeriod.get(period)!;
       // The tie is checked on the published numbers: Σ rounded rows (in cents) = the rounded exact total, per component.
       const out = (outRowsByPeriod.get(period) as RoundedLike[]).concat(outUByPeriod.get(period) as RoundedLike[]);
-      const tie = centsTie(out, ex);
+      const tie = centsTie(out, ex, tu.targetCents);
       conservationByPeriod[period] = makeConservation(ear, lpu, ov.imported, ov.allocated, ov.unallocated, tu.invoiceMinusComputed, spread, tie);
     }
     const all = periods.map((p) => conservationByPeriod[p]);
@@ -948,7 +961,7 @@ function exactSums(lines: Line[]) {
 }
 
 /** Checked on the published numbers: per component Σ rounded rows (in cents) = the rounded exact total, and each row's total = Σ its parts. */
-function centsTie(out: RoundedLike[], ex: ReturnType<typeof exactSums>): boolean {
+function centsTie(out: RoundedLike[], ex: ReturnType<typeof exactSums>, trueupTargetCents: number): boolean {
   const cents = { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0 };
   let ok = true;
   for (const r of out) {
@@ -961,7 +974,15 @@ function centsTie(out: RoundedLike[], ex: ReturnType<typeof exactSums>): boolean
     cents.trueup += u;
     if (toCents(r.total) !== a + b + t + v + o + u) ok = false;
   }
-  for (const c of ['api', 'retry', 'tools', 'review', 'overhead', 'trueup'] as const) if (cents[c] !== toCents(ex[c])) ok = false;
+  for (const c of ['api', 'retry', 'tools', 'review', 'overhead'] as const) if (cents[c] !== toCents(ex[c])) ok = false;
+  if (Number.isNaN(trueupTargetCents)) {
+    if (cents.trueup !== 0) ok = false;
+  } else {
+    // With invoices the true-up column absorbs rounding, so the grand total is what must tie.
+    if (cents.trueup !== trueupTargetCents) ok = false;
+    const grand = cents.api + cents.retry + cents.tools + cents.review + cents.overhead + cents.trueup;
+    if (grand !== toCents(ex.api + ex.retry + ex.tools + ex.review + ex.overhead + ex.trueup)) ok = false;
+  }
   return ok;
 }
 
@@ -973,7 +994,7 @@ function ctxAgentId(agents: Agent[], idLower: string): string | undefined {
 
 /** Rounds one usage component of a period's lines by largest remainder. Direct field access per component: a keyed
  * `line[key]` load goes megamorphic across the four calls and measured several times slower. */
-function roundComponent(lines: Line[], which: 'api' | 'retry' | 'tools' | 'review') {
+function roundComponent(lines: Line[], which: 'api' | 'retry' | 'tools' | 'review'): number {
   const n = lines.length;
   const exact = new Float64Array(n);
   let sum = 0;
@@ -981,11 +1002,13 @@ function roundComponent(lines: Line[], which: 'api' | 'retry' | 'tools' | 'revie
   else if (which === 'retry') for (let i = 0; i < n; i++) sum += (exact[i] = lines[i].retry * 100);
   else if (which === 'tools') for (let i = 0; i < n; i++) sum += (exact[i] = lines[i].tools * 100);
   else for (let i = 0; i < n; i++) sum += (exact[i] = lines[i].review * 100);
-  const cents = roundExactCents(exact, toCents(sum / 100));
+  const target = toCents(sum / 100);
+  const cents = roundExactCents(exact, target);
   if (which === 'api') for (let i = 0; i < n; i++) lines[i].cApi = cents[i];
   else if (which === 'retry') for (let i = 0; i < n; i++) lines[i].cRetry = cents[i];
   else if (which === 'tools') for (let i = 0; i < n; i++) lines[i].cTools = cents[i];
   else for (let i = 0; i < n; i++) lines[i].cReview = cents[i];
+  return target;
 }
 
 function groupBy<T extends { period: string }>(list: T[], periods: string[]): Map<string, T[]> {

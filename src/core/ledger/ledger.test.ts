@@ -253,6 +253,23 @@ describe('true-up', () => {
     expect(r.unattributed.find((x) => x.kind === 'usage')!.trueup).toBe(-0.2);
   });
 
+  test('the chargeback reconciles to the invoice to the cent: the true-up column absorbs the rounding', () => {
+    // 3 × 0.005 = 0.015 → api column round(0.015) = 0.02 (0.01 + 0.01 + 0); invoice 1.00 → true-up 0.985 exactly.
+    // Rounding that on its own (0.99) would make the rows 1.01; the true-up takes 1.00 − 0.02 = 0.98 instead.
+    const r = buildLedger(
+      inputs({
+        workItems: ['A', 'B', 'C'].map((id) => wi({ work_item_id: id })),
+        events: ['A', 'B', 'C'].map((id) => ev({ work_item_id: id, cost_usd: 0.005 })),
+        invoices: [{ period: '2026-10', provider: 'openai', billed_usd: 1 }],
+      }),
+    );
+    expect(r.rows.map((x) => x.api)).toEqual([0.01, 0.01, 0]);
+    expect(sumC(r.rows, (x) => x.trueup)).toBe(98);
+    expect(sumC(r.rows, (x) => x.total)).toBe(100);
+    expect(r.conservation).toMatchObject({ cents_tie: true, ok: true });
+    expect(r.conservation.invoice_minus_computed).toBeCloseTo(0.985, 12);
+  });
+
   test('each provider true-up sums to its source to the cent on awkward weights', () => {
     // computed 3 × 1/3 ≈ 1.00, billed 1.01: 0.0100… each → one gets the extra cent
     const r = buildLedger(
