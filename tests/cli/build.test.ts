@@ -68,6 +68,29 @@ describe('demo → build round trip', () => {
   }, 30_000);
 });
 
+test('JSONL usage and --flag=value / several files after one flag', async () => {
+  const jl = f('extra.jsonl');
+  writeFileSync(jl, [
+    JSON.stringify({ event_id: 'j1', timestamp: '2026-10-05T09:00:00Z', agent_id: 'loan-originator', work_item_id: '', provider: 'openai', model: 'gpt-4o', kind: 'llm', input_tokens: 1000000, output_tokens: 0 }),
+    '{"event_id": "j2", "timestamp": "2026-10-05T09:00:00Z", "kind": "llm", "input_tokens": "lots"}',
+  ].join('\n'));
+  const c = io();
+  const out = f('jsonl.json');
+  expect(await main(['build', `--usage=${jl}`, '--work-items', f('work_items.csv'), f('work_items.csv'), '--period', '2026-10', '--summary', out], c.io)).toBe(0);
+  const s = JSON.parse(readFileSync(out, 'utf8'));
+  expect(s.totals.unattributed).toBe(2.5);
+  expect(s.rejected).toEqual([{ file: jl, line: 2, column: 'input_tokens', reason: 'expected a whole number ≥ 0' }]);
+  expect(s.imports.filter((i: { kind: string }) => i.kind === 'work_items').map((i: { duplicates: number; accepted: number }) => i.duplicates > 0 && i.accepted === 0)).toEqual([false, true]);
+});
+
+test('build --help and demo --help print the flags', async () => {
+  const c = io();
+  expect(await main(['build', '--help'], c.io)).toBe(0);
+  expect(c.out.join('')).toMatch(/--summary OUT\.json/);
+  expect(await main(['demo', '--help'], c.io)).toBe(0);
+  expect(c.out.join('')).toMatch(/--scale X/);
+});
+
 describe('bad input', () => {
   test('a file with bad rows: exit 0, the summary lists them with file, line, column and reason', async () => {
     const bad = f('bad-usage.csv');
