@@ -201,6 +201,9 @@ export class LedgerBuilder {
   private readonly slotEvents: number[] = [];
   private readonly provCache = new Map<string, string>();
   private lastProvider = '\u0000';
+  private lastLine: Line | null = null;
+  private lastExact: PeriodExact | null = null;
+  private lastExactPeriod = '';
   private readonly unitCache = new Map<string, DayPrices>();
   private readonly tierLimits = new Map<string, number>();
   private readonly fastPricing: boolean;
@@ -259,8 +262,11 @@ export class LedgerBuilder {
   }
 
   private periodExact(period: string): PeriodExact {
+    if (period === this.lastExactPeriod && this.lastExact !== null) return this.lastExact;
     let p = this.exact.get(period);
     if (!p) this.exact.set(period, (p = { eventsAndReviews: 0 }));
+    this.lastExact = p;
+    this.lastExactPeriod = period;
     return p;
   }
 
@@ -341,17 +347,24 @@ export class LedgerBuilder {
     // One accumulator per (item, period, agent), chained under the item id: keying the map by the id alone
     // saves building and hashing a composite key per event. The agent matters only for items never imported.
     const wid = e.work_item_id;
-    const key = wid || '\u0002' + agent;
-    const head = this.accs.get(key);
-    let a = head;
-    while (a !== undefined && (a.period !== period || a.agent !== agent)) a = a.next;
-    if (a === undefined) {
-      a = new Line(wid ? own(wid) : '', period, agent);
-      if (head === undefined) this.accs.set(wid ? a.item : key, a);
-      else {
-        a.next = head.next;
-        head.next = a;
+    let a: Line | undefined;
+    // Logs write an item's calls together: the previous event's accumulator is the usual answer, without a lookup.
+    const prevLine = this.lastLine;
+    if (prevLine !== null && wid !== '' && prevLine.period === period && prevLine.agent === agent && prevLine.item === wid) a = prevLine;
+    else {
+      const key = wid || '\u0002' + agent;
+      const head = this.accs.get(key);
+      a = head;
+      while (a !== undefined && (a.period !== period || a.agent !== agent)) a = a.next;
+      if (a === undefined) {
+        a = new Line(wid ? own(wid) : '', period, agent);
+        if (head === undefined) this.accs.set(wid ? a.item : key, a);
+        else {
+          a.next = head.next;
+          head.next = a;
+        }
       }
+      this.lastLine = a;
     }
     if (e.status !== 'ok') {
       a.retry += cost;
