@@ -24,4 +24,13 @@ describe('IdSet', () => {
     expect(s.putIfAbsent(long, 9)).toBe(3);
     expect(s.has(long + 'y')).toBe(false);
   });
+
+  test('switching from one-byte to two-byte storage keeps earlier ids', () => {
+    const s = new IdSet();
+    for (let i = 0; i < 3000; i++) s.putIfAbsent(`é-${i}`, i);
+    expect(s.putIfAbsent('日本-1', 7)).toBe(-1);
+    for (let i = 0; i < 3000; i += 7) expect(s.putIfAbsent(`é-${i}`, 0)).toBe(i);
+    expect(s.putIfAbsent('日本-1', 0)).toBe(7);
+    expect(s.has('日本-2')).toBe(false);
+  });
 });

@@ -1,7 +1,8 @@
 // A compact, exact set of string ids with one small integer per id (the event's content fingerprint).
 // Hand-written because de-duplicating a million event ids in a `Map<string, number>` kept a million strings alive
 // (about 130 MB with their copies) and its garbage collection dominated the build; here ids live as UTF-16 code
-// units in one growing typed array, so a million ids cost about 40 MB and nothing for the garbage collector to trace.
+// units in one growing typed array (one byte a character while they are Latin-1), so a million ids cost about 40 MB
+// and nothing for the garbage collector to trace.
 
 const EMPTY = 0;
 
@@ -12,7 +13,8 @@ export class IdSet {
   private offsets = new Int32Array(1024);
   private lengths = new Int32Array(1024);
   private values = new Int32Array(1024);
-  private chars = new Uint16Array(16384);
+  /** Latin-1 ids take one byte a character; the first wider character switches the store to UTF-16 units. */
+  private chars: Uint8Array | Uint16Array = new Uint8Array(16384);
   private used = 0; // code units used in `chars`
   size = 0;
 
@@ -55,10 +57,19 @@ export class IdSet {
     }
     const entry = this.size;
     if (entry === this.offsets.length) this.growEntries();
-    if (this.used + id.length > this.chars.length) {
-      let n = this.chars.length * 2;
+    let wide = this.chars instanceof Uint16Array;
+    if (!wide) {
+      for (let k = 0; k < id.length; k++) {
+        if (id.charCodeAt(k) > 255) {
+          wide = true;
+          break;
+        }
+      }
+    }
+    if (this.used + id.length > this.chars.length || wide !== this.chars instanceof Uint16Array) {
+      let n = this.chars.length;
       while (n < this.used + id.length) n *= 2;
-      const next = new Uint16Array(n);
+      const next = wide ? new Uint16Array(n) : new Uint8Array(n);
       next.set(this.chars.subarray(0, this.used));
       this.chars = next;
     }
