@@ -28,22 +28,11 @@ async function main() {
   const t2 = performance.now();
   const rv = await importFile(join(dir, 'reviews.csv'), { kind: 'reviews', sink: (r) => builder.addReview(r) });
   const t3 = performance.now();
-  // The exact (unrounded) per-item sums, read from the builder's accumulators before finish() merges them (a chain
-  // of lines per work item). The published rows are cent-rounded by largest remainder, so the micro-dollar check
-  // needs these; collected outside the timed part.
+  // The exact (unrounded) per-item sums for the micro-dollar check (the published rows are cent-rounded by largest
+  // remainder); collected before finish() and outside the timed part, written out and dropped.
   if (outFile) {
-    const byItem = new Map<string, number[]>();
-    type Acc = { item: string; api: number; retry: number; tools: number; review: number; next?: Acc };
-    const accs = (builder as unknown as { accs: Map<string, Acc> }).accs;
-    for (const head of accs.values()) {
-      for (let l: Acc | undefined = head; l; l = l.next) {
-        let s = byItem.get(l.item);
-        if (!s) byItem.set(l.item, (s = [0, 0, 0, 0]));
-        s[0] += l.api; s[1] += l.retry; s[2] += l.tools; s[3] += l.review;
-      }
-    }
     let text = '';
-    for (const [item, v] of byItem) if (item) text += `${item}\t${v.join('\t')}\n`;
+    for (const [item, v] of builder.exactByItem()) text += `${item}\t${v.api}\t${v.retry}\t${v.tools}\t${v.review}\n`;
     writeFileSync(`${outFile}.exact`, text);
   }
   const t3b = performance.now();
