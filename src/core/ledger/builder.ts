@@ -219,7 +219,7 @@ export class LedgerBuilder {
   private lastPeriod = '';
   private lastSlot = -1;
 
-  private readonly seenEvents = new IdSet(1 << 16);
+  private readonly seenEvents: IdSet;
   private readonly items = new Map<string, ItemRec>();
   private readonly seenReviews = new Set<string>();
   private readonly accs = new Map<string, Line>();
@@ -237,6 +237,7 @@ export class LedgerBuilder {
     this.book = options.priceBook ?? new PriceBook(ctx.prices);
     this.maxUnpriced = options.maxUnpricedListed ?? 10_000;
     this.maxConflicts = options.maxConflictsListed ?? 10_000;
+    this.seenEvents = new IdSet(Math.min(Math.max(options.expectedEvents ?? 65_536, 1024), 1 << 26));
     // Per-day unit prices are exact unless a Prices row takes effect at a time of day.
     this.fastPricing = ctx.prices.every((o) => o.effective_from.length <= 10);
     for (const a of ctx.agents) if (!this.agentById.has(a.agent_id)) this.agentById.set(a.agent_id, a);

@@ -29,6 +29,8 @@ export interface BuildOptions {
   maxUnpricedListed?: number;
   /** how many duplicate-id conflicts are listed in `conflicts` (all are counted); default 10,000 */
   maxConflictsListed?: number;
+  /** roughly how many events will be added, to size the de-duplication table once (it grows as needed anyway) */
+  expectedEvents?: number;
 }
 
 /** duplicate = same id and same content (ignored); conflict = same id, different content (first kept, reported). */
