@@ -6,6 +6,7 @@ import { LedgerBuilder, type LedgerContext } from '../../src/core/ledger';
 import { PriceBook } from '../../src/core/pricing';
 import type { RecordKind } from '../../src/sources/files';
 import { importFile } from '../../src/sources/files/node';
+import { estimateRows } from '../../src/cli/commands/build';
 
 async function main() {
   const dir = process.argv[2] ?? 'bench/out';
@@ -21,7 +22,8 @@ async function main() {
     agents: await small('agents', 'agents.csv'), rates: await small('rates', 'rates.csv'), toolPrices: await small('tool_prices', 'tool_prices.csv'),
     overheads: await small('overheads', 'overheads.csv'), invoices: await small('invoices', 'invoices.csv'), prices: await small('prices', 'prices.csv'),
   };
-  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices) });
+  // Sized from the file like the CLI's build does (estimateRows: ~120 bytes a row).
+  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows([join(dir, 'usage.csv')]) });
   const wi = await importFile(join(dir, 'work_items.csv'), { kind: 'work_items', sink: (w) => builder.addWorkItem(w) });
   const t1 = performance.now();
   const ev = await importFile(join(dir, 'usage.csv'), { kind: 'usage', sink: (e) => builder.addEvent(e) });
