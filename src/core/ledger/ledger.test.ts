@@ -475,3 +475,57 @@ describe('conservation and the cents tie', () => {
     for (const x of all) expect(c(x.total)).toBe(c(x.api) + c(x.retry) + c(x.tools) + c(x.review) + c(x.overhead) + c(x.trueup));
   });
 });
+
+describe('determinism', () => {
+  test('the same records in another order give the same ledger, and conservation holds on random data', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const items = Array.from({ length: 60 }, (_, i) =>
+      wi({ work_item_id: `W${i}`, agent_id: `a${i % 3}`, closed_at: rnd() < 0.7 ? `2026-${rnd() < 0.5 ? '10' : '11'}-15T00:00:00Z` : '', outcome: rnd() < 0.8 ? 'success' : 'failure' }),
+    );
+    const events = Array.from({ length: 600 }, (_, i) =>
+      ev({
+        event_id: `E${i}`,
+        work_item_id: rnd() < 0.05 ? '' : rnd() < 0.03 ? 'GHOST' : `W${Math.floor(rnd() * 60)}`,
+        agent_id: `a${i % 3}`,
+        timestamp: `2026-${rnd() < 0.5 ? '10' : '11'}-0${1 + Math.floor(rnd() * 9)}T10:00:00Z`,
+        provider: rnd() < 0.7 ? 'openai' : 'anthropic',
+        kind: rnd() < 0.8 ? 'llm' : 'tool',
+        status: rnd() < 0.05 ? 'retry' : 'ok',
+        cost_usd: Math.round(rnd() * 1e6) / 1e7,
+        input_tokens: Math.floor(rnd() * 5000),
+        output_tokens: Math.floor(rnd() * 500),
+      }),
+    );
+    const reviews = Array.from({ length: 40 }, (_, i) => rv({ work_item_id: `W${i}`, minutes: 1 + Math.floor(rnd() * 20), reviewed_at: '2026-11-02T00:00:00Z' }));
+    const ctx = {
+      rates: [{ reviewer_role: 'analyst', hourly_rate_usd: 51 }],
+      overheads: [
+        { period: '2026-10', category: 'a', amount_usd: 123.45, scope: 'all', driver: 'tokens' as const },
+        { period: '2026-11', category: 'b', amount_usd: 67.89, scope: 'agent:a1', driver: 'api_cost' as const },
+        { period: '2026-11', category: 'c', amount_usd: 10, scope: 'business_unit:nowhere', driver: 'work_items' as const },
+      ],
+      invoices: [
+        { period: '2026-10', provider: 'openai', billed_usd: 20.5 },
+        { period: '2026-11', provider: 'openai', billed_usd: 19.99 },
+        { period: '2026-11', provider: 'anthropic', billed_usd: 7.77 },
+      ],
+    };
+    const a = buildLedger(inputs({ ...ctx, workItems: items, events, reviews }));
+    const b = buildLedger(inputs({ ...ctx, workItems: [...items].reverse(), events: [...events].reverse(), reviews: [...reviews].reverse() }));
+    expect(b.rows).toEqual(a.rows);
+    expect(b.unattributed).toEqual(a.unattributed);
+    expect(a.conservation.ok).toBe(true);
+    for (const p of a.periods) expect(a.conservationByPeriod[p]).toMatchObject({ ok: true, cents_tie: true });
+    // every invoiced month's rows sum to invoices + non-invoiced usage + reviews + overheads, to the cent
+    const all = [...a.rows, ...a.unattributed];
+    for (const p of ['2026-10', '2026-11']) {
+      const exact =
+        ctx.invoices.filter((i) => i.period === p).reduce((t, i) => t + i.billed_usd, 0) +
+        events.filter((e) => e.timestamp.startsWith(p) && e.provider !== 'openai' && !(p === '2026-11' && e.provider === 'anthropic')).reduce((t, e) => t + e.cost_usd!, 0) +
+        (p === '2026-11' ? reviews.reduce((t, r) => t + (r.minutes / 60) * 51, 0) : 0) +
+        ctx.overheads.filter((o) => o.period === p).reduce((t, o) => t + o.amount_usd, 0);
+      expect(sumC(all.filter((x) => x.period === p), (x) => x.total)).toBe(Math.round(exact * 100));
+    }
+  });
+});
