@@ -60,8 +60,9 @@ export function eventFingerprint(e: UsageEvent): number {
   h = hashStr(h, e.work_item_id);
   h = hashStr(h, e.provider);
   h = hashStr(h, e.model);
-  h = hashStr(h, e.kind);
-  h = hashStr(h, e.status);
+  // kind and status are validated enums: their length and first letter tell every value apart.
+  h = hashNum(h, e.kind.length * 256 + e.kind.charCodeAt(0));
+  h = hashNum(h, e.status.length * 256 + e.status.charCodeAt(0));
   h = hashNum(h, e.input_tokens);
   h = hashNum(h, e.cached_input_tokens);
   h = hashNum(h, e.cache_write_tokens);
