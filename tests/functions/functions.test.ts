@@ -1,0 +1,132 @@
+import { HyperFormula, FunctionPlugin, FunctionArgumentType, CellError, ErrorType } from 'hyperformula';
+import { generateCustomFunctionsMetadata } from 'custom-functions-metadata';
+import * as path from 'path';
+import * as fns from '../../src/functions/functions';
+
+const SRC = path.join(__dirname, '../../src/functions/functions.ts');
+
+describe('TOKENCOST / MODELPRICE called directly', () => {
+  afterEach(() => fns.setPriceOverrides([]));
+  it('prices gpt-4o from the catalog, cached input at the cache price', () => {
+    expect(fns.tokenCost('gpt-4o', 1_000_000, 1_000_000)).toBeCloseTo(12.5, 10);
+    expect(fns.tokenCost('gpt-4o', 1_000_000, 1_000_000, 500_000)).toBeCloseTo(11.875, 10);
+    expect(fns.modelPrice('gpt-4o')).toBe(2.5);
+    expect(fns.modelPrice('gpt-4o', 'output')).toBe(10);
+    expect(fns.modelPrice('gpt-4o', 'cached_input')).toBe(1.25);
+  });
+  it('batch halves by default; an Excel serial date is accepted', () => {
+    expect(fns.tokenCost('gpt-4o', 1_000_000, 0, 0, 0, undefined, 'openai', true)).toBeCloseTo(1.25, 10);
+    // 45566 = 2024-10-01
+    expect(fns.tokenCost('gpt-4o', 1_000_000, 0, 0, 0, 45566 as unknown as string)).toBeCloseTo(2.5, 10);
+  });
+  it('an override on the Prices sheet wins', () => {
+    fns.setPriceOverrides([{ provider: '*', model: 'my-model', effective_from: '', input_mtok: 1, output_mtok: 2, cached_input_mtok: null, cache_write_mtok: null, discount_pct: null, batch_multiplier: null, maps_to_model: '', note: '' }]);
+    expect(fns.tokenCost('my-model', 1_000_000, 1_000_000)).toBeCloseTo(3, 10);
+  });
+  it('unknown model → #N/A naming the Prices sheet; bad tokens and dates → #VALUE! with a message', () => {
+    expect(() => fns.tokenCost('no-such-model', 1, 1)).toThrow(/Prices sheet/);
+    expect(() => fns.tokenCost('no-such-model', 1, 1)).toThrow(expect.objectContaining({ code: 'notAvailable' }));
+    expect(() => fns.tokenCost('gpt-4o', -1, 1)).toThrow(expect.objectContaining({ code: 'invalidValue', message: expect.stringMatching(/input_tokens/) }));
+    expect(() => fns.tokenCost('gpt-4o', 'abc' as unknown as number, 1)).toThrow(/input_tokens/);
+    expect(() => fns.tokenCost('gpt-4o', 10, 1, 20)).toThrow(/cannot exceed input_tokens/);
+    expect(() => fns.tokenCost('gpt-4o', 10, 1, 0, 0, 'yesterday')).toThrow(/date/);
+    expect(() => fns.modelPrice('gpt-4o', 'bananas')).toThrow(/token_type/);
+  });
+});
+
+// The same functions registered in HyperFormula, as an analyst would type them.
+class AilaborPlugin extends FunctionPlugin {
+  static implementedFunctions = {
+    'AILABOR.TOKENCOST': {
+      method: 'tokencost',
+      parameters: [
+        { argumentType: FunctionArgumentType.STRING },
+        { argumentType: FunctionArgumentType.NUMBER },
+        { argumentType: FunctionArgumentType.NUMBER },
+        { argumentType: FunctionArgumentType.NUMBER, optionalArg: true, defaultValue: 0 },
+        { argumentType: FunctionArgumentType.NUMBER, optionalArg: true, defaultValue: 0 },
+        { argumentType: FunctionArgumentType.SCALAR, optionalArg: true, defaultValue: '' },
+        { argumentType: FunctionArgumentType.STRING, optionalArg: true, defaultValue: '' },
+        { argumentType: FunctionArgumentType.BOOLEAN, optionalArg: true, defaultValue: false },
+      ],
+    },
+    'AILABOR.MODELPRICE': {
+      method: 'modelprice',
+      parameters: [
+        { argumentType: FunctionArgumentType.STRING },
+        { argumentType: FunctionArgumentType.STRING, optionalArg: true, defaultValue: 'input' },
+        { argumentType: FunctionArgumentType.SCALAR, optionalArg: true, defaultValue: '' },
+        { argumentType: FunctionArgumentType.STRING, optionalArg: true, defaultValue: '' },
+      ],
+    },
+  };
+  private call(f: () => number) {
+    try {
+      return f();
+    } catch (e) {
+      const code = (e as { code?: string }).code === 'notAvailable' ? ErrorType.NA : ErrorType.VALUE;
+      return new CellError(code, (e as Error).message);
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  tokencost(ast: any, state: any) {
+    return this.runFunction(ast.args, state, this.metadata('AILABOR.TOKENCOST'), (...a: unknown[]) =>
+      this.call(() => fns.tokenCost(...(a as Parameters<typeof fns.tokenCost>))),
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  modelprice(ast: any, state: any) {
+    return this.runFunction(ast.args, state, this.metadata('AILABOR.MODELPRICE'), (...a: unknown[]) =>
+      this.call(() => fns.modelPrice(...(a as Parameters<typeof fns.modelPrice>))),
+    );
+  }
+}
+
+describe('as formulas in HyperFormula', () => {
+  HyperFormula.registerFunctionPlugin(AilaborPlugin, { enGB: { 'AILABOR.TOKENCOST': 'AILABOR.TOKENCOST', 'AILABOR.MODELPRICE': 'AILABOR.MODELPRICE' } });
+  const hf = HyperFormula.buildFromArray(
+    [
+      ['=AILABOR.TOKENCOST("gpt-4o",1000000,1000000)'],
+      ['=AILABOR.TOKENCOST("gpt-4o",1000000,1000000,500000)'],
+      ['=AILABOR.MODELPRICE("gpt-4o","output")'],
+      ['=AILABOR.TOKENCOST("nope",1,1)'],
+      ['=AILABOR.TOKENCOST("gpt-4o",-5,1)'],
+      ['=ROUND(AILABOR.TOKENCOST("gpt-4o",1000000,0)*2,2)'],
+    ],
+    { licenseKey: 'gpl-v3' },
+  );
+  it('evaluates the playbook examples', () => {
+    expect(hf.getCellValue({ sheet: 0, row: 0, col: 0 })).toBeCloseTo(12.5, 10);
+    expect(hf.getCellValue({ sheet: 0, row: 1, col: 0 })).toBeCloseTo(11.875, 10);
+    expect(hf.getCellValue({ sheet: 0, row: 2, col: 0 })).toBe(10);
+    expect(hf.getCellValue({ sheet: 0, row: 5, col: 0 })).toBe(5);
+  });
+  it('gives #N/A and #VALUE! with messages, never a number', () => {
+    const na = hf.getCellValue({ sheet: 0, row: 3, col: 0 }) as { type: string; message: string };
+    expect(na.type).toBe('NA');
+    expect(na.message).toMatch(/Prices sheet/);
+    const bad = hf.getCellValue({ sheet: 0, row: 4, col: 0 }) as { type: string; message: string };
+    expect(bad.type).toBe('VALUE');
+    expect(bad.message).toMatch(/input_tokens/);
+  });
+});
+
+describe('functions.json parity', () => {
+  it('lists each exported function with the parameters of its signature', async () => {
+    const result = await generateCustomFunctionsMetadata(SRC, false);
+    expect(result.errors).toEqual([]);
+    const meta = JSON.parse(result.metadataJson) as { functions: { id: string; name: string; parameters: { name: string; optional?: boolean }[] }[] };
+    const byId = new Map(meta.functions.map((f) => [f.id, f]));
+    const expected: Record<string, [string, (...a: never[]) => unknown]> = { TOKENCOST: ['tokenCost', fns.tokenCost], MODELPRICE: ['modelPrice', fns.modelPrice] };
+    for (const [id, [exportName, fn]] of Object.entries(expected)) {
+      const m = byId.get(id);
+      expect(m).toBeDefined();
+      const src = fn.toString();
+      const params = src.slice(src.indexOf('(') + 1, src.indexOf(')')).split(',').map((p) => p.trim().split(/[\s=:]/)[0]).filter(Boolean);
+      expect(m!.parameters.map((p) => p.name)).toEqual(params);
+      expect(typeof (fns as Record<string, unknown>)[exportName]).toBe('function');
+    }
+    expect(byId.get('TOKENCOST')!.parameters.filter((p) => p.optional).map((p) => p.name)).toEqual(['cached_input_tokens', 'cache_write_tokens', 'date', 'provider', 'batch']);
+    expect(meta.functions.map((f) => f.id).sort()).toEqual(Object.keys(expected).sort());
+  });
+});
