@@ -36,7 +36,7 @@ describe('TOKENCOST / MODELPRICE called directly', () => {
 
 // The same functions registered in HyperFormula, as an analyst would type them.
 class AilaborPlugin extends FunctionPlugin {
-  static implementedFunctions = {
+  static override implementedFunctions = {
     'AILABOR.TOKENCOST': {
       method: 'tokencost',
       parameters: [

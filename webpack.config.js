@@ -1,0 +1,58 @@
+/* eslint-disable @typescript-eslint/no-require-imports */
+// One task pane page loads the taskpane, functions and commands bundles (shared runtime).
+const path = require('path');
+const HtmlWebpackPlugin = require('html-webpack-plugin');
+const CopyWebpackPlugin = require('copy-webpack-plugin');
+const CustomFunctionsMetadataPlugin = require('custom-functions-metadata-plugin');
+
+const devUrl = 'https://localhost:3000/';
+// Set ADDIN_PRODUCTION_URL (e.g. https://ledger.example.com/) to publish the manifest for a real host.
+const prodUrl = process.env.ADDIN_PRODUCTION_URL || devUrl;
+
+module.exports = async (env, options) => {
+  const dev = options.mode === 'development';
+  const serving = process.env.WEBPACK_SERVE === 'true';
+  const config = {
+    devtool: 'source-map',
+    entry: {
+      taskpane: './src/taskpane/index.tsx',
+      functions: './src/functions/register.ts',
+      commands: './src/commands/commands.ts',
+    },
+    output: { path: path.resolve(__dirname, 'dist'), clean: true },
+    resolve: { extensions: ['.ts', '.tsx', '.js', '.json'] },
+    module: {
+      rules: [
+        { test: /\.tsx?$/, exclude: /node_modules/, use: { loader: 'ts-loader', options: { transpileOnly: true, compilerOptions: { noEmit: false } } } },
+      ],
+    },
+    plugins: [
+      new CustomFunctionsMetadataPlugin({ output: 'functions.json', input: './src/functions/functions.ts' }),
+      new HtmlWebpackPlugin({ filename: 'taskpane.html', template: './src/taskpane/taskpane.html', chunks: ['taskpane', 'functions', 'commands'] }),
+      new CopyWebpackPlugin({
+        patterns: [
+          { from: 'assets/*.png', to: 'assets/[name][ext]' },
+          {
+            from: 'manifest.xml',
+            to: 'manifest.xml',
+            transform(content) {
+              return dev ? content : content.toString().split(devUrl).join(prodUrl);
+            },
+          },
+        ],
+      }),
+    ],
+    performance: { hints: false },
+  };
+  if (serving) {
+    // Certificates only when serving, so `npm run build` needs none.
+    const devCerts = require('office-addin-dev-certs');
+    const httpsOptions = await devCerts.getHttpsServerOptions();
+    config.devServer = {
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      server: { type: 'https', options: { ca: httpsOptions.ca, key: httpsOptions.key, cert: httpsOptions.cert } },
+      port: Number(process.env.npm_package_config_dev_server_port || 3000),
+    };
+  }
+  return config;
+};
