@@ -46,11 +46,17 @@ module.exports = async (env, options) => {
   };
   if (serving) {
     // Certificates only when serving, so `npm run build` needs none.
-    const devCerts = require('office-addin-dev-certs');
-    const httpsOptions = await devCerts.getHttpsServerOptions();
+    let server = { type: 'https' };
+    try {
+      const httpsOptions = await require('office-addin-dev-certs').getHttpsServerOptions();
+      server = { type: 'https', options: { ca: httpsOptions.ca, key: httpsOptions.key, cert: httpsOptions.cert } };
+    } catch (err) {
+      // No way to trust a CA here (e.g. Linux without sudo): serve with a self-signed certificate instead of failing.
+      console.warn(`Dev certificate not installed (${err.message.split('\n')[0]}); serving with a self-signed certificate your browser must accept.`);
+    }
     config.devServer = {
       headers: { 'Access-Control-Allow-Origin': '*' },
-      server: { type: 'https', options: { ca: httpsOptions.ca, key: httpsOptions.key, cert: httpsOptions.cert } },
+      server,
       port: Number(process.env.npm_package_config_dev_server_port || 3000),
     };
   }
