@@ -1,0 +1,143 @@
+// The preview host: a live in-memory workbook on HyperFormula, for the browser workbench and for formula tests.
+// It evaluates the same specs the Excel and .xlsx hosts write; styles, tables, validation and conditional formats
+// are not modelled (HyperFormula computes values only).
+import { DetailedCellError, HyperFormula, type ConfigParams, type RawCellContent } from 'hyperformula';
+import { parseA1 } from '../../workbook/address';
+import { assertNotSecretSetting, type HostSettings, type WorkbookHost, type WriteOptions } from '../../workbook/host';
+import { hyperFormulaText } from '../../workbook/sanitize';
+import { isCell, type CellInput, type CellValue, type NameSpec, type SheetSpec, type WorkbookSpec } from '../../workbook/spec';
+
+/** A string value as HyperFormula raw content (always literal text), a formula as "=…". */
+export function toRaw(c: CellInput): RawCellContent | undefined {
+  if (isCell(c)) {
+    if (c.f !== undefined) return `=${c.f}`;
+    return c.v === undefined ? undefined : toRaw(c.v);
+  }
+  if (c === null) return undefined;
+  if (typeof c === 'string') return hyperFormulaText(c);
+  return c;
+}
+
+/** The sheet's content as one matrix (later grids win where they overlap; null leaves a cell alone). */
+export function sheetMatrix(spec: SheetSpec): RawCellContent[][] {
+  const m: RawCellContent[][] = [];
+  for (const g of spec.grids) {
+    const o = parseA1(g.at);
+    g.rows.forEach((row, i) => {
+      const r = o.row + i;
+      while (m.length <= r) m.push([]);
+      const line = m[r];
+      for (let j = 0; j < row.length; j++) {
+        const raw = toRaw(row[j]);
+        if (raw === undefined) continue;
+        const c = o.col + j;
+        while (line.length < c) line.push(null);
+        line[c] = raw;
+      }
+    });
+  }
+  return m;
+}
+
+function toCellValue(v: unknown): CellValue {
+  if (v instanceof DetailedCellError) return v.value;
+  if (v === undefined) return null;
+  return v as CellValue;
+}
+
+export class PreviewHost implements WorkbookHost {
+  readonly hf: HyperFormula;
+  private store = new Map<string, string>();
+  private names = new Set<string>();
+  active: { sheet: string; cell?: string } | null = null;
+
+  constructor(config: Partial<ConfigParams> = {}) {
+    this.hf = HyperFormula.buildEmpty({ licenseKey: 'gpl-v3', ...config });
+  }
+
+  private sheetId(name: string): number {
+    const id = this.hf.getSheetId(name);
+    if (id === undefined) throw new Error(`no sheet "${name}"`);
+    return id;
+  }
+
+  private ensureSheet(name: string): number {
+    const id = this.hf.getSheetId(name);
+    return id !== undefined ? id : this.hf.getSheetId(this.hf.addSheet(name))!;
+  }
+
+  private setName(n: NameSpec) {
+    const expr = `=${n.ref}`;
+    // Tracked here: inside batch() HyperFormula does not report names added earlier in the same batch.
+    const key = n.name.toLowerCase();
+    if (this.names.has(key)) this.hf.changeNamedExpression(n.name, expr);
+    else this.hf.addNamedExpression(n.name, expr);
+    this.names.add(key);
+  }
+
+  /** Replaces the sheet's content in place (so other sheets' references to it stay valid). */
+  async writeSheet(spec: SheetSpec, opts: WriteOptions = {}): Promise<void> {
+    this.hf.batch(() => {
+      const id = this.ensureSheet(spec.name);
+      for (const n of spec.names ?? []) this.setName(n);
+      this.hf.setSheetContent(id, sheetMatrix(spec));
+    });
+    if (opts.activate) this.active = { sheet: spec.name };
+  }
+
+  async writeWorkbook(spec: WorkbookSpec, opts: WriteOptions = {}): Promise<void> {
+    // Sheets and names first, so formulas that reach forward (Chargeback → Ledger) resolve on first evaluation.
+    this.hf.batch(() => {
+      for (const s of spec.sheets) this.ensureSheet(s.name);
+      for (const s of spec.sheets) for (const n of s.names ?? []) this.setName(n);
+      for (const n of spec.names ?? []) this.setName(n);
+      let done = 0;
+      const total = spec.sheets.length;
+      for (const s of spec.sheets) {
+        this.hf.setSheetContent(this.sheetId(s.name), sheetMatrix(s));
+        opts.onProgress?.(++done, total);
+      }
+    });
+    if (opts.activate && spec.sheets[0]) this.active = { sheet: spec.sheets[0].name };
+  }
+
+  async readSheet(name: string): Promise<CellValue[][] | null> {
+    const id = this.hf.getSheetId(name);
+    if (id === undefined) return null;
+    return this.hf.getSheetValues(id).map((row) => row.map(toCellValue));
+  }
+
+  /** One computed value: `value('Budget', 'F8')`. */
+  value(sheet: string, ref: string): CellValue {
+    const { row, col } = parseA1(ref);
+    return toCellValue(this.hf.getCellValue({ sheet: this.sheetId(sheet), row, col }));
+  }
+
+  /** Types into a cell as a user would: a number, text (kept literal) or a formula `{ f }`; everything recomputes. */
+  setCell(sheet: string, ref: string, content: CellInput): void {
+    const { row, col } = parseA1(ref);
+    this.hf.setCellContents({ sheet: this.sheetId(sheet), row, col }, [[toRaw(content) ?? null]]);
+  }
+
+  formula(sheet: string, ref: string): string | undefined {
+    const { row, col } = parseA1(ref);
+    return this.hf.getCellFormula({ sheet: this.sheetId(sheet), row, col });
+  }
+
+  async listSheets(): Promise<string[]> {
+    return this.hf.getSheetNames();
+  }
+
+  async activate(name: string, cell?: string): Promise<void> {
+    this.sheetId(name);
+    this.active = { sheet: name, cell };
+  }
+
+  settings: HostSettings = {
+    get: async (key) => this.store.get(key),
+    set: async (key, value) => {
+      assertNotSecretSetting(key, value);
+      this.store.set(key, value);
+    },
+  };
+}

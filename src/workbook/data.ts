@@ -1,0 +1,99 @@
+// Data sheets the add-in writes (DESIGN.md §4): the Ledger table, Unattributed, Import Issues.
+// Each Ledger/Unattributed column gets a defined name (`Ledger_total`), so report formulas read
+// `SUMIFS(Ledger_total, Ledger_period, $B$2, ...)` — traceable by an auditor, and valid in Excel 2010 and LibreOffice
+// (structured references such as Ledger[total] are not: HyperFormula and older Calc do not read them).
+import type { LedgerRow, PricedEventNote, UnattributedRow } from '../core/model/ledger';
+import type { RejectedRow } from '../core/model/records';
+import type { ConflictNote } from '../core/ledger/types';
+import { colLetter } from './address';
+import { SheetBuilder, columnRange } from './sheet';
+import type { CellInput, CellStyle, SheetSpec } from './spec';
+import { FMT, S } from './styles';
+
+interface DataColumn<R> {
+  key: keyof R & string;
+  fmt?: string;
+  width?: number;
+}
+
+const money = <R>(key: keyof R & string): DataColumn<R> => ({ key, fmt: FMT.money, width: 11 });
+const int = <R>(key: keyof R & string, width = 9): DataColumn<R> => ({ key, fmt: FMT.int, width });
+const txt = <R>(key: keyof R & string, width = 14): DataColumn<R> => ({ key, fmt: FMT.text, width });
+
+export const LEDGER_COLUMNS: DataColumn<LedgerRow>[] = [
+  txt('period', 9), txt('work_item_id', 16), txt('agent_id', 16), txt('business_unit', 20), txt('type', 12),
+  money('api'), money('retry'), money('tools'), money('review'), money('overhead'), money('trueup'), money('total'),
+  int('input_tokens', 12), int('output_tokens', 12), int('events'), int('retries'), { key: 'review_minutes', fmt: '#,##0.0', width: 10 },
+  int('reviews'), int('approved'), int('reviewed'), txt('outcome', 10), txt('closed_at', 21), int('closed'), int('success'),
+];
+
+export const UNATTRIBUTED_COLUMNS: DataColumn<UnattributedRow>[] = [
+  txt('period', 9), txt('agent_id', 16), txt('business_unit', 20), txt('kind', 10), txt('reason', 48), int('events'),
+  money('api'), money('retry'), money('tools'), money('review'), money('overhead'), money('trueup'), money('total'),
+];
+
+export const LEDGER_SHEET = 'Ledger';
+export const UNATTRIBUTED_SHEET = 'Unattributed';
+export const ISSUES_SHEET = 'Import Issues';
+
+/** Defined-name of a Ledger column: `Ledger_total`. */
+export const L = (key: keyof LedgerRow & string) => `Ledger_${key}`;
+/** Defined-name of an Unattributed column: `Unattr_total`. */
+export const U = (key: keyof UnattributedRow & string) => `Unattr_${key}`;
+
+function dataSheet<R>(name: string, table: string, prefix: string, columns: DataColumn<R>[], rows: readonly R[]): SheetSpec {
+  const b = new SheetBuilder(name, 'data');
+  const data: CellInput[][] = [columns.map((c) => ({ v: c.key, s: S.header }))];
+  for (const r of rows) {
+    const line: CellInput[] = new Array(columns.length);
+    for (let i = 0; i < columns.length; i++) {
+      const v = (r as Record<string, unknown>)[columns[i].key];
+      line[i] = v === undefined || v === null ? null : (v as CellInput);
+    }
+    data.push(line);
+  }
+  const columnStyles: (CellStyle | undefined)[] = columns.map((c) => (c.fmt ? { numFmt: c.fmt } : undefined));
+  b.addGrid({ at: 'A1', rows: data, columnStyles });
+  b.widths(columns.map((c) => c.width ?? 12));
+  b.freeze(1, 2);
+  const last = columns.length - 1;
+  // An empty table still needs one data row for Excel; names then cover one blank row, and SUMIFS over it gives 0.
+  const lastRow = Math.max(rows.length, 1);
+  b.table({ name: table, ref: `A1:${colLetter(last)}${lastRow + 1}`, columns: columns.map((c) => c.key), style: 'TableStyleMedium2' });
+  columns.forEach((c, i) => b.name(`${prefix}_${c.key}`, columnRange(`${name}!`, i, 1, lastRow)));
+  return b.build();
+}
+
+export const ledgerSheet = (rows: readonly LedgerRow[]) => dataSheet(LEDGER_SHEET, 'LedgerTable', 'Ledger', LEDGER_COLUMNS, rows);
+export const unattributedSheet = (rows: readonly UnattributedRow[]) => dataSheet(UNATTRIBUTED_SHEET, 'UnattributedTable', 'Unattr', UNATTRIBUTED_COLUMNS, rows);
+
+export interface IssueRow {
+  category: string;
+  source: string;
+  line: number | null;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** Rejected rows, unpriced events and conflicting duplicates: nothing is dropped without a line here. */
+export function issueRows(rejected: readonly RejectedRow[], unpriced: readonly PricedEventNote[] = [], conflicts: readonly ConflictNote[] = []): IssueRow[] {
+  return [
+    ...rejected.map((r) => ({ category: 'rejected row', source: r.file, line: r.line || null, column: r.column, value: r.value, reason: r.reason })),
+    ...unpriced.map((u) => ({ category: 'unpriced', source: `${u.provider}/${u.model}`, line: null, column: u.period, value: u.event_id, reason: `${u.reason} (agent ${u.agent_id || 'none'})` })),
+    ...conflicts.map((c) => ({ category: `conflicting ${c.record}`, source: c.record, line: null, column: '', value: c.id, reason: c.reason })),
+  ];
+}
+
+export function importIssuesSheet(issues: readonly IssueRow[]): SheetSpec {
+  const cols: DataColumn<IssueRow>[] = [txt('category', 18), txt('source', 28), int('line', 8), txt('column', 16), txt('value', 28), txt('reason', 70)];
+  const b = new SheetBuilder(ISSUES_SHEET, 'data');
+  const data: CellInput[][] = [cols.map((c) => ({ v: c.key, s: S.header }))];
+  for (const r of issues) data.push(cols.map((c) => (r[c.key] === '' ? null : (r[c.key] as CellInput))));
+  if (!issues.length) data.push([{ v: 'none', s: S.note }, 'No rejected rows, unpriced events or conflicting duplicates.']);
+  b.addGrid({ at: 'A1', rows: data, columnStyles: cols.map((c) => (c.fmt ? { numFmt: c.fmt } : undefined)) });
+  b.widths(cols.map((c) => c.width ?? 12));
+  b.freeze(1, 0);
+  if (issues.length) b.table({ name: 'ImportIssuesTable', ref: `A1:F${issues.length + 1}`, columns: cols.map((c) => c.key), style: 'TableStyleLight1' });
+  return b.build();
+}

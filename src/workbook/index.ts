@@ -1,0 +1,86 @@
+// Generated workbooks (DESIGN.md §4): one declarative WorkbookSpec from the ledger and its inputs; hosts write it.
+import type { LedgerContext, LedgerResult } from '../core/ledger/types';
+import type { RejectedRow } from '../core/model/records';
+import { importIssuesSheet, issueRows, ledgerSheet, unattributedSheet } from './data';
+import { computePayback, defaultPaybackInputs, paybackOrder } from './figures';
+import {
+  AGENTS,
+  BENCHMARKS,
+  budgetDriversSheet,
+  INVOICES,
+  inputSheet,
+  OVERHEADS,
+  PLAYBOOK_BENCHMARKS,
+  PRICES,
+  RATES,
+  TOOL_PRICES,
+  type Benchmark,
+  type BudgetDriversInput,
+} from './inputs';
+import { agentPnlSheet, budgetLinesFromActuals, budgetSheet, chargebackSheet, paybackSheet, sloSheet, type ChargebackOptions, type PaybackInputs } from './reports';
+import type { WorkbookSpec } from './spec';
+
+export * from './spec';
+export * from './host';
+export * from './inputs';
+export * from './readers';
+export * from './data';
+export * from './reports';
+export * from './figures';
+export * from './sanitize';
+export * from './address';
+
+export interface WorkbookInputs {
+  result: LedgerResult;
+  /** the configured records (the Agents sheet holds these, not the ledger's placeholders) */
+  ctx: LedgerContext;
+  /** the Chargeback's period and the actuals the drivers default from; default the last period */
+  period?: string;
+  /** more chargeback months (each its own sheet) */
+  chargebackPeriods?: string[];
+  rejected?: RejectedRow[];
+  benchmarks?: Benchmark[];
+  /** Budget Drivers; default: last month's actuals and the playbook's annual drivers */
+  budget?: BudgetDriversInput;
+  payback?: PaybackInputs;
+  chargeback?: ChargebackOptions;
+}
+
+export function lastPeriod(result: LedgerResult): string {
+  const p = result.periods[result.periods.length - 1];
+  if (!p) throw new Error('the ledger has no period: nothing to report');
+  return p;
+}
+
+export function defaultBudget(result: LedgerResult, ctx: LedgerContext, period: string): BudgetDriversInput {
+  return { lines: budgetLinesFromActuals(result, period, ctx.agents), basis: `Defaults from the actuals of ${period} (cost per unit = total cost ÷ work items).` };
+}
+
+/** The whole workbook: reports, data sheets, input sheets. */
+export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
+  const period = i.period ?? lastPeriod(i.result);
+  const periods = [...new Set([...(i.chargebackPeriods ?? []), period])].sort();
+  const budget = i.budget ?? defaultBudget(i.result, i.ctx, period);
+  const payback = i.payback ?? defaultPaybackInputs(i.result, period, i.ctx.agents, i.ctx.prices);
+  const order = paybackOrder(computePayback(i.result, payback));
+  return {
+    sheets: [
+      ...periods.map((p) => chargebackSheet(i.result, p, i.ctx.agents, i.chargeback)),
+      budgetSheet(budget.lines.length),
+      paybackSheet(payback, order, i.ctx.agents),
+      sloSheet(i.result),
+      agentPnlSheet(i.result, period),
+      ledgerSheet(i.result.rows),
+      unattributedSheet(i.result.unattributed),
+      importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts)),
+      inputSheet(AGENTS, i.ctx.agents),
+      inputSheet(RATES, i.ctx.rates),
+      inputSheet(TOOL_PRICES, i.ctx.toolPrices),
+      inputSheet(PRICES, i.ctx.prices),
+      inputSheet(OVERHEADS, i.ctx.overheads),
+      inputSheet(INVOICES, i.ctx.invoices),
+      budgetDriversSheet(budget),
+      inputSheet(BENCHMARKS, i.benchmarks ?? PLAYBOOK_BENCHMARKS),
+    ],
+  };
+}
