@@ -107,26 +107,84 @@ export interface PaginateOptions {
   /** every credential value: stripped from every message */
   secrets: string[];
   request(cursor: string | null): PageRequest;
-  /** maps one page; throws PageError when the page is not the shape expected. `file` names the page for rejections */
-  page(body: unknown, ctx: { page: number; file: string; cursor: string | null }): Promise<{ next: string | null; result: MapResult }> | { next: string | null; result: MapResult };
   /** extra advice on auth failures, e.g. which environment variable holds the key */
   authHint?: string;
 }
 
-export async function paginate(o: PaginateOptions): Promise<PullResult> {
-  const { deps, source } = o;
+export interface RetryContext {
+  deps: PullDeps;
+  secrets: string[];
+  authHint?: string;
+  /** counters shared with the caller's result */
+  stats: { requests: number; waitedMs: number };
+}
+
+/**
+ * One request with the retry rules: 429 waits Retry-After (else backoff), 5xx and network errors back off
+ * (1 s, 2 s, 4 s … capped at a minute), other statuses fail at once. Returns the body text or a redacted error.
+ */
+export async function fetchWithRetry(req: PageRequest, label: string, ctx: RetryContext): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+  const { deps } = ctx;
   const sleep = deps.sleep ?? defaultSleep;
   const maxRetries = deps.maxRetries ?? 5;
   const maxWait = deps.maxWaitMs ?? 600_000;
   const now = deps.now ?? Date.now;
+  for (let attempt = 0; ; attempt++) {
+    let status = 0;
+    let retryAfter: number | null = null;
+    let detail = '';
+    try {
+      ctx.stats.requests++;
+      const res = await deps.fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body });
+      status = res.status;
+      if (status >= 200 && status < 300) return { ok: true, text: await res.text() };
+      retryAfter = retryAfterMs(res.headers.get('retry-after'), now());
+      detail = (await res.text().catch(() => '')).slice(0, 300).replace(/\s+/g, ' ');
+    } catch (e) {
+      detail = e instanceof Error ? e.message : String(e);
+    }
+    const retryable = status === 0 || status === 429 || status >= 500;
+    if (!retryable || attempt >= maxRetries) {
+      const what = status === 0 ? `network error: ${detail}` : `HTTP ${status}${detail ? `: ${detail}` : ''}`;
+      const hint = status === 401 || status === 403 ? ` — check the credentials${ctx.authHint ? ` (${ctx.authHint})` : ''}` : '';
+      const tries = retryable ? ` after ${attempt + 1} attempts` : '';
+      return { ok: false, error: redact(`${label}: ${what}${hint}${tries}`, ctx.secrets) };
+    }
+    const wait = Math.min(maxWait, retryAfter ?? Math.min(60_000, 1000 * 2 ** attempt));
+    ctx.stats.waitedMs += wait;
+    await sleep(wait);
+  }
+}
+
+export interface PageContext {
+  page: number;
+  /** names the page in rejected rows and messages */
+  file: string;
+  cursor: string | null;
+  /** further requests a page needs (Jira worklogs beyond the first 20), with the same retry rules */
+  fetchJson(req: PageRequest, label: string): Promise<unknown>;
+}
+
+export interface PageOutcome {
+  next: string | null;
+  result: MapResult;
+  /** on the last page: where the next incremental run starts (Zendesk after_cursor) */
+  checkpoint?: string | null;
+}
+
+export async function paginate(o: Omit<PaginateOptions, 'page'> & { page(body: unknown, ctx: PageContext): Promise<PageOutcome> | PageOutcome }): Promise<PullResult> {
+  const { deps, source } = o;
   const out: PullResult = { ...emptyResult(), source, partial: false, cursor: null, pages: 0, requests: 0, waitedMs: 0 };
+  const stats = { requests: 0, waitedMs: 0 };
+  const rctx: RetryContext = { deps, secrets: o.secrets, authHint: o.authHint, stats };
   let cursor: string | null = deps.cursor ?? null;
   const seen = new Set<string>();
-  const safe = (s: string) => redact(s, o.secrets);
   const stop = (error: string) => {
     out.partial = true;
     out.cursor = cursor;
-    out.error = safe(error);
+    out.error = redact(error, o.secrets);
+    out.requests = stats.requests;
+    out.waitedMs = stats.waitedMs;
     return out;
   };
 
@@ -134,46 +192,30 @@ export async function paginate(o: PaginateOptions): Promise<PullResult> {
     if (deps.maxPages !== undefined && pageNo > deps.maxPages) return stop(`${source}: stopped after ${deps.maxPages} pages (maxPages); resume from the cursor`);
     const req = o.request(cursor);
     const label = `${source} page ${pageNo} (${where(req.url)})`;
-    let bodyText: string | null = null;
-    for (let attempt = 0; ; attempt++) {
-      let status = 0;
-      let retryAfter: number | null = null;
-      let detail = '';
-      try {
-        out.requests++;
-        const res = await deps.fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body });
-        status = res.status;
-        if (status >= 200 && status < 300) {
-          bodyText = await res.text();
-          break;
-        }
-        retryAfter = retryAfterMs(res.headers.get('retry-after'), now());
-        detail = (await res.text().catch(() => '')).slice(0, 300).replace(/\s+/g, ' ');
-      } catch (e) {
-        detail = e instanceof Error ? e.message : String(e);
-      }
-      const retryable = status === 0 || status === 429 || status >= 500;
-      if (!retryable || attempt >= maxRetries) {
-        const what = status === 0 ? `network error: ${detail}` : `HTTP ${status}${detail ? `: ${detail}` : ''}`;
-        const hint = status === 401 || status === 403 ? ` — check the credentials${o.authHint ? ` (${o.authHint})` : ''}` : '';
-        const tries = retryable ? ` after ${attempt + 1} attempts` : '';
-        return stop(`${label}: ${what}${hint}${tries}. ${out.pages} page(s) read; resume from the cursor to continue`);
-      }
-      // 429: the server's Retry-After, else exponential backoff (1 s, 2 s, 4 s … capped at a minute).
-      const wait = Math.min(maxWait, retryAfter ?? Math.min(60_000, 1000 * 2 ** attempt));
-      out.waitedMs += wait;
-      await sleep(wait);
-    }
-
+    const got = await fetchWithRetry(req, label, rctx);
+    if (!got.ok) return stop(`${got.error}. ${out.pages} page(s) read; resume from the cursor to continue`);
     let body: unknown;
     try {
-      body = JSON.parse(bodyText!);
+      body = JSON.parse(got.text);
     } catch (e) {
-      return stop(`${label}: the response is not JSON (${(e as Error).message}); starts with ${JSON.stringify(bodyText!.slice(0, 80))}`);
+      return stop(`${label}: the response is not JSON (${(e as Error).message}); starts with ${JSON.stringify(got.text.slice(0, 80))}`);
     }
-    let mapped: { next: string | null; result: MapResult };
+    let mapped: PageOutcome;
     try {
-      mapped = await o.page(body, { page: pageNo, file: label, cursor });
+      mapped = await o.page(body, {
+        page: pageNo,
+        file: label,
+        cursor,
+        fetchJson: async (r, l) => {
+          const g = await fetchWithRetry(r, l, rctx);
+          if (!g.ok) throw new PageError(g.error);
+          try {
+            return JSON.parse(g.text);
+          } catch (e) {
+            throw new PageError(`${l}: the response is not JSON (${(e as Error).message})`);
+          }
+        },
+      });
     } catch (e) {
       if (e instanceof PageError) return stop(`${label}: ${e.message}`);
       throw e;
@@ -182,7 +224,9 @@ export async function paginate(o: PaginateOptions): Promise<PullResult> {
     out.pages++;
     deps.onPage?.({ source, page: pageNo, cursor, next: mapped.next, records: countRecords(mapped.result), rejected: mapped.result.rejected.length });
     if (mapped.next === null) {
-      out.cursor = null;
+      out.cursor = mapped.checkpoint ?? null;
+      out.requests = stats.requests;
+      out.waitedMs = stats.waitedMs;
       return out;
     }
     // An API that hands back a cursor it already gave would loop forever.

@@ -1,0 +1,55 @@
+// Any CSV (or JSON/JSONL) of work items, reviews or usage with its own column names: a column mapping says which
+// source column fills each canonical field, with optional value maps (status "Done" → outcome success), defaults
+// and scales (seconds → minutes). Rows then go through the canonical import's own row validation (src/sources/files).
+import { z } from 'zod';
+import { parseRowWithSchema, type RecordKind } from '../files';
+import { emptyResult, type MapResult } from '../common/types';
+import { readRecords } from '../common/records';
+import { text } from '../common/normalize';
+import type { Review, UsageEvent, WorkItem } from '../../core/model/records';
+
+export const columnMappingSchema = z.object({
+  kind: z.enum(['work_items', 'reviews', 'usage']),
+  /** canonical field → source column */
+  columns: z.record(z.string(), z.string()),
+  /** canonical field → { source value → canonical value } */
+  values: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  /** canonical field → value used when the source cell is empty or the column is not mapped */
+  defaults: z.record(z.string(), z.string()).default({}),
+  /** canonical field → multiplier for numbers (e.g. { minutes: 0.016666… } for seconds) */
+  scale: z.record(z.string(), z.number()).default({}),
+  /** prepended to work_item_id values */
+  idPrefix: z.string().default(''),
+});
+export type ColumnMapping = z.input<typeof columnMappingSchema>;
+
+export function parseGenericFile(textIn: string, fileName: string, mapping: ColumnMapping): MapResult {
+  const mp = columnMappingSchema.parse(mapping);
+  const raw = readRecords(textIn, fileName, ['data', 'records', 'items']);
+  const res = emptyResult();
+  res.rejected.push(...raw.rejected);
+  const fields = [...new Set([...Object.keys(mp.columns), ...Object.keys(mp.defaults)])];
+  const sourceOf = (f: string) => mp.columns[f] ?? f;
+  for (const { value, line } of raw.records) {
+    const row = (value ?? {}) as Record<string, unknown>;
+    const cells = fields.map((f) => {
+      let v = text(row[sourceOf(f)]);
+      if (v === '' && mp.defaults[f] !== undefined) v = mp.defaults[f];
+      const vm = mp.values[f];
+      if (vm && v in vm) v = vm[v];
+      if (mp.scale[f] !== undefined && v !== '' && Number.isFinite(Number(v))) v = String(Number(v) * mp.scale[f]);
+      if (f === 'work_item_id' && v !== '') v = `${mp.idPrefix}${v}`;
+      return v;
+    });
+    const r = parseRowWithSchema(mp.kind as RecordKind, fields, cells);
+    if ('record' in r) {
+      if (mp.kind === 'work_items') res.workItems.push(r.record as WorkItem);
+      else if (mp.kind === 'reviews') res.reviews.push(r.record as Review);
+      else res.events.push(r.record as UsageEvent);
+    } else {
+      const col = mp.columns[r.column] ?? r.column;
+      res.rejected.push({ file: fileName, line, column: col, value: text(row[col]), reason: r.reason });
+    }
+  }
+  return res;
+}
