@@ -38,7 +38,9 @@ describe('demo → build round trip', () => {
     expect(s.period).toBe(period);
     expect(s.rejected).toEqual([]);
     expect(s.conservation.ok).toBe(true);
-    expect(Math.abs(s.conservation.difference)).toBeLessThan(1e-6);
+    expect(s.conservation.difference).toBe(0);
+    expect(s.conservation.overhead_difference).toBe(0);
+    expect(s.conservation.trueup_difference).toBe(0);
     expect(s.conservation.cents_tie).toBe(true);
     expect(s.business_units.map((b: { business_unit: string }) => b.business_unit).sort()).toEqual(['Claims Underwriting', 'Customer Service', 'Loan Origination']);
     for (const k of COMPONENTS) {

@@ -1042,9 +1042,15 @@ function makeConservation(
   spread: number,
   centsTie: boolean,
 ): Conservation {
-  const difference = lpu - ear;
-  const overheadDifference = imported - allocated - unallocated;
-  const trueupDifference = invoiceMinusComputed - spread;
+  // Differences are reported at the check's precision (the micro-dollar), so float residue of
+  // summing a million doubles (~1e-11) reads as the 0 it is; `ok` still tests the raw values.
+  const micro = (x: number) => Math.round(x * 1e6) / 1e6 + 0;
+  const rawDifference = lpu - ear;
+  const rawOverhead = imported - allocated - unallocated;
+  const rawTrueup = invoiceMinusComputed - spread;
+  const difference = micro(rawDifference);
+  const overheadDifference = micro(rawOverhead);
+  const trueupDifference = micro(rawTrueup);
   return {
     events_and_reviews: ear,
     ledger_plus_unattributed: lpu,
@@ -1057,7 +1063,7 @@ function makeConservation(
     trueup_spread: spread,
     trueup_difference: trueupDifference,
     cents_tie: centsTie,
-    ok: Math.abs(difference) <= MICRO && Math.abs(overheadDifference) <= MICRO && Math.abs(trueupDifference) <= MICRO && centsTie,
+    ok: Math.abs(rawDifference) <= MICRO && Math.abs(rawOverhead) <= MICRO && Math.abs(rawTrueup) <= MICRO && centsTie,
   };
 }
 
