@@ -1,0 +1,85 @@
+// LibreOffice recalculates the .xlsx the ExcelJS host writes: no error value anywhere, every report figure equals the
+// core's to the cent, the playbook budget reproduces, and an edited Budget Drivers cell moves the totals.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XlsxHost } from '../../src/hosts/xlsx';
+import { findSoffice, recalcWithLibreOffice } from '../../src/hosts/xlsx/libreoffice';
+import { readAgents, readBudgetDrivers } from '../../src/workbook';
+import { demoWorkbook } from './demo';
+import { checkFigures, errorCells } from './figures-check';
+import { playbookBudgetWorkbook, playbookMigration } from './playbook';
+
+const soffice = findSoffice();
+if (!soffice) {
+  // Loud on purpose: CI installs libreoffice-calc-nogui, so this only happens on a machine without it.
+  console.warn('\n\n*** LibreOffice (soffice) NOT FOUND: the LibreOffice recalculation tests are SKIPPED. Install libreoffice-calc-nogui. ***\n\n');
+}
+const maybe = soffice ? describe : describe.skip;
+
+maybe('workbooks recalculated by LibreOffice', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-lo-'));
+
+  it('demo workbook: no error value in any cell, every figure equals the core to the cent', async () => {
+    const demo = demoWorkbook();
+    const host = new XlsxHost();
+    await host.writeWorkbook(demo.spec);
+    const path = join(dir, 'demo.xlsx');
+    await host.save(path);
+    const names = demo.spec.sheets.map((s) => s.name);
+    const sheets = await recalcWithLibreOffice(path, names);
+    expect([...sheets.keys()].sort()).toEqual([...names].sort());
+    expect(errorCells(names, (s) => sheets.get(s) ?? null)).toEqual([]);
+    const { problems, checked } = checkFigures((s) => sheets.get(s) ?? null, demo.figures);
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(300);
+    // input sheets read back from LibreOffice's values give the same records
+    expect(readAgents(sheets.get('Agents')!).records).toEqual(demo.ctx.agents);
+    // untrusted text stayed text
+    expect(sheets.get('Import Issues')![1][4]).toBe('=HYPERLINK("http://x","click")');
+  });
+
+  it('playbook budget: $202,000 a month, $2,724,000 a year; editing a Budget Drivers cell in the .xlsx moves the totals', async () => {
+    const host = new XlsxHost();
+    await host.writeWorkbook(playbookBudgetWorkbook());
+    const path = join(dir, 'budget.xlsx');
+    await host.save(path);
+    const before = await recalcWithLibreOffice(path, ['Budget', 'Budget Drivers']);
+    const b = before.get('Budget')!;
+    expect(b[7][0]).toBe('Total AI labor');
+    expect([b[7][1], b[7][4], b[7][5]]).toEqual([7, 130_000, 202_000]);
+    expect([b[4][5], b[5][5], b[6][5]]).toEqual([180_000, 18_400, 3_600]);
+    expect(Math.round((b[7][2] as number) * 100) / 100).toBe(1.55);
+    expect(b.find((r) => r[0] === 'Total annual AI labor budget')?.[5]).toBe(2_724_000);
+    expect(b.find((r) => r[0] === 'Agent labor cost (variable) = monthly × 12')?.[5]).toBe(2_424_000);
+
+    // edit as a user would: open the file, change Customer Service's volume and the migration driver, save
+    const edited = await XlsxHost.open(path);
+    const ws = edited.wb.getWorksheet('Budget Drivers')!;
+    ws.getCell('D2').value = 130_000;
+    const drivers = readBudgetDrivers((await edited.readSheet('Budget Drivers'))!);
+    expect(drivers.errors).toEqual([]);
+    let migRow = 0;
+    ws.eachRow((row, r) => { if (row.getCell(1).value === 'model_migrations_usd') migRow = r; });
+    ws.getCell(`B${migRow}`).value = 200_000;
+    const path2 = join(dir, 'budget-edited.xlsx');
+    await edited.save(path2);
+    const after = (await recalcWithLibreOffice(path2, ['Budget'])).get('Budget')!;
+    expect(after[4][5]).toBe(195_000);
+    expect(after[7][5]).toBe(217_000);
+    expect(after.find((r) => r[0] === 'Total annual AI labor budget')?.[5]).toBe(217_000 * 12 + 200_000 + 96_000 + 84_000);
+  });
+
+  it('playbook migration pays back in 2.0 months', async () => {
+    const m = playbookMigration();
+    const host = new XlsxHost();
+    await host.writeWorkbook(m.spec);
+    const path = join(dir, 'payback.xlsx');
+    await host.save(path);
+    const p = (await recalcWithLibreOffice(path, ['Migration Payback'])).get('Migration Payback')!;
+    expect(p[7][0]).toBe('csr-agent');
+    expect(p[7].slice(13, 16)).toEqual([40_000, 0.5, 20_000]);
+    expect(p[7][19]).toBe(2);
+    expect(p[7][21]).toBe('2027-Q1');
+  });
+});
