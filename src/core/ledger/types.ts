@@ -8,7 +8,7 @@ import type {
   RejectedRow,
   ToolPrice,
 } from '../model/records';
-import type { Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '../model/ledger';
+import type { Aggregate, Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '../model/ledger';
 import type { PriceBook } from '../pricing';
 
 /** Everything a build reads besides the streamed records (events, work items, reviews). */
@@ -90,16 +90,7 @@ export interface LedgerResult {
   counts: LedgerCounts;
 }
 
-export interface SummaryComponents {
-  api: number;
-  retry: number;
-  tools: number;
-  review: number;
-  overhead: number;
-  trueup: number;
-  unattributed: number;
-  total: number;
-}
+export type SummaryComponents = Pick<Aggregate, 'api' | 'retry' | 'tools' | 'review' | 'overhead' | 'trueup' | 'unattributed' | 'total'>;
 
 export interface SummaryAgent extends SummaryComponents {
   agent_id: string;
