@@ -216,7 +216,9 @@ export class XlsxHost implements WorkbookHost {
         rows,
       });
     }
-    for (const v of spec.validations ?? []) ws.dataValidations.add(v.ref, validationOf(v));
+    // dataValidations is on ExcelJS's Worksheet but missing from its typings.
+    const dv = (ws as unknown as { dataValidations: { add(ref: string, v: ExcelJS.DataValidation): void } }).dataValidations;
+    for (const v of spec.validations ?? []) dv.add(v.ref, validationOf(v));
     for (const c of spec.conditionalFormats ?? []) ws.addConditionalFormatting(conditionalOf(c, this.priority));
     for (const m of spec.merges ?? []) ws.mergeCells(m);
     if (spec.freeze && (spec.freeze.rows || spec.freeze.cols)) ws.views = [{ state: 'frozen', xSplit: spec.freeze.cols, ySplit: spec.freeze.rows }];
