@@ -16,5 +16,7 @@ export interface CliIO {
 
 import { demoCommand } from './demo';
 import { buildCommand } from './build';
+import { pullCommand } from './pull';
+import { serveCommand } from './serve';
 
-export const commands: Command[] = [demoCommand, buildCommand];
+export const commands: Command[] = [demoCommand, buildCommand, pullCommand, serveCommand];

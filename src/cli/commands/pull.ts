@@ -1,0 +1,196 @@
+// `pull SOURCE`: pulls an API (credentials from environment variables) or converts vendor files, and writes
+// canonical JSONL the build command imports. A partial pull writes what it got and prints the cursor to resume.
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { FORMATS, parseSourceFile, type SourceFormat } from '../../sources/formats';
+import { PULL_SOURCES, runPull } from '../../sources/pulls';
+import { parseLinkRules, type LinkRules } from '../../sources/links';
+import { emptyResult, mergeResults, type MapResult } from '../../sources/common/types';
+import type { FetchLike, PullResult } from '../../sources/common/http';
+import type { CliIO, Command } from './index';
+import { UsageError, fmt, parseFlags } from './args';
+
+/** --from/--to → each API's own names for its time window. */
+const WINDOW_KEYS: Record<string, [string, string | null]> = {
+  litellm: ['startDate', 'endDate'],
+  langfuse: ['fromStartTime', 'toStartTime'],
+  helicone: ['from', 'to'],
+  openai: ['startTime', 'endTime'],
+  anthropic: ['startingAt', 'endingAt'],
+  zendesk: ['startTime', null],
+};
+
+const ENV_LINES = Object.entries(PULL_SOURCES)
+  .map(([k, s]) => `  ${k.padEnd(11)} ${[s.baseUrlEnv + (s.defaultBaseUrl ? ` (default ${s.defaultBaseUrl})` : ''), ...Object.values(s.credentials)].join(', ')}`)
+  .join('\n');
+
+const usage = `Usage: ai-labor-ledger pull SOURCE --out FILE.jsonl [--from DATE] [--to DATE] [--set key=value ...]
+         [--settings FILE.json] [--links RULES.json] [--cursor CURSOR] [--reviews FILE.jsonl] [--rejected FILE.json]
+       ai-labor-ledger pull FORMAT --file VENDOR_FILE... --out FILE.jsonl [--settings FILE.json] [--links RULES.json]
+
+Pulls an API (SOURCE: ${Object.keys(PULL_SOURCES).join(', ')}) or converts vendor files (FORMAT: ${FORMATS.filter((f) => f !== 'canonical').join(', ')})
+into canonical JSONL for "build". Usage sources write usage events; Zendesk/Jira/ServiceNow write work items to
+--out and reviews to --reviews (default FILE.reviews.jsonl); other record kinds go next to --out as FILE.<kind>.jsonl.
+
+  --set key=value   a source setting (JSON values allowed): --set jql='project = SUP' --set agent='{"default":"csr"}'
+  --settings F      settings as a JSON object (same keys as the config file's "api" and "options")
+  --links F         link rules JSON (which field carries the work item and the agent)
+  --cursor C        resume a partial pull; records are appended to --out
+  --max-pages N     stop after N pages (the result is partial and prints its cursor)
+
+Credentials come only from environment variables, never from flags or files:
+${ENV_LINES}
+
+Exit codes: 0 complete, 1 partial or failed (what was read is written; the resume cursor is printed), 2 bad flags.`;
+
+function parseSetting(v: string): [string, unknown] {
+  const eq = v.indexOf('=');
+  if (eq <= 0) throw new UsageError(`pull: --set ${v}: expected key=value`);
+  const key = v.slice(0, eq).trim();
+  const raw = v.slice(eq + 1);
+  try {
+    return [key, JSON.parse(raw)];
+  } catch {
+    return [key, raw];
+  }
+}
+
+function writeJsonl(path: string, records: unknown[], append: boolean) {
+  const text = records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
+  if (append) appendFileSync(path, text);
+  else writeFileSync(path, text);
+}
+
+export interface PullCommandDeps {
+  fetch?: FetchLike;
+  env?: Record<string, string | undefined>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function makePullCommand(deps: PullCommandDeps = {}): Command {
+  return {
+    name: 'pull',
+    summary: 'pull a vendor API (or convert vendor files) into canonical JSONL',
+    usage,
+    async run(argv: string[], io: CliIO) {
+      const [source, ...rest] = argv;
+      let v: Record<string, string | string[] | boolean | undefined>;
+      let settings: Record<string, unknown> = {};
+      let links: LinkRules | undefined;
+      try {
+        if (!source || source.startsWith('-')) throw new UsageError(`pull: name the source first: pull SOURCE --out FILE.jsonl (sources: ${Object.keys(PULL_SOURCES).join(', ')})`);
+        v = parseFlags('pull', rest, {
+          out: { type: 'string' }, reviews: { type: 'string' }, rejected: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+          set: { type: 'string', multiple: true }, settings: { type: 'string' }, links: { type: 'string' }, cursor: { type: 'string' },
+          'max-pages': { type: 'string' }, file: { type: 'string', multiple: true },
+        });
+        if (!v.out) throw new UsageError('pull: --out FILE.jsonl is required');
+        const files = (v.file as string[] | undefined) ?? [];
+        if (files.length) {
+          if (!(FORMATS as readonly string[]).includes(source) || source === 'canonical') throw new UsageError(`pull: unknown format "${source}" for --file; formats: ${FORMATS.filter((f) => f !== 'canonical').join(', ')}`);
+        } else if (!PULL_SOURCES[source]) {
+          throw new UsageError(`pull: unknown API source "${source}"; API sources: ${Object.keys(PULL_SOURCES).join(', ')} (for vendor files add --file)`);
+        }
+        if (v.settings) {
+          try {
+            settings = JSON.parse(readFileSync(v.settings as string, 'utf8'));
+          } catch (e) {
+            throw new UsageError(`pull: --settings ${v.settings}: ${(e as Error).message}`);
+          }
+        }
+        for (const s of (v.set as string[] | undefined) ?? []) {
+          const [k, val] = parseSetting(s);
+          settings[k] = val;
+        }
+        const win = WINDOW_KEYS[source];
+        if (v.from) {
+          if (!win) throw new UsageError(`pull: --from does not apply to ${source}; set its query instead (--set jql=… / --set query=…)`);
+          settings[win[0]] = v.from;
+        }
+        if (v.to) {
+          if (!win || !win[1]) throw new UsageError(`pull: --to does not apply to ${source}`);
+          settings[win[1]] = v.to;
+        }
+        if (v.links) {
+          try {
+            links = parseLinkRules(JSON.parse(readFileSync(v.links as string, 'utf8')));
+          } catch (e) {
+            throw new UsageError(`pull: --links ${v.links}: ${(e as Error).message}`);
+          }
+        }
+      } catch (e) {
+        io.err((e as Error).message);
+        return 2;
+      }
+
+      const out = v.out as string;
+      const append = !!v.cursor;
+      let result: MapResult;
+      let pull: PullResult | null = null;
+      const files = (v.file as string[] | undefined) ?? [];
+      if (files.length) {
+        result = emptyResult();
+        for (const f of files) {
+          let text: string;
+          try {
+            text = readFileSync(f, 'utf8');
+          } catch (e) {
+            io.err(`pull: cannot read ${f} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
+            return 1;
+          }
+          mergeResults(result, parseSourceFile(source as Exclude<SourceFormat, 'canonical'>, text, f, { links, options: settings }));
+        }
+      } else {
+        const fetchFn = deps.fetch ?? (globalThis.fetch as unknown as FetchLike);
+        const maxPages = v['max-pages'] !== undefined ? Number(v['max-pages']) : undefined;
+        try {
+          pull = await runPull(source, settings, deps.env ?? process.env, {
+            fetch: fetchFn,
+            cursor: (v.cursor as string | undefined) ?? null,
+            sleep: deps.sleep,
+            maxPages,
+            links,
+            onPage: (p) => io.err(`pull ${source}: page ${p.page}: ${fmt(p.records)} records${p.rejected ? `, ${fmt(p.rejected)} rejected` : ''}`),
+          });
+        } catch (e) {
+          const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+          io.err(`pull ${source}: ${issues ? issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ') : (e as Error).message}`);
+          return 2;
+        }
+        result = pull;
+      }
+
+      const kinds: [string, unknown[]][] = [
+        ['events', result.events], ['work_items', result.workItems], ['invoices', result.invoices], ['overheads', result.overheads],
+      ];
+      const base = out.replace(/\.jsonl$/i, '');
+      let primaryDone = false;
+      for (const [kind, recs] of kinds) {
+        if (!recs.length) continue;
+        const path = primaryDone ? `${base}.${kind}.jsonl` : out;
+        writeJsonl(path, recs, append);
+        io.out(`Wrote ${fmt(recs.length)} ${kind.replace('_', ' ')} to ${path}`);
+        primaryDone = true;
+      }
+      if (!primaryDone) writeJsonl(out, [], append);
+      if (result.reviews.length) {
+        const path = (v.reviews as string | undefined) ?? `${base}.reviews.jsonl`;
+        writeJsonl(path, result.reviews, append);
+        io.out(`Wrote ${fmt(result.reviews.length)} reviews to ${path}`);
+      }
+      if (result.rejected.length) {
+        io.err(`pull ${source}: ${fmt(result.rejected.length)} records rejected${v.rejected ? ` (all in ${v.rejected})` : ''}; first:`);
+        for (const r of result.rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` record ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}${r.value ? ` (got ${r.value})` : ''}`);
+        if (v.rejected) writeFileSync(v.rejected as string, JSON.stringify(result.rejected, null, 2) + '\n');
+      }
+      if (pull?.partial) {
+        io.err(`pull ${source}: PARTIAL — ${pull.error}`);
+        io.err(`pull ${source}: resume with: --cursor '${pull.cursor ?? ''}' (records are appended to ${out})`);
+        return 1;
+      }
+      if (pull) io.err(`pull ${source}: complete, ${fmt(pull.pages)} pages${pull.cursor ? `; next incremental run: --cursor '${pull.cursor}'` : ''}`);
+      return 0;
+    },
+  };
+}
+
+export const pullCommand = makePullCommand();

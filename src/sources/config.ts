@@ -1,0 +1,212 @@
+// The month-end config: one validated JSON file naming the sources (vendor files or API pulls), link rules,
+// canonical input files, the period and the outputs, so a month-end run is one command (`build --config FILE`).
+// Credentials are never in it: API sources read them from environment variables (see pulls.ts).
+import { z } from 'zod';
+import { periodString, type LedgerInputs, type RejectedRow } from '../core/model/records';
+import { importRecords, type RecordKind } from './files';
+import { formatPath, linkRulesSchema, type LinkRules } from './links';
+import { FORMATS, parseSourceFile, type SourceFormat } from './formats';
+import { PULL_SOURCES, runPull, type Env } from './pulls';
+import type { FetchLike, PullDeps } from './common/http';
+
+const CREDENTIAL_KEYS = ['apiKey', 'adminKey', 'secretKey', 'publicKey', 'apiToken', 'oauthToken', 'password', 'token', 'username', 'email'];
+
+export const sourceConfigSchema = z
+  .object({
+    /** shown in reports; default the format */
+    name: z.string().optional(),
+    format: z.enum(FORMATS as unknown as [SourceFormat, ...SourceFormat[]]),
+    /** vendor files to import */
+    files: z.array(z.string().min(1)).optional(),
+    /** API pull settings (base URL, dates, JQL…); credentials come from the environment */
+    api: z.record(z.string(), z.unknown()).optional(),
+    /** resume a partial pull */
+    cursor: z.string().optional(),
+    /** format options (agent mapping, outcome map, costsAs, column mapping for generic…) */
+    options: z.record(z.string(), z.unknown()).default({}),
+    /** canonical files only: which record kind they hold */
+    kind: z.enum(['usage', 'work_items', 'reviews', 'agents', 'rates', 'tool_prices', 'overheads', 'invoices', 'prices']).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (!!s.files === !!s.api) ctx.addIssue({ code: 'custom', message: 'expected either "files" or "api", not both or neither' });
+    if (s.api && !PULL_SOURCES[s.format]) ctx.addIssue({ code: 'custom', path: ['api'], message: `${s.format} has no API pull; API sources: ${Object.keys(PULL_SOURCES).join(', ')}` });
+    if (s.format === 'canonical' && !s.kind) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'expected the record kind of canonical files (usage, work_items, reviews…)' });
+    for (const k of Object.keys(s.api ?? {})) {
+      if (CREDENTIAL_KEYS.includes(k)) {
+        const env = PULL_SOURCES[s.format]?.credentials[k];
+        ctx.addIssue({ code: 'custom', path: ['api', k], message: `credentials do not belong in the config file; set ${env ?? 'the environment variable'} instead` });
+      }
+    }
+  });
+
+const paths = z.array(z.string().min(1)).default([]);
+export const monthEndConfigSchema = z.object({
+  period: periodString,
+  links: linkRulesSchema.default(() => linkRulesSchema.parse({})),
+  sources: z.array(sourceConfigSchema).default([]),
+  /** canonical CSV/JSONL files (the same as build's flags) */
+  inputs: z
+    .object({
+      usage: paths, work_items: paths, reviews: paths,
+      agents: z.string().optional(), rates: z.string().optional(), tool_prices: z.string().optional(),
+      overheads: z.string().optional(), invoices: z.string().optional(), prices: z.string().optional(),
+    })
+    .default({ usage: [], work_items: [], reviews: [] }),
+  /** output flag → path: { "summary": "out/summary.json", "out": "out/ledger.xlsx" } (the build command's outputs) */
+  outputs: z.record(z.string(), z.string()).default({}),
+});
+export type MonthEndConfig = z.output<typeof monthEndConfigSchema>;
+
+/** Validates a parsed config; throws one message listing every problem with its path. */
+export function parseMonthEndConfig(json: unknown, name = 'config'): MonthEndConfig {
+  const r = monthEndConfigSchema.safeParse(json);
+  if (r.success) return r.data;
+  throw new Error(`${name}: ${r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`);
+}
+
+export interface ConfigDeps {
+  /** reads a file named in the config (the CLI resolves paths against the config file's folder) */
+  readText(path: string): Promise<string>;
+  /** needed only when the config has API sources */
+  fetch?: FetchLike;
+  env?: Env;
+  sleep?: PullDeps['sleep'];
+  log?(message: string): void;
+}
+
+export interface SourceReport {
+  name: string;
+  format: string;
+  events: number;
+  work_items: number;
+  reviews: number;
+  invoices: number;
+  overheads: number;
+  rejected: number;
+  skipped: number;
+  /** API sources: stopped early, with the cursor to resume and why */
+  partial?: boolean;
+  cursor?: string | null;
+  error?: string;
+}
+
+export interface LoadedConfig {
+  config: MonthEndConfig;
+  period: string;
+  links: LinkRules;
+  inputs: LedgerInputs;
+  /** every rejected row and every file/source-level problem, in config order */
+  rejected: RejectedRow[];
+  sources: SourceReport[];
+  outputs: Record<string, string>;
+  /** true when any API source stopped early */
+  partial: boolean;
+}
+
+function emptyInputs(): LedgerInputs {
+  return { events: [], workItems: [], reviews: [], agents: [], rates: [], toolPrices: [], overheads: [], invoices: [], prices: [] };
+}
+
+const KIND_TARGET: Record<RecordKind, keyof LedgerInputs> = {
+  usage: 'events', work_items: 'workItems', reviews: 'reviews', agents: 'agents', rates: 'rates', tool_prices: 'toolPrices',
+  overheads: 'overheads', invoices: 'invoices', prices: 'prices',
+};
+
+/**
+ * Reads every source and input the config names into LedgerInputs plus the rejected rows. A missing file or a
+ * failed pull becomes a rejected row at line 0/1 naming it: nothing is dropped silently.
+ */
+export async function loadMonthEndConfig(json: unknown, name: string, deps: ConfigDeps): Promise<LoadedConfig> {
+  const config = parseMonthEndConfig(json, name);
+  const inputs = emptyInputs();
+  const rejected: RejectedRow[] = [];
+  const sources: SourceReport[] = [];
+  let partial = false;
+
+  async function read(path: string): Promise<string | null> {
+    try {
+      return await deps.readText(path);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      rejected.push({ file: path, line: 1, column: '', value: '', reason: `cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (e as Error).message})` });
+      return null;
+    }
+  }
+  async function canonical(kind: RecordKind, path: string) {
+    const textIn = await read(path);
+    if (textIn === null) return;
+    const target = inputs[KIND_TARGET[kind]] as unknown[];
+    const rep = await importRecords({ kind, fileName: path, input: textIn, sink: (r) => { target.push(r); } });
+    if (rep.fatal) rejected.push({ file: path, line: 1, column: '', value: '', reason: rep.fatal });
+    rejected.push(...rep.rejected);
+  }
+  const add = (rep: SourceReport, r: { events: unknown[]; workItems: unknown[]; reviews: unknown[]; invoices: unknown[]; overheads: unknown[]; rejected: RejectedRow[]; skipped: number }) => {
+    inputs.events.push(...(r.events as LedgerInputs['events']));
+    inputs.workItems.push(...(r.workItems as LedgerInputs['workItems']));
+    inputs.reviews.push(...(r.reviews as LedgerInputs['reviews']));
+    inputs.invoices.push(...(r.invoices as LedgerInputs['invoices']));
+    inputs.overheads.push(...(r.overheads as LedgerInputs['overheads']));
+    rejected.push(...r.rejected);
+    rep.events += r.events.length;
+    rep.work_items += r.workItems.length;
+    rep.reviews += r.reviews.length;
+    rep.invoices += r.invoices.length;
+    rep.overheads += r.overheads.length;
+    rep.rejected += r.rejected.length;
+    rep.skipped += r.skipped;
+  };
+
+  for (const s of config.sources) {
+    const rep: SourceReport = { name: s.name ?? s.format, format: s.format, events: 0, work_items: 0, reviews: 0, invoices: 0, overheads: 0, rejected: 0, skipped: 0 };
+    sources.push(rep);
+    if (s.files) {
+      for (const path of s.files) {
+        if (s.format === 'canonical') {
+          const before = rejected.length;
+          await canonical(s.kind as RecordKind, path);
+          rep.rejected += rejected.length - before;
+          continue;
+        }
+        const textIn = await read(path);
+        if (textIn === null) {
+          rep.rejected++;
+          continue;
+        }
+        add(rep, parseSourceFile(s.format, textIn, path, { links: config.links, options: s.options }));
+      }
+    } else {
+      if (!deps.fetch) throw new Error(`${name}: source ${rep.name} pulls from an API but no fetch was given`);
+      deps.log?.(`${rep.name}: pulling ${PULL_SOURCES[s.format].label}…`);
+      let res;
+      try {
+        res = await runPull(s.format, { ...s.options, ...s.api }, deps.env ?? {}, { fetch: deps.fetch, cursor: s.cursor, sleep: deps.sleep, links: config.links });
+      } catch (e) {
+        // Settings/credential problems (zod) name the field; no secret value is in them.
+        const msg = e instanceof z.ZodError ? e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') : (e as Error).message;
+        rejected.push({ file: rep.name, line: 0, column: '', value: '', reason: `${s.format} pull not started: ${msg}` });
+        rep.error = msg;
+        rep.partial = true;
+        partial = true;
+        continue;
+      }
+      add(rep, res);
+      rep.cursor = res.cursor;
+      if (res.partial) {
+        partial = true;
+        rep.partial = true;
+        rep.error = res.error;
+        rejected.push({ file: rep.name, line: 0, column: '', value: res.cursor ?? '', reason: `partial pull (${res.pages} pages read): ${res.error}; resume with "cursor": ${JSON.stringify(res.cursor)}` });
+      }
+    }
+  }
+
+  const i = config.inputs;
+  for (const [kind, p] of [['agents', i.agents], ['rates', i.rates], ['tool_prices', i.tool_prices], ['overheads', i.overheads], ['invoices', i.invoices], ['prices', i.prices]] as const) {
+    if (p) await canonical(kind, p);
+  }
+  for (const p of i.work_items) await canonical('work_items', p);
+  for (const p of i.usage) await canonical('usage', p);
+  for (const p of i.reviews) await canonical('reviews', p);
+
+  return { config, period: config.period, links: config.links, inputs, rejected, sources, outputs: config.outputs, partial };
+}
