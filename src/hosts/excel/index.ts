@@ -1,0 +1,268 @@
+// The Excel host (Office.js): writes sheet specs into the open workbook in planned blocks (plan.ts), one
+// context.sync per block, with calculation suspended during the write; reads sheets back; stores non-secret settings.
+import { assertNotSecretSetting, type HostSettings, type WorkbookHost, type WriteOptions } from '../../workbook/host';
+import type { CellValue, NameSpec, SheetSpec, WorkbookSpec } from '../../workbook/spec';
+import { colLetter as colName, planSheet, splitValues, type Block, type PlanOp, type PlanOptions, type ValuesOp } from './plan';
+
+export * from './plan';
+
+type Run = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
+
+const hex = (rgb: string) => `#${rgb.replace(/^#/, '')}`;
+
+const OPERATORS: Record<string, string> = {
+  between: 'Between', notBetween: 'NotBetween', equal: 'EqualTo', notEqual: 'NotEqualTo', greaterThan: 'GreaterThan',
+  lessThan: 'LessThan', greaterThanOrEqual: 'GreaterThanOrEqualTo', lessThanOrEqual: 'LessThanOrEqualTo',
+};
+
+export interface ExcelHostOptions extends PlanOptions {
+  /** default: Excel.run */
+  run?: Run;
+}
+
+/** Errors Excel gives when a request is too large or times out: worth retrying the block in halves. */
+const RETRYABLE = /RequestPayloadSizeLimitExceeded|PayloadTooLarge|too large|Timeout|ResponsePayloadSizeLimitExceeded/i;
+
+export class ExcelHost implements WorkbookHost {
+  private run: Run;
+  private planOptions: PlanOptions;
+  /** blocks sent in the last write, and how many were retried smaller (for diagnostics and tests) */
+  stats = { blocks: 0, syncs: 0, retries: 0 };
+
+  constructor(opts: ExcelHostOptions = {}) {
+    this.run = opts.run ?? ((batch) => Excel.run(batch));
+    this.planOptions = { maxBytes: opts.maxBytes, maxRangesPerOp: opts.maxRangesPerOp };
+  }
+
+  async writeSheet(spec: SheetSpec, opts: WriteOptions = {}): Promise<void> {
+    await this.writeSheets([spec], [], opts);
+  }
+
+  async writeWorkbook(spec: WorkbookSpec, opts: WriteOptions = {}): Promise<void> {
+    await this.writeSheets(spec.sheets, spec.names ?? [], opts);
+  }
+
+  private async writeSheets(sheets: SheetSpec[], extraNames: NameSpec[], opts: WriteOptions): Promise<void> {
+    this.stats = { blocks: 0, syncs: 0, retries: 0 };
+    const plans = sheets.map((s) => ({ spec: s, blocks: planSheet(s, this.planOptions) }));
+    const total = plans.reduce((n, p) => n + p.blocks.length, 0);
+    let done = 0;
+    await this.run(async (context) => {
+      const app = context.workbook.application;
+      app.load('calculationMode');
+      await this.sync(context);
+      const mode = app.calculationMode;
+      app.calculationMode = 'Manual';
+      try {
+        for (const { spec, blocks } of plans) {
+          await this.prepareSheet(context, spec.name);
+          const ws = context.workbook.worksheets.getItem(spec.name);
+          for (const block of blocks) {
+            await this.sendBlock(context, ws, spec.name, block);
+            opts.onProgress?.(++done, total);
+          }
+        }
+        await this.writeNames(context, [...plans.flatMap((p) => p.spec.names ?? []), ...extraNames]);
+        const first = sheets[0];
+        if (opts.activate && first) context.workbook.worksheets.getItem(first.name).activate();
+      } finally {
+        app.calculationMode = mode;
+        await this.sync(context);
+      }
+    });
+  }
+
+  private async sync(context: Excel.RequestContext) {
+    this.stats.syncs++;
+    await context.sync();
+  }
+
+  /**
+   * A sheet of that name is cleared in place (contents, formats, tables, validation, conditional formats, panes),
+   * never duplicated; clearing rather than deleting keeps other sheets' references to it valid.
+   */
+  private async prepareSheet(context: Excel.RequestContext, name: string) {
+    const existing = context.workbook.worksheets.getItemOrNullObject(name);
+    existing.load('isNullObject');
+    await this.sync(context);
+    if (existing.isNullObject) {
+      context.workbook.worksheets.add(name);
+    } else {
+      existing.tables.load('items/name');
+      await this.sync(context);
+      for (const t of existing.tables.items) t.delete();
+      const all = existing.getRange();
+      all.conditionalFormats.clearAll();
+      all.dataValidation.clear();
+      all.clear('All');
+      all.unmerge();
+      existing.freezePanes.unfreeze();
+    }
+    await this.sync(context);
+  }
+
+  private async sendBlock(context: Excel.RequestContext, ws: Excel.Worksheet, sheet: string, block: Block): Promise<void> {
+    context.workbook.application.suspendApiCalculationUntilNextSync();
+    for (const op of block.ops) this.apply(ws, op);
+    this.stats.blocks++;
+    try {
+      await this.sync(context);
+    } catch (e) {
+      const op = block.ops[0];
+      const halves = block.kind === 'values' && op.op === 'values' ? splitValues(op) : null;
+      if (!halves || !RETRYABLE.test(String((e as Error).message ?? e))) {
+        throw new Error(`writing ${block.kind} of sheet "${sheet}" (${op.op === 'values' ? op.range : op.op}) failed: ${(e as Error).message ?? e}`);
+      }
+      // Excel refused the request as a whole (nothing of it was applied): send it again in halves.
+      this.stats.retries++;
+      for (const h of halves) await this.sendBlock(context, ws, sheet, { kind: 'values', ops: [h], bytes: h.bytes });
+    }
+  }
+
+  /** Queues one planned operation (no sync). */
+  apply(ws: Excel.Worksheet, op: PlanOp) {
+    switch (op.op) {
+      case 'values': {
+        const r = ws.getRange(op.range);
+        // Formats first: "@" marks text before it arrives, so Excel cannot read it as a formula, number or date.
+        if ((op as ValuesOp).numberFormat.some((row) => row.some((f) => f !== null))) r.numberFormat = op.numberFormat as unknown as string[][];
+        r.formulas = op.formulas as unknown as string[][];
+        return;
+      }
+      case 'style': {
+        const r = ws.getRanges(op.ranges.join(','));
+        const f = r.format;
+        const s = op.style;
+        if (s.bold) f.font.bold = true;
+        if (s.italic) f.font.italic = true;
+        if (s.color) f.font.color = hex(s.color);
+        if (s.fill) f.fill.color = hex(s.fill);
+        if (s.align) f.horizontalAlignment = s.align === 'left' ? 'Left' : s.align === 'right' ? 'Right' : 'Center';
+        if (s.wrap) f.wrapText = true;
+        if (s.border) {
+          const edges: ('EdgeTop' | 'EdgeBottom' | 'EdgeLeft' | 'EdgeRight')[] = s.border === 'top' ? ['EdgeTop'] : s.border === 'bottom' ? ['EdgeBottom'] : ['EdgeTop', 'EdgeBottom', 'EdgeLeft', 'EdgeRight'];
+          for (const e of edges) {
+            const b = f.borders.getItem(e);
+            b.style = 'Continuous';
+            b.color = '#808080';
+          }
+        }
+        return;
+      }
+      case 'columns':
+        for (const c of op.columns) {
+          const col = ws.getRange(`${colName(c.index)}:${colName(c.index)}`);
+          if (c.width !== undefined) col.format.columnWidth = Math.round(c.width * 7 + 5); // characters → points
+          if (c.hidden) col.columnHidden = true;
+        }
+        return;
+      case 'table': {
+        const t = ws.tables.add(op.table.ref, true);
+        t.name = op.table.name;
+        if (op.table.style) t.style = op.table.style;
+        return;
+      }
+      case 'validation': {
+        const v = op.validation;
+        const dv = ws.getRange(v.ref).dataValidation;
+        if (v.type === 'list') dv.rule = { list: { inCellDropDown: true, source: (v.list ?? []).join(',') } };
+        else if (v.type === 'custom') dv.rule = { custom: { formula: `=${v.formulae?.[0] ?? 'TRUE'}` } };
+        else {
+          const [f1, f2] = (v.formulae ?? []).map((x) => (typeof x === 'number' ? x : `=${x}`));
+          const basic = { operator: (OPERATORS[v.operator ?? 'between'] ?? 'Between') as Excel.DataValidationOperator, formula1: f1 as number, ...(f2 !== undefined ? { formula2: f2 as number } : {}) };
+          dv.rule = v.type === 'whole' ? { wholeNumber: basic } : v.type === 'date' ? { date: basic as unknown as Excel.DateTimeDataValidation } : v.type === 'textLength' ? { textLength: basic } : { decimal: basic };
+        }
+        dv.ignoreBlanks = v.allowBlank ?? true;
+        if (v.error) dv.errorAlert = { message: v.error, showAlert: true, style: 'Stop', title: 'Invalid value' };
+        return;
+      }
+      case 'conditional':
+        for (const rule of op.format.rules) {
+          const cf = ws.getRange(op.format.ref).conditionalFormats.add('Custom');
+          cf.custom.rule.formula = `=${rule.formula}`;
+          if (rule.style.fill) cf.custom.format.fill.color = hex(rule.style.fill);
+          if (rule.style.color) cf.custom.format.font.color = hex(rule.style.color);
+          if (rule.style.bold) cf.custom.format.font.bold = true;
+        }
+        return;
+      case 'merge':
+        ws.getRange(op.range).merge(false);
+        return;
+      case 'freeze':
+        if (op.rows && op.cols) ws.freezePanes.freezeAt(ws.getRange(`A1:${colName(op.cols - 1)}${op.rows}`));
+        else if (op.rows) ws.freezePanes.freezeRows(op.rows);
+        else ws.freezePanes.freezeColumns(op.cols);
+        return;
+      case 'tab':
+        ws.tabColor = hex(op.color);
+        return;
+    }
+  }
+
+  /** Workbook names: replaced when they exist (a regenerated Ledger's names grow with it). */
+  private async writeNames(context: Excel.RequestContext, names: NameSpec[]) {
+    if (!names.length) return;
+    const items = names.map((n) => {
+      const item = context.workbook.names.getItemOrNullObject(n.name);
+      item.load('isNullObject');
+      return item;
+    });
+    await this.sync(context);
+    items.forEach((item) => { if (!item.isNullObject) item.delete(); });
+    for (const n of names) context.workbook.names.add(n.name, `=${n.ref}`);
+    await this.sync(context);
+  }
+
+  async readSheet(name: string): Promise<CellValue[][] | null> {
+    return this.run(async (context) => {
+      const ws = context.workbook.worksheets.getItemOrNullObject(name);
+      ws.load('isNullObject');
+      await context.sync();
+      if (ws.isNullObject) return null;
+      const used = ws.getUsedRangeOrNullObject(true);
+      used.load('values,rowIndex,columnIndex');
+      await context.sync();
+      if (used.isNullObject) return [];
+      const out: CellValue[][] = [];
+      for (let i = 0; i < used.rowIndex; i++) out.push([]);
+      for (const row of used.values as CellValue[][]) out.push([...new Array(used.columnIndex).fill(null), ...row.map((v) => (v === '' ? null : v))]);
+      return out;
+    });
+  }
+
+  async listSheets(): Promise<string[]> {
+    return this.run(async (context) => {
+      const sheets = context.workbook.worksheets;
+      sheets.load('items/name');
+      await context.sync();
+      return sheets.items.map((s) => s.name);
+    });
+  }
+
+  async activate(name: string, cell?: string): Promise<void> {
+    await this.run(async (context) => {
+      const ws = context.workbook.worksheets.getItem(name);
+      ws.activate();
+      if (cell) ws.getRange(cell).select();
+      await context.sync();
+    });
+  }
+
+  settings: HostSettings = {
+    get: (key) =>
+      this.run(async (context) => {
+        const s = context.workbook.settings.getItemOrNullObject(key);
+        s.load('value');
+        await context.sync();
+        return s.isNullObject ? undefined : String(s.value);
+      }),
+    set: async (key, value) => {
+      assertNotSecretSetting(key, value);
+      await this.run(async (context) => {
+        context.workbook.settings.add(key, value);
+        await context.sync();
+      });
+    },
+  };
+}
+
