@@ -225,7 +225,11 @@ export class ExcelHost implements WorkbookHost {
       if (used.isNullObject) return [];
       const out: CellValue[][] = [];
       for (let i = 0; i < used.rowIndex; i++) out.push([]);
-      for (const row of used.values as CellValue[][]) out.push([...new Array(used.columnIndex).fill(null), ...row.map((v) => (v === '' ? null : v))]);
+      for (const row of used.values as CellValue[][]) {
+        const line = [...new Array(used.columnIndex).fill(null), ...row.map((v) => (v === '' ? null : v))];
+        while (line.length && line[line.length - 1] === null) line.pop();
+        out.push(line);
+      }
       return out;
     });
   }
