@@ -33,7 +33,7 @@ describe('xlsx host (ExcelJS)', () => {
     expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 1 });
     expect(back.definedName('Report_total')).toBe('Report!$B$1');
     expect((ws as unknown as { dataValidations: { model: Record<string, unknown> } }).dataValidations.model.B3).toMatchObject({ type: 'decimal', operator: 'greaterThanOrEqual' });
-    expect(ws.conditionalFormattings[0].ref).toBe('B1');
+    expect((ws as unknown as { conditionalFormattings: { ref: string }[] }).conditionalFormattings[0].ref).toBe('B1');
     expect(back.wb.calcProperties.fullCalcOnLoad).toBe(true);
   });
 
