@@ -1,5 +1,5 @@
 // Value normalization shared by the vendor mappers: numbers, timestamps, models/providers, token conventions, cents.
-import { normalizeProvider } from '../../core/pricing';
+import { normalizeProvider, PriceBook } from '../../core/pricing';
 
 /** Thrown by the readers below; the mapper turns it into a RejectedRow naming the field. */
 export class FieldError extends Error {
@@ -154,7 +154,26 @@ export function normalizeModel(provider: string, model: string): { provider: str
     p = 'aws';
     m = bedrockModelId(m);
   }
+  if (!p && m) p = catalogProvider(m);
   return { provider: p, model: m };
+}
+
+let catalogBook: PriceBook | null = null;
+const providerCache = new Map<string, string>();
+/**
+ * The provider the price catalog knows a model under (Langfuse and OTel records often name only the model). Invoice
+ * true-up matches events by provider, so an empty provider would leave them out of their provider's true-up.
+ * Unknown models stay without a provider.
+ */
+export function catalogProvider(model: string): string {
+  let p = providerCache.get(model);
+  if (p === undefined) {
+    catalogBook ??= new PriceBook();
+    const r = catalogBook.priceTokens({ model }, { input_tokens: 0, output_tokens: 0 });
+    p = r.source === 'catalog' ? r.provider : '';
+    providerCache.set(model, p);
+  }
+  return p;
 }
 
 export type TokenConvention = 'inclusive' | 'separate' | 'auto';

@@ -65,7 +65,7 @@ export function readJsonl(t: string, fileName: string): RawFile {
     try {
       out.records.push({ value: JSON.parse(l), line: i + 1 });
     } catch (e) {
-      out.rejected.push({ file: fileName, line: i + 1, column: '', value: show(l), reason: `expected one JSON object per line (${(e as Error).message})` });
+      out.rejected.push({ file: fileName, line: i + 1, column: "", value: show(l), reason: "expected one JSON object per line (this line is not valid JSON)" });
     }
   }
   return out;

@@ -3,11 +3,11 @@
 // `/rest/api/3/issue/{key}/worklog`. Outcome: status category done → success (failure when the resolution is in
 // failureResolutions), else pending; outcomeMap by status name overrides.
 import { z } from 'zod';
-import type { Review, WorkItem } from '../../core/model/records';
+import type { RejectedRow, Review, WorkItem } from '../../core/model/records';
 import { emptyResult, type MapResult } from '../common/types';
 import { base64, joinUrl, paginate, pageArray, PageError, type PullDeps, type PullResult } from '../common/http';
 import { mapEach, readRecords, type RawRecord } from '../common/records';
-import { amount, asRecord, asStringArray, FieldError, text, timestamp } from '../common/normalize';
+import { amount, asRecord, asStringArray, FieldError, show, text, timestamp } from '../common/normalize';
 import { agentChoiceSchema, chooseAgent, dedupeWork, validReview, validWorkItem } from '../common/work';
 
 const result = z.enum(['approved', 'corrected', 'rejected']);
@@ -42,7 +42,7 @@ function agentCandidates(f: Record<string, unknown>, field: string): string[] {
   return [text(r.value ?? r.name ?? r.key ?? v)];
 }
 
-export function jiraIssue(issue: Record<string, unknown>, file: string, line: number, o: Opts, extraWorklogs: unknown[] = []): { item: WorkItem; reviews: Review[] } {
+export function jiraIssue(issue: Record<string, unknown>, file: string, line: number, o: Opts, extraWorklogs: unknown[] = []): { item: WorkItem; reviews: Review[]; rejected: RejectedRow[] } {
   const rawId = text(o.idFrom === 'key' ? issue.key : issue.id);
   if (!rawId) throw new FieldError(o.idFrom, issue[o.idFrom], `expected the issue ${o.idFrom}`);
   const f = asRecord(issue.fields);
@@ -68,7 +68,10 @@ export function jiraIssue(issue: Record<string, unknown>, file: string, line: nu
   const logs = [...(Array.isArray(embedded) ? embedded : []), ...extraWorklogs];
   const seen = new Set<string>();
   const reviews: Review[] = [];
+  // A bad worklog is rejected on its own; the issue and its other worklogs still count.
+  const rejected: RejectedRow[] = [];
   logs.forEach((wl, i) => {
+   try {
     const w = asRecord(wl);
     const wid = text(w.id);
     if (wid && seen.has(wid)) return;
@@ -80,8 +83,12 @@ export function jiraIssue(issue: Record<string, unknown>, file: string, line: nu
     const r = validReview({ work_item_id: id, reviewer_role: role, minutes: secs / 60, result: resultOf, reviewed_at: timestamp(w.started ?? w.created, `worklog[${i}].started`) }, file, line);
     if ('rejected' in r) throw new FieldError(`worklog[${i}].${r.rejected.column}`, r.rejected.value, r.rejected.reason);
     reviews.push(r.ok);
+   } catch (e) {
+    if (!(e instanceof FieldError)) throw e;
+    rejected.push({ file, line, column: e.field, value: show(e.value), reason: `${e.expected} (worklog ${text(asRecord(wl).id) || i + 1} of ${id} skipped; the issue is kept)` });
+   }
   });
-  return { item: v.ok, reviews };
+  return { item: v.ok, reviews, rejected };
 }
 
 export function mapJiraIssues(records: RawRecord[], file: string, options: JiraOptions = {}, extra: Map<string, unknown[]> = new Map()): MapResult {
@@ -91,7 +98,7 @@ export function mapJiraIssues(records: RawRecord[], file: string, options: JiraO
   const d = dedupeWork(m.out.map((x) => x.item), m.out.flatMap((x) => x.reviews), 'identity');
   res.workItems = d.workItems;
   res.reviews = d.reviews;
-  res.rejected = m.rejected;
+  res.rejected = [...m.rejected, ...m.out.flatMap((x) => x.rejected)];
   return res;
 }
 

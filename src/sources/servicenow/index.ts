@@ -3,11 +3,11 @@
 // a duration stored as a date after the epoch ("1970-01-01 01:30:00" = 90 minutes).
 // Incident state: 6 Resolved, 7 Closed → success; 8 Canceled → failure; others pending (outcomeMap overrides).
 import { z } from 'zod';
-import type { Review, WorkItem } from '../../core/model/records';
+import type { RejectedRow, Review, WorkItem } from '../../core/model/records';
 import { emptyResult, type MapResult } from '../common/types';
 import { base64, joinUrl, paginate, pageArray, type PullDeps, type PullResult } from '../common/http';
 import { mapEach, readRecords, type RawRecord } from '../common/records';
-import { asRecord, FieldError, text, timestamp } from '../common/normalize';
+import { asRecord, FieldError, show, text, timestamp } from '../common/normalize';
 import { agentChoiceSchema, chooseAgent, dedupeWork, validReview, validWorkItem } from '../common/work';
 
 export const servicenowOptionsSchema = z.object({
@@ -44,7 +44,7 @@ export function durationMinutes(v: unknown, field: string): number {
   throw new FieldError(field, v, 'expected a duration such as 1970-01-01 01:30:00, 01:30:00 or seconds');
 }
 
-export function servicenowRecord(r: Record<string, unknown>, file: string, line: number, o: Opts): { item: WorkItem; reviews: Review[] } {
+export function servicenowRecord(r: Record<string, unknown>, file: string, line: number, o: Opts): { item: WorkItem; reviews: Review[]; rejected: RejectedRow[] } {
   const rawId = ref(r[o.idFrom]);
   if (!rawId) throw new FieldError(o.idFrom, r[o.idFrom], `expected the record's ${o.idFrom}`);
   const state = ref(r.state);
@@ -59,15 +59,23 @@ export function servicenowRecord(r: Record<string, unknown>, file: string, line:
     opened_at: ref(r.opened_at) ? timestamp(ref(r.opened_at), 'opened_at') : '', closed_at: closed, outcome: closed || out === 'pending' ? out : 'pending',
   }, file, line);
   if ('rejected' in v) throw new FieldError(v.rejected.column, v.rejected.value, v.rejected.reason);
-  const minutes = durationMinutes(r.time_worked, 'time_worked');
   const reviews: Review[] = [];
+  const rejected: RejectedRow[] = [];
+  let minutes = 0;
+  try {
+    minutes = durationMinutes(r.time_worked, 'time_worked');
+  } catch (e) {
+    if (!(e instanceof FieldError)) throw e;
+    // The record still counts as a work item; only its human time is refused.
+    rejected.push({ file, line, column: e.field, value: show(e.value), reason: `${e.expected} (no review recorded for ${id}; the work item is kept)` });
+  }
   if (minutes > 0) {
     const at = closed || (ref(r.sys_updated_on) ? timestamp(ref(r.sys_updated_on), 'sys_updated_on') : '');
     const rv = validReview({ work_item_id: id, reviewer_role: o.reviewerRole, minutes, result: o.reviewResult, reviewed_at: at }, file, line);
     if ('rejected' in rv) throw new FieldError(rv.rejected.column === 'reviewed_at' ? 'sys_updated_on' : rv.rejected.column, rv.rejected.value, rv.rejected.reason);
     reviews.push(rv.ok);
   }
-  return { item: v.ok, reviews };
+  return { item: v.ok, reviews, rejected };
 }
 
 export function mapServiceNowRecords(records: RawRecord[], file: string, options: ServiceNowOptions = {}): MapResult {
@@ -77,7 +85,7 @@ export function mapServiceNowRecords(records: RawRecord[], file: string, options
   const d = dedupeWork(m.out.map((x) => x.item), m.out.flatMap((x) => x.reviews), 'item');
   res.workItems = d.workItems;
   res.reviews = d.reviews;
-  res.rejected = m.rejected;
+  res.rejected = [...m.rejected, ...m.out.flatMap((x) => x.rejected)];
   return res;
 }
 

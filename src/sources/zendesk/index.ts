@@ -5,11 +5,11 @@
 // failureTags make a solved ticket a failure). Time tracking app fields ("Total time spent (sec)") → one review per
 // ticket with that many minutes.
 import { z } from 'zod';
-import type { Review, WorkItem } from '../../core/model/records';
+import type { RejectedRow, Review, WorkItem } from '../../core/model/records';
 import { emptyResult, type MapResult } from '../common/types';
 import { base64, joinUrl, paginate, pageArray, type PullDeps, type PullResult } from '../common/http';
 import { mapEach, readRecords, type RawRecord } from '../common/records';
-import { amount, asStringArray, FieldError, text, timestamp } from '../common/normalize';
+import { amount, asStringArray, FieldError, show, text, timestamp } from '../common/normalize';
 import { agentChoiceSchema, chooseAgent, dedupeWork, validReview, validWorkItem } from '../common/work';
 
 const outcome = z.enum(['success', 'failure', 'pending']);
@@ -43,7 +43,7 @@ export function zendeskTicket(
   line: number,
   o: Opts,
   metrics: Map<string, Record<string, unknown>>,
-): { item: WorkItem; reviews: Review[] } | null {
+): { item: WorkItem; reviews: Review[]; rejected: RejectedRow[] } | null {
   const status = text(t.status).toLowerCase();
   if (status === 'deleted') return null;
   const rawId = text(t.id);
@@ -64,8 +64,15 @@ export function zendeskTicket(
   const v = validWorkItem({ work_item_id: id, agent_id: agent, business_unit: '', type: text(t.type), opened_at: timestamp(t.created_at, 'created_at'), closed_at: closed, outcome: out }, file, line);
   if ('rejected' in v) throw new FieldError(v.rejected.column, v.rejected.value, v.rejected.reason);
   const reviews: Review[] = [];
+  const rejected: RejectedRow[] = [];
   if (o.timeSpentField !== undefined) {
-    const secs = amount(customField(t, o.timeSpentField), `custom_field:${o.timeSpentField}`);
+    let secs: number | null = null;
+    try {
+      secs = amount(customField(t, o.timeSpentField), `custom_field:${o.timeSpentField}`);
+    } catch (e) {
+      if (!(e instanceof FieldError)) throw e;
+      rejected.push({ file, line, column: e.field, value: show(e.value), reason: `expected the time spent in seconds (no review recorded for ${id}; the ticket is kept)` });
+    }
     if (secs) {
       const result = tags.map((g) => o.reviewResultTags[g]).find(Boolean) ?? 'approved';
       const r = validReview({ work_item_id: id, reviewer_role: o.reviewerRole, minutes: secs / 60, result, reviewed_at: closed || updated }, file, line);
@@ -73,7 +80,7 @@ export function zendeskTicket(
       reviews.push(r.ok);
     }
   }
-  return { item: v.ok, reviews };
+  return { item: v.ok, reviews, rejected };
 }
 
 function metricIndex(container: Record<string, unknown> | undefined): Map<string, Record<string, unknown>> {
@@ -91,7 +98,7 @@ export function mapZendeskTickets(records: RawRecord[], file: string, options: Z
   const d = dedupeWork(m.out.map((x) => x.item), m.out.flatMap((x) => x.reviews), 'item');
   res.workItems = d.workItems;
   res.reviews = d.reviews;
-  res.rejected = m.rejected;
+  res.rejected = [...m.rejected, ...m.out.flatMap((x) => x.rejected)];
   res.skipped = m.skipped;
   return res;
 }
