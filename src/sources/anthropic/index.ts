@@ -112,7 +112,7 @@ export function parseAnthropicReportFile(textIn: string, fileName: string, optio
 
 export const anthropicPullSchema = reportOptionsSchema.extend({
   baseUrl: z.string().url().default('https://api.anthropic.com'),
-  adminKey: z.string().min(1, { message: 'expected an admin key (ANTHROPIC_ADMIN_KEY)' }),
+  adminKey: z.string({ message: 'expected an admin key (ANTHROPIC_ADMIN_KEY)' }).min(1, { message: 'expected an admin key (ANTHROPIC_ADMIN_KEY)' }),
   report: z.enum(['usage', 'cost']).default('usage'),
   /** ISO timestamps */
   startingAt: z.string().min(1),

@@ -204,7 +204,7 @@ export async function paginate(o: Omit<PaginateOptions, 'page'> & { page(body: u
     try {
       mapped = await o.page(body, {
         page: pageNo,
-        file: label,
+        file: `${source} page ${pageNo}`,
         cursor,
         fetchJson: async (r, l) => {
           const g = await fetchWithRetry(r, l, rctx);

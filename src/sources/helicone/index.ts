@@ -82,7 +82,7 @@ export function parseHeliconeFile(textIn: string, fileName: string, opts: Helico
 
 export const heliconePullSchema = z.object({
   baseUrl: z.string().url().default('https://api.helicone.ai'),
-  apiKey: z.string().min(1, { message: 'expected a Helicone API key (HELICONE_API_KEY)' }),
+  apiKey: z.string({ message: 'expected a Helicone API key (HELICONE_API_KEY)' }).min(1, { message: 'expected a Helicone API key (HELICONE_API_KEY)' }),
   /** ISO timestamps */
   from: z.string().min(1),
   to: z.string().min(1),

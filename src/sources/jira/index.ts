@@ -111,10 +111,10 @@ export function parseJiraFile(textIn: string, fileName: string, options: JiraOpt
 
 export const jiraPullSchema = jiraOptionsSchema.extend({
   /** https://<site>.atlassian.net */
-  baseUrl: z.string().url(),
-  email: z.string().min(1, { message: 'expected the Atlassian account email (JIRA_EMAIL)' }),
-  apiToken: z.string().min(1, { message: 'expected an API token (JIRA_API_TOKEN)' }),
-  jql: z.string().min(1, { message: 'expected a JQL query, e.g. project = SUP AND updated >= "2026-10-01"' }),
+  baseUrl: z.string({ message: 'expected the base URL (JIRA_BASE_URL)' }).url({ message: 'expected the base URL (JIRA_BASE_URL) such as https://example.com' }),
+  email: z.string({ message: 'expected the Atlassian account email (JIRA_EMAIL)' }).min(1, { message: 'expected the Atlassian account email (JIRA_EMAIL)' }),
+  apiToken: z.string({ message: 'expected an API token (JIRA_API_TOKEN)' }).min(1, { message: 'expected an API token (JIRA_API_TOKEN)' }),
+  jql: z.string({ message: 'expected a JQL query, e.g. project = SUP AND updated >= "2026-10-01"' }).min(1, { message: 'expected a JQL query, e.g. project = SUP AND updated >= "2026-10-01"' }),
   maxResults: z.number().int().min(1).max(100).default(100),
 });
 export type JiraPullConfig = z.input<typeof jiraPullSchema>;

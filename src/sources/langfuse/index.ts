@@ -92,8 +92,8 @@ export function parseLangfuseFile(textIn: string, fileName: string): DraftBatch 
 
 export const langfusePullSchema = z.object({
   baseUrl: z.string().url().default('https://cloud.langfuse.com'),
-  publicKey: z.string().min(1, { message: 'expected the public key (LANGFUSE_PUBLIC_KEY)' }),
-  secretKey: z.string().min(1, { message: 'expected the secret key (LANGFUSE_SECRET_KEY)' }),
+  publicKey: z.string({ message: 'expected the public key (LANGFUSE_PUBLIC_KEY)' }).min(1, { message: 'expected the public key (LANGFUSE_PUBLIC_KEY)' }),
+  secretKey: z.string({ message: 'expected the secret key (LANGFUSE_SECRET_KEY)' }).min(1, { message: 'expected the secret key (LANGFUSE_SECRET_KEY)' }),
   /** ISO timestamps */
   fromStartTime: z.string().optional(),
   toStartTime: z.string().optional(),

@@ -86,8 +86,8 @@ export function parseLiteLLMFile(textIn: string, fileName: string, opts: LiteLLM
 }
 
 export const litellmPullSchema = z.object({
-  baseUrl: z.string().url({ message: 'expected the proxy URL such as https://litellm.example.com' }),
-  apiKey: z.string().min(1, { message: 'expected an admin key (LITELLM_API_KEY)' }),
+  baseUrl: z.string({ message: 'expected the base URL (LITELLM_BASE_URL)' }).url({ message: 'expected the base URL (LITELLM_BASE_URL) such as https://example.com' }),
+  apiKey: z.string({ message: 'expected an admin key (LITELLM_API_KEY)' }).min(1, { message: 'expected an admin key (LITELLM_API_KEY)' }),
   /** inclusive, "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" (UTC) */
   startDate: z.string().min(1),
   endDate: z.string().min(1),

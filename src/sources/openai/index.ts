@@ -117,7 +117,7 @@ export function parseOpenAIReportFile(textIn: string, fileName: string, options:
 
 export const openaiPullSchema = reportOptionsSchema.extend({
   baseUrl: z.string().url().default('https://api.openai.com'),
-  adminKey: z.string().min(1, { message: 'expected an admin key (OPENAI_ADMIN_KEY)' }),
+  adminKey: z.string({ message: 'expected an admin key (OPENAI_ADMIN_KEY)' }).min(1, { message: 'expected an admin key (OPENAI_ADMIN_KEY)' }),
   report: z.enum(['completions', 'embeddings', 'costs']).default('completions'),
   /** unix seconds or ISO */
   startTime: z.union([z.number(), z.string()]),

@@ -98,7 +98,7 @@ export function parseServiceNowFile(textIn: string, fileName: string, options: S
 
 export const servicenowPullSchema = servicenowOptionsSchema.extend({
   /** https://<instance>.service-now.com */
-  baseUrl: z.string().url(),
+  baseUrl: z.string({ message: 'expected the base URL (SERVICENOW_BASE_URL)' }).url({ message: 'expected the base URL (SERVICENOW_BASE_URL) such as https://example.com' }),
   table: z.string().regex(/^[a-z0-9_]+$/, { message: 'expected a table name such as incident' }).default('incident'),
   /** encoded query, e.g. sys_updated_on>=2026-10-01 00:00:00 */
   query: z.string().default(''),

@@ -112,7 +112,7 @@ export function parseZendeskFile(textIn: string, fileName: string, options: Zend
 
 export const zendeskPullSchema = zendeskOptionsSchema.extend({
   /** https://<subdomain>.zendesk.com */
-  baseUrl: z.string().url(),
+  baseUrl: z.string({ message: 'expected the base URL (ZENDESK_BASE_URL)' }).url({ message: 'expected the base URL (ZENDESK_BASE_URL) such as https://example.com' }),
   /** API token auth: email + token (ZENDESK_EMAIL, ZENDESK_API_TOKEN); or an OAuth token (ZENDESK_OAUTH_TOKEN) */
   email: z.string().optional(),
   apiToken: z.string().optional(),
