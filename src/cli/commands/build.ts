@@ -8,6 +8,7 @@ import type { ImportReport, RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, parseFlags, requirePeriod } from './args';
+import { cellErrorsAsRejected, readWorkbookInputs, writeWorkbookFile } from './workbook';
 
 export interface BuildInputs {
   usage: string[];
@@ -19,6 +20,8 @@ export interface BuildInputs {
   overheads?: string;
   invoices?: string;
   prices?: string;
+  /** an edited workbook whose input sheets (Agents, Rates, ...) stand in for the files not given */
+  workbook?: string;
 }
 
 export interface BuildOutcome {
@@ -60,6 +63,13 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
       io.out(`Wrote ${path}: ${o.period} total $${s.totals.total.toFixed(2)} over ${fmt(s.work_items)} work items, ${fmt(s.rejected.length)} rejected rows, conservation difference ${s.conservation.difference}`);
     },
   },
+  {
+    flag: 'out',
+    help: '--out WORKBOOK.xlsx  the workbook: Chargeback, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger and input sheets',
+    async write(o, path, io) {
+      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected }, io);
+    },
+  },
 ];
 
 /** A canonical usage row is ~120 bytes: enough to size the ledger's de-duplication table once (it grows if wrong). */
@@ -84,13 +94,14 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
     reports.push(await importFile(path, { kind, fileName: path, sink: (r) => { out.push(r as T); } }));
     return out;
   }
+  const book = files.workbook ? await readWorkbookInputs(files.workbook, io) : null;
   const ctx: LedgerContext = {
-    agents: await readAll('agents', files.agents),
-    rates: await readAll('rates', files.rates),
-    toolPrices: await readAll('tool_prices', files.toolPrices),
-    overheads: await readAll('overheads', files.overheads),
-    invoices: await readAll('invoices', files.invoices),
-    prices: await readAll('prices', files.prices),
+    agents: files.agents || !book?.ctx.agents ? await readAll('agents', files.agents) : book.ctx.agents,
+    rates: files.rates || !book?.ctx.rates ? await readAll('rates', files.rates) : book.ctx.rates,
+    toolPrices: files.toolPrices || !book?.ctx.toolPrices ? await readAll('tool_prices', files.toolPrices) : book.ctx.toolPrices,
+    overheads: files.overheads || !book?.ctx.overheads ? await readAll('overheads', files.overheads) : book.ctx.overheads,
+    invoices: files.invoices || !book?.ctx.invoices ? await readAll('invoices', files.invoices) : book.ctx.invoices,
+    prices: files.prices || !book?.ctx.prices ? await readAll('prices', files.prices) : book.ctx.prices,
   };
   const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage) });
   for (const path of files.workItems) reports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
@@ -102,7 +113,7 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
   }
   for (const path of files.reviews) reports.push(await importFile(path, { kind: 'reviews', fileName: path, sink: (rv) => builder.addReview(rv), onProgress: progress(path) }));
   const result = builder.finish();
-  const rejected: RejectedRow[] = [];
+  const rejected: RejectedRow[] = book ? cellErrorsAsRejected(files.workbook!, book.errors) : [];
   for (const r of reports) {
     if (r.fatal) rejected.push({ file: r.file, line: 1, column: '', value: '', reason: r.fatal });
     rejected.push(...r.rejected);
@@ -114,11 +125,14 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
 }
 
 const usage = `Usage: ai-labor-ledger build --usage F... --work-items F... [--reviews F...] [--agents F] [--rates F]
-         [--tool-prices F] [--overheads F] [--invoices F] [--prices F] --period YYYY-MM --summary OUT.json
+         [--tool-prices F] [--overheads F] [--invoices F] [--prices F] [--workbook IN.xlsx] --period YYYY-MM
+         --summary OUT.json and/or --out WORKBOOK.xlsx
 
 Imports canonical CSV (comma, semicolon or tab) or JSONL (.jsonl) files, builds the ledger and writes:
 ${BUILD_OUTPUTS.map((o) => `  ${o.help}`).join('\n')}
 
+--workbook IN.xlsx reads the input sheets (Agents, Rates, Tool Prices, Prices, Overheads, Invoices) of an edited
+workbook for every one of those files not given as a flag; a bad cell is reported by its address.
 Rows that fail validation are skipped and listed in the summary with file, line, column and reason.
 Exit code 1 when no usage event could be read at all, 2 for bad flags, else 0.`;
 
@@ -135,7 +149,7 @@ export const buildCommand: Command = {
         'work-items': { type: 'string', multiple: true },
         reviews: { type: 'string', multiple: true },
         agents: { type: 'string' }, rates: { type: 'string' }, 'tool-prices': { type: 'string' }, overheads: { type: 'string' },
-        invoices: { type: 'string' }, prices: { type: 'string' }, period: { type: 'string' },
+        invoices: { type: 'string' }, prices: { type: 'string' }, period: { type: 'string' }, workbook: { type: 'string' },
         ...Object.fromEntries(BUILD_OUTPUTS.map((o) => [o.flag, { type: 'string' as const }])),
       });
       if (!(v.usage as string[] | undefined)?.length) throw new UsageError('build: --usage FILE is required (usage events, CSV or JSONL)');
@@ -152,6 +166,7 @@ export const buildCommand: Command = {
         usage: v.usage as string[], workItems: v['work-items'] as string[], reviews: (v.reviews as string[] | undefined) ?? [],
         agents: v.agents as string | undefined, rates: v.rates as string | undefined, toolPrices: v['tool-prices'] as string | undefined,
         overheads: v.overheads as string | undefined, invoices: v.invoices as string | undefined, prices: v.prices as string | undefined,
+        workbook: v.workbook as string | undefined,
       },
       period,
       io,

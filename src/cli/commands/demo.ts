@@ -5,6 +5,7 @@ import { generateSample, samplePeriods } from '../../core/sample';
 import { csvHeader, csvLine, toCsv, type RecordKind } from '../../sources/files';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, numberFlag, parseFlags } from './args';
+import { demoLedger, estimateDemoRows, MAX_XLSX_LEDGER_ROWS, writeWorkbookFile } from './workbook';
 
 export const DEMO_FILES: Record<RecordKind, string> = {
   usage: 'usage.csv', work_items: 'work_items.csv', reviews: 'reviews.csv', agents: 'agents.csv', rates: 'rates.csv',
@@ -76,12 +77,15 @@ export function writeDemo(o: DemoOptions) {
   }
 }
 
-const usage = `Usage: ai-labor-ledger demo --out-dir DIR [--months N] [--scale X] [--seed S] [--end YYYY-MM]
+const usage = `Usage: ai-labor-ledger demo --out-dir DIR [--out WORKBOOK.xlsx] [--months N] [--scale X] [--seed S] [--end YYYY-MM]
 
 Writes the sample organisation of the CFO playbook (Customer Service, Claims Underwriting, Loan Origination;
 7 agents) as canonical CSV files: ${Object.values(DEMO_FILES).join(', ')}.
 
   --out-dir DIR   where to write (created if missing)
+  --out F.xlsx    also (or instead) write the whole workbook built from the sample: Chargeback, Budget, Migration
+                  Payback, SLO Monitor, Agent P&L, Ledger, input sheets (e.g. --scale 0.05 --months 3: the Ledger
+                  must stay under ${fmt(MAX_XLSX_LEDGER_ROWS)} rows)
   --months N      months of data, ending with --end (default 6)
   --end YYYY-MM   the last month (default 2026-10)
   --scale X       volume multiplier (default 1 = ~130,000 work items and ~1M usage events a month)
@@ -96,9 +100,9 @@ export const demoCommand: Command = {
     try {
       const v = parseFlags('demo', argv, {
         'out-dir': { type: 'string' }, months: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' },
-        end: { type: 'string' }, 'with-cost': { type: 'boolean' },
+        end: { type: 'string' }, 'with-cost': { type: 'boolean' }, out: { type: 'string' },
       });
-      if (!v['out-dir']) throw new UsageError('demo: --out-dir DIR is required');
+      if (!v['out-dir'] && !v.out) throw new UsageError('demo: --out-dir DIR is required (or --out WORKBOOK.xlsx)');
       const months = numberFlag('demo', '--months', v.months as string | undefined, 6, (n) => Number.isInteger(n) && n >= 1 && n <= 120, 'a whole number of months from 1 to 120');
       const scale = numberFlag('demo', '--scale', v.scale as string | undefined, 1, (n) => n > 0 && n <= 100, 'a number > 0 (1 = the playbook volumes)');
       const seed = numberFlag('demo', '--seed', v.seed as string | undefined, 42, (n) => Number.isInteger(n), 'a whole number');
@@ -106,6 +110,14 @@ export const demoCommand: Command = {
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(end)) throw new UsageError(`demo: --end "${end}" is not a period; expected YYYY-MM such as 2026-10`);
       const periods = samplePeriods(months, end);
       const t0 = Date.now();
+      if (v.out && estimateDemoRows(scale, months) > MAX_XLSX_LEDGER_ROWS) {
+        throw new UsageError(`demo: --out: ~${fmt(estimateDemoRows(scale, months))} Ledger rows at --scale ${scale} over ${months} months; a workbook holds at most ${fmt(MAX_XLSX_LEDGER_ROWS)} here. Try --scale 0.05 --months 3.`);
+      }
+      if (v.out) {
+        const { result, ctx } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
+        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [] }, io);
+        if (!v['out-dir']) return 0;
+      }
       const ctx = writeDemo({
         outDir: v['out-dir'] as string, months, scale, seed, endPeriod: end, withCost: !!v['with-cost'],
         onProgress: (n) => io.err(`demo: ${fmt(n)} usage events written…`),
