@@ -6,7 +6,6 @@
 export const MAX_CELL_TEXT = 32767;
 
 // XML 1.0 forbids these; ExcelJS would write them verbatim and produce a file Excel refuses to open.
-// eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Text as it may be stored in any cell: no XML-invalid control characters, at most 32,767 characters. */

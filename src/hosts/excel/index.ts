@@ -50,7 +50,8 @@ export class ExcelHost implements WorkbookHost {
     await this.run(async (context) => {
       const app = context.workbook.application;
       app.load('calculationMode');
-      await this.sync(context);
+      await context.sync();
+      this.stats.syncs++;
       const mode = app.calculationMode;
       app.calculationMode = 'Manual';
       try {
@@ -67,14 +68,10 @@ export class ExcelHost implements WorkbookHost {
         if (opts.activate && first) context.workbook.worksheets.getItem(first.name).activate();
       } finally {
         app.calculationMode = mode;
-        await this.sync(context);
+        await context.sync();
+        this.stats.syncs++;
       }
     });
-  }
-
-  private async sync(context: Excel.RequestContext) {
-    this.stats.syncs++;
-    await context.sync();
   }
 
   /**
@@ -84,12 +81,14 @@ export class ExcelHost implements WorkbookHost {
   private async prepareSheet(context: Excel.RequestContext, name: string) {
     const existing = context.workbook.worksheets.getItemOrNullObject(name);
     existing.load('isNullObject');
-    await this.sync(context);
+    await context.sync();
+    this.stats.syncs++;
     if (existing.isNullObject) {
       context.workbook.worksheets.add(name);
     } else {
       existing.tables.load('items/name');
-      await this.sync(context);
+      await context.sync();
+      this.stats.syncs++;
       for (const t of existing.tables.items) t.delete();
       const all = existing.getRange();
       all.conditionalFormats.clearAll();
@@ -98,7 +97,8 @@ export class ExcelHost implements WorkbookHost {
       all.unmerge();
       existing.freezePanes.unfreeze();
     }
-    await this.sync(context);
+    await context.sync();
+    this.stats.syncs++;
   }
 
   private async sendBlock(context: Excel.RequestContext, ws: Excel.Worksheet, sheet: string, block: Block): Promise<void> {
@@ -106,7 +106,8 @@ export class ExcelHost implements WorkbookHost {
     for (const op of block.ops) this.apply(ws, op);
     this.stats.blocks++;
     try {
-      await this.sync(context);
+      await context.sync();
+      this.stats.syncs++;
     } catch (e) {
       const op = block.ops[0];
       const halves = block.kind === 'values' && op.op === 'values' ? splitValues(op) : null;
@@ -131,20 +132,18 @@ export class ExcelHost implements WorkbookHost {
       }
       case 'style': {
         const r = ws.getRanges(op.ranges.join(','));
-        const f = r.format;
         const s = op.style;
-        if (s.bold) f.font.bold = true;
-        if (s.italic) f.font.italic = true;
-        if (s.color) f.font.color = hex(s.color);
-        if (s.fill) f.fill.color = hex(s.fill);
-        if (s.align) f.horizontalAlignment = s.align === 'left' ? 'Left' : s.align === 'right' ? 'Right' : 'Center';
-        if (s.wrap) f.wrapText = true;
+        if (s.bold) r.format.font.bold = true;
+        if (s.italic) r.format.font.italic = true;
+        if (s.color) r.format.font.color = hex(s.color);
+        if (s.fill) r.format.fill.color = hex(s.fill);
+        if (s.align) r.format.horizontalAlignment = s.align === 'left' ? 'Left' : s.align === 'right' ? 'Right' : 'Center';
+        if (s.wrap) r.format.wrapText = true;
         if (s.border) {
           const edges: ('EdgeTop' | 'EdgeBottom' | 'EdgeLeft' | 'EdgeRight')[] = s.border === 'top' ? ['EdgeTop'] : s.border === 'bottom' ? ['EdgeBottom'] : ['EdgeTop', 'EdgeBottom', 'EdgeLeft', 'EdgeRight'];
           for (const e of edges) {
-            const b = f.borders.getItem(e);
-            b.style = 'Continuous';
-            b.color = '#808080';
+            r.format.borders.getItem(e).style = 'Continuous';
+            r.format.borders.getItem(e).color = '#808080';
           }
         }
         return;
@@ -207,10 +206,12 @@ export class ExcelHost implements WorkbookHost {
       item.load('isNullObject');
       return item;
     });
-    await this.sync(context);
+    await context.sync();
+    this.stats.syncs++;
     items.forEach((item) => { if (!item.isNullObject) item.delete(); });
     for (const n of names) context.workbook.names.add(n.name, `=${n.ref}`);
-    await this.sync(context);
+    await context.sync();
+    this.stats.syncs++;
   }
 
   async readSheet(name: string): Promise<CellValue[][] | null> {
