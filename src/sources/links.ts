@@ -28,8 +28,6 @@ export function emptyLinkFields(): LinkFields {
   return { metadata: {}, tags: [], session_id: '', user: '', end_user: '', team: '', key_alias: '', api_key: '', project: '', workspace: '', properties: {}, attributes: {} };
 }
 
-const SIMPLE_FIELDS = ['session', 'user', 'end_user', 'team', 'key_alias', 'api_key', 'project', 'workspace'] as const;
-
 export const linkFieldSchema = z.discriminatedUnion('from', [
   z.object({ from: z.literal('metadata'), key: z.string().min(1, { message: 'expected the metadata key (dotted path allowed)' }) }),
   z.object({ from: z.literal('tag'), prefix: z.string().default('') }),
@@ -50,7 +48,7 @@ export type LinkField =
   | { from: 'tag'; prefix: string }
   | { from: 'property'; name: string }
   | { from: 'attribute'; name: string }
-  | { from: (typeof SIMPLE_FIELDS)[number] };
+  | { from: 'session' | 'user' | 'end_user' | 'team' | 'key_alias' | 'api_key' | 'project' | 'workspace' };
 
 const regexText = z.string().refine(
   (s) => {

@@ -59,7 +59,6 @@ test('LiteLLM + Zendesk + Jira → ledger → summary with linked and unattribut
     ['csr-agent', 'unknown work item ZD-9999', 0.05],
     ['Unassigned', 'no work item', 0.05],
   ]));
-  // eslint-disable-next-line no-console
   console.log(`e2e: linked share ${(linkedShare * 100).toFixed(1)}%, unattributed share ${(unattributedShare * 100).toFixed(1)}% of $${usage.toFixed(2)} usage`);
 });
 

@@ -64,8 +64,8 @@ export function readJsonl(t: string, fileName: string): RawFile {
     if (!l) continue;
     try {
       out.records.push({ value: JSON.parse(l), line: i + 1 });
-    } catch (e) {
-      out.rejected.push({ file: fileName, line: i + 1, column: "", value: show(l), reason: "expected one JSON object per line (this line is not valid JSON)" });
+    } catch {
+      out.rejected.push({ file: fileName, line: i + 1, column: '', value: show(l), reason: 'expected one JSON object per line (this line is not valid JSON)' });
     }
   }
   return out;
