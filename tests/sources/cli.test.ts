@@ -37,7 +37,7 @@ describe('pull', () => {
     );
     expect(code).toBe(0);
     expect(t.out.join('\n')).toContain(`Wrote 5 events to ${out}`);
-    expect(t.err.join('\n')).toMatch(/1 records rejected[\s\S]*record 5, prompt_tokens: expected a whole number ≥ 0 of tokens \(got 12\.5\)/);
+    expect(t.err.join('\n')).toMatch(/1 records rejected[\s\S]*line 5, prompt_tokens: expected a whole number ≥ 0 of tokens \(got 12\.5\)/);
     expect(JSON.parse(readFileSync(join(dir, 'rej.json'), 'utf8'))).toHaveLength(1);
     const back: unknown[] = [];
     const rep = await importRecords({ kind: 'usage', fileName: out, input: readFileSync(out, 'utf8'), format: 'jsonl', sink: (e) => { back.push(e); } });

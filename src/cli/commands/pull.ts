@@ -179,7 +179,7 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
       }
       if (result.rejected.length) {
         io.err(`pull ${source}: ${fmt(result.rejected.length)} records rejected${v.rejected ? ` (all in ${v.rejected})` : ''}; first:`);
-        for (const r of result.rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` record ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}${r.value ? ` (got ${r.value})` : ''}`);
+        for (const r of result.rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` line ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}${r.value ? ` (got ${r.value})` : ''}`);
         if (v.rejected) writeFileSync(v.rejected as string, JSON.stringify(result.rejected, null, 2) + '\n');
       }
       if (pull?.partial) {
