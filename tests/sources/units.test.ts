@@ -166,6 +166,8 @@ describe('normalization', () => {
     expect(normalizeModel('vertex_ai', 'gemini-1.5-pro')).toEqual({ provider: 'google', model: 'gemini-1.5-pro' });
     expect(normalizeModel('azure_ai', 'my-deployment')).toEqual({ provider: 'azure', model: 'my-deployment' });
     expect(normalizeModel('', 'claude-3-5-sonnet-20241022')).toEqual({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022' });
+    expect(normalizeModel('', 'text-embedding-3-small')).toEqual({ provider: 'openai', model: 'text-embedding-3-small' });
+    expect(normalizeModel('', 'gpt-unknown-99')).toEqual({ provider: '', model: 'gpt-unknown-99' });
     // Unknown models pass through unchanged, with no invented provider.
     expect(normalizeModel('', 'acme-llm-7b')).toEqual({ provider: '', model: 'acme-llm-7b' });
     expect(normalizeModel('', 'openrouter/anthropic/claude-3.5-sonnet')).toEqual({ provider: 'openrouter', model: 'anthropic/claude-3.5-sonnet' });

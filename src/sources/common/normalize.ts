@@ -158,6 +158,12 @@ export function normalizeModel(provider: string, model: string): { provider: str
   return { provider: p, model: m };
 }
 
+const FAMILIES: [RegExp, string][] = [
+  [/^(gpt-|o\d|chatgpt-|text-embedding-|davinci|babbage)/i, 'openai'],
+  [/^claude/i, 'anthropic'],
+  [/^gemini|^text-embedding-00|^gemini-embedding/i, 'google'],
+  [/^(mistral|mixtral|codestral|ministral|pixtral)/i, 'mistral'],
+];
 let catalogBook: PriceBook | null = null;
 const providerCache = new Map<string, string>();
 /**
@@ -171,6 +177,10 @@ export function catalogProvider(model: string): string {
     catalogBook ??= new PriceBook();
     const r = catalogBook.priceTokens({ model }, { input_tokens: 0, output_tokens: 0 });
     p = r.source === 'catalog' ? r.provider : '';
+    // The catalog's provider-less match misses some families (text-embedding-3-small): try the family's provider,
+    // kept only when the catalog confirms it.
+    const guess = FAMILIES.find(([re]) => re.test(model))?.[1];
+    if (!p && guess && catalogBook.priceTokens({ model, provider: guess }, { input_tokens: 0, output_tokens: 0 }).source === 'catalog') p = guess;
     providerCache.set(model, p);
   }
   return p;
