@@ -196,3 +196,13 @@ describe('normalization', () => {
     expect(retryAfterMs('soon', 0)).toBeNull();
   });
 });
+
+test('unknown models are kept with no cost and come out of the price book as unpriced, not free', () => {
+  const { parseSourceFile } = jest.requireActual('../../src/sources/formats') as typeof import('../../src/sources/formats');
+  const r = parseSourceFile('litellm', readFileSync(join(FIXTURES, 'litellm', 'spend-logs.json'), 'utf8'), 'spend-logs.json');
+  const unknown = r.events.find((e) => e.event_id === 'req-d4')!;
+  expect(unknown).toMatchObject({ provider: 'acme', model: 'acme-llm-7b', cost_usd: null, input_tokens: 900 });
+  const priced = new PriceBook().priceEvent(unknown);
+  expect(priced.source).toBe('unpriced');
+  expect(priced.cost_usd).toBeNull();
+});
