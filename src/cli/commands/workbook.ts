@@ -1,6 +1,7 @@
 // The workbook as a CLI output (`build --out`, `demo --out`) and as a CLI input (`build --workbook`): an edited
 // workbook's input sheets feed the next build, and its Budget Drivers and Benchmarks survive regeneration.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
 import { generateSample, type SampleOptions } from '../../core/sample';
 import type { RejectedRow } from '../../core/model/records';
@@ -107,6 +108,7 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
   const host = new XlsxHost();
   await host.writeWorkbook(spec);
   await host.activate(spec.sheets[0].name);
+  mkdirSync(dirname(a.path), { recursive: true });
   await host.save(a.path);
   io.out(`Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows, input sheets)`);
 }
