@@ -5,7 +5,7 @@ import { DetailedCellError, HyperFormula, type ConfigParams, type RawCellContent
 import { parseA1 } from '../../workbook/address';
 import { assertNotSecretSetting, type HostSettings, type WorkbookHost, type WriteOptions } from '../../workbook/host';
 import { hyperFormulaText } from '../../workbook/sanitize';
-import { isCell, type CellInput, type CellValue, type NameSpec, type SheetSpec, type WorkbookSpec } from '../../workbook/spec';
+import { isCell, type CellInput, type CellStyle, type CellValue, type NameSpec, type SheetSpec, type WorkbookSpec } from '../../workbook/spec';
 
 /** A string value as HyperFormula raw content (always literal text), a formula as "=…". */
 export function toRaw(c: CellInput): RawCellContent | undefined {
@@ -39,6 +39,26 @@ export function sheetMatrix(spec: SheetSpec): RawCellContent[][] {
   return m;
 }
 
+/**
+ * The style a host gives the cell at (row, col): the cell's own style, else its grid's column style (later grids
+ * win, a null cell leaves an earlier grid's cell), as the .xlsx host writes it.
+ */
+export function styleAt(spec: SheetSpec, row: number, col: number): CellStyle | undefined {
+  for (let k = spec.grids.length - 1; k >= 0; k--) {
+    const g = spec.grids[k];
+    const o = parseA1(g.at);
+    const i = row - o.row;
+    const j = col - o.col;
+    if (i < 0 || j < 0 || i >= g.rows.length) continue;
+    const line = g.rows[i];
+    if (j >= line.length) continue;
+    const c = line[j];
+    if (c === null || c === undefined) continue;
+    return (isCell(c) ? c.s : undefined) ?? g.columnStyles?.[j];
+  }
+  return undefined;
+}
+
 function toCellValue(v: unknown): CellValue {
   if (v instanceof DetailedCellError) return v.value;
   if (v === undefined) return null;
@@ -50,9 +70,60 @@ export class PreviewHost implements WorkbookHost {
   private store = new Map<string, string>();
   private names = new Set<string>();
   active: { sheet: string; cell?: string } | null = null;
+  /** the last spec written per sheet (styles, widths, tables: what HyperFormula does not keep) */
+  private specs = new Map<string, SheetSpec>();
+  private workbookNames = new Map<string, NameSpec>();
+  /** cells typed since the sheet was last written, in order, so an export keeps them */
+  private edits = new Map<string, Map<string, CellInput>>();
+  private listeners = new Set<() => void>();
+  /** bumps on every change (writes, edits, activation): a snapshot key for views */
+  version = 0;
 
   constructor(config: Partial<ConfigParams> = {}) {
     this.hf = HyperFormula.buildEmpty({ licenseKey: 'gpl-v3', ...config });
+  }
+
+  /** Calls `listener` after every write, edit or activation; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed() {
+    this.version++;
+    for (const l of [...this.listeners]) l();
+  }
+
+  /** The spec last written for the sheet (without later edits), or undefined. */
+  sheetSpec(name: string): SheetSpec | undefined {
+    return this.specs.get(name);
+  }
+
+  /** Rows and columns in use (0 × 0 for an empty sheet). */
+  dimensions(sheet: string): { rows: number; cols: number } {
+    const d = this.hf.getSheetDimensions(this.sheetId(sheet));
+    return { rows: d.height, cols: d.width };
+  }
+
+  /**
+   * The workbook as it stands: each sheet's last spec with the cells typed since written laid over it (keeping
+   * the cell's style), and every name. What an export writes.
+   */
+  toWorkbookSpec(): WorkbookSpec {
+    const sheets = this.hf.getSheetNames().map((name): SheetSpec => {
+      const spec = this.specs.get(name) ?? { name, kind: 'data', grids: [] };
+      const edits = this.edits.get(name);
+      if (!edits?.size) return spec;
+      const grids = [...spec.grids];
+      for (const [ref, content] of edits) {
+        const { row, col } = parseA1(ref);
+        const s = styleAt(spec, row, col);
+        const cell: CellInput = isCell(content) ? { ...content, s: content.s ?? s } : content === null ? { v: null, s } : { v: content, s };
+        grids.push({ at: ref, rows: [[cell]] });
+      }
+      return { ...spec, grids };
+    });
+    return { sheets, names: [...this.workbookNames.values()] };
   }
 
   private sheetId(name: string): number {
@@ -82,7 +153,10 @@ export class PreviewHost implements WorkbookHost {
       for (const n of spec.names ?? []) this.setName(n);
       this.hf.setSheetContent(id, sheetMatrix(spec));
     });
+    this.specs.set(spec.name, spec);
+    this.edits.delete(spec.name);
     if (opts.activate) this.active = { sheet: spec.name };
+    this.changed();
   }
 
   async writeWorkbook(spec: WorkbookSpec, opts: WriteOptions = {}): Promise<void> {
@@ -98,7 +172,13 @@ export class PreviewHost implements WorkbookHost {
         opts.onProgress?.(++done, total);
       }
     });
+    for (const s of spec.sheets) {
+      this.specs.set(s.name, s);
+      this.edits.delete(s.name);
+    }
+    for (const n of spec.names ?? []) this.workbookNames.set(n.name.toLowerCase(), n);
     if (opts.activate && spec.sheets[0]) this.active = { sheet: spec.sheets[0].name };
+    this.changed();
   }
 
   async readSheet(name: string): Promise<CellValue[][] | null> {
@@ -117,6 +197,12 @@ export class PreviewHost implements WorkbookHost {
   setCell(sheet: string, ref: string, content: CellInput): void {
     const { row, col } = parseA1(ref);
     this.hf.setCellContents({ sheet: this.sheetId(sheet), row, col }, [[toRaw(content) ?? null]]);
+    let edits = this.edits.get(sheet);
+    if (!edits) this.edits.set(sheet, (edits = new Map()));
+    const key = ref.replace(/\$/g, '').toUpperCase();
+    edits.delete(key); // re-insert so the latest edit is laid over last
+    edits.set(key, content);
+    this.changed();
   }
 
   formula(sheet: string, ref: string): string | undefined {
@@ -131,6 +217,12 @@ export class PreviewHost implements WorkbookHost {
   async activate(name: string, cell?: string): Promise<void> {
     this.sheetId(name);
     this.active = { sheet: name, cell };
+    this.changed();
+  }
+
+  /** Every stored setting, e.g. to carry them into an exported file. */
+  settingEntries(): [string, string][] {
+    return [...this.store.entries()];
   }
 
   settings: HostSettings = {
