@@ -1,11 +1,15 @@
-// `build`: imports canonical files, builds the ledger, then runs each requested output step (the summary JSON
-// today; the workbook issue adds `--out WORKBOOK.xlsx` as one more entry in BUILD_OUTPUTS).
-import { statSync, writeFileSync } from 'node:fs';
-import { LedgerBuilder, summarize, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
+// `build`: imports canonical files (or everything a month-end config names: vendor files, API pulls, link rules and
+// canonical inputs), builds the ledger, then runs each requested output step (summary JSON, workbook).
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LedgerBuilder, buildLedger, summarize, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
 import type { ImportReport, RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
+import { loadMonthEndConfigFile } from '../../sources/config-node';
+import type { LoadedConfig, SourceReport } from '../../sources/config';
+import type { FetchLike } from '../../sources/common/http';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, parseFlags, requirePeriod } from './args';
 import { cellErrorsAsRejected, readWorkbookInputs, writeWorkbookFile } from './workbook';
@@ -33,6 +37,10 @@ export interface BuildOutcome {
   rejected: RejectedRow[];
   /** true when at least one usage event was accepted */
   usable: boolean;
+  /** `--config` runs: what each source of the config produced */
+  sources?: SourceReport[];
+  /** `--config` runs: true when an API source stopped early (the outputs then cover only what was read) */
+  partial?: boolean;
 }
 
 /** An output step: a flag whose value is a path, and what to write there from the built ledger. */
@@ -42,15 +50,45 @@ export interface BuildOutput {
   write(outcome: BuildOutcome, path: string, io: CliIO): Promise<void> | void;
 }
 
-export function buildSummary(o: BuildOutcome): Summary & { imports: object[] } {
+export interface Attribution {
+  /** usage cost of the period: api + retry + tools + unattributed */
+  usage_usd: number;
+  /** usage cost that reached a known work item */
+  linked_usd: number;
+  /** usage cost no link rule tied to a known work item (kept on its agent or Unassigned) */
+  unattributed_usd: number;
+  linked_share: number;
+  unattributed_share: number;
+}
+
+/** How much of the period's usage cost the link rules tied to work items, from the summary's cent totals. */
+export function attribution(t: Summary['totals']): Attribution {
+  const c = (x: number) => Math.round(x * 100);
+  const linked = c(t.api) + c(t.retry) + c(t.tools);
+  const unattributed = c(t.unattributed);
+  const usage = linked + unattributed;
+  const share = (x: number) => (usage ? Math.round((x / usage) * 1e4) / 1e4 : 0);
+  return { usage_usd: usage / 100, linked_usd: linked / 100, unattributed_usd: unattributed / 100, linked_share: share(linked), unattributed_share: share(unattributed) };
+}
+
+export function buildSummary(o: BuildOutcome): Summary & { attribution: Attribution; imports: object[]; sources?: SourceReport[]; partial?: boolean } {
   const summary = summarize(o.result, o.period, { rejected: o.rejected });
   return {
     ...summary,
+    attribution: attribution(summary.totals),
     imports: o.reports.map((r) => ({
       file: r.file, kind: r.kind, read: r.read, accepted: r.accepted, rejected: r.rejectedCount, duplicates: r.duplicates, conflicts: r.conflicts,
       ...(r.fatal ? { error: r.fatal } : {}), ...(r.ignoredColumns.length ? { ignored_columns: r.ignoredColumns } : {}),
     })),
+    ...(o.sources ? { sources: o.sources, partial: !!o.partial } : {}),
   };
+}
+
+/** One line naming every partial source, or '' when none is. */
+export function partialNote(o: BuildOutcome): string {
+  if (!o.partial) return '';
+  const names = (o.sources ?? []).filter((s) => s.partial).map((s) => s.name);
+  return `PARTIAL: ${names.join(', ') || 'a source'} stopped early; the figures cover only what was read`;
 }
 
 export const BUILD_OUTPUTS: BuildOutput[] = [
@@ -60,7 +98,10 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     write(o, path, io) {
       const s = buildSummary(o);
       writeFileSync(path, JSON.stringify(s, null, 2) + '\n');
-      io.out(`Wrote ${path}: ${o.period} total $${s.totals.total.toFixed(2)} over ${fmt(s.work_items)} work items, ${fmt(s.rejected.length)} rejected rows, conservation difference ${s.conservation.difference}`);
+      const note = partialNote(o);
+      const a = s.attribution;
+      io.out(`Wrote ${path}: ${o.period} total $${s.totals.total.toFixed(2)} over ${fmt(s.work_items)} work items, ${fmt(s.rejected.length)} rejected rows, conservation difference ${s.conservation.difference}${note ? ` — ${note}` : ''}`);
+      io.out(`  usage $${a.usage_usd.toFixed(2)}: linked to work items $${a.linked_usd.toFixed(2)} (${(a.linked_share * 100).toFixed(1)}%), unattributed $${a.unattributed_usd.toFixed(2)} (${(a.unattributed_share * 100).toFixed(1)}%)`);
     },
   },
   {
@@ -124,68 +165,167 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
   return { period, result, ctx, reports, rejected, usable: events > 0 };
 }
 
+/** Ledger from a loaded month-end config: every source and input is already read; rejected rows come along. */
+export function buildFromConfig(loaded: LoadedConfig, period = loaded.period): BuildOutcome {
+  const i = loaded.inputs;
+  const ctx: LedgerContext = { agents: i.agents, rates: i.rates, toolPrices: i.toolPrices, overheads: i.overheads, invoices: i.invoices, prices: i.prices };
+  const result = buildLedger(i, { expectedEvents: i.events.length });
+  return { period, result, ctx, reports: [], rejected: loaded.rejected, usable: i.events.length > 0, sources: loaded.sources, partial: loaded.partial };
+}
+
+const INPUT_FLAGS = ['usage', 'work-items', 'reviews', 'agents', 'rates', 'tool-prices', 'overheads', 'invoices', 'prices', 'workbook'];
+
 const usage = `Usage: ai-labor-ledger build --usage F... --work-items F... [--reviews F...] [--agents F] [--rates F]
          [--tool-prices F] [--overheads F] [--invoices F] [--prices F] [--workbook IN.xlsx] --period YYYY-MM
          --summary OUT.json and/or --out WORKBOOK.xlsx
+       ai-labor-ledger build --config MONTH-END.json [--period YYYY-MM] [--summary OUT.json] [--out WORKBOOK.xlsx]
 
 Imports canonical CSV (comma, semicolon or tab) or JSONL (.jsonl) files, builds the ledger and writes:
 ${BUILD_OUTPUTS.map((o) => `  ${o.help}`).join('\n')}
 
 --workbook IN.xlsx reads the input sheets (Agents, Rates, Tool Prices, Prices, Overheads, Invoices) of an edited
 workbook for every one of those files not given as a flag; a bad cell is reported by its address.
+--config FILE names the period, sources (vendor files or API pulls, credentials from environment variables), link
+rules, canonical inputs and outputs in one JSON file; paths in it are relative to it. --period and output flags
+override the file's. A config names all inputs: do not combine it with --usage, --work-items and the like.
 Rows that fail validation are skipped and listed in the summary with file, line, column and reason.
-Exit code 1 when no usage event could be read at all, 2 for bad flags, else 0.`;
+Exit codes: 0 done; 1 no usage event could be read at all (nothing written); 2 bad flags or an invalid config file
+(each problem named by its JSON path); 3 outputs written but an API source stopped early (partial: the summary says
+"partial": true and names the source; resume it with its "cursor").`;
 
-export const buildCommand: Command = {
-  name: 'build',
-  summary: 'import usage, work items and reviews, build the ledger, write the summary',
-  usage,
-  async run(argv: string[], io: CliIO) {
-    let v: Record<string, string | string[] | boolean | undefined>;
-    let period: string;
-    try {
-      v = parseFlags('build', argv, {
-        usage: { type: 'string', multiple: true },
-        'work-items': { type: 'string', multiple: true },
-        reviews: { type: 'string', multiple: true },
-        agents: { type: 'string' }, rates: { type: 'string' }, 'tool-prices': { type: 'string' }, overheads: { type: 'string' },
-        invoices: { type: 'string' }, prices: { type: 'string' }, period: { type: 'string' }, workbook: { type: 'string' },
-        ...Object.fromEntries(BUILD_OUTPUTS.map((o) => [o.flag, { type: 'string' as const }])),
-      });
-      if (!(v.usage as string[] | undefined)?.length) throw new UsageError('build: --usage FILE is required (usage events, CSV or JSONL)');
-      if (!(v['work-items'] as string[] | undefined)?.length) throw new UsageError('build: --work-items FILE is required');
-      period = requirePeriod('build', v.period as string | undefined);
-      if (!BUILD_OUTPUTS.some((o) => v[o.flag])) throw new UsageError(`build: say where to write: ${BUILD_OUTPUTS.map((o) => `--${o.flag}`).join(' or ')}`);
-    } catch (e) {
-      io.err((e as Error).message);
-      return 2;
-    }
-    const t0 = Date.now();
-    const outcome = await buildFromFiles(
-      {
-        usage: v.usage as string[], workItems: v['work-items'] as string[], reviews: (v.reviews as string[] | undefined) ?? [],
-        agents: v.agents as string | undefined, rates: v.rates as string | undefined, toolPrices: v['tool-prices'] as string | undefined,
-        overheads: v.overheads as string | undefined, invoices: v.invoices as string | undefined, prices: v.prices as string | undefined,
-        workbook: v.workbook as string | undefined,
-      },
-      period,
-      io,
-    );
-    for (const r of outcome.reports) {
-      if (r.fatal) io.err(r.fatal);
-      else if (r.rejectedCount || r.conflicts) io.err(`${r.file}: ${fmt(r.rejectedCount)} of ${fmt(r.read)} rows rejected${r.conflicts ? ` (${fmt(r.conflicts)} conflicting duplicates)` : ''}; listed in the summary`);
-    }
-    if (!outcome.usable) {
-      io.err('build: no usage event could be read; nothing written. First problems:');
-      for (const r of outcome.rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` line ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}`);
-      return 1;
-    }
-    if (!outcome.result.periods.includes(period)) io.err(`build: warning: no data falls in ${period} (data covers ${outcome.result.periods.join(', ') || 'no period'})`);
-    for (const o of BUILD_OUTPUTS) {
-      const path = v[o.flag] as string | undefined;
-      if (path) await o.write(outcome, path, io);
-    }
-    io.err(`build: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return 0;
-  },
-};
+/**
+ * The config's outputs, checked before any source is read (an API pull may take minutes): every key must be a
+ * build output, and there must be somewhere to write. Unreadable or invalid JSON is left to the loader to report.
+ */
+function checkConfigOutputs(path: string, v: Record<string, unknown>): string | null {
+  let outputs: unknown;
+  try {
+    outputs = (JSON.parse(readFileSync(path, 'utf8')) as { outputs?: unknown })?.outputs;
+  } catch {
+    return null;
+  }
+  const given = outputs && typeof outputs === 'object' && !Array.isArray(outputs) ? Object.keys(outputs) : [];
+  const unknown = given.filter((k) => !BUILD_OUTPUTS.some((o) => o.flag === k));
+  if (unknown.length) return `${path}: outputs.${unknown[0]}: unknown output; expected ${BUILD_OUTPUTS.map((o) => `"${o.flag}"`).join(' or ')}`;
+  if (!BUILD_OUTPUTS.some((o) => v[o.flag] || given.includes(o.flag))) {
+    return `${path}: outputs: say where to write (${BUILD_OUTPUTS.map((o) => `"${o.flag}"`).join(' or ')}), or pass ${BUILD_OUTPUTS.map((o) => `--${o.flag}`).join(' or ')}`;
+  }
+  return null;
+}
+
+export interface BuildCommandDeps {
+  /** for API sources in --config (default the global fetch) */
+  fetch?: FetchLike;
+  /** credentials for API sources (default process.env) */
+  env?: Record<string, string | undefined>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+function printRejected(outcome: BuildOutcome, io: CliIO) {
+  for (const r of outcome.rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` line ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}`);
+}
+
+export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
+  return {
+    name: 'build',
+    summary: 'import usage, work items and reviews (or a month-end --config), build the ledger, write the summary',
+    usage,
+    async run(argv: string[], io: CliIO) {
+      let v: Record<string, string | string[] | boolean | undefined>;
+      let period: string | undefined;
+      try {
+        v = parseFlags('build', argv, {
+          usage: { type: 'string', multiple: true },
+          'work-items': { type: 'string', multiple: true },
+          reviews: { type: 'string', multiple: true },
+          agents: { type: 'string' }, rates: { type: 'string' }, 'tool-prices': { type: 'string' }, overheads: { type: 'string' },
+          invoices: { type: 'string' }, prices: { type: 'string' }, period: { type: 'string' }, workbook: { type: 'string' },
+          config: { type: 'string' },
+          ...Object.fromEntries(BUILD_OUTPUTS.map((o) => [o.flag, { type: 'string' as const }])),
+        });
+        if (v.config) {
+          const mixed = INPUT_FLAGS.filter((f) => v[f] !== undefined);
+          if (mixed.length) throw new UsageError(`build: --config names every input; remove ${mixed.map((f) => `--${f}`).join(', ')} (or list those files under "inputs" in the config)`);
+          period = v.period === undefined ? undefined : requirePeriod('build', v.period as string);
+        } else {
+          if (!(v.usage as string[] | undefined)?.length) throw new UsageError('build: --usage FILE is required (usage events, CSV or JSONL), or --config MONTH-END.json');
+          if (!(v['work-items'] as string[] | undefined)?.length) throw new UsageError('build: --work-items FILE is required');
+          period = requirePeriod('build', v.period as string | undefined);
+          if (!BUILD_OUTPUTS.some((o) => v[o.flag])) throw new UsageError(`build: say where to write: ${BUILD_OUTPUTS.map((o) => `--${o.flag}`).join(' or ')}`);
+        }
+      } catch (e) {
+        io.err((e as Error).message);
+        return 2;
+      }
+      const t0 = Date.now();
+      let outcome: BuildOutcome;
+      const paths: Record<string, string | undefined> = {};
+      if (v.config) {
+        const outputProblem = checkConfigOutputs(v.config as string, v);
+        if (outputProblem) {
+          io.err(`build: ${outputProblem}`);
+          return 2;
+        }
+        let loaded: LoadedConfig;
+        try {
+          loaded = await loadMonthEndConfigFile(v.config as string, {
+            fetch: deps.fetch ?? (globalThis.fetch as unknown as FetchLike),
+            env: deps.env ?? process.env,
+            sleep: deps.sleep,
+            log: (m) => io.err(`build: ${m}`),
+          });
+        } catch (e) {
+          // Invalid JSON, a schema problem (named by its JSON path) or a credential in the file.
+          io.err(`build: ${(e as Error).message}`);
+          return 2;
+        }
+        for (const o of BUILD_OUTPUTS) paths[o.flag] = (v[o.flag] as string | undefined) ?? loaded.outputs[o.flag];
+        for (const s of loaded.sources) {
+          io.err(`build: source ${s.name} (${s.format}): ${[['events', s.events], ['work items', s.work_items], ['reviews', s.reviews], ['invoice lines', s.invoices], ['overheads', s.overheads], ['rejected', s.rejected], ['skipped', s.skipped]]
+            .filter(([, n]) => n)
+            .map(([k, n]) => `${fmt(n as number)} ${k}`)
+            .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : ''}`);
+        }
+        outcome = buildFromConfig(loaded, period);
+      } else {
+        for (const o of BUILD_OUTPUTS) paths[o.flag] = v[o.flag] as string | undefined;
+        outcome = await buildFromFiles(
+          {
+            usage: v.usage as string[], workItems: v['work-items'] as string[], reviews: (v.reviews as string[] | undefined) ?? [],
+            agents: v.agents as string | undefined, rates: v.rates as string | undefined, toolPrices: v['tool-prices'] as string | undefined,
+            overheads: v.overheads as string | undefined, invoices: v.invoices as string | undefined, prices: v.prices as string | undefined,
+            workbook: v.workbook as string | undefined,
+          },
+          period!,
+          io,
+        );
+        for (const r of outcome.reports) {
+          if (r.fatal) io.err(r.fatal);
+          else if (r.rejectedCount || r.conflicts) io.err(`${r.file}: ${fmt(r.rejectedCount)} of ${fmt(r.read)} rows rejected${r.conflicts ? ` (${fmt(r.conflicts)} conflicting duplicates)` : ''}; listed in the summary`);
+        }
+      }
+      if (!outcome.usable) {
+        io.err('build: no usage event could be read; nothing written. First problems:');
+        printRejected(outcome, io);
+        return 1;
+      }
+      if (v.config && outcome.rejected.length) {
+        io.err(`build: ${fmt(outcome.rejected.length)} rejected rows (all listed in the summary); first:`);
+        printRejected(outcome, io);
+      }
+      if (!outcome.result.periods.includes(outcome.period)) io.err(`build: warning: no data falls in ${outcome.period} (data covers ${outcome.result.periods.join(', ') || 'no period'})`);
+      for (const o of BUILD_OUTPUTS) {
+        const path = paths[o.flag];
+        if (!path) continue;
+        mkdirSync(dirname(path), { recursive: true });
+        await o.write(outcome, path, io);
+      }
+      const note = partialNote(outcome);
+      if (note) io.err(`build: ${note}`);
+      io.err(`build: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return outcome.partial ? 3 : 0;
+    },
+  };
+}
+
+export const buildCommand = makeBuildCommand();
