@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
-// One task pane page loads the taskpane, functions and commands bundles (shared runtime).
+// One task pane page loads the taskpane, functions and commands bundles (shared runtime). workbench.html runs the
+// same task pane on the in-browser preview workbook (HyperFormula), for machines without Excel.
+const http = require('http');
 const path = require('path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
@@ -18,6 +20,7 @@ module.exports = async (env, options) => {
       taskpane: './src/taskpane/index.tsx',
       functions: './src/functions/register.ts',
       commands: './src/commands/commands.ts',
+      workbench: './src/taskpane/workbench/index.tsx',
     },
     output: { path: path.resolve(__dirname, 'dist'), clean: true },
     resolve: { extensions: ['.ts', '.tsx', '.js', '.json'] },
@@ -29,6 +32,7 @@ module.exports = async (env, options) => {
     plugins: [
       new CustomFunctionsMetadataPlugin({ output: 'functions.json', input: './src/functions/functions.ts' }),
       new HtmlWebpackPlugin({ filename: 'taskpane.html', template: './src/taskpane/taskpane.html', chunks: ['taskpane', 'functions', 'commands'] }),
+      new HtmlWebpackPlugin({ filename: 'workbench.html', template: './src/taskpane/workbench/workbench.html', chunks: ['workbench'] }),
       new CopyWebpackPlugin({
         patterns: [
           { from: 'assets/*.png', to: 'assets/[name][ext]' },
@@ -54,10 +58,29 @@ module.exports = async (env, options) => {
       // No way to trust a CA here (e.g. Linux without sudo): serve with a self-signed certificate instead of failing.
       console.warn(`Dev certificate not installed (${err.message.split('\n')[0]}); serving with a self-signed certificate your browser must accept.`);
     }
+    // The workbench is also served over plain http on localhost (no certificate for a browser to accept); Excel
+    // needs the https port. WORKBENCH_HTTP_PORT=0 turns the mirror off.
+    const httpPort = Number(process.env.WORKBENCH_HTTP_PORT ?? 3001);
     config.devServer = {
       headers: { 'Access-Control-Allow-Origin': '*' },
       server,
       port: Number(process.env.npm_package_config_dev_server_port || 3000),
+      setupMiddlewares(middlewares) {
+        middlewares.unshift({ name: 'workbench-home', path: '/', middleware: (req, res, next) => (req.path === '/' ? res.redirect('/workbench.html') : next()) });
+        return middlewares;
+      },
+      onListening(devServer) {
+        if (!httpPort) return;
+        const mirror = http.createServer(devServer.app);
+        // Live reload over the mirror too: hand its websocket upgrades to the dev server's socket server.
+        mirror.on('upgrade', (req, socket, head) => {
+          const wss = devServer.webSocketServer && devServer.webSocketServer.implementation;
+          if (!wss || !wss.shouldHandle(req)) return socket.destroy();
+          wss.handleUpgrade(req, socket, head, (conn) => wss.emit('connection', conn, req));
+        });
+        mirror.on('error', (err) => console.warn(`Workbench http mirror on port ${httpPort} not started: ${err.message}`));
+        mirror.listen(httpPort, 'localhost');
+      },
     };
   }
   return config;

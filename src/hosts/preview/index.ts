@@ -205,9 +205,24 @@ export class PreviewHost implements WorkbookHost {
     this.changed();
   }
 
+  /** A computed value by 0-based row and column (what a grid view reads per visible cell). */
+  valueAt(sheet: string, row: number, col: number): CellValue {
+    return toCellValue(this.hf.getCellValue({ sheet: this.sheetId(sheet), row, col }));
+  }
+
+  /** The cell's formula with its "=", or undefined for a value. */
+  formulaAt(sheet: string, row: number, col: number): string | undefined {
+    return this.hf.getCellFormula({ sheet: this.sheetId(sheet), row, col });
+  }
+
   formula(sheet: string, ref: string): string | undefined {
     const { row, col } = parseA1(ref);
     return this.hf.getCellFormula({ sheet: this.sheetId(sheet), row, col });
+  }
+
+  /** Sheet names in tab order, synchronously (views re-render from it). */
+  sheetNames(): string[] {
+    return this.hf.getSheetNames();
   }
 
   async listSheets(): Promise<string[]> {

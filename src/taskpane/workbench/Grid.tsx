@@ -1,0 +1,347 @@
+// The preview workbook's sheet as an ARIA grid. Rows are windowed (only those in view, plus the selected one, are in
+// the DOM) so a Ledger of tens of thousands of rows scrolls as fast as a small report. Focus stays on the grid and
+// aria-activedescendant names the selected cell, so the selection can move to rows that were not rendered yet.
+import * as React from 'react';
+import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { styleAt, type PreviewHost } from '../../hosts/preview';
+import { a1, colLetter } from '../../workbook/address';
+import type { CellStyle, SheetSpec } from '../../workbook/spec';
+import { formatValue } from './format';
+
+export const ROW_HEIGHT = 24;
+const HEADER_HEIGHT = 24;
+const ROW_HEADER_WIDTH = 56;
+const OVERSCAN = 8;
+/** rows drawn when the viewport has no measured height yet (tests, first paint) */
+const FALLBACK_VIEW_ROWS = 40;
+
+export interface Pos {
+  row: number;
+  col: number;
+}
+
+export interface GridProps {
+  host: PreviewHost;
+  sheet: string;
+  /** the host's version: a new value redraws the visible cells */
+  version: number;
+  selected: Pos;
+  onSelect: (p: Pos) => void;
+  /** text typed into a cell; the grid moves the selection by `move` afterwards */
+  onCommit: (p: Pos, text: string, move: Pos) => void;
+  /** text the formula bar would show for a cell (the editor starts from it on F2/Enter/double-click) */
+  editTextOf: (p: Pos) => string;
+}
+
+const useStyles = makeStyles({
+  scroller: {
+    position: 'relative',
+    overflow: 'auto',
+    flexGrow: 1,
+    minHeight: 0,
+    backgroundColor: tokens.colorNeutralBackground1,
+    fontFamily: tokens.fontFamilyBase,
+    fontSize: tokens.fontSizeBase200,
+    outlineStyle: 'none',
+    ':focus-visible': { boxShadow: `inset 0 0 0 2px ${tokens.colorStrokeFocus2}` },
+  },
+  headerRow: { position: 'sticky', top: 0, zIndex: 3, display: 'flex', height: `${HEADER_HEIGHT}px` },
+  body: { position: 'relative' },
+  row: { position: 'absolute', left: 0, display: 'flex', height: `${ROW_HEIGHT}px` },
+  head: {
+    flexShrink: 0,
+    boxSizing: 'border-box',
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    backgroundColor: tokens.colorNeutralBackground3,
+    color: tokens.colorNeutralForeground1,
+    borderRight: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    userSelect: 'none',
+  },
+  rowHead: { position: 'sticky', left: 0, zIndex: 2 },
+  corner: { position: 'sticky', left: 0, zIndex: 4 },
+  headActive: { backgroundColor: tokens.colorNeutralBackground3Selected, fontWeight: tokens.fontWeightSemibold },
+  cell: {
+    flexShrink: 0,
+    boxSizing: 'border-box',
+    paddingLeft: '4px',
+    paddingRight: '4px',
+    lineHeight: `${ROW_HEIGHT - 1}px`,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    borderRight: `1px solid ${tokens.colorNeutralStroke3}`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
+    color: tokens.colorNeutralForeground1,
+    backgroundColor: tokens.colorNeutralBackground1,
+    position: 'relative',
+  },
+  selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: '-2px', zIndex: 1 },
+  editor: {
+    position: 'absolute',
+    inset: 0,
+    width: '100%',
+    boxSizing: 'border-box',
+    border: `2px solid ${tokens.colorBrandStroke1}`,
+    padding: '0 2px',
+    font: 'inherit',
+    color: tokens.colorNeutralForeground1,
+    backgroundColor: tokens.colorNeutralBackground1,
+    outlineStyle: 'none',
+  },
+});
+
+/** Column width in px from the spec's width in characters (Excel's default is about 8.43 characters). */
+export function columnWidth(spec: SheetSpec | undefined, col: number): number {
+  const w = spec?.columns?.[col]?.width;
+  return w === undefined ? 80 : Math.max(36, Math.round(w * 7 + 10));
+}
+
+/** Inline look of a cell from its spec style: the workbook's own fills and fonts, as Excel would show them. */
+function cellLook(s: CellStyle | undefined, numeric: boolean): React.CSSProperties | undefined {
+  const align = s?.align ?? (numeric ? 'right' : undefined);
+  if (!s && !align) return undefined;
+  return {
+    fontWeight: s?.bold ? 600 : undefined,
+    fontStyle: s?.italic ? 'italic' : undefined,
+    color: s?.color ? `#${s.color}` : undefined,
+    backgroundColor: s?.fill ? `#${s.fill}` : undefined,
+    textAlign: align,
+  };
+}
+
+export const cellId = (p: Pos) => `wb-cell-${a1(p.row, p.col)}`;
+
+export function Grid({ host, sheet, version, selected, onSelect, onCommit, editTextOf }: GridProps) {
+  const styles = useStyles();
+  const scroller = React.useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = React.useState(0);
+  const [viewHeight, setViewHeight] = React.useState(0);
+  const [editing, setEditingState] = React.useState<{ pos: Pos; text: string } | null>(null);
+  // The editor's state is read from a ref too: a blur fired while committing must not commit a second time.
+  const editingRef = React.useRef<{ pos: Pos; text: string } | null>(null);
+  const setEditing = (e: { pos: Pos; text: string } | null) => {
+    editingRef.current = e;
+    setEditingState(e);
+  };
+  const editorRef = React.useRef<HTMLInputElement>(null);
+
+  const spec = host.sheetSpec(sheet);
+  const dims = host.dimensions(sheet);
+  // A little room past the used range, as a spreadsheet has, so a cell below or right of the data can be typed in.
+  const rowCount = Math.max(dims.rows + 10, 30);
+  const colCount = Math.max(dims.cols + 2, 8);
+  const widths = React.useMemo(() => Array.from({ length: colCount }, (_, c) => columnWidth(spec, c)), [spec, colCount]);
+  const lefts = React.useMemo(() => {
+    const l: number[] = [];
+    let x = ROW_HEADER_WIDTH;
+    for (const w of widths) {
+      l.push(x);
+      x += w;
+    }
+    l.push(x);
+    return l;
+  }, [widths]);
+  const totalWidth = lefts[lefts.length - 1];
+
+  React.useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    setViewHeight(el.clientHeight);
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setViewHeight(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // A new sheet starts at the top.
+  React.useLayoutEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setScrollTop(0);
+    editingRef.current = null;
+    setEditingState(null);
+  }, [sheet]);
+
+  // Keep the selected cell in view (keyboard moves, jumps from the name box or a pane link).
+  React.useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = selected.row * ROW_HEIGHT;
+    const visible = (el.clientHeight || FALLBACK_VIEW_ROWS * ROW_HEIGHT) - HEADER_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + visible) el.scrollTop = top + ROW_HEIGHT - visible;
+    const left = lefts[selected.col] ?? 0;
+    const right = lefts[selected.col + 1] ?? left;
+    if (left - ROW_HEADER_WIDTH < el.scrollLeft) el.scrollLeft = left - ROW_HEADER_WIDTH;
+    else if (el.clientWidth && right > el.scrollLeft + el.clientWidth) el.scrollLeft = right - el.clientWidth;
+    setScrollTop(el.scrollTop);
+  }, [selected.row, selected.col, lefts]);
+
+  React.useEffect(() => {
+    if (editing) editorRef.current?.focus();
+  }, [editing?.pos.row, editing?.pos.col]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const viewRows = Math.ceil((viewHeight || FALLBACK_VIEW_ROWS * ROW_HEIGHT) / ROW_HEIGHT);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rowCount - 1, Math.floor(scrollTop / ROW_HEIGHT) + viewRows + OVERSCAN);
+  const rows: number[] = [];
+  for (let r = first; r <= last; r++) rows.push(r);
+  // The selected row is always in the DOM: aria-activedescendant must point at a real element.
+  if (selected.row < first || selected.row > last) rows.push(selected.row);
+
+  const clamp = (p: Pos): Pos => ({ row: Math.min(Math.max(p.row, 0), rowCount - 1), col: Math.min(Math.max(p.col, 0), colCount - 1) });
+  const focusGrid = () => scroller.current?.focus({ preventScroll: true });
+
+  const startEdit = (p: Pos, text?: string) => setEditing({ pos: p, text: text ?? editTextOf(p) });
+  const finishEdit = (move: Pos | null) => {
+    const e = editingRef.current;
+    if (!e) return;
+    setEditing(null);
+    if (move) onCommit(e.pos, e.text, move);
+    focusGrid();
+  };
+
+  const onKeyDown = (ev: React.KeyboardEvent<HTMLDivElement>) => {
+    if (editing) return; // the editor handles its own keys
+    const page = Math.max(1, viewRows - 2);
+    const moves: Record<string, Pos> = {
+      ArrowUp: { row: -1, col: 0 },
+      ArrowDown: { row: 1, col: 0 },
+      ArrowLeft: { row: 0, col: -1 },
+      ArrowRight: { row: 0, col: 1 },
+      PageUp: { row: -page, col: 0 },
+      PageDown: { row: page, col: 0 },
+    };
+    let next: Pos | null = null;
+    if (ev.key in moves) {
+      const m = moves[ev.key];
+      next = ev.ctrlKey || ev.metaKey
+        ? { row: m.row < 0 ? 0 : m.row > 0 ? Math.max(dims.rows - 1, 0) : selected.row, col: m.col < 0 ? 0 : m.col > 0 ? Math.max(dims.cols - 1, 0) : selected.col }
+        : { row: selected.row + m.row, col: selected.col + m.col };
+    } else if (ev.key === 'Home') next = ev.ctrlKey || ev.metaKey ? { row: 0, col: 0 } : { row: selected.row, col: 0 };
+    else if (ev.key === 'End') next = ev.ctrlKey || ev.metaKey ? { row: Math.max(dims.rows - 1, 0), col: Math.max(dims.cols - 1, 0) } : { row: selected.row, col: Math.max(dims.cols - 1, 0) };
+    else if (ev.key === 'Tab') {
+      // Tab leaves the grid at its edges, so keyboard users are never trapped.
+      const col = selected.col + (ev.shiftKey ? -1 : 1);
+      if (col < 0 || col >= colCount) return;
+      next = { row: selected.row, col };
+    } else if (ev.key === 'Enter' || ev.key === 'F2') {
+      ev.preventDefault();
+      startEdit(selected);
+      return;
+    } else if (ev.key === 'Delete' || ev.key === 'Backspace') {
+      ev.preventDefault();
+      onCommit(selected, '', { row: 0, col: 0 });
+      return;
+    } else if (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+      // Typing on a cell replaces its content, as in Excel.
+      ev.preventDefault();
+      startEdit(selected, ev.key);
+      return;
+    }
+    if (next) {
+      ev.preventDefault();
+      onSelect(clamp(next));
+    }
+  };
+
+  const onEditorKeyDown = (ev: React.KeyboardEvent<HTMLInputElement>) => {
+    ev.stopPropagation();
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      finishEdit({ row: ev.shiftKey ? -1 : 1, col: 0 });
+    } else if (ev.key === 'Tab') {
+      ev.preventDefault();
+      finishEdit({ row: 0, col: ev.shiftKey ? -1 : 1 });
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      finishEdit(null);
+    }
+  };
+
+  const sheetId = sheet;
+  void version; // the host is read during render; version only makes React render again
+  return (
+    <div
+      ref={scroller}
+      role="grid"
+      aria-label={`Sheet ${sheet}`}
+      aria-rowcount={rowCount + 1}
+      aria-colcount={colCount + 1}
+      aria-activedescendant={editing ? undefined : cellId(selected)}
+      aria-readonly={false}
+      tabIndex={0}
+      className={styles.scroller}
+      onKeyDown={onKeyDown}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      data-sheet={sheetId}
+    >
+      <div role="rowgroup" className={styles.headerRow} style={{ width: totalWidth }}>
+        <div role="row" aria-rowindex={1} style={{ display: 'flex' }}>
+          <div role="columnheader" aria-colindex={1} className={mergeClasses(styles.head, styles.corner)} style={{ width: ROW_HEADER_WIDTH }}>
+            <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clipPath: 'inset(50%)' }}>Row</span>
+          </div>
+          {widths.map((w, c) => (
+            <div key={c} role="columnheader" aria-colindex={c + 2} className={mergeClasses(styles.head, c === selected.col && styles.headActive)} style={{ width: w }}>
+              {colLetter(c)}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div role="rowgroup" className={styles.body} style={{ height: rowCount * ROW_HEIGHT, width: totalWidth }}>
+        {rows.map((r) => (
+          <div key={r} role="row" aria-rowindex={r + 2} className={styles.row} style={{ top: r * ROW_HEIGHT, width: totalWidth }}>
+            <div role="rowheader" aria-colindex={1} className={mergeClasses(styles.head, styles.rowHead, r === selected.row && styles.headActive)} style={{ width: ROW_HEADER_WIDTH }}>
+              {r + 1}
+            </div>
+            {widths.map((w, c) => {
+              const p = { row: r, col: c };
+              const isSel = r === selected.row && c === selected.col;
+              const inData = r < dims.rows && c < dims.cols;
+              const v = inData ? host.valueAt(sheet, r, c) : null;
+              const st = inData && spec ? styleAt(spec, r, c) : undefined;
+              const isEditing = editing && editing.pos.row === r && editing.pos.col === c;
+              const ref = a1(r, c);
+              return (
+                <div
+                  key={c}
+                  id={cellId(p)}
+                  role="gridcell"
+                  aria-colindex={c + 2}
+                  aria-selected={isSel}
+                  data-ref={ref}
+                  className={mergeClasses(styles.cell, isSel && styles.selected)}
+                  style={{ width: w, ...cellLook(st, typeof v === 'number') }}
+                  onMouseDown={(e) => {
+                    if (isEditing) return;
+                    e.preventDefault();
+                    if (editing) finishEdit({ row: 0, col: 0 });
+                    onSelect(p);
+                    focusGrid();
+                  }}
+                  onDoubleClick={() => startEdit(p)}
+                >
+                  {isEditing ? (
+                    <input
+                      ref={editorRef}
+                      aria-label={`Edit ${ref}`}
+                      className={styles.editor}
+                      value={editing.text}
+                      onChange={(e) => setEditing({ pos: p, text: e.target.value })}
+                      onKeyDown={onEditorKeyDown}
+                      onBlur={() => finishEdit({ row: 0, col: 0 })}
+                    />
+                  ) : (
+                    formatValue(v, st?.numFmt)
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,247 @@
+// The browser workbench: the real task pane (the same App that runs in Excel) beside a live preview workbook on
+// HyperFormula. The pane talks to the workbook only through the WorkbookHost contract; this shell draws the host.
+import * as React from 'react';
+import {
+  Badge,
+  Body1,
+  Button,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Subtitle2,
+  Tab,
+  TabList,
+  Text,
+  Toolbar,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { App } from '../App';
+import type { PreviewHost } from '../../hosts/preview';
+import { a1, parseA1 } from '../../workbook/address';
+import { Grid, type Pos } from './Grid';
+import { editText, parseInput } from './format';
+import { download, workbookXlsx } from './exportXlsx';
+
+export const PANE_WIDTH = 340;
+export const EXPORT_FILE = 'ai-labor-ledger-workbench.xlsx';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', height: '100vh', width: '100vw', overflow: 'hidden', backgroundColor: tokens.colorNeutralBackground2 },
+  pane: {
+    width: `${PANE_WIDTH}px`,
+    flexShrink: 0,
+    overflowY: 'auto',
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRight: `1px solid ${tokens.colorNeutralStroke1}`,
+  },
+  book: { display: 'flex', flexDirection: 'column', flexGrow: 1, minWidth: 0 },
+  toolbar: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalS,
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  spacer: { flexGrow: 1 },
+  bar: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalS,
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  address: { width: '96px', flexShrink: 0 },
+  formula: { flexGrow: 1, fontFamily: tokens.fontFamilyMonospace },
+  tabs: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, flexShrink: 0 },
+  empty: { padding: tokens.spacingHorizontalXXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, flexGrow: 1 },
+  status: { padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`, minHeight: '20px', backgroundColor: tokens.colorNeutralBackground1 },
+});
+
+export interface WorkbenchProps {
+  host: PreviewHost;
+  /** stands in for the task pane in tests of the shell alone */
+  pane?: React.ReactNode;
+}
+
+export function Workbench({ host, pane }: WorkbenchProps) {
+  const styles = useStyles();
+  const version = React.useSyncExternalStore(
+    React.useCallback((cb: () => void) => host.subscribe(cb), [host]),
+    () => host.version,
+  );
+  const sheets = host.sheetNames();
+  const [chosen, setChosen] = React.useState<string | null>(null);
+  const sheet = chosen && sheets.includes(chosen) ? chosen : (sheets[0] ?? null);
+  const [selected, setSelected] = React.useState<Pos>({ row: 0, col: 0 });
+  const remembered = React.useRef(new Map<string, Pos>());
+  const [draft, setDraft] = React.useState<string | null>(null);
+  const [status, setStatus] = React.useState<{ text: string; error?: boolean }>({ text: '' });
+  const [exporting, setExporting] = React.useState(false);
+  const gridHost = React.useRef<HTMLDivElement>(null);
+
+  const showSheet = React.useCallback(
+    (name: string, at?: Pos) => {
+      if (sheet) remembered.current.set(sheet, selected);
+      setChosen(name);
+      setSelected(at ?? remembered.current.get(name) ?? { row: 0, col: 0 });
+      setDraft(null);
+    },
+    [sheet, selected],
+  );
+
+  // The pane activates sheets through the host (a report it wrote, an alert's row): follow it.
+  const active = host.active;
+  React.useEffect(() => {
+    if (!active) return;
+    let at: Pos | undefined;
+    try {
+      at = active.cell ? parseA1(active.cell) : { row: 0, col: 0 };
+    } catch {
+      at = undefined;
+    }
+    showSheet(active.sheet, at);
+    // Only a new activation moves the view, not every render.
+  }, [active]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const textOf = React.useCallback((p: Pos) => (sheet ? editText(host.valueAt(sheet, p.row, p.col), host.formulaAt(sheet, p.row, p.col)) : ''), [host, sheet]);
+  // The formula bar shows the selected cell unless the user is typing in it.
+  const barText = draft ?? (sheet ? textOf(selected) : '');
+  void version;
+
+  const focusGrid = () => gridHost.current?.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
+
+  const commit = (p: Pos, text: string, move: Pos) => {
+    if (!sheet) return;
+    try {
+      host.setCell(sheet, a1(p.row, p.col), parseInput(text));
+      setStatus({ text: '' });
+    } catch (e) {
+      setStatus({ text: `${sheet}!${a1(p.row, p.col)}: ${(e as Error).message}`, error: true });
+    }
+    setSelected({ row: Math.max(0, p.row + move.row), col: Math.max(0, p.col + move.col) });
+    setDraft(null);
+  };
+
+  const onExport = async () => {
+    setExporting(true);
+    setStatus({ text: 'Writing the workbook…' });
+    try {
+      const { data, sheets: n } = await workbookXlsx(host);
+      download(data, EXPORT_FILE);
+      setStatus({ text: `Exported ${n} sheets to ${EXPORT_FILE}.` });
+    } catch (e) {
+      setStatus({ text: `Export failed: ${(e as Error).message}`, error: true });
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const [addressDraft, setAddressDraft] = React.useState<string | null>(null);
+  const goTo = (text: string) => {
+    try {
+      const p = parseA1(text);
+      setSelected(p);
+      setAddressDraft(null);
+      focusGrid();
+    } catch {
+      setStatus({ text: `"${text}" is not a cell address (e.g. B4)`, error: true });
+    }
+  };
+
+  return (
+    <div className={styles.root}>
+      <div className={styles.pane}>{pane ?? <App host={host} hostName="Workbench" />}</div>
+      <section className={styles.book} aria-label="Preview workbook">
+        <div className={styles.toolbar}>
+          <Subtitle2 as="h2">Preview workbook</Subtitle2>
+          <Badge appearance="tint" color="informative">
+            live formulas (HyperFormula)
+          </Badge>
+          <div className={styles.spacer} />
+          <Toolbar aria-label="Workbook">
+            <Button appearance="primary" onClick={onExport} disabled={exporting || sheets.length === 0}>
+              Export .xlsx
+            </Button>
+          </Toolbar>
+        </div>
+        <div className={styles.bar}>
+          <Input
+            className={styles.address}
+            aria-label="Cell address"
+            value={addressDraft ?? (sheet ? a1(selected.row, selected.col) : '')}
+            disabled={!sheet}
+            onChange={(_, d) => setAddressDraft(d.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') goTo(addressDraft ?? a1(selected.row, selected.col));
+              if (e.key === 'Escape') setAddressDraft(null);
+            }}
+            onBlur={() => setAddressDraft(null)}
+          />
+          <Input
+            className={styles.formula}
+            aria-label="Formula bar"
+            value={barText}
+            disabled={!sheet}
+            onChange={(_, d) => setDraft(d.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                commit(selected, barText, { row: 1, col: 0 });
+                focusGrid();
+              } else if (e.key === 'Escape') {
+                setDraft(null);
+                focusGrid();
+              }
+            }}
+          />
+        </div>
+        {sheet ? (
+          <div ref={gridHost} style={{ display: 'flex', flexDirection: 'column', flexGrow: 1, minHeight: 0 }}>
+            <Grid
+              host={host}
+              sheet={sheet}
+              version={version}
+              selected={selected}
+              onSelect={(p) => {
+                setSelected(p);
+                setDraft(null);
+              }}
+              onCommit={commit}
+              editTextOf={textOf}
+            />
+          </div>
+        ) : (
+          <div className={styles.empty}>
+            <Text weight="semibold">The preview workbook is empty.</Text>
+            <Body1>
+              In the task pane, open Sources and choose “Load sample data”, then Refresh. The sheets the pane writes appear here, with live
+              formulas you can edit.
+            </Body1>
+          </div>
+        )}
+        {sheets.length > 0 && (
+          <div className={styles.tabs}>
+            <TabList aria-label="Sheets" size="small" selectedValue={sheet ?? undefined} onTabSelect={(_, d) => showSheet(String(d.value))}>
+              {sheets.map((s) => (
+                <Tab key={s} value={s}>
+                  {s}
+                </Tab>
+              ))}
+            </TabList>
+          </div>
+        )}
+        <div className={styles.status} role="status" aria-live="polite">
+          {status.error ? (
+            <MessageBar intent="error">
+              <MessageBarBody>{status.text}</MessageBarBody>
+            </MessageBar>
+          ) : (
+            <Text size={200}>{status.text}</Text>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+// Entry of workbench.html: the task pane on a HyperFormula preview host, for browsers without Excel (npm start, CI).
+import * as React from 'react';
+import { createRoot } from 'react-dom/client';
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { PreviewHost } from '../../hosts/preview';
+import { Workbench } from './Workbench';
+
+const host = new PreviewHost();
+const el = document.getElementById('root');
+if (el) {
+  createRoot(el).render(
+    <FluentProvider theme={webLightTheme} style={{ height: '100%' }}>
+      <Workbench host={host} />
+    </FluentProvider>,
+  );
+}
