@@ -64,7 +64,8 @@ export function actualOf(r: MapResult) {
 }
 
 export interface RecordedResponse {
-  when: { path: string; query?: Record<string, string | null>; method?: string };
+  /** `json`: top-level keys the request's JSON body must hold (POST APIs that page in the body) */
+  when: { path: string; query?: Record<string, string | null>; method?: string; json?: Record<string, unknown> };
   status: number;
   headers?: Record<string, string>;
   /** a file in the scenario's folder, or the literal body */
@@ -97,6 +98,15 @@ export async function recordedServer(dir: string, responses: RecordedResponse[])
         if (r.when.method && r.when.method !== req.method) return false;
         for (const [k, v] of Object.entries(r.when.query ?? {})) {
           if (v === null ? url.searchParams.has(k) : url.searchParams.get(k) !== v) return false;
+        }
+        if (r.when.json) {
+          let sent: Record<string, unknown>;
+          try {
+            sent = JSON.parse(requests[requests.length - 1].body) as Record<string, unknown>;
+          } catch {
+            return false;
+          }
+          for (const [k, v] of Object.entries(r.when.json)) if (JSON.stringify(sent?.[k]) !== JSON.stringify(v)) return false;
         }
         return r.times === undefined || used[idx] < r.times;
       });

@@ -58,8 +58,19 @@ for (const source of readdirSync(FIXTURES).sort()) {
   for (const f of readdirSync(api).sort()) if (f.endsWith('.scenario.json')) scenarios.push([`${source}/api/${f}`, api, f]);
 }
 
-test('API scenarios exist for the pulled sources', () => {
-  expect(scenarios.map((s) => s[0].split('/')[0])).toEqual(expect.arrayContaining(['litellm', 'langfuse', 'zendesk', 'jira', 'servicenow', 'anthropic']));
+test('every API source has recorded pages and a scenario', () => {
+  const covered = new Set(scenarios.map((s) => s[0].split('/')[0]));
+  for (const source of Object.keys(PULL_SOURCES)) expect([source, covered.has(source)]).toEqual([source, true]);
+});
+
+test('the awkward cases are among the scenarios: pages, a 429 then success, a malformed page', () => {
+  const all = scenarios.map(([label, dir, file]) => ({ label, sc: readJson<Scenario>(join(dir, file)) }));
+  const multiPage = all.filter((x) => (x.sc.expect.pages ?? 0) >= 2 && !x.sc.expect.partial).map((x) => x.label);
+  const retried429 = all.filter((x) => x.sc.responses.some((r) => r.status === 429) && !x.sc.expect.partial).map((x) => x.label);
+  const malformed = all.filter((x) => x.sc.expect.partial && x.sc.responses.every((r) => r.status === 200)).map((x) => x.label);
+  expect(multiPage.length).toBeGreaterThanOrEqual(6);
+  expect(retried429.length).toBeGreaterThanOrEqual(3);
+  expect(malformed).toEqual(expect.arrayContaining(['langfuse/api/malformed.scenario.json', 'openai/api/malformed.scenario.json']));
 });
 
 describe.each(scenarios)('%s', (_label, dir, file) => {
