@@ -80,7 +80,8 @@ export class PreviewHost implements WorkbookHost {
   version = 0;
 
   constructor(config: Partial<ConfigParams> = {}) {
-    this.hf = HyperFormula.buildEmpty({ licenseKey: 'gpl-v3', ...config });
+    // HyperFormula stops at 40,000 rows by default; a Ledger can be longer. Excel's own limit instead.
+    this.hf = HyperFormula.buildEmpty({ licenseKey: 'gpl-v3', maxRows: 1_048_576, ...config });
   }
 
   /** Calls `listener` after every write, edit or activation; returns the unsubscribe function. */

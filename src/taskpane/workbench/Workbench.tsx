@@ -16,7 +16,6 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { App } from '../App';
 import type { PreviewHost } from '../../hosts/preview';
 import { a1, parseA1 } from '../../workbook/address';
 import { Grid, type Pos } from './Grid';
@@ -61,8 +60,8 @@ const useStyles = makeStyles({
 
 export interface WorkbenchProps {
   host: PreviewHost;
-  /** stands in for the task pane in tests of the shell alone */
-  pane?: React.ReactNode;
+  /** the task pane drawn on the left (the App on this host; tests of the shell pass a stand-in) */
+  pane: React.ReactNode;
 }
 
 export function Workbench({ host, pane }: WorkbenchProps) {
@@ -152,7 +151,7 @@ export function Workbench({ host, pane }: WorkbenchProps) {
 
   return (
     <div className={styles.root}>
-      <div className={styles.pane}>{pane ?? <App host={host} hostName="Workbench" />}</div>
+      <div className={styles.pane}>{pane}</div>
       <section className={styles.book} aria-label="Preview workbook">
         <div className={styles.toolbar}>
           <Subtitle2 as="h2">Preview workbook</Subtitle2>

@@ -3,6 +3,7 @@ import * as React from 'react';
 import { createRoot } from 'react-dom/client';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { PreviewHost } from '../../hosts/preview';
+import { App } from '../App';
 import { Workbench } from './Workbench';
 
 const host = new PreviewHost();
@@ -10,7 +11,7 @@ const el = document.getElementById('root');
 if (el) {
   createRoot(el).render(
     <FluentProvider theme={webLightTheme} style={{ height: '100%' }}>
-      <Workbench host={host} />
+      <Workbench host={host} pane={<App host={host} hostName="Workbench" />} />
     </FluentProvider>,
   );
 }
