@@ -1,14 +1,17 @@
 import * as React from 'react';
 import { createRoot } from 'react-dom/client';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { ExcelHost } from '../hosts/excel';
 import { App } from './App';
 
-function render(host: string | null) {
+function render(hostName: string | null) {
   const el = document.getElementById('root');
   if (!el) return;
+  // The pane talks to the workbook only through the host contract; in a plain browser there is none.
+  const host = hostName === 'Excel' ? new ExcelHost() : null;
   createRoot(el).render(
     <FluentProvider theme={webLightTheme}>
-      <App host={host} />
+      <App host={host} hostName={hostName} />
     </FluentProvider>,
   );
 }

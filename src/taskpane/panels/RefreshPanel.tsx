@@ -1,0 +1,121 @@
+import * as React from 'react';
+import {
+  Body1, Button, Caption1, Field, MessageBar, MessageBarBody, ProgressBar, Table, TableBody, TableCell, TableRow, TableHeader, TableHeaderCell,
+} from '@fluentui/react-components';
+import { formatCellError } from '../../workbook';
+import { useSession } from '../state';
+import { CellLink, H2, H3, fmtInt, fmtMoney, fmtPct, usePanelStyles } from './common';
+
+export function RefreshPanel() {
+  const s = usePanelStyles();
+  const { sources, refresh, startRefresh, cancelRefresh } = useSession();
+  const usable = sources.filter((x) => !x.error);
+  const o = refresh.outcome;
+  const sum = o?.summary;
+  const p = refresh.progress;
+  return (
+    <div className={s.stack}>
+      <H2>Refresh</H2>
+      <Body1>
+        Imports {usable.length} source{usable.length === 1 ? '' : 's'}, builds the ledger off the UI thread, and writes the Ledger, Unattributed, Import Issues and input sheets.
+      </Body1>
+      <div className={s.row}>
+        <Button appearance="primary" disabled={refresh.running || usable.length === 0} aria-describedby={usable.length === 0 ? 'refresh-hint' : undefined} onClick={startRefresh}>
+          Refresh
+        </Button>
+        {refresh.running && <Button onClick={cancelRefresh}>Cancel</Button>}
+      </div>
+      {usable.length === 0 && !refresh.running && <Caption1 id="refresh-hint">Add a source (or load the sample data) in the Sources tab first.</Caption1>}
+      {refresh.running && p && (
+        <Field label="Refresh progress" validationState="none" validationMessage={p.step}>
+          <ProgressBar value={p.total ? p.done / p.total : undefined} max={1} thickness="large" aria-label="Refresh progress" />
+        </Field>
+      )}
+      <div role="status" aria-live="polite">
+        {refresh.running && p ? <Caption1>Step: {p.step}</Caption1> : null}
+        {!refresh.running && sum && o ? (
+          <Body1>
+            Refreshed {new Date(o.at).toLocaleTimeString('en-GB')}: {sum.periods.length} month{sum.periods.length === 1 ? '' : 's'}
+            {sum.periods.length ? ` (${sum.periods[0]} – ${sum.periods[sum.periods.length - 1]})` : ''}, {fmtMoney(sum.total)} in total.
+          </Body1>
+        ) : null}
+      </div>
+      {refresh.error && (
+        <MessageBar intent={refresh.error.startsWith('Refresh cancelled') ? 'warning' : 'error'} role="alert">
+          <MessageBarBody>{refresh.error}</MessageBarBody>
+        </MessageBar>
+      )}
+      {!refresh.running && !o && !refresh.error && <Caption1 className={s.muted}>Not refreshed yet in this session.</Caption1>}
+      {o && sum && (
+        <>
+          <H3>Summary</H3>
+          <Table size="extra-small" aria-label="Refresh summary">
+            <TableBody>
+              {[
+                ['Months', sum.periods.join(', ') || 'none'],
+                ['Total cost (all months)', fmtMoney(sum.total)],
+                ['API', fmtMoney(sum.components.api)],
+                ['Retries', fmtMoney(sum.components.retry)],
+                ['Tools', fmtMoney(sum.components.tools)],
+                ['Human review', fmtMoney(sum.components.review)],
+                ['Overhead', fmtMoney(sum.components.overhead)],
+                ['Invoice true-up', fmtMoney(sum.components.trueup)],
+                ['Work items', fmtInt(sum.workItems)],
+                ['Usage events', fmtInt(sum.events)],
+                ['Linked share of cost', fmtPct(sum.linkedShare)],
+                ['Unattributed', `${fmtMoney(sum.unattributedCost)} (${fmtInt(sum.unattributedEvents)} events)`],
+                ['Rejected rows', fmtInt(sum.rejected)],
+                ['Unpriced events', fmtInt(sum.unpriced)],
+                ['Conservation', sum.conservationOk ? 'holds (to the cent)' : 'DOES NOT HOLD — see Import Issues'],
+              ].map(([k, v]) => (
+                <TableRow key={k}>
+                  <TableCell>{k}</TableCell>
+                  <TableCell className={s.num}>{v}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Caption1>Wrote: {o.written.sheets.join(', ')}.</Caption1>
+          <H3>Per source</H3>
+          <div className={s.scroll}>
+            <Table size="extra-small" aria-label="Rows per source">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>Source</TableHeaderCell>
+                  <TableHeaderCell>Read</TableHeaderCell>
+                  <TableHeaderCell>Linked</TableHeaderCell>
+                  <TableHeaderCell>Unattributed</TableHeaderCell>
+                  <TableHeaderCell>Rejected</TableHeaderCell>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {o.computed.sources.map((r) => (
+                  <TableRow key={r.id}>
+                    <TableCell>{r.name}{r.error ? ` — ${r.error}` : ''}</TableCell>
+                    <TableCell className={s.num}>{fmtInt(r.read)}</TableCell>
+                    <TableCell className={s.num}>{fmtInt(r.linked)}</TableCell>
+                    <TableCell className={s.num}>{fmtInt(r.unattributed)}</TableCell>
+                    <TableCell className={s.num}>{fmtInt(r.rejected)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          {o.inputErrors.length > 0 && (
+            <>
+              <H3>Bad cells in the input sheets ({o.inputErrors.length})</H3>
+              <Caption1>These rows were left out of the build and are listed on Import Issues.</Caption1>
+              <ul className={s.list} aria-label="Bad input cells">
+                {o.inputErrors.slice(0, 50).map((e, i) => (
+                  <li key={i}>
+                    <CellLink sheet={e.sheet} cell={e.cell || undefined}>{formatCellError(e)}</CellLink>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import * as React from 'react';
+import { Body1, Button, Caption1, Field, MessageBar, MessageBarBody, Select, Spinner } from '@fluentui/react-components';
+import { formatCellError, type CellError } from '../../workbook';
+import { useSession } from '../state';
+import { REPORTS, generateReport, reportSheetName, type ReportKind } from '../services/reports';
+import { CellLink, H2, H3, fmtInt, usePanelStyles } from './common';
+
+export function ReportsPanel() {
+  const s = usePanelStyles();
+  const { host, refresh, reports, addReport } = useSession();
+  const o = refresh.outcome;
+  const periods = o?.computed.result.periods ?? [];
+  const [period, setPeriod] = React.useState(periods[periods.length - 1] ?? '');
+  const [busy, setBusy] = React.useState<ReportKind | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+  const [cellErrors, setCellErrors] = React.useState<CellError[]>([]);
+  const [last, setLast] = React.useState<string>('');
+  React.useEffect(() => {
+    if (!periods.includes(period)) setPeriod(periods[periods.length - 1] ?? '');
+  }, [periods.join(','), period]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!o) {
+    return (
+      <div className={s.stack}>
+        <H2>Reports</H2>
+        <MessageBar intent="info"><MessageBarBody>No ledger yet: load sources and run Refresh first.</MessageBarBody></MessageBar>
+      </div>
+    );
+  }
+
+  const run = async (kind: ReportKind) => {
+    setBusy(kind);
+    setError(null);
+    setCellErrors([]);
+    setLast(`Writing ${reportSheetName(kind, period)}…`);
+    try {
+      const w = await generateReport(host, kind, period, { result: o.computed.result, ctx: o.computed.ctx });
+      addReport(w);
+      setCellErrors(w.errors);
+      setLast(`Wrote ${w.sheet}: ${fmtInt(w.rows)} rows${w.errors.length ? `; ${w.errors.length} bad input cells skipped` : ''}.${w.notes.length ? ` ${w.notes.join(' ')}` : ''}`);
+    } catch (e) {
+      setError(`${reportSheetName(kind, period)}: ${(e as Error).message}`);
+      setLast('');
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className={s.stack}>
+      <H2>Reports</H2>
+      <Body1>Each report is one sheet of native formulas over the Ledger and input sheets. Generating again replaces it.</Body1>
+      <Field label="Month">
+        <Select value={period} onChange={(_, d) => setPeriod(d.value)}>
+          {periods.map((p) => <option key={p} value={p}>{p}</option>)}
+        </Select>
+      </Field>
+      <div className={s.stack}>
+        {REPORTS.map((r) => (
+          <Button key={r.kind} disabled={busy !== null} onClick={() => void run(r.kind)} icon={busy === r.kind ? <Spinner size="tiny" /> : undefined}>
+            {r.button}
+          </Button>
+        ))}
+      </div>
+      <div role="status" aria-live="polite"><Body1>{last}</Body1></div>
+      {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+      {cellErrors.length > 0 && (
+        <>
+          <H3>Bad input cells ({cellErrors.length})</H3>
+          <ul className={s.list} aria-label="Bad input cells">
+            {cellErrors.slice(0, 50).map((e, i) => (
+              <li key={i}><CellLink sheet={e.sheet} cell={e.cell || undefined}>{formatCellError(e)}</CellLink></li>
+            ))}
+          </ul>
+        </>
+      )}
+      {reports.length > 0 && (
+        <>
+          <H3>Written this session</H3>
+          <ul className={s.list} aria-label="Reports written">
+            {reports.map((w) => (
+              <li key={w.sheet}>
+                <CellLink sheet={w.sheet}>{w.sheet}</CellLink> <Caption1>({fmtInt(w.rows)} rows)</Caption1>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+// The refresh computation (import every source, build the ledger). Pure and DOM-free so it runs in the Web Worker
+// (refresh.worker.ts) and, in tests, in-process. Writing sheets is the UI thread's job (refresh.ts): the host lives there.
+import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
+import type { PriceOverride, RejectedRow, Review, UsageEvent, WorkItem } from '../../core/model/records';
+import { PriceBook } from '../../core/pricing';
+import { sampleData, type SampleOptions } from '../../core/sample';
+import { importRecords, type RecordKind } from '../../sources/files';
+import { parseSourceFile, type SourceFormat } from '../../sources/formats';
+import { PULL_SOURCES, runPull } from '../../sources/pulls';
+import type { FetchLike } from '../../sources/common/http';
+import type { LinkRules } from '../../sources/links';
+
+export type ContextKey = keyof LedgerContext;
+export const CONTEXT_KEYS: ContextKey[] = ['agents', 'rates', 'toolPrices', 'prices', 'overheads', 'invoices'];
+/** Configuration the user edits in the workbook: once its sheet exists, the sheet wins over any source. */
+export const CONFIG_KEYS: ContextKey[] = ['agents', 'rates', 'toolPrices', 'prices'];
+
+export type SourceInput =
+  | { id: string; name: string; type: 'file'; format: Exclude<SourceFormat, 'canonical'>; text: string; options?: Record<string, unknown> }
+  | { id: string; name: string; type: 'file'; format: 'canonical'; kind: RecordKind; text: string }
+  | { id: string; name: string; type: 'sample'; options: SampleOptions }
+  | { id: string; name: string; type: 'api'; format: string; baseUrl: string; credentials: Record<string, string> };
+
+export interface RefreshRequest {
+  sources: SourceInput[];
+  links: LinkRules;
+  /** records read back from the workbook's input sheets (only the sheets that exist) */
+  workbook: Partial<LedgerContext>;
+}
+
+export interface SourceReport {
+  id: string;
+  name: string;
+  format: string;
+  /** records read (rows, JSON records, API records) */
+  read: number;
+  events: number;
+  workItems: number;
+  reviews: number;
+  /** usage events whose work item was imported */
+  linked: number;
+  /** usage events with no work item, or naming one never imported */
+  unattributed: number;
+  rejected: number;
+  /** rejected rows (file, line, column, reason), at most MAX_LISTED */
+  rejectedRows: RejectedRow[];
+  /** a problem with the whole source: nothing was imported from it */
+  error?: string;
+}
+
+export interface RefreshComputed {
+  result: LedgerResult;
+  ctx: LedgerContext;
+  /** input sheets to (re)write: configuration missing from the workbook, data the sources provided */
+  writeInputs: ContextKey[];
+  sources: SourceReport[];
+  /** every rejected row of every source, in source order (at most MAX_LISTED per source) */
+  rejected: RejectedRow[];
+}
+
+export interface Progress {
+  step: string;
+  done: number;
+  total: number;
+}
+
+export interface RunControl {
+  onProgress(p: Progress): void;
+  cancelled(): boolean;
+  fetch?: FetchLike;
+}
+
+export class RefreshCancelled extends Error {
+  constructor() {
+    super('Refresh cancelled: nothing was written.');
+    this.name = 'RefreshCancelled';
+  }
+}
+
+export const MAX_LISTED = 2000;
+
+interface Collected {
+  events: UsageEvent[];
+  workItems: WorkItem[];
+  reviews: Review[];
+  ctx: Partial<LedgerContext>;
+  read: number;
+  rejected: number;
+  rejectedRows: RejectedRow[];
+  error?: string;
+}
+
+const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+
+const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {}, read: 0, rejected: 0, rejectedRows: [] });
+
+const KIND_TO_CTX: Partial<Record<RecordKind, ContextKey>> = {
+  agents: 'agents', rates: 'rates', tool_prices: 'toolPrices', prices: 'prices', overheads: 'overheads', invoices: 'invoices',
+};
+
+async function collect(s: SourceInput, links: LinkRules, ctl: RunControl): Promise<Collected> {
+  const c = empty();
+  if (s.type === 'sample') {
+    const d = sampleData(s.options);
+    c.events = d.events;
+    c.workItems = d.workItems;
+    c.reviews = d.reviews;
+    c.ctx = { agents: d.agents, rates: d.rates, toolPrices: d.toolPrices, prices: d.prices, overheads: d.overheads, invoices: d.invoices };
+    c.read = d.events.length + d.workItems.length + d.reviews.length;
+    return c;
+  }
+  if (s.type === 'api') {
+    if (!ctl.fetch) throw new Error(`${s.name}: no fetch available for API pulls here`);
+    const env: Record<string, string> = {};
+    const def = PULL_SOURCES[s.format];
+    if (!def) {
+      c.error = `${s.name}: unknown API source "${s.format}"`;
+      return c;
+    }
+    for (const [k, v] of Object.entries(s.credentials)) if (def.credentials[k] && v) env[def.credentials[k]] = v;
+    const r = await runPull(s.format, s.baseUrl ? { baseUrl: s.baseUrl } : {}, env, { fetch: ctl.fetch, links });
+    c.events = r.events;
+    c.workItems = r.workItems;
+    c.reviews = r.reviews;
+    if (r.invoices.length) c.ctx.invoices = r.invoices;
+    if (r.overheads.length) c.ctx.overheads = r.overheads;
+    c.read = r.events.length + r.workItems.length + r.reviews.length + r.invoices.length + r.rejected.length + r.skipped;
+    c.rejected = r.rejected.length;
+    c.rejectedRows = r.rejected.slice(0, MAX_LISTED);
+    if (r.partial) c.error = `${s.name}: stopped after ${r.pages} pages (${r.error ?? 'incomplete'}); what was read is kept`;
+    return c;
+  }
+  if (s.format === 'canonical') {
+    const out: unknown[] = [];
+    const rep = await importRecords({ kind: s.kind, fileName: s.name, input: s.text, sink: (r) => { out.push(r); }, maxRejectedListed: MAX_LISTED });
+    c.read = rep.read;
+    c.rejected = rep.rejectedCount;
+    c.rejectedRows = rep.rejected;
+    if (rep.fatal) c.error = rep.fatal;
+    if (s.kind === 'usage') c.events = out as UsageEvent[];
+    else if (s.kind === 'work_items') c.workItems = out as WorkItem[];
+    else if (s.kind === 'reviews') c.reviews = out as Review[];
+    else {
+      const key = KIND_TO_CTX[s.kind]!;
+      (c.ctx as Record<string, unknown[]>)[key] = out;
+    }
+    return c;
+  }
+  const r = parseSourceFile(s.format, s.text, s.name, { links, options: s.options });
+  c.events = r.events;
+  c.workItems = r.workItems;
+  c.reviews = r.reviews;
+  if (r.invoices.length) c.ctx.invoices = r.invoices;
+  if (r.overheads.length) c.ctx.overheads = r.overheads;
+  c.read = r.events.length + r.workItems.length + r.reviews.length + r.invoices.length + r.overheads.length + r.rejected.length + r.skipped;
+  c.rejected = r.rejected.length;
+  c.rejectedRows = r.rejected.slice(0, MAX_LISTED);
+  return c;
+}
+
+/** Imports every source, builds the ledger, and reports per source what was read, linked and rejected. */
+export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Promise<RefreshComputed> {
+  const total = req.sources.length + 2;
+  let done = 0;
+  const check = async () => {
+    await tick();
+    if (ctl.cancelled()) throw new RefreshCancelled();
+  };
+  const collected: Collected[] = [];
+  for (const s of req.sources) {
+    ctl.onProgress({ step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total });
+    await check();
+    try {
+      collected.push(await collect(s, req.links, ctl));
+    } catch (e) {
+      if (e instanceof RefreshCancelled) throw e;
+      collected.push({ ...empty(), error: `${s.name}: ${(e as Error).message}` });
+    }
+    done++;
+  }
+
+  // Configuration: the workbook's sheet wins once it exists (the user's edits count); data: this refresh's sources win.
+  const ctx = {} as LedgerContext;
+  const writeInputs: ContextKey[] = [];
+  for (const k of CONTEXT_KEYS) {
+    const fromSources = collected.flatMap((c) => (c.ctx[k] ?? []) as unknown[]);
+    const sheet = req.workbook[k];
+    const useSources = CONFIG_KEYS.includes(k) ? !sheet : fromSources.length > 0 || !sheet;
+    (ctx as unknown as Record<string, unknown[]>)[k] = useSources ? fromSources : (sheet as unknown[]);
+    if (useSources) writeInputs.push(k);
+  }
+
+  ctl.onProgress({ step: 'Building the ledger: pricing, attributing and allocating', done, total });
+  await check();
+  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0) });
+  const itemIds = new Set<string>();
+  for (const c of collected) for (const w of c.workItems) if (b.addWorkItem(w) !== 'conflict') itemIds.add(w.work_item_id);
+  for (const c of collected) for (const e of c.events) b.addEvent(e);
+  await check();
+  for (const c of collected) for (const r of c.reviews) b.addReview(r);
+  done++;
+  ctl.onProgress({ step: 'Checking conservation and rounding to the cent', done, total });
+  await check();
+  const result = b.finish();
+  done++;
+
+  const sources: SourceReport[] = req.sources.map((s, i) => {
+    const c = collected[i];
+    let linked = 0;
+    for (const e of c.events) if (e.work_item_id && itemIds.has(e.work_item_id)) linked++;
+    return {
+      id: s.id, name: s.name, format: s.type === 'sample' ? 'sample' : s.type === 'api' ? `${s.format} API` : s.format,
+      read: c.read, events: c.events.length, workItems: c.workItems.length, reviews: c.reviews.length,
+      linked, unattributed: c.events.length - linked, rejected: c.rejected, rejectedRows: c.rejectedRows,
+      ...(c.error ? { error: c.error } : {}),
+    };
+  });
+  const rejected: RejectedRow[] = [];
+  for (const s of sources) {
+    if (s.error) rejected.push({ file: s.name, line: 0, column: '', value: '', reason: s.error });
+    rejected.push(...s.rejectedRows);
+    if (s.rejected > s.rejectedRows.length) rejected.push({ file: s.name, line: 0, column: '', value: '', reason: `${s.rejected - s.rejectedRows.length} more rejected rows not listed` });
+  }
+  ctl.onProgress({ step: 'Ledger built', done, total });
+  return { result, ctx, writeInputs, sources, rejected };
+}

@@ -1,0 +1,90 @@
+// Month-end refresh on the UI thread: read the input sheets, run the import + ledger build in the runner (a Web
+// Worker in the browser), write the data and input sheets through the host, hand the ledger to the functions' store.
+import type { CellError } from '../../workbook';
+import type { LinkRules } from '../../sources/links';
+import type { FunctionStoreHook } from './function-store';
+import type { Progress, RefreshComputed, SourceInput } from './refresh-core';
+import type { RefreshRunner } from './runner';
+import { readWorkbookInputs, writeRefresh, type WrittenRefresh } from './workbook-io';
+import type { WorkbookHost } from '../../workbook';
+import { PLAYBOOK_BENCHMARKS } from '../../workbook';
+
+export interface RefreshSummary {
+  periods: string[];
+  /** over all months, cents-exact sums of the ledger and unattributed rows */
+  total: number;
+  components: { api: number; retry: number; tools: number; review: number; overhead: number; trueup: number };
+  workItems: number;
+  events: number;
+  /** share of total cost linked to a work item */
+  linkedShare: number;
+  unattributedCost: number;
+  unattributedEvents: number;
+  rejected: number;
+  unpriced: number;
+  conservationOk: boolean;
+}
+
+export interface RefreshOutcome {
+  computed: RefreshComputed;
+  summary: RefreshSummary;
+  written: WrittenRefresh;
+  /** bad cells found in the input sheets (their rows were left out and listed on Import Issues) */
+  inputErrors: CellError[];
+  at: string;
+}
+
+const c = (x: number) => Math.round(x * 100);
+
+export function summarizeRefresh(r: RefreshComputed): RefreshSummary {
+  const comp = { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0 };
+  let total = 0;
+  let unattr = 0;
+  let unattrEvents = 0;
+  const keys = Object.keys(comp) as (keyof typeof comp)[];
+  for (const row of r.result.rows) {
+    total += c(row.total);
+    for (const k of keys) comp[k] += c(row[k]);
+  }
+  for (const u of r.result.unattributed) {
+    unattr += c(u.total);
+    unattrEvents += u.events;
+    for (const k of keys) comp[k] += c(u[k]);
+  }
+  total += unattr;
+  for (const k of keys) comp[k] /= 100;
+  return {
+    periods: r.result.periods, total: total / 100, components: comp,
+    workItems: new Set(r.result.rows.map((x) => x.work_item_id)).size, events: r.result.counts.events,
+    linkedShare: total > 0 ? 1 - unattr / total : 0, unattributedCost: unattr / 100, unattributedEvents: unattrEvents,
+    rejected: r.sources.reduce((n, s) => n + s.rejected + (s.error ? 1 : 0), 0), unpriced: r.result.counts.unpriced,
+    conservationOk: r.result.conservation.ok,
+  };
+}
+
+export interface RefreshArgs {
+  host: WorkbookHost;
+  sources: SourceInput[];
+  links: LinkRules;
+  runner: RefreshRunner;
+  onProgress: (p: Progress) => void;
+  functionStore?: FunctionStoreHook | null;
+}
+
+/** Overall progress: reading sheets 0–5%, the worker 5–70%, writing 70–100%. */
+export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
+  const scale = (lo: number, hi: number, step: string, done: number, total: number) => a.onProgress({ step, done: Math.round((lo + ((hi - lo) * done) / Math.max(total, 1)) * 10), total: 1000 });
+  scale(0, 5, 'Reading the input sheets (Agents, Rates, Prices, Budget Drivers…)', 0, 1);
+  const read = await readWorkbookInputs(a.host);
+  const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx }, (p) => scale(5, 70, p.step, p.done, p.total));
+  const rows = computed.result.rows.length;
+  scale(70, 100, `Writing the Ledger (${rows.toLocaleString('en-US')} rows) and data sheets`, 0, 1);
+  const written = await writeRefresh(a.host, computed, read, (done, total) => scale(70, 100, `Writing sheets (${done} of ${total})`, done, total));
+  if (a.functionStore) {
+    a.functionStore.invalidate();
+    a.functionStore.set({ rows: computed.result.rows, unattributed: computed.result.unattributed, agents: computed.result.agents, prices: computed.ctx.prices, benchmarks: PLAYBOOK_BENCHMARKS });
+    a.functionStore.notifyWorkbookRefreshed?.();
+  }
+  a.onProgress({ step: 'Done', done: 1000, total: 1000 });
+  return { computed, summary: summarizeRefresh(computed), written, inputErrors: read.errors, at: new Date().toISOString() };
+}

@@ -1,0 +1,103 @@
+// Everything the pane reads from and writes to the workbook, through the WorkbookHost contract only.
+import type { LedgerContext, LedgerResult } from '../../core/ledger';
+import type { RejectedRow } from '../../core/model/records';
+import {
+  AGENTS, BENCHMARKS, BUDGET_LINES, INVOICES, OVERHEADS, PLAYBOOK_BENCHMARKS, PRICES, RATES, TOOL_PRICES,
+  budgetDriversSheet, defaultBudget, importIssuesSheet, inputSheet, issueRows, ledgerSheet, unattributedSheet,
+  readAgents, readBenchmarks, readBudgetDrivers, readInvoices, readOverheads, readPrices, readRates, readToolPrices,
+  LEDGER_SHEET, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
+} from '../../workbook';
+import type { ContextKey, RefreshComputed } from './refresh-core';
+
+export const INPUT_DEFS: Record<ContextKey, InputSheetDef<unknown>> = {
+  agents: AGENTS as InputSheetDef<unknown>, rates: RATES as InputSheetDef<unknown>, toolPrices: TOOL_PRICES as InputSheetDef<unknown>,
+  prices: PRICES as InputSheetDef<unknown>, overheads: OVERHEADS as InputSheetDef<unknown>, invoices: INVOICES as InputSheetDef<unknown>,
+};
+
+const READERS: Record<ContextKey, (g: CellValue[][] | null) => { records: unknown[]; errors: CellError[] }> = {
+  agents: readAgents, rates: readRates, toolPrices: readToolPrices, prices: readPrices, overheads: readOverheads, invoices: readInvoices,
+};
+
+export interface WorkbookInputsRead {
+  /** records of the input sheets that exist */
+  ctx: Partial<LedgerContext>;
+  /** bad cells of those sheets, by address */
+  errors: CellError[];
+  /** null when the workbook has no Budget Drivers sheet */
+  budget: BudgetDriversRead | null;
+  benchmarksPresent: boolean;
+  sheets: string[];
+}
+
+/** Reads the input sheets back (a user's edits to Agents, Prices, Budget Drivers... count). Missing sheets are left out. */
+export async function readWorkbookInputs(host: WorkbookHost): Promise<WorkbookInputsRead> {
+  const sheets = await host.listSheets();
+  const has = new Set(sheets);
+  const ctx: Partial<LedgerContext> = {};
+  const errors: CellError[] = [];
+  for (const k of Object.keys(INPUT_DEFS) as ContextKey[]) {
+    const name = INPUT_DEFS[k].sheet;
+    if (!has.has(name)) continue;
+    const r = READERS[k](await host.readSheet(name));
+    (ctx as Record<string, unknown[]>)[k] = r.records;
+    errors.push(...r.errors);
+  }
+  let budget: BudgetDriversRead | null = null;
+  if (has.has(BUDGET_LINES.sheet)) {
+    budget = readBudgetDrivers(await host.readSheet(BUDGET_LINES.sheet));
+    errors.push(...budget.errors);
+  }
+  let benchmarksPresent = false;
+  if (has.has(BENCHMARKS.sheet)) {
+    benchmarksPresent = true;
+    errors.push(...readBenchmarks(await host.readSheet(BENCHMARKS.sheet)).errors);
+  }
+  return { ctx, errors, budget, benchmarksPresent, sheets };
+}
+
+/** Reader errors as Import Issues rows: file = the sheet, line = the sheet row, column = cell and column. */
+export function cellErrorsAsRejected(errors: readonly CellError[]): RejectedRow[] {
+  return errors.map((e) => ({ file: `workbook [${e.sheet}]`, line: Number(/\d+$/.exec(e.cell)?.[0] ?? 0), column: e.cell ? `${e.cell} ${e.column}`.trim() : e.column, value: e.value, reason: e.message }));
+}
+
+export interface WrittenRefresh {
+  sheets: string[];
+  /** Import Issues: rows 2.. hold these rejected rows first, then the unpriced events (alerts link into it) */
+  issuesRejected: number;
+}
+
+/** The rows a sheet spec fills (its last used row, 1-based). */
+export function specRows(spec: SheetSpec): number {
+  let n = 0;
+  for (const g of spec.grids) {
+    const row = Number(/\d+$/.exec(g.at)?.[0] ?? 1);
+    n = Math.max(n, row - 1 + g.rows.length);
+  }
+  return n;
+}
+
+/** Writes the data sheets, the input sheets the refresh owns, and Budget Drivers/Benchmarks when missing. */
+export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read: WorkbookInputsRead, onProgress?: (done: number, total: number) => void): Promise<WrittenRefresh> {
+  const rejected = [...cellErrorsAsRejected(read.errors), ...c.rejected];
+  const sheets: SheetSpec[] = [
+    ledgerSheet(c.result.rows),
+    unattributedSheet(c.result.unattributed),
+    importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts)),
+  ];
+  // Configuration sheets exist before any report reads their names (Agents_target_cost_per_outcome...).
+  for (const k of c.writeInputs) sheets.push(inputSheet(INPUT_DEFS[k], (c.ctx as unknown as Record<string, unknown[]>)[k]));
+  const keepBudget = read.budget && read.budget.lines.length > 0 && read.budget.errors.length === 0;
+  if (!keepBudget) sheets.push(budgetDriversSheet(budgetDefaults(c.result, c.ctx)));
+  if (!read.benchmarksPresent) sheets.push(inputSheet(BENCHMARKS, PLAYBOOK_BENCHMARKS));
+  await host.writeWorkbook({ sheets }, { onProgress });
+  return { sheets: sheets.map((s) => s.name), issuesRejected: rejected.length };
+}
+
+export function budgetDefaults(result: LedgerResult, ctx: LedgerContext) {
+  const p = result.periods[result.periods.length - 1];
+  return p ? defaultBudget(result, ctx, p) : { lines: [], basis: 'No actuals yet: enter your P&L lines.' };
+}
+
+export async function hasLedger(host: WorkbookHost): Promise<boolean> {
+  return (await host.listSheets()).includes(LEDGER_SHEET);
+}

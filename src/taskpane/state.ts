@@ -1,0 +1,78 @@
+// The pane's session: what the panels share (sources, link rules, the last refresh, reports written, alert settings).
+import * as React from 'react';
+import type { SampleOptions } from '../core/sample';
+import type { RecordKind } from '../sources/files';
+import { DEFAULT_LINK_RULES, type LinkRules } from '../sources/links';
+import type { WorkbookHost } from '../workbook';
+import type { RefreshOutcome } from './services/refresh';
+import type { Progress } from './services/refresh-core';
+import type { ReportWritten } from './services/reports';
+import type { Services } from './services/types';
+
+export interface SourceEntry {
+  id: string;
+  name: string;
+  type: 'file' | 'sample' | 'api';
+  /** a SourceFormat, 'sample', or the API source key */
+  format: string;
+  label: string;
+  /** canonical files: which records they hold */
+  kind?: RecordKind;
+  text?: string;
+  bytes?: number;
+  /** the file could not be recognized (not imported) */
+  error?: string;
+  sample?: SampleOptions;
+  baseUrl?: string;
+  /** credential keys stored per user for this API source (never the values) */
+  credentialKeys?: string[];
+}
+
+export interface AlertSettings {
+  on: boolean;
+  /** percent above target */
+  alertPct: number;
+  /** percent of the invoice */
+  trueupPct: number;
+}
+
+export interface RefreshState {
+  running: boolean;
+  progress: Progress | null;
+  error: string | null;
+  outcome: RefreshOutcome | null;
+}
+
+export interface Session {
+  host: WorkbookHost;
+  services: Services;
+  sources: SourceEntry[];
+  setSources: React.Dispatch<React.SetStateAction<SourceEntry[]>>;
+  links: LinkRules;
+  setLinks: (l: LinkRules) => void;
+  refresh: RefreshState;
+  startRefresh: () => void;
+  cancelRefresh: () => void;
+  reports: ReportWritten[];
+  addReport: (r: ReportWritten) => void;
+  alerts: AlertSettings;
+  setAlerts: (a: AlertSettings) => void;
+}
+
+export const SessionContext = React.createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const s = React.useContext(SessionContext);
+  if (!s) throw new Error('useSession outside the App');
+  return s;
+}
+
+export const DEFAULT_ALERTS: AlertSettings = { on: true, alertPct: 5, trueupPct: 1 };
+export const initialLinks = (): LinkRules => structuredCloneSafe(DEFAULT_LINK_RULES);
+
+function structuredCloneSafe<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x)) as T;
+}
+
+let seq = 0;
+export const newId = (p: string) => `${p}-${Date.now().toString(36)}-${(++seq).toString(36)}`;
