@@ -2,7 +2,7 @@
 // canonical input files, the period and the outputs, so a month-end run is one command (`build --config FILE`).
 // Credentials are never in it: API sources read them from environment variables (see pulls.ts).
 import { z } from 'zod';
-import { periodString, type LedgerInputs, type RejectedRow } from '../core/model/records';
+import { emptyLedgerInputs, periodString, type LedgerInputs, type RejectedRow } from '../core/model/records';
 import { importRecords, type RecordKind } from './files';
 import { formatPath, linkRulesSchema, type LinkRules } from './links';
 import { FORMATS, parseSourceFile, type SourceFormat } from './formats';
@@ -103,10 +103,6 @@ export interface LoadedConfig {
   partial: boolean;
 }
 
-function emptyInputs(): LedgerInputs {
-  return { events: [], workItems: [], reviews: [], agents: [], rates: [], toolPrices: [], overheads: [], invoices: [], prices: [] };
-}
-
 const KIND_TARGET: Record<RecordKind, keyof LedgerInputs> = {
   usage: 'events', work_items: 'workItems', reviews: 'reviews', agents: 'agents', rates: 'rates', tool_prices: 'toolPrices',
   overheads: 'overheads', invoices: 'invoices', prices: 'prices',
@@ -118,7 +114,7 @@ const KIND_TARGET: Record<RecordKind, keyof LedgerInputs> = {
  */
 export async function loadMonthEndConfig(json: unknown, name: string, deps: ConfigDeps): Promise<LoadedConfig> {
   const config = parseMonthEndConfig(json, name);
-  const inputs = emptyInputs();
+  const inputs = emptyLedgerInputs();
   const rejected: RejectedRow[] = [];
   const sources: SourceReport[] = [];
   let partial = false;

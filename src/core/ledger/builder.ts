@@ -1,7 +1,7 @@
 // Streaming ledger builder: records go in one at a time (already validated by the readers), each is priced and
 // folded into a small numeric struct per (work item, period, agent); nothing per event is kept but its id and a
 // 32-bit content fingerprint for de-duplication. `finish()` attributes, allocates, rounds and checks.
-import type { Agent, Outcome, Review, UsageEvent, WorkItem } from '../model/records';
+import { blankAgent, type Agent, type Outcome, type Review, type UsageEvent, type WorkItem } from '../model/records';
 import type { Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '../model/ledger';
 import { CATALOG_VERSION, PriceBook, normalizeProvider, type UnitPrices } from '../pricing';
 import { IdSet } from './idset';
@@ -1069,17 +1069,5 @@ function makeConservation(
 
 /** An agent id seen in the data but not on the Agents sheet (or "Unassigned"): kept visible under business unit "Unassigned". */
 export function placeholderAgent(id: string): Agent {
-  return {
-    agent_id: id,
-    name: id === UNASSIGNED ? 'Unassigned (no agent known)' : `${id} (not on the Agents sheet)`,
-    business_unit: UNASSIGNED,
-    unit_name: '',
-    model: '',
-    target_cost_per_outcome: null,
-    human_cost_per_unit: null,
-    slo_max_cost_per_outcome: null,
-    slo_min_accuracy: null,
-    slo_max_review_rate: null,
-    cost_center: '',
-  };
+  return { ...blankAgent(id, UNASSIGNED), name: id === UNASSIGNED ? 'Unassigned (no agent known)' : `${id} (not on the Agents sheet)` };
 }

@@ -1,27 +1,10 @@
 // Small record factories for the ledger tests (typed defaults as the readers produce them).
-import type { Agent, LedgerInputs, Review, UsageEvent, WorkItem } from '../model/records';
+import { blankAgent, emptyLedgerInputs, emptyUsageEvent, type Agent, type LedgerInputs, type Review, type UsageEvent, type WorkItem } from '../model/records';
 
 let seq = 0;
 export function ev(o: Partial<UsageEvent> = {}): UsageEvent {
   seq++;
-  return {
-    event_id: `ev-${seq}`,
-    timestamp: '2026-10-05T10:00:00Z',
-    agent_id: 'a1',
-    work_item_id: 'W1',
-    provider: 'openai',
-    model: 'acme-1',
-    kind: 'llm',
-    input_tokens: 0,
-    cached_input_tokens: 0,
-    cache_write_tokens: 0,
-    output_tokens: 0,
-    units: 0,
-    status: 'ok',
-    batch: false,
-    cost_usd: null,
-    ...o,
-  };
+  return { ...emptyUsageEvent(), event_id: `ev-${seq}`, timestamp: '2026-10-05T10:00:00Z', agent_id: 'a1', work_item_id: 'W1', provider: 'openai', model: 'acme-1', ...o };
 }
 
 export function wi(o: Partial<WorkItem> & { work_item_id: string }): WorkItem {
@@ -33,22 +16,11 @@ export function rv(o: Partial<Review> & { work_item_id: string }): Review {
 }
 
 export function agent(o: Partial<Agent> & { agent_id: string; business_unit: string }): Agent {
-  return {
-    name: o.agent_id,
-    unit_name: 'ticket',
-    model: '',
-    target_cost_per_outcome: null,
-    human_cost_per_unit: null,
-    slo_max_cost_per_outcome: null,
-    slo_min_accuracy: null,
-    slo_max_review_rate: null,
-    cost_center: '',
-    ...o,
-  };
+  return { ...blankAgent(o.agent_id, o.business_unit), name: o.agent_id, unit_name: 'ticket', ...o };
 }
 
 export function inputs(o: Partial<LedgerInputs> = {}): LedgerInputs {
-  return { events: [], workItems: [], reviews: [], agents: [], rates: [], toolPrices: [], overheads: [], invoices: [], prices: [], ...o };
+  return { ...emptyLedgerInputs(), ...o };
 }
 
 /** Cents of a USD amount, for exact comparisons of sums. */

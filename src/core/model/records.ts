@@ -180,6 +180,47 @@ export const priceOverrideSchema = z.object({
 });
 export type PriceOverride = z.output<typeof priceOverrideSchema>;
 
+/**
+ * A usage event with every field at the value the schema fills in when a reader leaves it out (ids and timestamp
+ * empty: the caller sets them). Spread it under the fields a mapper knows, so the defaults live in one place.
+ */
+export function emptyUsageEvent(): UsageEvent {
+  return {
+    event_id: '',
+    timestamp: '',
+    agent_id: '',
+    work_item_id: '',
+    provider: '',
+    model: '',
+    kind: 'llm',
+    input_tokens: 0,
+    cached_input_tokens: 0,
+    cache_write_tokens: 0,
+    output_tokens: 0,
+    units: 0,
+    status: 'ok',
+    batch: false,
+    cost_usd: null,
+  };
+}
+
+/** An agent with only its id and business unit: every optional field at the schema's default (no targets, no SLOs). */
+export function blankAgent(agent_id: string, business_unit: string): Agent {
+  return {
+    agent_id,
+    name: '',
+    business_unit,
+    unit_name: '',
+    model: '',
+    target_cost_per_outcome: null,
+    human_cost_per_unit: null,
+    slo_max_cost_per_outcome: null,
+    slo_min_accuracy: null,
+    slo_max_review_rate: null,
+    cost_center: '',
+  };
+}
+
 /** Everything a ledger build reads. */
 export interface LedgerInputs {
   events: UsageEvent[];
@@ -191,6 +232,11 @@ export interface LedgerInputs {
   overheads: Overhead[];
   invoices: Invoice[];
   prices: PriceOverride[];
+}
+
+/** Ledger inputs with every list empty. */
+export function emptyLedgerInputs(): LedgerInputs {
+  return { events: [], workItems: [], reviews: [], agents: [], rates: [], toolPrices: [], overheads: [], invoices: [], prices: [] };
 }
 
 /** A row a reader refused: where it was and why. `file` is a file name or a sheet name. */

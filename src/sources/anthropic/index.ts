@@ -5,17 +5,14 @@
 // the agent their key/workspace maps to, or as invoice lines (`costsAs`).
 import { z } from 'zod';
 import type { Invoice } from '../../core/model/records';
-import { emptyLinkFields, type LinkRules } from '../links';
-import { emptyResult, type MapResult, type UsageDraft } from '../common/types';
-import { joinUrl, paginate, pageArray, PageError, type PullDeps, type PullResult } from '../common/http';
-import { mapEach, readRecords, type RawRecord } from '../common/records';
+import type { LinkRules } from '../links';
+import type { MapResult, UsageDraft } from '../common/types';
+import { joinUrl, type PullDeps, type PullResult } from '../common/http';
+import type { RawRecord } from '../common/records';
 import { asRecord, centsToUsd, FieldError, normalizeModel, periodOf, text, timestamp, tokenCount } from '../common/normalize';
-import { finalizeUsage } from '../common/usage';
-import { agentFor, bucketLines, combineInvoices, reportOptionsSchema, type ReportOptions } from '../common/reports';
+import { mapReportBuckets, parseReportFile, pullReport, reportDraft, reportOptionsSchema, type ReportOptions, type ReportOpts } from '../common/reports';
 
-type Opts = z.output<typeof reportOptionsSchema>;
-
-export function anthropicUsageLine(r: Record<string, unknown>, file: string, line: number, o: Opts): UsageDraft {
+export function anthropicUsageLine(r: Record<string, unknown>, file: string, line: number, o: ReportOpts): UsageDraft {
   const start = timestamp(r.__start, 'starting_at');
   const { provider, model } = normalizeModel('anthropic', text(r.model));
   const uncached = tokenCount(r.uncached_input_tokens, 'uncached_input_tokens');
@@ -25,34 +22,26 @@ export function anthropicUsageLine(r: Record<string, unknown>, file: string, lin
     tokenCount(creation.ephemeral_5m_input_tokens, 'cache_creation.ephemeral_5m_input_tokens') +
     tokenCount(creation.ephemeral_1h_input_tokens, 'cache_creation.ephemeral_1h_input_tokens');
   const ids = [r.api_key_id, r.workspace_id].map(text);
-  const link = emptyLinkFields();
-  link.api_key = ids[0];
-  link.workspace = ids[1];
-  const batch = text(r.service_tier) === 'batch';
-  return {
-    event: {
+  return reportDraft(
+    o,
+    ids,
+    {
       event_id: `anthropic-usage:${start}:${ids.join(':')}:${model || '*'}:${text(r.service_tier)}:${text(r.context_window)}`,
       timestamp: start,
-      agent_id: agentFor(o.agentMap, o.defaultAgent, ...ids),
-      work_item_id: '',
       provider,
       model,
-      kind: 'llm',
       input_tokens: uncached + read + write,
       cached_input_tokens: read,
       cache_write_tokens: write,
       output_tokens: tokenCount(r.output_tokens, 'output_tokens'),
-      units: 0,
-      status: 'ok',
-      batch,
-      cost_usd: null,
+      batch: text(r.service_tier) === 'batch',
     },
-    link,
-    where: { file, line },
-  };
+    { api_key: ids[0], workspace: ids[1] },
+    { file, line },
+  );
 }
 
-export function anthropicCostLine(r: Record<string, unknown>, file: string, line: number, o: Opts): UsageDraft | Invoice {
+export function anthropicCostLine(r: Record<string, unknown>, file: string, line: number, o: ReportOpts): UsageDraft | Invoice {
   const start = timestamp(r.__start, 'starting_at');
   const currency = text(r.currency).toUpperCase();
   if (currency && currency !== 'USD') throw new FieldError('currency', r.currency, 'expected USD (the ledger is in USD)');
@@ -61,53 +50,34 @@ export function anthropicCostLine(r: Record<string, unknown>, file: string, line
   if (usd < 0) throw new FieldError('amount', r.amount, 'expected a cost ≥ 0 (credits belong in invoices: costsAs "invoices")');
   const { provider, model } = normalizeModel('anthropic', text(r.model));
   const ids = [text(r.api_key_id), text(r.workspace_id)];
-  const link = emptyLinkFields();
-  link.api_key = ids[0];
-  link.workspace = ids[1];
   const detail = [r.description, r.cost_type, r.token_type, r.service_tier, r.context_window].map(text).join(':');
-  return {
-    event: {
+  return reportDraft(
+    o,
+    ids,
+    {
       event_id: `anthropic-cost:${start}:${ids.join(':')}:${model || '*'}:${detail}`,
       timestamp: start,
-      agent_id: agentFor(o.agentMap, o.defaultAgent, ...ids),
-      work_item_id: '',
       provider,
       model,
       kind: text(r.cost_type) === 'web_search' || text(r.cost_type) === 'code_execution' ? 'tool' : 'llm',
-      input_tokens: 0,
-      cached_input_tokens: 0,
-      cache_write_tokens: 0,
-      output_tokens: 0,
-      units: 0,
-      status: 'ok',
       batch: text(r.service_tier) === 'batch',
       cost_usd: usd,
     },
-    link,
-    where: { file, line },
-  };
+    { api_key: ids[0], workspace: ids[1] },
+    { file, line },
+  );
 }
 
-const isInvoice = (x: UsageDraft | Invoice): x is Invoice => 'billed_usd' in x;
+/** One line of either report: cost lines are those with an `amount`. */
+const anthropicLine = (r: Record<string, unknown>, file: string, line: number, o: ReportOpts) =>
+  r.amount !== undefined ? anthropicCostLine(r, file, line, o) : anthropicUsageLine(r, file, line, o);
 
-/** Maps buckets of either report; cost lines are those with an `amount`. */
 export function mapAnthropicBuckets(buckets: RawRecord[], file: string, options: ReportOptions = {}, links?: LinkRules): MapResult {
-  const o = reportOptionsSchema.parse(options);
-  const { lines, rejected } = bucketLines(buckets, file);
-  const m = mapEach<UsageDraft | Invoice>(lines, file, (r, line) => (r.amount !== undefined ? anthropicCostLine(r, file, line, o) : anthropicUsageLine(r, file, line, o)));
-  const fin = finalizeUsage({ drafts: m.out.filter((x): x is UsageDraft => !isInvoice(x)), rejected: [], skipped: 0 }, links, 'anthropic');
-  const res = emptyResult();
-  res.events = fin.events;
-  res.invoices = combineInvoices(m.out.filter(isInvoice));
-  res.rejected = [...rejected, ...m.rejected, ...fin.rejected];
-  return res;
+  return mapReportBuckets('anthropic', anthropicLine, buckets, file, options, links);
 }
 
 export function parseAnthropicReportFile(textIn: string, fileName: string, options: ReportOptions = {}, links?: LinkRules): MapResult {
-  const raw = readRecords(textIn, fileName, ['data']);
-  const res = mapAnthropicBuckets(raw.records, fileName, options, links);
-  res.rejected.unshift(...raw.rejected);
-  return res;
+  return parseReportFile('anthropic', anthropicLine, textIn, fileName, options, links);
 }
 
 export const anthropicPullSchema = reportOptionsSchema.extend({
@@ -125,23 +95,19 @@ export async function pullAnthropic(config: AnthropicPullConfig, deps: PullDeps 
   const c = anthropicPullSchema.parse(config);
   const path = c.report === 'cost' ? '/v1/organizations/cost_report' : '/v1/organizations/usage_report/messages';
   const groupBy = c.report === 'cost' ? ['workspace_id', 'description'] : ['api_key_id', 'workspace_id', 'model', 'service_tier'];
-  const res = await paginate({
-    source: `anthropic-${c.report}`,
-    deps,
-    secrets: [c.adminKey],
-    authHint: 'ANTHROPIC_ADMIN_KEY',
-    request: (cursor) => ({
-      url: joinUrl(c.baseUrl, path, { starting_at: c.startingAt, ending_at: c.endingAt, bucket_width: '1d', 'group_by[]': groupBy, limit: c.limit, page: cursor }),
-      headers: { 'x-api-key': c.adminKey, 'anthropic-version': '2023-06-01', Accept: 'application/json' },
-    }),
-    page: (body, ctx) => {
-      const buckets = pageArray(body, 'data');
-      const b = body as { has_more?: unknown; next_page?: unknown };
-      if (b.has_more === true && !text(b.next_page)) throw new PageError('has_more is true but next_page is missing');
-      const result = mapAnthropicBuckets(buckets.map((value, i) => ({ value, line: i + 1 })), ctx.file, c, deps.links);
-      return { next: b.has_more === true ? text(b.next_page) : null, result };
+  return pullReport(
+    {
+      source: `anthropic-${c.report}`,
+      format: 'anthropic',
+      mapLine: anthropicLine,
+      options: c,
+      secrets: [c.adminKey],
+      authHint: 'ANTHROPIC_ADMIN_KEY',
+      request: (cursor) => ({
+        url: joinUrl(c.baseUrl, path, { starting_at: c.startingAt, ending_at: c.endingAt, bucket_width: '1d', 'group_by[]': groupBy, limit: c.limit, page: cursor }),
+        headers: { 'x-api-key': c.adminKey, 'anthropic-version': '2023-06-01', Accept: 'application/json' },
+      }),
     },
-  });
-  res.invoices = combineInvoices(res.invoices);
-  return res;
+    deps,
+  );
 }
