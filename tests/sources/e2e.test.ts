@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { buildLedger, summarize } from '../../src/core/ledger';
 import { loadMonthEndConfigFile } from '../../src/sources/config-node';
 import { loadMonthEndConfig, parseMonthEndConfig } from '../../src/sources/config';
+import { buildFromConfig, buildSummary } from '../../src/cli/commands/build';
 import { FIXTURES } from './fixtures';
 
 const DIR = join(FIXTURES, 'e2e');
@@ -52,6 +53,12 @@ test('LiteLLM + Zendesk + Jira → ledger → summary with linked and unattribut
   expect(byAgent['csr-agent'].cost_per_outcome).toBeCloseTo(20.85, 10);
   expect(byAgent['eng-agent'].total).toBeCloseTo(45.2, 10);
   expect(byAgent['Unassigned'].unattributed).toBeCloseTo(0.05, 10);
+
+  // The summary the build command writes reports both shares itself, from the same cent totals.
+  const written = buildSummary(buildFromConfig(loaded));
+  expect(written.attribution).toEqual({ usage_usd: 1.1, linked_usd: 0.9, unattributed_usd: 0.2, linked_share: 0.8182, unattributed_share: 0.1818 });
+  expect(written.partial).toBe(false);
+  expect(written.totals).toEqual(s.totals);
 
   const reasons = result.unattributed.map((u) => [u.agent_id, u.reason, u.total]);
   expect(reasons).toEqual(expect.arrayContaining([

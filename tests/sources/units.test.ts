@@ -206,3 +206,13 @@ test('unknown models are kept with no cost and come out of the price book as unp
   expect(priced.source).toBe('unpriced');
   expect(priced.cost_usd).toBeNull();
 });
+
+test('blank records are exactly what the schemas fill in for left-out fields', () => {
+  const { usageEventSchema, agentSchema, emptyUsageEvent, blankAgent, emptyLedgerInputs } = jest.requireActual('../../src/core/model/records') as typeof import('../../src/core/model/records');
+  expect(usageEventSchema.parse({ event_id: 'e1', timestamp: '2026-10-01T00:00:00Z', kind: 'llm' })).toEqual({ ...emptyUsageEvent(), event_id: 'e1', timestamp: '2026-10-01T00:00:00Z' });
+  expect(agentSchema.parse({ agent_id: 'a1', business_unit: 'Support' })).toEqual(blankAgent('a1', 'Support'));
+  // fresh objects each time: a mapper mutating one cannot leak into the next
+  const a = emptyLedgerInputs();
+  a.events.push(emptyUsageEvent());
+  expect(emptyLedgerInputs().events).toEqual([]);
+});
