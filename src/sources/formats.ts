@@ -63,6 +63,8 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
   if (t.startsWith('{') || t.startsWith('[')) {
     if (has(/"resourceSpans"\s*:/)) return ok('otel');
     if (has(/"schemaType"\s*:\s*"ModelInvocationLog"/) || (has(/"modelId"\s*:/) && has(/"inputTokenCount"\s*:/))) return ok('bedrock');
+    // CloudWatch exports hold each invocation log as an escaped JSON string in `message`.
+    if (has(/"(logEvents|events)"\s*:/) && has(/\\"(schemaType|inputTokenCount)\\"/)) return ok('bedrock');
     if (has(/"organization\.(usage|costs)\./) || (has(/"object"\s*:\s*"bucket"/) && has(/"start_time"\s*:/))) return ok('openai');
     if (has(/"uncached_input_tokens"\s*:/) || (has(/"starting_at"\s*:/) && has(/"results"\s*:/))) return ok('anthropic');
     if (has(/"tickets"\s*:/) || (has(/"requester_id"\s*:/) && has(/"status"\s*:/))) return ok('zendesk');

@@ -22,6 +22,7 @@ describe('detectFormat', () => {
     ['otel/traces.json', 'otel'],
     ['otel/collector-export.jsonl', 'otel'],
     ['bedrock/invocations.jsonl', 'bedrock'],
+    ['bedrock/cloudwatch-filter-log-events.json', 'bedrock'],
     ['openai/usage-completions.json', 'openai'],
     ['openai/costs.json', 'openai'],
     ['anthropic/usage-report.json', 'anthropic'],

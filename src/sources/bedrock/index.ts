@@ -54,8 +54,9 @@ export function bedrockDrafts(records: RawRecord[], file: string, opts: BedrockO
 }
 
 export function parseBedrockFile(textIn: string, fileName: string, opts: BedrockOptions = {}): DraftBatch {
-  const raw = readRecords(textIn, fileName, ['records', 'logEvents']);
-  // CloudWatch exports wrap each record: { logEvents: [{ message: "<json>" }] }.
+  const raw = readRecords(textIn, fileName, ['records', 'logEvents', 'events']);
+  // CloudWatch exports wrap each record: { logEvents: [{ message: "<json>" }] } (get-log-events) or
+  // { events: [{ message: "<json>" }] } (filter-log-events).
   const records = raw.records.map((r) => {
     const msg = (r.value as { message?: unknown })?.message;
     if (typeof msg === 'string' && msg.trim().startsWith('{')) {
