@@ -1,5 +1,5 @@
-// How a refresh computation is run: in a Web Worker in the browser (worker-runner.ts, loaded lazily so jest never
-// parses its `import.meta.url`), or in-process (tests, and engines without workers). Both are cancellable.
+// How a refresh computation is run: in a Web Worker in the browser (worker-runner.ts + worker-factory.ts, loaded
+// lazily so jest never parses the factory's `import.meta.url`), or in-process (tests, and engines without workers). Both are cancellable.
 import type { FetchLike } from '../../sources/common/http';
 import { computeRefresh, RefreshCancelled, type Progress, type RefreshComputed, type RefreshRequest } from './refresh-core';
 
@@ -33,9 +33,9 @@ export const defaultRunnerFactory: RunnerFactory = () => {
   return {
     async run(req, onProgress) {
       cancelled = false;
-      const m = await import('./worker-runner');
+      const [m, f] = await Promise.all([import('./worker-runner'), import('./worker-factory')]);
       if (cancelled) throw new RefreshCancelled();
-      inner = m.workerRunner();
+      inner = m.workerRunner(f.createRefreshWorker);
       return inner.run(req, onProgress);
     },
     cancel() {

@@ -1,14 +1,10 @@
-// The refresh computation in a Web Worker (webpack 5 bundles `new Worker(new URL(...))` natively). Cancel terminates
-// the worker outright: nothing half-built reaches the workbook.
+// The refresh computation in a Web Worker. Cancel terminates the worker outright: nothing half-built reaches the workbook.
 import { RefreshCancelled } from './refresh-core';
 import type { RefreshRunner } from './runner';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 
-export function createRefreshWorker(): Worker {
-  return new Worker(new URL('./refresh.worker.ts', import.meta.url), { name: 'ailabor-refresh' });
-}
-
-export function workerRunner(create: () => Worker = createRefreshWorker): RefreshRunner {
+/** A runner over workers made by `create` (worker-factory.ts in the browser; a fake in tests), one per run. */
+export function workerRunner(create: () => Worker): RefreshRunner {
   let worker: Worker | null = null;
   let reject: ((e: Error) => void) | null = null;
   return {
