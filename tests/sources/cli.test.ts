@@ -4,9 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { makePullCommand } from '../../src/cli/commands/pull';
-import { createServeServer, relayRoutes } from '../../src/cli/commands/serve';
+import { createServeServer, loadTls, relayRoutes, serveCommand } from '../../src/cli/commands/serve';
 import { helpText } from '../../src/cli/main';
 import { importRecords } from '../../src/sources/files';
 import type { FetchLike } from '../../src/sources/common/http';
@@ -187,6 +189,54 @@ describe('serve', () => {
       await new Promise<void>((r) => server.close(() => r()));
       await upstream.close();
     }
+  });
+
+  test('--https serves the add-in and the relay over TLS (Excel loads add-ins only over https)', async () => {
+    const dir = tmp();
+    const cert = join(dir, 'localhost.crt');
+    const key = join(dir, 'localhost.key');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    const dist = tmp();
+    writeFileSync(join(dist, 'taskpane.html'), '<!doctype html><title>AI Labor Ledger</title>');
+    const upstream = await recordedServer(join(FIXTURES, 'zendesk', 'api'), [{ when: { path: '/api/v2/incremental/tickets/cursor.json' }, status: 200, body: 'page-1.json' }]);
+    const env = { ZENDESK_BASE_URL: upstream.baseUrl, ZENDESK_OAUTH_TOKEN: 'zd-oauth-SECRET-2', RELAY_ALLOWED_HOSTS: new URL(upstream.baseUrl).host };
+    const server = createServeServer({ distDir: dist, env, fetch: fetchFn, tls: loadTls(cert, key, false) });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const ca = readFileSync(cert);
+    const get = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', servername: 'localhost', port, path, ca, headers: { host: `localhost:${port}` } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const home = await get('/');
+      expect(home.status).toBe(200);
+      expect(home.body).toContain('AI Labor Ledger');
+      const relayed = await get('/relay/zendesk/api/v2/incremental/tickets/cursor.json?start_time=0');
+      expect(relayed.status).toBe(200);
+      expect(JSON.parse(relayed.body).after_cursor).toBe('c-after-1');
+      expect(upstream.requests[0].headers.authorization).toBe('Bearer zd-oauth-SECRET-2');
+      // Plain http to the TLS port is not served.
+      await expect(new Promise((resolve, reject) => request({ host: '127.0.0.1', port, path: '/' }, resolve).on('error', reject).end())).rejects.toThrow(/socket hang up|ECONNRESET/);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+      await upstream.close();
+    }
+  });
+
+  test('--https without a dev certificate, or --cert without --key, says what to do (exit 2)', async () => {
+    expect(() => loadTls(undefined, undefined, true, join(tmp(), 'none'))).toThrow(/cannot read the certificate .*localhost\.crt; run "npx office-addin-dev-certs install" first, or pass --cert FILE --key FILE/);
+    expect(() => loadTls('a.crt', undefined, false)).toThrow(/--cert and --key go together/);
+    expect(loadTls(undefined, undefined, false)).toBeUndefined();
+    const t = io();
+    expect(await serveCommand.run(['--cert', join(tmp(), 'missing.crt'), '--key', 'k.pem'], t.io)).toBe(2);
+    expect(t.err.join('\n')).toMatch(/cannot read the certificate .*missing\.crt$/);
   });
 
   test('relay routes report why a source is off', () => {

@@ -2,7 +2,9 @@
 // browser cannot call (no CORS). The relay holds the credentials server-side (environment variables), forwards
 // only to hosts listed in RELAY_ALLOWED_HOSTS, drops any credential the browser sends, and never logs a secret.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createReadStream, readFileSync, promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { PULL_SOURCES, baseUrlFromEnv, credentialsFromEnv, type Env } from '../../sources/pulls';
 import { redact, type FetchLike } from '../../sources/common/http';
@@ -24,7 +26,12 @@ export interface ServeOptions {
   env: Env;
   fetch: FetchLike;
   log?(line: string): void;
+  /** serve https (Excel loads add-ins only over https): PEM certificate and key */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
+
+/** Where `npx office-addin-dev-certs install` puts the trusted localhost certificate. */
+export const DEV_CERT_DIR = join(homedir(), '.office-addin-dev-certs');
 
 function allowedHosts(env: Env): Set<string> {
   return new Set((env.RELAY_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
@@ -64,7 +71,7 @@ function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> {
   });
 }
 
-export function createServeServer(o: ServeOptions): Server {
+export function createServeServer(o: ServeOptions): Server | HttpsServer {
   const dist = resolve(o.distDir);
   const secretsOf = (source: string) => Object.values(credentialsFromEnv(source, o.env)).concat(Object.values(PULL_SOURCES[source]?.relayHeaders(credentialsFromEnv(source, o.env)) ?? {}).map((h) => h.replace(/^(Basic|Bearer) /, '')));
   const origins = new Set((o.env.RELAY_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
@@ -128,7 +135,7 @@ export function createServeServer(o: ServeOptions): Server {
     createReadStream(path).pipe(res);
   }
 
-  return createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     // DNS-rebinding guard: only requests addressed to this machine by a local name.
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return send(res, 421, 'serve: requests must address localhost or 127.0.0.1');
@@ -142,14 +149,36 @@ export function createServeServer(o: ServeOptions): Server {
       if (!res.headersSent) send(res, 500, 'serve: internal error');
       o.log?.(`serve: ${(e as Error).message}`);
     });
-  });
+  };
+  return o.tls ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key }, handle) : createServer(handle);
 }
 
-const usage = `Usage: ai-labor-ledger serve [--port 3000] [--dist dist]
+/** The certificate and key for --https / --cert --key, with a message saying what to do when they are missing. */
+export function loadTls(cert: string | undefined, key: string | undefined, devCerts: boolean, dir = DEV_CERT_DIR): { cert: Buffer; key: Buffer } | undefined {
+  if (!cert && !key && !devCerts) return undefined;
+  if (!!cert !== !!key) throw new UsageError('serve: --cert and --key go together (PEM files)');
+  const c = cert ?? join(dir, 'localhost.crt');
+  const k = key ?? join(dir, 'localhost.key');
+  const read = (p: string, what: string) => {
+    try {
+      return readFileSync(p);
+    } catch {
+      throw new UsageError(`serve: cannot read the ${what} ${p}${cert ? '' : '; run "npx office-addin-dev-certs install" first, or pass --cert FILE --key FILE'}`);
+    }
+  };
+  return { cert: read(c, 'certificate'), key: read(k, 'key') };
+}
+
+const usage = `Usage: ai-labor-ledger serve [--port 3000] [--dist dist] [--https | --cert FILE --key FILE]
 
 Hosts the built add-in (run "npm run build" first) on http://127.0.0.1:PORT and a relay for APIs the browser
 cannot call directly: the task pane calls http://127.0.0.1:PORT/relay/<source>/<API path> with any placeholder
 credential; the relay drops it and adds the real one from this server's environment.
+
+Excel loads add-ins only over https: --https serves https://localhost:PORT with the certificate of
+"npx office-addin-dev-certs install" (${DEV_CERT_DIR}); --cert/--key take other PEM files. The manifest
+points at https://localhost:3000, so "serve --https" on the default port hosts the add-in Excel sideloads, and
+the relay is then https://localhost:PORT/relay/<source>/..., the task pane's own origin.
 
 Environment:
   RELAY_ALLOWED_HOSTS     comma-separated upstream hosts the relay may reach (e.g. acme.zendesk.com,acme.atlassian.net)
@@ -165,8 +194,10 @@ export const serveCommand: Command = {
   async run(argv: string[], io: CliIO) {
     let port: number;
     let dist: string;
+    let tls: ServeOptions['tls'];
     try {
-      const v = parseFlags('serve', argv, { port: { type: 'string' }, dist: { type: 'string' } });
+      const v = parseFlags('serve', argv, { port: { type: 'string' }, dist: { type: 'string' }, https: { type: 'boolean' }, cert: { type: 'string' }, key: { type: 'string' } });
+      tls = loadTls(v.cert as string | undefined, v.key as string | undefined, !!v.https);
       port = numberFlag('serve', '--port', v.port as string | undefined, 3000, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number 0–65535');
       dist = (v.dist as string | undefined) ?? 'dist';
     } catch (e) {
@@ -176,11 +207,11 @@ export const serveCommand: Command = {
       }
       throw e;
     }
-    const server = createServeServer({ distDir: dist, env: process.env, fetch: globalThis.fetch as unknown as FetchLike, log: (l) => io.err(l) });
+    const server = createServeServer({ distDir: dist, env: process.env, fetch: globalThis.fetch as unknown as FetchLike, log: (l) => io.err(l), tls });
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     const addr = server.address();
     const actual = typeof addr === 'object' && addr ? addr.port : port;
-    io.out(`Serving ${resolve(dist)} on http://127.0.0.1:${actual}/`);
+    io.out(`Serving ${resolve(dist)} on ${tls ? `https://localhost:${actual}/` : `http://127.0.0.1:${actual}/`}`);
     for (const r of relayRoutes(process.env)) io.out(`  relay /relay/${r.source}/ → ${r.ready ? r.base : `off (${r.why})`}`);
     await new Promise<void>((r) => {
       const stop = () => server.close(() => r());
