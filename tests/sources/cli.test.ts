@@ -47,6 +47,26 @@ describe('pull', () => {
     expect(back).toEqual(lines(out));
   });
 
+  test('--preview prints how many events each link rule links and what stays unlinked, and writes nothing', async () => {
+    const t = io();
+    const file = join(FIXTURES, 'litellm', 'spend-logs.json');
+    expect(await makePullCommand().run(['litellm', '--file', file, '--links', join(FIXTURES, 'litellm', 'links.json'), '--preview'], t.io)).toBe(0);
+    expect(t.out).toEqual([
+      `${file}: 5 events (1 rejected rows not counted)`,
+      '  work item: 4 linked (80.0%), 1 unlinked',
+      '    rule 1 metadata.work_item_id: 1',
+      '    rule 2 tag ticket:…: 3',
+      '    unlinked, e.g. chatcmpl-c3',
+      '  agent: 4 by rule, 0 by default, 1 unassigned',
+      '    rule 1 tag agent:…: 1',
+      '    rule 2 team (mapped): 3',
+      '    unassigned, e.g. req-d4',
+    ]);
+    const t2 = io();
+    expect(await makePullCommand().run(['zendesk', '--file', file, '--preview'], t2.io)).toBe(2);
+    expect(t2.err.join('\n')).toMatch(/--preview reads vendor usage files/);
+  });
+
   test('an API pull writes work items and reviews, waits on 429, prints no secret', async () => {
     const api = join(FIXTURES, 'zendesk', 'api');
     const srv = await recordedServer(api, [

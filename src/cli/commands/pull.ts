@@ -1,7 +1,8 @@
 // `pull SOURCE`: pulls an API (credentials from environment variables) or converts vendor files, and writes
 // canonical JSONL the build command imports. A partial pull writes what it got and prints the cursor to resume.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { FORMATS, parseSourceFile, type SourceFormat } from '../../sources/formats';
+import { FORMATS, USAGE_FORMATS, parseSourceFile, previewFileLinks, type SourceFormat, type UsageFormat } from '../../sources/formats';
+import type { LinkPreview } from '../../sources/links';
 import { PULL_SOURCES, runPull } from '../../sources/pulls';
 import { parseLinkRules, type LinkRules } from '../../sources/links';
 import { emptyResult, mergeResults, type MapResult } from '../../sources/common/types';
@@ -26,6 +27,7 @@ const ENV_LINES = Object.entries(PULL_SOURCES)
 const usage = `Usage: ai-labor-ledger pull SOURCE --out FILE.jsonl [--from DATE] [--to DATE] [--set key=value ...]
          [--settings FILE.json] [--links RULES.json] [--cursor CURSOR] [--reviews FILE.jsonl] [--rejected FILE.json]
        ai-labor-ledger pull FORMAT --file VENDOR_FILE... --out FILE.jsonl [--settings FILE.json] [--links RULES.json]
+       ai-labor-ledger pull FORMAT --file VENDOR_FILE... --preview [--links RULES.json]   (usage formats: what each rule links)
 
 Pulls an API (SOURCE: ${Object.keys(PULL_SOURCES).join(', ')}) or converts vendor files (FORMAT: ${FORMATS.filter((f) => f !== 'canonical').join(', ')})
 into canonical JSONL for "build". Usage sources write usage events; Zendesk/Jira/ServiceNow write work items to
@@ -36,6 +38,7 @@ into canonical JSONL for "build". Usage sources write usage events; Zendesk/Jira
   --links F         link rules JSON (which field carries the work item and the agent)
   --cursor C        resume a partial pull; records are appended to --out
   --max-pages N     stop after N pages (the result is partial and prints its cursor)
+  --preview         with --file: print how many events each link rule links and which stay unlinked; writes nothing
 
 Credentials come only from environment variables, never from flags or files:
 ${ENV_LINES}
@@ -60,6 +63,20 @@ function writeJsonl(path: string, records: unknown[], append: boolean) {
   else writeFileSync(path, text);
 }
 
+const pct = (n: number, of: number) => (of ? `${((n / of) * 100).toFixed(1)}%` : '0%');
+
+/** A link-rule preview as lines a person can read: per rule how many events it links, then what stays unlinked. */
+export function previewLines(file: string, p: LinkPreview & { rejected: number }): string[] {
+  const lines = [`${file}: ${fmt(p.total)} events${p.rejected ? ` (${fmt(p.rejected)} rejected rows not counted)` : ''}`];
+  lines.push(`  work item: ${fmt(p.work_item.linked)} linked (${pct(p.work_item.linked, p.total)}), ${fmt(p.work_item.unlinked)} unlinked`);
+  for (const r of p.work_item.rules) lines.push(`    rule ${r.index + 1} ${r.rule}: ${fmt(r.linked)}`);
+  if (p.work_item.unlinked_examples.length) lines.push(`    unlinked, e.g. ${p.work_item.unlinked_examples.join(', ')}`);
+  lines.push(`  agent: ${fmt(p.agent.linked)} by rule, ${fmt(p.agent.by_default)} by default, ${fmt(p.agent.unlinked)} unassigned`);
+  for (const r of p.agent.rules) lines.push(`    rule ${r.index + 1} ${r.rule}: ${fmt(r.linked)}`);
+  if (p.agent.unlinked_examples.length) lines.push(`    unassigned, e.g. ${p.agent.unlinked_examples.join(', ')}`);
+  return lines;
+}
+
 export interface PullCommandDeps {
   fetch?: FetchLike;
   env?: Record<string, string | undefined>;
@@ -81,10 +98,13 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
         v = parseFlags('pull', rest, {
           out: { type: 'string' }, reviews: { type: 'string' }, rejected: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
           set: { type: 'string', multiple: true }, settings: { type: 'string' }, links: { type: 'string' }, cursor: { type: 'string' },
-          'max-pages': { type: 'string' }, file: { type: 'string', multiple: true },
+          'max-pages': { type: 'string' }, file: { type: 'string', multiple: true }, preview: { type: 'boolean' },
         });
-        if (!v.out) throw new UsageError('pull: --out FILE.jsonl is required');
         const files = (v.file as string[] | undefined) ?? [];
+        if (v.preview && (!files.length || !(USAGE_FORMATS as readonly string[]).includes(source))) {
+          throw new UsageError(`pull: --preview reads vendor usage files: pull FORMAT --file F... --preview (formats: ${USAGE_FORMATS.join(', ')})`);
+        }
+        if (!v.out && !v.preview) throw new UsageError('pull: --out FILE.jsonl is required');
         if (files.length) {
           if (!(FORMATS as readonly string[]).includes(source) || source === 'canonical') throw new UsageError(`pull: unknown format "${source}" for --file; formats: ${FORMATS.filter((f) => f !== 'canonical').join(', ')}`);
         } else if (!PULL_SOURCES[source]) {
@@ -120,6 +140,20 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
       } catch (e) {
         io.err((e as Error).message);
         return 2;
+      }
+
+      if (v.preview) {
+        for (const f of (v.file as string[] | undefined) ?? []) {
+          let text: string;
+          try {
+            text = readFileSync(f, 'utf8');
+          } catch (e) {
+            io.err(`pull: cannot read ${f} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
+            return 1;
+          }
+          for (const line of previewLines(f, previewFileLinks(source as UsageFormat, text, f, links, settings))) io.out(line);
+        }
+        return 0;
       }
 
       const out = v.out as string;
