@@ -67,11 +67,13 @@ test('the sample config: LiteLLM logs + Zendesk tickets + Jira worklogs + an Ant
   expect(c.all()).not.toMatch(/PARTIAL/);
 });
 
-test('outputs named in the config are written relative to it (folders created); --period overrides the file', async () => {
+test('outputs named in the config (summary and workbook) are written relative to it (folders created); --period overrides the file', async () => {
   const dir = tmp();
-  const cfg = writeConfig(dir, e2eConfig({ outputs: { summary: 'out/month/summary.json' } }));
+  const cfg = writeConfig(dir, e2eConfig({ outputs: { summary: 'out/month/summary.json', out: 'out/book/ledger.xlsx' } }));
   const c = io();
   expect(await main(['build', '--config', cfg], c.io)).toBe(0);
+  expect(existsSync(join(dir, 'out', 'book', 'ledger.xlsx'))).toBe(true);
+  expect(c.out.join('\n')).toContain(`Wrote ${join(dir, 'out', 'book', 'ledger.xlsx')}`);
   const s = readJson(join(dir, 'out', 'month', 'summary.json'));
   expect(s.totals.total).toBe(66.1);
   expect(s.attribution.linked_share + s.attribution.unattributed_share).toBeCloseTo(1, 10);
