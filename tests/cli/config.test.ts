@@ -206,3 +206,33 @@ test('attribution shares come from the cent totals and add up to 1', () => {
   });
   expect(attribution({ api: 0, retry: 0, tools: 0, review: 5, overhead: 0, trueup: 0, unattributed: 0, total: 5 })).toMatchObject({ linked_share: 0, unattributed_share: 0 });
 });
+
+test('a complete incremental pull (Zendesk) prints and reports the cursor where the next run starts', async () => {
+  const api = join(FIXTURES, 'zendesk', 'api');
+  const srv = await recordedServer(api, [
+    { when: { path: '/api/v2/incremental/tickets/cursor.json', query: { cursor: null } }, status: 200, body: 'page-1.json' },
+    { when: { path: '/api/v2/incremental/tickets/cursor.json', query: { cursor: 'c-after-1' } }, status: 200, body: 'page-2.json' },
+  ]);
+  const dir = tmp();
+  const cfg = writeConfig(dir, e2eConfig({
+    sources: [
+      { name: 'gateway', format: 'litellm', files: [join(E2E, 'litellm-spend-logs.json')] },
+      { name: 'helpdesk', format: 'zendesk', api: { startTime: '2026-10-01T00:00:00Z' }, options: readJson(join(FIXTURES, 'zendesk', 'options.json')) },
+    ],
+    outputs: { summary: 's.json' },
+  }));
+  const c = io();
+  let code: number;
+  try {
+    code = await makeBuildCommand({ fetch: globalThis.fetch as unknown as FetchLike, env: { ZENDESK_BASE_URL: srv.baseUrl, ZENDESK_OAUTH_TOKEN: 'zd-SECRET-9' } }).run(['--config', cfg], c.io);
+  } finally {
+    await srv.close();
+  }
+  expect(code).toBe(0);
+  const s = readJson(join(dir, 's.json'));
+  expect(s.partial).toBe(false);
+  expect(s.sources[1]).toMatchObject({ name: 'helpdesk', work_items: 3, reviews: 2, cursor: 'c-after-2' });
+  expect(s.sources[1].partial).toBeUndefined();
+  expect(c.err.join('\n')).toMatch(/build: source helpdesk \(zendesk\): 3 work items, 2 reviews; next incremental run: "cursor": "c-after-2"/);
+  expect(c.all()).not.toContain('SECRET');
+});

@@ -284,7 +284,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           io.err(`build: source ${s.name} (${s.format}): ${[['events', s.events], ['work items', s.work_items], ['reviews', s.reviews], ['invoice lines', s.invoices], ['overheads', s.overheads], ['rejected', s.rejected], ['skipped', s.skipped]]
             .filter(([, n]) => n)
             .map(([k, n]) => `${fmt(n as number)} ${k}`)
-            .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : ''}`);
+            .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);
         }
         outcome = buildFromConfig(loaded, period);
       } else {
