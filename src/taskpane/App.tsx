@@ -66,10 +66,6 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
   const [reports, setReports] = React.useState<ReportWritten[]>([]);
   const [alerts, setAlertsState] = React.useState<AlertSettings>(DEFAULT_ALERTS);
   const runner = React.useRef<RefreshRunner | null>(null);
-  const sourcesRef = React.useRef(sources);
-  sourcesRef.current = sources;
-  const linksRef = React.useRef(links);
-  linksRef.current = links;
 
   // Saved link rules and API sources (no secrets: those are in per-user storage) come back with the workbook.
   React.useEffect(() => {
@@ -116,14 +112,14 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
     [host],
   );
 
-  const startRefresh = React.useCallback(() => {
+  const startRefresh = () => {
     if (runner.current) return;
     const r = services.createRunner();
     runner.current = r;
     setRefresh((s) => ({ ...s, running: true, error: null, progress: { step: 'Starting', done: 0, total: 1000 } }));
     (async () => {
       const inputs: SourceInput[] = [];
-      for (const s of sourcesRef.current) {
+      for (const s of sources) {
         if (s.error) continue;
         if (s.type === 'sample') inputs.push({ id: s.id, name: s.name, type: 'sample', options: s.sample ?? services.sample });
         else if (s.type === 'api') {
@@ -136,14 +132,14 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
         } else if (s.format === 'canonical') inputs.push({ id: s.id, name: s.name, type: 'file', format: 'canonical', kind: s.kind ?? 'usage', text: s.text ?? '' });
         else inputs.push({ id: s.id, name: s.name, type: 'file', format: s.format as Exclude<SourceFormat, 'canonical'>, text: s.text ?? '' });
       }
-      return refreshWorkbook({ host, sources: inputs, links: linksRef.current, runner: r, functionStore: services.functionStore, onProgress: (p) => setRefresh((s) => ({ ...s, progress: p })) });
+      return refreshWorkbook({ host, sources: inputs, links, runner: r, functionStore: services.functionStore, onProgress: (p) => setRefresh((s) => ({ ...s, progress: p })) });
     })().then(
       (outcome) => setRefresh({ running: false, progress: null, error: null, outcome }),
       (e: unknown) => setRefresh((s) => ({ ...s, running: false, progress: null, error: e instanceof RefreshCancelled ? e.message : `Refresh failed: ${(e as Error).message}` })),
     ).finally(() => {
       runner.current = null;
     });
-  }, [host, services]);
+  };
 
   const cancelRefresh = React.useCallback(() => runner.current?.cancel(), []);
   const addReport = React.useCallback((w: ReportWritten) => setReports((rs) => [...rs.filter((x) => x.sheet !== w.sheet), w]), []);

@@ -19,17 +19,17 @@ type Side = 'work_item' | 'agent';
 export function LinkRulesEditor() {
   const s = usePanelStyles();
   const { links, setLinks, sources } = useSession();
-  const [draft, setDraft] = React.useState<LinkRules>(links);
-  const [errors, setErrors] = React.useState<string[]>([]);
-  React.useEffect(() => setDraft(links), [links]);
+  // An edit that does not validate stays on screen (with its errors) without replacing the applied rules.
+  const [invalid, setInvalid] = React.useState<{ draft: LinkRules; errors: string[] } | null>(null);
+  const draft = invalid?.draft ?? links;
+  const errors = invalid?.errors ?? [];
 
   const apply = (next: LinkRules) => {
-    setDraft(next);
     const r = linkRulesSchema.safeParse(next);
     if (r.success) {
-      setErrors([]);
+      setInvalid(null);
       setLinks(r.data);
-    } else setErrors(r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`));
+    } else setInvalid({ draft: next, errors: r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`) });
   };
   const update = (side: Side, i: number, rule: LinkRule) => apply({ ...draft, [side]: draft[side].map((r, j) => (j === i ? rule : r)) });
   const remove = (side: Side, i: number) => apply({ ...draft, [side]: draft[side].filter((_, j) => j !== i) });

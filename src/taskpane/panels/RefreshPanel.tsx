@@ -4,7 +4,7 @@ import {
 } from '@fluentui/react-components';
 import { formatCellError } from '../../workbook';
 import { useSession } from '../state';
-import { CellLink, H2, H3, fmtInt, fmtMoney, fmtPct, usePanelStyles } from './common';
+import { CellLink, H2, H3, fmtInt, fmtMoney, usePanelStyles } from './common';
 
 export function RefreshPanel() {
   const s = usePanelStyles();
@@ -62,7 +62,7 @@ export function RefreshPanel() {
                 ['Invoice true-up', fmtMoney(sum.components.trueup)],
                 ['Work items', fmtInt(sum.workItems)],
                 ['Usage events', fmtInt(sum.events)],
-                ['Linked share of cost', fmtPct(sum.linkedShare)],
+                ['Linked share of cost', `${(Math.floor(sum.linkedShare * 10000) / 100).toFixed(2)}%`],
                 ['Unattributed', `${fmtMoney(sum.unattributedCost)} (${fmtInt(sum.unattributedEvents)} events)`],
                 ['Rejected rows', fmtInt(sum.rejected)],
                 ['Unpriced events', fmtInt(sum.unpriced)],

@@ -10,14 +10,13 @@ export function ReportsPanel() {
   const { host, refresh, reports, addReport } = useSession();
   const o = refresh.outcome;
   const periods = o?.computed.result.periods ?? [];
-  const [period, setPeriod] = React.useState(periods[periods.length - 1] ?? '');
+  const [picked, setPeriod] = React.useState('');
+  // The picked month while the ledger has it, else the latest month.
+  const period = periods.includes(picked) ? picked : (periods[periods.length - 1] ?? '');
   const [busy, setBusy] = React.useState<ReportKind | null>(null);
   const [error, setError] = React.useState<string | null>(null);
   const [cellErrors, setCellErrors] = React.useState<CellError[]>([]);
   const [last, setLast] = React.useState<string>('');
-  React.useEffect(() => {
-    if (!periods.includes(period)) setPeriod(periods[periods.length - 1] ?? '');
-  }, [periods.join(','), period]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!o) {
     return (

@@ -3,7 +3,7 @@
 // four months keeps the Ledger sheet (≈5k rows × 24 columns) comfortable for HyperFormula in a browser.
 import type { SampleOptions } from '../../core/sample';
 
-export interface WorkbenchSample extends Required<Pick<SampleOptions, 'seed' | 'scale' | 'months' | 'endPeriod'>> {}
+export type WorkbenchSample = Required<Pick<SampleOptions, 'seed' | 'scale' | 'months' | 'endPeriod'>>;
 
 export const WORKBENCH_SAMPLE: Readonly<WorkbenchSample> = Object.freeze({ seed: 42, scale: 0.01, months: 4, endPeriod: '2026-10' });
 

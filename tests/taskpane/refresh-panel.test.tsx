@@ -1,0 +1,82 @@
+/** @jest-environment jsdom */
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { PreviewHost } from '../../src/hosts/preview';
+import { RefreshCancelled, type Progress, type RefreshComputed } from '../../src/taskpane/services/refresh-core';
+import type { RefreshRunner } from '../../src/taskpane/services/runner';
+import { loadAndRefresh, renderPane, tab } from './helpers';
+
+/** A runner the test drives: it reports progress when told and settles when told. */
+function manualRunner() {
+  const ctl: { progress?: (p: Progress) => void; resolve?: (c: RefreshComputed) => void; reject?: (e: Error) => void; cancelled: boolean } = { cancelled: false };
+  const runner: RefreshRunner = {
+    run: (_req, onProgress) => new Promise((resolve, reject) => Object.assign(ctl, { progress: onProgress, resolve, reject })),
+    cancel: () => {
+      ctl.cancelled = true;
+      ctl.reject?.(new RefreshCancelled());
+    },
+  };
+  return { ctl, runner };
+}
+
+it('empty: the Refresh button is disabled and says to add a source first', () => {
+  renderPane({ tab: 'Refresh' });
+  const b = screen.getByRole('button', { name: 'Refresh' });
+  expect((b as HTMLButtonElement).disabled).toBe(true);
+  expect(b.getAttribute('aria-describedby')).toBe('refresh-hint');
+  expect(screen.getByText(/Add a source \(or load the sample data\) in the Sources tab first/)).toBeTruthy();
+  expect(screen.getByText(/Not refreshed yet/)).toBeTruthy();
+});
+
+it('loading: a progress bar, the current step in a live region, and Cancel that stops the run', async () => {
+  const { ctl, runner } = manualRunner();
+  renderPane({ services: { createRunner: () => runner } });
+  fireEvent.click(screen.getByRole('button', { name: 'Load sample data' }));
+  tab('Refresh');
+  fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+  await waitFor(() => expect(ctl.progress).toBeDefined());
+  act(() => ctl.progress!({ step: 'Reading sample (1 of 1)', done: 1, total: 3 }));
+  const bar = screen.getByRole('progressbar', { name: 'Refresh progress' });
+  expect(Number(bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0.05);
+  expect(Number(bar.getAttribute('aria-valuenow'))).toBeLessThan(0.7);
+  expect(screen.getByText('Step: Reading sample (1 of 1)')).toBeTruthy();
+  expect((screen.getByRole('button', { name: 'Refresh' }) as HTMLButtonElement).disabled).toBe(true);
+  fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+  expect(ctl.cancelled).toBe(true);
+  const alert = await screen.findByRole('alert');
+  expect(alert.textContent).toMatch(/Refresh cancelled: nothing was written/);
+  expect(screen.queryByRole('progressbar')).toBeNull();
+  expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+});
+
+it('error: a failing build shows its message', async () => {
+  const { ctl, runner } = manualRunner();
+  renderPane({ services: { createRunner: () => runner } });
+  fireEvent.click(screen.getByRole('button', { name: 'Load sample data' }));
+  tab('Refresh');
+  fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+  await waitFor(() => expect(ctl.reject).toBeDefined());
+  act(() => ctl.reject!(new Error('usage.csv line 7: out of memory')));
+  expect((await screen.findByRole('alert')).textContent).toBe('Refresh failed: usage.csv line 7: out of memory');
+});
+
+it('success: "Refreshed" with months, totals, linked share, unattributed, rejected and unpriced; bad input cells link to their cell', async () => {
+  const { host } = renderPane();
+  await loadAndRefresh();
+  const summary = screen.getByRole('table', { name: 'Refresh summary' });
+  const rows = Object.fromEntries(within(summary).getAllByRole('row').map((r) => within(r).getAllByRole('cell').map((c) => c.textContent)));
+  expect(rows['Months']).toBe('2026-08, 2026-09, 2026-10');
+  expect(rows['Total cost (all months)']).toMatch(/^\$[\d,]+\.\d\d$/);
+  expect(rows['Linked share of cost']).toMatch(/^9\d\.\d\d%$/); // floored: never shows 100% while any cost is unattributed
+  expect(rows['Unattributed']).toMatch(/\(\d+ events\)/);
+  expect(rows['Rejected rows']).toBe('0');
+  expect(rows['Unpriced events']).toBe('0');
+  expect(rows['Conservation']).toBe('holds (to the cent)');
+  expect(screen.getByText(/Wrote: Ledger, Unattributed, Import Issues, Agents/)).toBeTruthy();
+
+  // The user types a bad target into Agents; the next refresh names the cell and the link shows it.
+  (host as PreviewHost).setCell('Agents', 'G2', 'lots');
+  fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+  const link = await screen.findByRole('button', { name: /^Agents!G2: expected/ }, { timeout: 20000 });
+  fireEvent.click(link);
+  await waitFor(() => expect((host as PreviewHost).active).toEqual({ sheet: 'Agents', cell: 'G2' }));
+});

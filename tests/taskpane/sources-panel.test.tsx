@@ -1,0 +1,81 @@
+/** @jest-environment jsdom */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { file, loadAndRefresh, memoryCredentials, renderPane, tab, upload } from './helpers';
+
+const LITELLM = readFileSync(join(__dirname, '../fixtures/sources/litellm/spend-logs.json'), 'utf8');
+const USAGE_CSV = [
+  'event_id,timestamp,agent_id,work_item_id,provider,model,kind,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,units,status,batch,cost_usd',
+  'u1,2026-10-02T10:00:00Z,csr-tier1,,openai,gpt-4o,llm,1000,0,0,200,0,ok,false,',
+  'u2,2026-10-02T10:02:00Z,csr-tier1,T-1,openai,gpt-4o,llm,lots,0,0,200,0,ok,false,',
+].join('\n');
+
+it('empty: says there is nothing yet and how to add sources', () => {
+  renderPane();
+  expect(screen.getByRole('heading', { level: 2, name: 'Sources' })).toBeTruthy();
+  expect(screen.getByText(/No sources yet/)).toBeTruthy();
+  expect(screen.getByRole('button', { name: 'Add files…' })).toBeTruthy();
+  expect(screen.getByRole('group', { name: 'Add source files' })).toBeTruthy();
+  expect(screen.getByText(/Add a usage log .* to preview/)).toBeTruthy();
+});
+
+it('loading then success: a picked file is read, its format detected and shown; a dropped unknown file is named with the reason', async () => {
+  renderPane();
+  upload([file('spend-logs.json', LITELLM)]);
+  expect(screen.getByText('Reading 1 file…')).toBeTruthy();
+  await screen.findByText(/Added 1 file/);
+  const list = screen.getByRole('list', { name: 'Sources' });
+  expect(within(list).getByText('Format: LiteLLM spend logs', { exact: false })).toBeTruthy();
+  expect(within(list).getByText(/Not imported yet/)).toBeTruthy();
+
+  fireEvent.drop(screen.getByRole('group', { name: 'Add source files' }), { dataTransfer: { files: [file('notes.csv', 'colour,size\nred,3')] } });
+  await screen.findByText(/1 not recognized/);
+  expect(screen.getByText(/notes\.csv: not a known format — its header \(colour, size\) matches none of them/)).toBeTruthy();
+});
+
+it('after Refresh: counts per source and the rejected rows with file, line, column and reason', async () => {
+  renderPane();
+  upload([file('usage.csv', USAGE_CSV)]);
+  await screen.findByText(/Added 1 file/);
+  await loadAndRefresh();
+  tab('Sources');
+  const table = screen.getByRole('table', { name: 'Counts for usage.csv' });
+  const cells = within(table).getAllByRole('cell').map((c) => c.textContent);
+  expect(cells).toEqual(['2', '0', '1', '1']);
+  fireEvent.click(screen.getByRole('button', { name: /Show 1 rejected rows of usage\.csv/ }));
+  const rej = screen.getByRole('table', { name: 'Rejected rows of usage.csv' });
+  const row = within(rej).getAllByRole('row')[1];
+  expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual(['usage.csv', '3', 'input_tokens', expect.stringMatching(/expected .*\(value: lots\)/)]);
+});
+
+it('link rules: editing a rule updates the live preview; an invalid pattern is refused with its path', async () => {
+  renderPane();
+  upload([file('spend-logs.json', LITELLM)]);
+  await screen.findByText(/Added 1 file/);
+  const preview = screen.getByRole('status', { name: 'Link preview' });
+  expect(within(preview).getByText(/1 of 5 records linked to a work item \(20\.0%\)/)).toBeTruthy();
+  fireEvent.change(screen.getAllByLabelText('Tag prefix')[0], { target: { value: 'ticket:' } });
+  await waitFor(() => expect(within(preview).getByText(/4 of 5 records linked to a work item \(80\.0%\)/)).toBeTruthy());
+  fireEvent.change(screen.getAllByLabelText('Pattern (regular expression, optional)')[0], { target: { value: '([' } });
+  expect(screen.getByText(/Not applied: work_item\[0\]\.pattern: expected a valid regular expression/)).toBeTruthy();
+  fireEvent.click(screen.getByRole('button', { name: 'Add agent rule' }));
+  expect(screen.getByRole('group', { name: 'Agent rule 3' })).toBeTruthy();
+});
+
+it('API sources: the credential goes to per-user storage, never to the workbook settings', async () => {
+  const creds = memoryCredentials();
+  const { host } = renderPane({ services: { credentials: creds } });
+  const set = jest.spyOn(host.settings, 'set');
+  fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'not a url' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Add API source' }));
+  expect(await screen.findByText(/Base URL: expected an http\(s\) URL/)).toBeTruthy();
+  fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'https://litellm.example.com' } });
+  fireEvent.change(screen.getByLabelText('Credential: apiKey'), { target: { value: 'sk-live-123' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Add API source' }));
+  await screen.findByText(/Credentials kept in test memory, never in the workbook/);
+  expect([...creds.data.values()]).toEqual(['sk-live-123']);
+  expect(within(screen.getByRole('list', { name: 'API sources' })).getByText(/litellm\.example\.com/)).toBeTruthy();
+  await waitFor(() => expect(set).toHaveBeenCalledWith('ailabor.apiSources', expect.stringContaining('litellm.example.com')));
+  for (const [, v] of set.mock.calls) expect(v).not.toContain('sk-live-123');
+});
