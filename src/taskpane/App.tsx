@@ -153,7 +153,7 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
       <main className={styles.root} aria-label="AI Labor Ledger">
         <Title3 as="h1">AI Labor Ledger</Title3>
         {hostName ? <Caption1>Workbook: {hostName}</Caption1> : null}
-        <TabList className={styles.tabs} size="small" selectedValue={tab} onTabSelect={(_, d: SelectTabData) => setTab(d.value as TabName)} aria-label="Month-end steps">
+        <TabList className={styles.tabs} size="small" selectedValue={tab} onTabSelect={(_, d: SelectTabData) => setTab(d.value as TabName)} aria-label="Task pane sections">
           {TABS.map((t) => (
             <Tab key={t} value={t} id={`tab-${t}`} aria-controls={`panel-${t}`}>
               {t}

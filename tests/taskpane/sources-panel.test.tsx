@@ -41,8 +41,8 @@ it('after Refresh: counts per source and the rejected rows with file, line, colu
   await loadAndRefresh();
   tab('Sources');
   const table = screen.getByRole('table', { name: 'Counts for usage.csv' });
-  const cells = within(table).getAllByRole('cell').map((c) => c.textContent);
-  expect(cells).toEqual(['2', '0', '1', '1']);
+  const rows = within(table).getAllByRole('row').map((r) => r.textContent);
+  expect(rows).toEqual(['Read2', 'Linked0', 'Unattributed1', 'Rejected1']);
   fireEvent.click(screen.getByRole('button', { name: /Show 1 rejected rows of usage\.csv/ }));
   const rej = screen.getByRole('table', { name: 'Rejected rows of usage.csv' });
   const row = within(rej).getAllByRole('row')[1];

@@ -1,10 +1,11 @@
 import * as React from 'react';
 import {
-  Body1, Button, Caption1, Field, MessageBar, MessageBarBody, ProgressBar, Table, TableBody, TableCell, TableRow, TableHeader, TableHeaderCell,
+  Body1, Button, Caption1, Field, MessageBar, MessageBarBody, ProgressBar, Table, TableBody, TableCell, TableRow,
 } from '@fluentui/react-components';
 import { formatCellError } from '../../workbook';
 import { useSession } from '../state';
 import { CellLink, H2, H3, fmtInt, fmtMoney, usePanelStyles } from './common';
+import { SourceCounts } from './SourcesPanel';
 
 export function RefreshPanel() {
   const s = usePanelStyles();
@@ -77,30 +78,14 @@ export function RefreshPanel() {
           </Table>
           <Caption1>Wrote: {o.written.sheets.join(', ')}.</Caption1>
           <H3>Per source</H3>
-          <div className={s.scroll}>
-            <Table size="extra-small" aria-label="Rows per source">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>Source</TableHeaderCell>
-                  <TableHeaderCell>Read</TableHeaderCell>
-                  <TableHeaderCell>Linked</TableHeaderCell>
-                  <TableHeaderCell>Unattributed</TableHeaderCell>
-                  <TableHeaderCell>Rejected</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {o.computed.sources.map((r) => (
-                  <TableRow key={r.id}>
-                    <TableCell>{r.name}{r.error ? ` — ${r.error}` : ''}</TableCell>
-                    <TableCell className={s.num}>{fmtInt(r.read)}</TableCell>
-                    <TableCell className={s.num}>{fmtInt(r.linked)}</TableCell>
-                    <TableCell className={s.num}>{fmtInt(r.unattributed)}</TableCell>
-                    <TableCell className={s.num}>{fmtInt(r.rejected)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
+          <ul className={s.plainList} aria-label="Rows per source">
+            {o.computed.sources.map((r) => (
+              <li key={r.id}>
+                <Body1 block>{r.name}</Body1>
+                <SourceCounts report={r} />
+              </li>
+            ))}
+          </ul>
           {o.inputErrors.length > 0 && (
             <>
               <H3>Bad cells in the input sheets ({o.inputErrors.length})</H3>

@@ -143,21 +143,18 @@ export function SourceCounts({ report }: { report?: SourceReport }) {
     <>
       {report.error && <MessageBar intent="error"><MessageBarBody>{report.error}</MessageBarBody></MessageBar>}
       <Table size="extra-small" aria-label={`Counts for ${report.name}`}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Read</TableHeaderCell>
-            <TableHeaderCell>Linked</TableHeaderCell>
-            <TableHeaderCell>Unattributed</TableHeaderCell>
-            <TableHeaderCell>Rejected</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
         <TableBody>
-          <TableRow>
-            <TableCell className={s.num}>{fmtInt(report.read)}</TableCell>
-            <TableCell className={s.num}>{fmtInt(report.linked)}</TableCell>
-            <TableCell className={s.num}>{fmtInt(report.unattributed)}</TableCell>
-            <TableCell className={s.num}>{fmtInt(report.rejected)}</TableCell>
-          </TableRow>
+          {([
+            ['Read', report.read],
+            ['Linked', report.linked],
+            ['Unattributed', report.unattributed],
+            ['Rejected', report.rejected],
+          ] as const).map(([k, v]) => (
+            <TableRow key={k}>
+              <TableHeaderCell scope="row">{k}</TableHeaderCell>
+              <TableCell className={s.num}>{fmtInt(v)}</TableCell>
+            </TableRow>
+          ))}
         </TableBody>
       </Table>
       <Caption1>{fmtInt(report.events)} usage events, {fmtInt(report.workItems)} work items, {fmtInt(report.reviews)} reviews.</Caption1>

@@ -7,7 +7,9 @@ import { H2, H3, fmtMoney, usePanelStyles } from './common';
 
 const W = 288;
 const H = 140;
-const PAD = { l: 44, r: 8, t: 8, b: 22 };
+const PAD = { l: 44, r: 18, t: 8, b: 22 };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const short = (p: string) => `${MONTHS[Number(p.slice(5, 7)) - 1]} ${p.slice(2, 4)}`;
 
 /** One agent's cost per outcome per month (solid) against its target (dashed), as inline SVG. */
 export function TrendChart({ s, periods }: { s: TrendSeries; periods: string[] }) {
@@ -27,7 +29,7 @@ export function TrendChart({ s, periods }: { s: TrendSeries; periods: string[] }
       <text x={PAD.l - 4} y={PAD.t + 8} fontSize="9" textAnchor="end" fill={tokens.colorNeutralForeground3}>{fmtMoney(max)}</text>
       <text x={PAD.l - 4} y={H - PAD.b} fontSize="9" textAnchor="end" fill={tokens.colorNeutralForeground3}>$0</text>
       {periods.map((p, i) => (
-        <text key={p} x={x(i)} y={H - 6} fontSize="9" textAnchor="middle" fill={tokens.colorNeutralForeground3}>{p.slice(2)}</text>
+        <text key={p} x={x(i)} y={H - 6} fontSize="9" textAnchor="middle" fill={tokens.colorNeutralForeground3}>{short(p)}</text>
       ))}
       {s.target !== null && (
         <line x1={PAD.l} x2={W - PAD.r} y1={y(s.target)} y2={y(s.target)} stroke={tokens.colorPaletteDarkOrangeForeground1} strokeDasharray="4 3" data-testid="target-line" />
@@ -66,7 +68,7 @@ export function TrendsPanel() {
   return (
     <div className={st.stack}>
       <H2>Trends</H2>
-      <Body1>Cost per outcome by agent over {periods.length} months; dashed line: target (from the Agents sheet at refresh).</Body1>
+      <Body1>Cost per outcome by agent over {periods.length} months; dashed line: target (from the Agents sheet at refresh); red points are above target.</Body1>
       <Switch label="Show as tables" checked={table} onChange={(_, d) => setTable(d.checked)} />
       {series.length === 0 && <Body1>No agent closed a successful outcome in the months loaded.</Body1>}
       <ul className={st.plainList} aria-label="Cost per outcome by agent">

@@ -19,7 +19,7 @@ export const H2 = ({ children }: { children: React.ReactNode }) => <Subtitle2 as
 export const H3 = ({ children, id }: { children: React.ReactNode; id?: string }) => <Subtitle2 as="h3" id={id} block style={{ fontSize: tokens.fontSizeBase300 }}>{children}</Subtitle2>;
 
 export const fmtInt = (n: number) => n.toLocaleString('en-US');
-export const fmtMoney = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+export const fmtMoney = (n: number) => `${n < 0 ? '−' : ''}$${Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 export const fmtPct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** A link that shows a sheet cell in the workbook. */
