@@ -40,6 +40,7 @@ it('loading: a progress bar, the current step in a live region, and Cancel that 
   expect(Number(bar.getAttribute('aria-valuenow'))).toBeLessThan(0.7);
   expect(screen.getByText('Step: Reading sample (1 of 1)')).toBeTruthy();
   expect((screen.getByRole('button', { name: 'Refresh' }) as HTMLButtonElement).disabled).toBe(true);
+  expect((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled).toBe(false);
   fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
   expect(ctl.cancelled).toBe(true);
   const alert = await screen.findByRole('alert');
@@ -79,4 +80,24 @@ it('success: "Refreshed" with months, totals, linked share, unattributed, reject
   const link = await screen.findByRole('button', { name: /^Agents!G2: expected/ }, { timeout: 20000 });
   fireEvent.click(link);
   await waitFor(() => expect((host as PreviewHost).active).toEqual({ sheet: 'Agents', cell: 'G2' }));
+});
+
+it('while the sheets are written Cancel is disabled and says why', async () => {
+  const host = new PreviewHost();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const write = host.writeWorkbook.bind(host);
+  jest.spyOn(host, 'writeWorkbook').mockImplementationOnce(async (...a) => {
+    await gate;
+    return write(...a);
+  });
+  renderPane({ host });
+  fireEvent.click(screen.getByRole('button', { name: 'Load sample data' }));
+  tab('Refresh');
+  fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+  await screen.findByText(/^Step: Writing the Ledger \(\d[\d,]* rows\)/, undefined, { timeout: 20000 });
+  expect((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled).toBe(true);
+  expect(screen.getByText(/never left half-written/)).toBeTruthy();
+  release();
+  await screen.findByText(/Refreshed/, undefined, { timeout: 20000 });
 });

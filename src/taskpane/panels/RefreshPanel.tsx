@@ -6,6 +6,7 @@ import { formatCellError } from '../../workbook';
 import { useSession } from '../state';
 import { CellLink, H2, H3, fmtInt, fmtMoney, usePanelStyles } from './common';
 import { SourceCounts } from './SourcesPanel';
+import { WRITING_FROM } from '../services/refresh';
 
 export function RefreshPanel() {
   const s = usePanelStyles();
@@ -14,6 +15,7 @@ export function RefreshPanel() {
   const o = refresh.outcome;
   const sum = o?.summary;
   const p = refresh.progress;
+  const writing = !!p && p.total > 0 && p.done / p.total >= WRITING_FROM;
   return (
     <div className={s.stack}>
       <H2>Refresh</H2>
@@ -24,8 +26,13 @@ export function RefreshPanel() {
         <Button appearance="primary" disabled={refresh.running || usable.length === 0} aria-describedby={usable.length === 0 ? 'refresh-hint' : undefined} onClick={startRefresh}>
           Refresh
         </Button>
-        {refresh.running && <Button onClick={cancelRefresh}>Cancel</Button>}
+        {refresh.running && (
+          <Button onClick={cancelRefresh} disabled={writing} aria-describedby={writing ? 'cancel-hint' : undefined}>
+            Cancel
+          </Button>
+        )}
       </div>
+      {writing && refresh.running && <Caption1 id="cancel-hint">Writing the sheets: this step finishes so the workbook is never left half-written.</Caption1>}
       {usable.length === 0 && !refresh.running && <Caption1 id="refresh-hint">Add a source (or load the sample data) in the Sources tab first.</Caption1>}
       {refresh.running && p && (
         <Field label="Refresh progress" validationState="none" validationMessage={p.step}>

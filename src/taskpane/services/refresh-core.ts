@@ -98,7 +98,7 @@ const KIND_TO_CTX: Partial<Record<RecordKind, ContextKey>> = {
   agents: 'agents', rates: 'rates', tool_prices: 'toolPrices', prices: 'prices', overheads: 'overheads', invoices: 'invoices',
 };
 
-async function collect(s: SourceInput, links: LinkRules, ctl: RunControl): Promise<Collected> {
+async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Progress): Promise<Collected> {
   const c = empty();
   if (s.type === 'sample') {
     const d = sampleData(s.options);
@@ -132,7 +132,10 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl): Promi
   }
   if (s.format === 'canonical') {
     const out: unknown[] = [];
-    const rep = await importRecords({ kind: s.kind, fileName: s.name, input: s.text, sink: (r) => { out.push(r); }, maxRejectedListed: MAX_LISTED });
+    const rep = await importRecords({
+      kind: s.kind, fileName: s.name, input: s.text, sink: (r) => { out.push(r); }, maxRejectedListed: MAX_LISTED,
+      progressEvery: 50_000, onProgress: (n) => ctl.onProgress({ ...at, step: `${at.step}: ${n.toLocaleString('en-US')} rows read` }),
+    });
     c.read = rep.read;
     c.rejected = rep.rejectedCount;
     c.rejectedRows = rep.rejected;
@@ -168,10 +171,11 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   };
   const collected: Collected[] = [];
   for (const s of req.sources) {
-    ctl.onProgress({ step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total });
+    const at = { step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total };
+    ctl.onProgress(at);
     await check();
     try {
-      collected.push(await collect(s, req.links, ctl));
+      collected.push(await collect(s, req.links, ctl, at));
     } catch (e) {
       if (e instanceof RefreshCancelled) throw e;
       collected.push({ ...empty(), error: `${s.name}: ${(e as Error).message}` });

@@ -71,6 +71,9 @@ export interface RefreshArgs {
   functionStore?: FunctionStoreHook | null;
 }
 
+/** From this share of the progress on the sheets are being written: Cancel no longer applies (a half-written workbook is worse). */
+export const WRITING_FROM = 0.7;
+
 /** Overall progress: reading sheets 0–5%, the worker 5–70%, writing 70–100%. */
 export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
   const scale = (lo: number, hi: number, step: string, done: number, total: number) => a.onProgress({ step, done: Math.round((lo + ((hi - lo) * done) / Math.max(total, 1)) * 10), total: 1000 });
