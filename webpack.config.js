@@ -64,6 +64,8 @@ module.exports = async (env, options) => {
     config.devServer = {
       headers: { 'Access-Control-Allow-Origin': '*' },
       server,
+      // Live reload connects back to whichever origin served the page (the https port or the http mirror).
+      client: { webSocketURL: 'auto://0.0.0.0:0/ws' },
       port: Number(process.env.npm_package_config_dev_server_port || 3000),
       setupMiddlewares(middlewares) {
         middlewares.unshift({ name: 'workbench-home', path: '/', middleware: (req, res, next) => (req.path === '/' ? res.redirect('/workbench.html') : next()) });
