@@ -27,9 +27,7 @@ export function assertChromium(): void {
  */
 export async function buildWorkbench(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'ailabor-workbench-'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const webpack = require('webpack') as typeof import('webpack');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const makeConfig = require(join(ROOT, 'webpack.config.js')) as (env: unknown, argv: { mode: string }) => Promise<Configuration>;
   const config = await makeConfig({}, { mode: 'development' });
   const entry = config.entry as Record<string, string>;

@@ -146,23 +146,14 @@ export function Grid({ host, sheet, version, selected, onSelect, onCommit, editT
   }, [widths]);
   const totalWidth = lefts[lefts.length - 1];
 
+  // The viewport's height decides how many rows to draw; ResizeObserver reports it once on observe, then on changes.
   React.useLayoutEffect(() => {
     const el = scroller.current;
-    if (!el) return;
-    setViewHeight(el.clientHeight);
-    if (typeof ResizeObserver === 'undefined') return;
+    if (!el || typeof ResizeObserver === 'undefined') return;
     const ro = new ResizeObserver(() => setViewHeight(el.clientHeight));
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-
-  // A new sheet starts at the top.
-  React.useLayoutEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 0;
-    setScrollTop(0);
-    editingRef.current = null;
-    setEditingState(null);
-  }, [sheet]);
 
   // Keep the selected cell in view (keyboard moves, jumps from the name box or a pane link).
   React.useLayoutEffect(() => {
@@ -176,7 +167,7 @@ export function Grid({ host, sheet, version, selected, onSelect, onCommit, editT
     const right = lefts[selected.col + 1] ?? left;
     if (left - ROW_HEADER_WIDTH < el.scrollLeft) el.scrollLeft = left - ROW_HEADER_WIDTH;
     else if (el.clientWidth && right > el.scrollLeft + el.clientWidth) el.scrollLeft = right - el.clientWidth;
-    setScrollTop(el.scrollTop);
+    // the scroll event that follows redraws the window; the selected row is drawn meanwhile
   }, [selected.row, selected.col, lefts]);
 
   React.useEffect(() => {

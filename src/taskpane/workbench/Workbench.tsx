@@ -80,31 +80,32 @@ export function Workbench({ host, pane }: WorkbenchProps) {
   const [exporting, setExporting] = React.useState(false);
   const gridHost = React.useRef<HTMLDivElement>(null);
 
-  const showSheet = React.useCallback(
-    (name: string, at?: Pos) => {
-      if (sheet) remembered.current.set(sheet, selected);
-      setChosen(name);
-      setSelected(at ?? remembered.current.get(name) ?? { row: 0, col: 0 });
+  const showSheet = (name: string) => {
+    if (sheet) remembered.current.set(sheet, selected);
+    setChosen(name);
+    setSelected(remembered.current.get(name) ?? { row: 0, col: 0 });
+    setDraft(null);
+  };
+
+  // The pane activates sheets through the host (a report it wrote, an alert's row): follow each new activation.
+  // Compared during render (React's "adjust state when a prop changes"), not in an effect.
+  const [seenActive, setSeenActive] = React.useState(host.active);
+  if (host.active !== seenActive) {
+    setSeenActive(host.active);
+    if (host.active) {
+      let at: Pos = { row: 0, col: 0 };
+      try {
+        if (host.active.cell) at = parseA1(host.active.cell);
+      } catch {
+        // an unreadable address still shows the sheet
+      }
+      setChosen(host.active.sheet);
+      setSelected(at);
       setDraft(null);
-    },
-    [sheet, selected],
-  );
-
-  // The pane activates sheets through the host (a report it wrote, an alert's row): follow it.
-  const active = host.active;
-  React.useEffect(() => {
-    if (!active) return;
-    let at: Pos | undefined;
-    try {
-      at = active.cell ? parseA1(active.cell) : { row: 0, col: 0 };
-    } catch {
-      at = undefined;
     }
-    showSheet(active.sheet, at);
-    // Only a new activation moves the view, not every render.
-  }, [active]); // eslint-disable-line react-hooks/exhaustive-deps
+  }
 
-  const textOf = React.useCallback((p: Pos) => (sheet ? editText(host.valueAt(sheet, p.row, p.col), host.formulaAt(sheet, p.row, p.col)) : ''), [host, sheet]);
+  const textOf = (p: Pos) => (sheet ? editText(host.valueAt(sheet, p.row, p.col), host.formulaAt(sheet, p.row, p.col)) : '');
   // The formula bar shows the selected cell unless the user is typing in it.
   const barText = draft ?? (sheet ? textOf(selected) : '');
   void version;
@@ -199,6 +200,7 @@ export function Workbench({ host, pane }: WorkbenchProps) {
         {sheet ? (
           <div ref={gridHost} style={{ display: 'flex', flexDirection: 'column', flexGrow: 1, minHeight: 0 }}>
             <Grid
+              key={sheet}
               host={host}
               sheet={sheet}
               version={version}
