@@ -104,7 +104,7 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
     (u) => {
       setSources((prev) => {
         const next = typeof u === 'function' ? u(prev) : u;
-        const api = next.filter((s) => s.type === 'api').map(({ id, name, type, format, label, baseUrl, credentialKeys }) => ({ id, name, type, format, label, baseUrl, credentialKeys }));
+        const api = next.filter((s) => s.type === 'api').map(({ id, name, type, format, label, baseUrl, settings, credentialKeys }) => ({ id, name, type, format, label, baseUrl, settings, credentialKeys }));
         host.settings.set(API_KEY, JSON.stringify(api)).catch(() => undefined);
         return next;
       });
@@ -128,7 +128,7 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
             const v = await services.credentials.get(`${s.id}.${k}`);
             if (v) credentials[k] = v;
           }
-          inputs.push({ id: s.id, name: s.name, type: 'api', format: s.format, baseUrl: s.baseUrl ?? '', credentials });
+          inputs.push({ id: s.id, name: s.name, type: 'api', format: s.format, baseUrl: s.baseUrl ?? '', settings: s.settings, credentials });
         } else if (s.format === 'canonical') inputs.push({ id: s.id, name: s.name, type: 'file', format: 'canonical', kind: s.kind ?? 'usage', text: s.text ?? '' });
         else inputs.push({ id: s.id, name: s.name, type: 'file', format: s.format as Exclude<SourceFormat, 'canonical'>, text: s.text ?? '' });
       }

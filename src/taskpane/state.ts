@@ -24,6 +24,8 @@ export interface SourceEntry {
   error?: string;
   sample?: SampleOptions;
   baseUrl?: string;
+  /** non-secret pull settings (dates, JQL…), saved with the workbook */
+  settings?: Record<string, unknown>;
   /** credential keys stored per user for this API source (never the values) */
   credentialKeys?: string[];
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { file, loadAndRefresh, memoryCredentials, renderPane, tab, upload } from './helpers';
+import { inProcessRunner } from '../../src/taskpane/services/runner';
 
 const LITELLM = readFileSync(join(__dirname, '../fixtures/sources/litellm/spend-logs.json'), 'utf8');
 const USAGE_CSV = [
@@ -78,4 +79,39 @@ it('API sources: the credential goes to per-user storage, never to the workbook 
   expect(within(screen.getByRole('list', { name: 'API sources' })).getByText(/litellm\.example\.com/)).toBeTruthy();
   await waitFor(() => expect(set).toHaveBeenCalledWith('ailabor.apiSources', expect.stringContaining('litellm.example.com')));
   for (const [, v] of set.mock.calls) expect(v).not.toContain('sk-live-123');
+});
+
+it('API sources: pull settings are validated (no credential in them); a refresh pulls with the stored credential and counts the records', async () => {
+  const page1 = readFileSync(join(__dirname, '../fixtures/sources/litellm/api/page-1.json'), 'utf8');
+  const page2 = readFileSync(join(__dirname, '../fixtures/sources/litellm/api/page-2.json'), 'utf8');
+  const seen: { url: string; auth?: string }[] = [];
+  const fetch = async (url: string, init?: { headers?: Record<string, string> }) => {
+    seen.push({ url, auth: init?.headers?.Authorization });
+    const page = new URL(url).searchParams.get('page');
+    return { status: 200, headers: { get: () => null }, text: async () => (page === '1' ? page1 : page2) };
+  };
+  const creds = memoryCredentials();
+  const { host } = renderPane({ services: { credentials: creds, createRunner: () => inProcessRunner({ fetch }) } });
+  const settingsSet = jest.spyOn(host.settings, 'set');
+  fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'https://litellm.example.com' } });
+  fireEvent.change(screen.getByLabelText('Pull settings (JSON)'), { target: { value: '{"startDate": "2026-10-01", "apiKey": "sk-oops"}' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Add API source' }));
+  expect(await screen.findByText(/Pull settings: apiKey is a credential; enter it in its own field/)).toBeTruthy();
+  fireEvent.change(screen.getByLabelText('Pull settings (JSON)'), { target: { value: '{"startDate": "2026-10-01", "endDate": "2026-10-31", "pageSize": 2}' } });
+  fireEvent.change(screen.getByLabelText('Credential: apiKey'), { target: { value: 'sk-litellm-live' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Add API source' }));
+  await screen.findByText(/Credentials kept in test memory/);
+
+  tab('Refresh');
+  fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+  await screen.findByText(/Refreshed/, undefined, { timeout: 20000 });
+  expect(seen.map((s) => new URL(s.url).searchParams.get('page'))).toEqual(['1', '2']);
+  expect(seen.every((s) => s.auth === 'Bearer sk-litellm-live')).toBe(true);
+  expect(new URL(seen[0].url).searchParams.get('start_date')).toBe('2026-10-01');
+  tab('Sources');
+  const counts = screen.getByRole('table', { name: /^Counts for LiteLLM/ });
+  const read = Number(within(counts).getAllByRole('row')[0].textContent!.replace(/\D/g, ''));
+  expect(read).toBe(JSON.parse(page1).data.length + JSON.parse(page2).data.length);
+  for (const [, v] of settingsSet.mock.calls) expect(v).not.toContain('sk-litellm-live');
+  for (const name of await host.listSheets()) expect(JSON.stringify(await host.readSheet(name))).not.toContain('sk-litellm-live');
 });

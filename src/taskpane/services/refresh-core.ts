@@ -19,7 +19,7 @@ export type SourceInput =
   | { id: string; name: string; type: 'file'; format: Exclude<SourceFormat, 'canonical'>; text: string; options?: Record<string, unknown> }
   | { id: string; name: string; type: 'file'; format: 'canonical'; kind: RecordKind; text: string }
   | { id: string; name: string; type: 'sample'; options: SampleOptions }
-  | { id: string; name: string; type: 'api'; format: string; baseUrl: string; credentials: Record<string, string> };
+  | { id: string; name: string; type: 'api'; format: string; baseUrl: string; settings?: Record<string, unknown>; credentials: Record<string, string> };
 
 export interface RefreshRequest {
   sources: SourceInput[];
@@ -118,7 +118,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
       return c;
     }
     for (const [k, v] of Object.entries(s.credentials)) if (def.credentials[k] && v) env[def.credentials[k]] = v;
-    const r = await runPull(s.format, s.baseUrl ? { baseUrl: s.baseUrl } : {}, env, { fetch: ctl.fetch, links });
+    const r = await runPull(s.format, { ...(s.settings ?? {}), ...(s.baseUrl ? { baseUrl: s.baseUrl } : {}) }, env, { fetch: ctl.fetch, links });
     c.events = r.events;
     c.workItems = r.workItems;
     c.reviews = r.reviews;
