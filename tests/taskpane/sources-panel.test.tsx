@@ -115,3 +115,21 @@ it('API sources: pull settings are validated (no credential in them); a refresh 
   for (const [, v] of settingsSet.mock.calls) expect(v).not.toContain('sk-litellm-live');
   for (const name of await host.listSheets()) expect(JSON.stringify(await host.readSheet(name))).not.toContain('sk-litellm-live');
 });
+
+it('the detected format can be overridden, and a canonical file’s record kind chosen', async () => {
+  renderPane();
+  upload([file('usage.csv', USAGE_CSV)]);
+  await screen.findByText(/Added 1 file/);
+  const format = screen.getByLabelText('Format of usage.csv') as HTMLSelectElement;
+  expect(format.value).toBe('canonical');
+  expect((screen.getByLabelText('Record kind of usage.csv') as HTMLSelectElement).value).toBe('usage');
+  fireEvent.change(format, { target: { value: 'helicone' } });
+  expect(screen.getByText(/Format: Helicone requests/)).toBeTruthy();
+  expect(screen.queryByLabelText('Record kind of usage.csv')).toBeNull();
+  fireEvent.change(format, { target: { value: 'canonical' } });
+  fireEvent.change(screen.getByLabelText('Record kind of usage.csv'), { target: { value: 'reviews' } });
+  await loadAndRefresh();
+  tab('Sources');
+  // read as reviews, the usage header lacks their required columns: a source error naming them
+  expect(screen.getByText(/^usage\.csv: missing required columns? .*reviewer_role/)).toBeTruthy();
+});

@@ -3,7 +3,7 @@ import {
   Badge, Body1, Button, Caption1, Field, MessageBar, MessageBarBody, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
 } from '@fluentui/react-components';
 import { RECORD_KINDS, type RecordKind } from '../../sources/files';
-import { detectFormat } from '../../sources/formats';
+import { FORMATS, FORMAT_LABELS, detectFormat, type SourceFormat } from '../../sources/formats';
 import { newId, useSession, type SourceEntry } from '../state';
 import { sampleLabel } from '../services/sample';
 import type { SourceReport } from '../services/refresh-core';
@@ -102,6 +102,8 @@ function SourceCard({ src, report }: { src: SourceEntry; report?: SourceReport }
   const { setSources } = useSession();
   const [showRejected, setShowRejected] = React.useState(false);
   const setKind = (kind: RecordKind) => setSources((prev) => prev.map((x) => (x.id === src.id ? { ...x, kind } : x)));
+  // Detection can be overridden (a generic CSV needs a column mapping, which the pane does not edit yet).
+  const setFormat = (format: SourceFormat) => setSources((prev) => prev.map((x) => (x.id === src.id ? { ...x, format, label: FORMAT_LABELS[format], kind: format === 'canonical' ? (x.kind ?? 'usage') : undefined } : x)));
   return (
     <div className={s.card}>
       <div className={s.row}>
@@ -113,8 +115,15 @@ function SourceCard({ src, report }: { src: SourceEntry; report?: SourceReport }
       ) : (
         <Caption1>Format: {src.label}{src.bytes !== undefined ? ` · ${fmtInt(src.bytes)} bytes` : ''}</Caption1>
       )}
+      {src.type === 'file' && !src.error && (
+        <Field label={`Format of ${src.name}`}>
+          <Select value={src.format} onChange={(_, d) => setFormat(d.value as SourceFormat)}>
+            {FORMATS.filter((f) => f !== 'generic').map((f) => <option key={f} value={f}>{FORMAT_LABELS[f]}</option>)}
+          </Select>
+        </Field>
+      )}
       {src.format === 'canonical' && (
-        <Field label="Record kind">
+        <Field label={`Record kind of ${src.name}`}>
           <Select value={src.kind ?? 'usage'} onChange={(_, d) => setKind(d.value as RecordKind)}>
             {RECORD_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
           </Select>
