@@ -2,10 +2,11 @@
 // workbook), driven through its accessible names by playwright-core on Debian's chromium. Each step saves a
 // screenshot to test-artifacts/e2e/. Figures are checked against the core computed here in Node from the same sample.
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { PreviewHost } from '../../src/hosts/preview';
 import { buildLedger, summarize } from '../../src/core/ledger';
 import { sampleData } from '../../src/core/sample';
 import { WORKBENCH_SAMPLE } from '../../src/taskpane/services/sample';
@@ -218,5 +219,50 @@ describe('workbench end to end (chromium, no Excel)', () => {
     await shot('axe');
     expect(found).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('stays responsive with a 50,000-row sheet: only the rows in view are in the DOM (timings in test-artifacts/e2e/timings.json)', async () => {
+    const N = 50_000;
+    const write = await page.evaluate(async (n) => {
+      const { host } = (window as unknown as { __ailaborWorkbench: { host: PreviewHost } }).__ailaborWorkbench;
+      const rows = Array.from({ length: n }, (_, i) => [`WI-${i + 1}`, i + 1, { f: `B${i + 1}*2` }]);
+      const t0 = performance.now();
+      await host.writeSheet({ name: 'Big', kind: 'data', grids: [{ at: 'A1', rows }] }, { activate: true });
+      return performance.now() - t0;
+    }, N);
+    const g = grid('Big');
+    await expectText(cellIn(g, 'C1'), '2');
+    const rowsInDom = () => g.locator('[role="row"]').count();
+    expect(await rowsInDom()).toBeLessThan(100);
+
+    await cellIn(g, 'A1').click();
+    let t0 = Date.now();
+    await page.keyboard.press('Control+ArrowDown');
+    await expectText(cellIn(g, `C${N}`), String(2 * N));
+    const jumpToEnd = Date.now() - t0;
+    expect(await page.getByRole('textbox', { name: 'Cell address' }).inputValue()).toBe(`A${N}`);
+    expect(await rowsInDom()).toBeLessThan(100);
+
+    t0 = Date.now();
+    await g.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+    const mid = Math.round(N / 2);
+    await cellIn(g, `A${mid}`).waitFor();
+    const scrollToMiddle = Date.now() - t0;
+
+    t0 = Date.now();
+    for (let k = 0; k < 20; k++) await page.keyboard.press('ArrowUp');
+    await expectText(page.getByRole('textbox', { name: 'Cell address' }), `A${N - 20}`, 'value');
+    const twentyArrowKeys = Date.now() - t0;
+
+    // An edit at the top recomputes the formula and redraws.
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.type('21');
+    await page.keyboard.press('Enter');
+    await expectText(cellIn(g, 'C1'), '42');
+    const timings = { rows: N, writeSheetMs: Math.round(write), jumpToEndMs: jumpToEnd, scrollToMiddleMs: scrollToMiddle, twentyArrowKeysMs: twentyArrowKeys };
+    writeFileSync(join(ARTIFACTS, 'timings.json'), JSON.stringify(timings, null, 2));
+    console.log(`50,000-row sheet: ${JSON.stringify(timings)}`);
+    await shot('big-sheet');
   });
 });

@@ -7,6 +7,8 @@ import { App } from '../App';
 import { Workbench } from './Workbench';
 
 const host = new PreviewHost();
+// A handle for the end-to-end test's scale check (it writes a 50,000-row sheet the sample does not have).
+(window as unknown as { __ailaborWorkbench?: { host: PreviewHost } }).__ailaborWorkbench = { host };
 const el = document.getElementById('root');
 if (el) {
   createRoot(el).render(
