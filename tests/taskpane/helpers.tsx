@@ -13,7 +13,7 @@ import type { Services } from '../../src/taskpane/services/types';
 class NoopResizeObserver { observe() {} unobserve() {} disconnect() {} }
 (window as unknown as { ResizeObserver: unknown }).ResizeObserver = NoopResizeObserver;
 
-export const TINY_SAMPLE = { seed: 7, scale: 0.002, months: 3, endPeriod: '2026-10' };
+export const TINY_SAMPLE = { seed: 7, scale: 0.001, months: 3, endPeriod: '2026-10' };
 
 export function memoryCredentials(): CredentialStore & { data: Map<string, string> } {
   const data = new Map<string, string>();

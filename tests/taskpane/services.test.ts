@@ -19,7 +19,7 @@ import { WORKBENCH_SAMPLE } from '../../src/taskpane/services/sample';
 import { specRows } from '../../src/taskpane/services/workbook-io';
 import type { WorkerReply } from '../../src/taskpane/services/worker-protocol';
 
-const TINY = { seed: 7, scale: 0.002, months: 3, endPeriod: '2026-10' };
+const TINY = { seed: 7, scale: 0.001, months: 3, endPeriod: '2026-10' };
 const sample: SourceInput = { id: 's', name: 'sample', type: 'sample', options: TINY };
 const ctl = { onProgress: () => {}, cancelled: () => false };
 const req = (sources: SourceInput[], workbook: RefreshRequest['workbook'] = {}): RefreshRequest => ({ sources, links: DEFAULT_LINK_RULES, workbook });
