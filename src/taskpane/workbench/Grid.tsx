@@ -43,8 +43,10 @@ const useStyles = makeStyles({
     fontFamily: tokens.fontFamilyBase,
     fontSize: tokens.fontSizeBase200,
     outlineStyle: 'none',
-    ':focus-visible': { boxShadow: `inset 0 0 0 2px ${tokens.colorStrokeFocus2}` },
   },
+  frame: { position: 'relative', display: 'flex', flexDirection: 'column', flexGrow: 1, minHeight: 0 },
+  // The focus ring sits on top of the cells (an outline on the scroller itself is painted under them).
+  ring: { position: 'absolute', inset: 0, pointerEvents: 'none', zIndex: 5, boxShadow: `inset 0 0 0 2px ${tokens.colorStrokeFocus2}` },
   headerRow: { position: 'sticky', top: 0, zIndex: 3, display: 'flex', height: `${HEADER_HEIGHT}px` },
   body: { position: 'relative' },
   row: { position: 'absolute', left: 0, display: 'flex', height: `${ROW_HEIGHT}px` },
@@ -127,6 +129,7 @@ export function Grid({ host, sheet, version, selected, onSelect, onCommit, editT
     setEditingState(e);
   };
   const editorRef = React.useRef<HTMLInputElement>(null);
+  const [ring, setRing] = React.useState(false);
 
   const spec = host.sheetSpec(sheet);
   const dims = host.dimensions(sheet);
@@ -255,84 +258,100 @@ export function Grid({ host, sheet, version, selected, onSelect, onCommit, editT
   const sheetId = sheet;
   void version; // the host is read during render; version only makes React render again
   return (
-    <div
-      ref={scroller}
-      role="grid"
-      aria-label={`Sheet ${sheet}`}
-      aria-rowcount={rowCount + 1}
-      aria-colcount={colCount + 1}
-      aria-activedescendant={editing ? undefined : cellId(selected)}
-      aria-readonly={false}
-      tabIndex={0}
-      className={styles.scroller}
-      onKeyDown={onKeyDown}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      data-sheet={sheetId}
-    >
-      <div role="rowgroup" className={styles.headerRow} style={{ width: totalWidth }}>
-        <div role="row" aria-rowindex={1} style={{ display: 'flex' }}>
-          <div role="columnheader" aria-colindex={1} className={mergeClasses(styles.head, styles.corner)} style={{ width: ROW_HEADER_WIDTH }}>
-            <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clipPath: 'inset(50%)' }}>Row</span>
+    <div className={styles.frame}>
+      <div
+        ref={scroller}
+        role="grid"
+        aria-label={`Sheet ${sheet}`}
+        aria-rowcount={rowCount + 1}
+        aria-colcount={colCount + 1}
+        aria-activedescendant={editing ? undefined : cellId(selected)}
+        aria-readonly={false}
+        tabIndex={0}
+        className={styles.scroller}
+        onKeyDown={onKeyDown}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onFocus={(e) => {
+          if (e.target !== e.currentTarget) return;
+          let visible = true;
+          try {
+            visible = e.currentTarget.matches(':focus-visible');
+          } catch {
+            // no :focus-visible support: show the ring
+          }
+          setRing(visible);
+        }}
+        onBlur={(e) => {
+          if (e.target === e.currentTarget) setRing(false);
+        }}
+        data-sheet={sheetId}
+      >
+        <div role="rowgroup" className={styles.headerRow} style={{ width: totalWidth }}>
+          <div role="row" aria-rowindex={1} style={{ display: 'flex' }}>
+            <div role="columnheader" aria-colindex={1} className={mergeClasses(styles.head, styles.corner)} style={{ width: ROW_HEADER_WIDTH }}>
+              <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clipPath: 'inset(50%)' }}>Row</span>
+            </div>
+            {widths.map((w, c) => (
+              <div key={c} role="columnheader" aria-colindex={c + 2} className={mergeClasses(styles.head, c === selected.col && styles.headActive)} style={{ width: w }}>
+                {colLetter(c)}
+              </div>
+            ))}
           </div>
-          {widths.map((w, c) => (
-            <div key={c} role="columnheader" aria-colindex={c + 2} className={mergeClasses(styles.head, c === selected.col && styles.headActive)} style={{ width: w }}>
-              {colLetter(c)}
+        </div>
+        <div role="rowgroup" className={styles.body} style={{ height: rowCount * ROW_HEIGHT, width: totalWidth }}>
+          {rows.map((r) => (
+            <div key={r} role="row" aria-rowindex={r + 2} className={styles.row} style={{ top: r * ROW_HEIGHT, width: totalWidth }}>
+              <div role="rowheader" aria-colindex={1} className={mergeClasses(styles.head, styles.rowHead, r === selected.row && styles.headActive)} style={{ width: ROW_HEADER_WIDTH }}>
+                {r + 1}
+              </div>
+              {widths.map((w, c) => {
+                const p = { row: r, col: c };
+                const isSel = r === selected.row && c === selected.col;
+                const inData = r < dims.rows && c < dims.cols;
+                const v = inData ? host.valueAt(sheet, r, c) : null;
+                const st = inData && spec ? styleAt(spec, r, c) : undefined;
+                const isEditing = editing && editing.pos.row === r && editing.pos.col === c;
+                const ref = a1(r, c);
+                return (
+                  <div
+                    key={c}
+                    id={cellId(p)}
+                    role="gridcell"
+                    aria-colindex={c + 2}
+                    aria-selected={isSel}
+                    data-ref={ref}
+                    className={mergeClasses(styles.cell, isSel && styles.selected)}
+                    style={{ width: w, ...cellLook(st, typeof v === 'number') }}
+                    onMouseDown={(e) => {
+                      if (isEditing) return;
+                      e.preventDefault();
+                      if (editing) finishEdit({ row: 0, col: 0 });
+                      onSelect(p);
+                      focusGrid();
+                    }}
+                    onDoubleClick={() => startEdit(p)}
+                  >
+                    {isEditing ? (
+                      <input
+                        ref={editorRef}
+                        aria-label={`Edit ${ref}`}
+                        className={styles.editor}
+                        value={editing.text}
+                        onChange={(e) => setEditing({ pos: p, text: e.target.value })}
+                        onKeyDown={onEditorKeyDown}
+                        onBlur={() => finishEdit({ row: 0, col: 0 })}
+                      />
+                    ) : (
+                      formatValue(v, st?.numFmt)
+                    )}
+                  </div>
+                );
+              })}
             </div>
           ))}
         </div>
       </div>
-      <div role="rowgroup" className={styles.body} style={{ height: rowCount * ROW_HEIGHT, width: totalWidth }}>
-        {rows.map((r) => (
-          <div key={r} role="row" aria-rowindex={r + 2} className={styles.row} style={{ top: r * ROW_HEIGHT, width: totalWidth }}>
-            <div role="rowheader" aria-colindex={1} className={mergeClasses(styles.head, styles.rowHead, r === selected.row && styles.headActive)} style={{ width: ROW_HEADER_WIDTH }}>
-              {r + 1}
-            </div>
-            {widths.map((w, c) => {
-              const p = { row: r, col: c };
-              const isSel = r === selected.row && c === selected.col;
-              const inData = r < dims.rows && c < dims.cols;
-              const v = inData ? host.valueAt(sheet, r, c) : null;
-              const st = inData && spec ? styleAt(spec, r, c) : undefined;
-              const isEditing = editing && editing.pos.row === r && editing.pos.col === c;
-              const ref = a1(r, c);
-              return (
-                <div
-                  key={c}
-                  id={cellId(p)}
-                  role="gridcell"
-                  aria-colindex={c + 2}
-                  aria-selected={isSel}
-                  data-ref={ref}
-                  className={mergeClasses(styles.cell, isSel && styles.selected)}
-                  style={{ width: w, ...cellLook(st, typeof v === 'number') }}
-                  onMouseDown={(e) => {
-                    if (isEditing) return;
-                    e.preventDefault();
-                    if (editing) finishEdit({ row: 0, col: 0 });
-                    onSelect(p);
-                    focusGrid();
-                  }}
-                  onDoubleClick={() => startEdit(p)}
-                >
-                  {isEditing ? (
-                    <input
-                      ref={editorRef}
-                      aria-label={`Edit ${ref}`}
-                      className={styles.editor}
-                      value={editing.text}
-                      onChange={(e) => setEditing({ pos: p, text: e.target.value })}
-                      onKeyDown={onEditorKeyDown}
-                      onBlur={() => finishEdit({ row: 0, col: 0 })}
-                    />
-                  ) : (
-                    formatValue(v, st?.numFmt)
-                  )}
-                </div>
-              );
-            })}
-          </div>
-        ))}
-      </div>
+      {ring && <div aria-hidden="true" className={styles.ring} />}
     </div>
   );
 }

@@ -110,6 +110,12 @@ export function Workbench({ host, pane }: WorkbenchProps) {
   const barText = draft ?? (sheet ? textOf(selected) : '');
   void version;
 
+  // Many sheets overflow the tab strip: keep the active tab in view (a report the pane just wrote is often last).
+  const tabStrip = React.useRef<HTMLDivElement>(null);
+  React.useEffect(() => {
+    tabStrip.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [sheet, sheets.length]);
+
   const focusGrid = () => gridHost.current?.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
 
   const commit = (p: Pos, text: string, move: Pos) => {
@@ -223,7 +229,7 @@ export function Workbench({ host, pane }: WorkbenchProps) {
           </div>
         )}
         {sheets.length > 0 && (
-          <div className={styles.tabs}>
+          <div className={styles.tabs} ref={tabStrip}>
             <TabList aria-label="Sheets" size="small" selectedValue={sheet ?? undefined} onTabSelect={(_, d) => showSheet(String(d.value))}>
               {sheets.map((s) => (
                 <Tab key={s} value={s}>
