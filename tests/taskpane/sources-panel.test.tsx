@@ -133,3 +133,25 @@ it('the detected format can be overridden, and a canonical file’s record kind 
   // read as reviews, the usage header lacks their required columns: a source error naming them
   expect(screen.getByText(/^usage\.csv: missing required columns? .*reviewer_role/)).toBeTruthy();
 });
+
+it('link rules: an agent rule maps a team to an agent; a malformed map line is named and not applied', async () => {
+  renderPane();
+  upload([file('spend-logs.json', LITELLM)]);
+  await screen.findByText(/Added 1 file/);
+  const preview = screen.getByRole('status', { name: 'Link preview' });
+  expect(within(preview).getByText(/; 1 to an agent/)).toBeTruthy();
+  fireEvent.click(screen.getByRole('button', { name: 'Add agent rule' }));
+  fireEvent.change(screen.getByLabelText('Agent rule 3: field'), { target: { value: 'team' } });
+  // unmapped, the team name itself becomes the agent id
+  await waitFor(() => expect(within(preview).getByText(/agent · team: 3/)).toBeTruthy());
+  const map = screen.getByLabelText(/^Agent rule 3: map values to ids/);
+  fireEvent.change(map, { target: { value: 'team-support = csr-agent\nclaims' } });
+  expect(screen.getByText(/line 2: expected "value = id"/)).toBeTruthy();
+  expect(within(preview).getByText(/agent · team: 3/)).toBeTruthy();
+  // mapped, only the teams in the map link (a team absent from the map does not)
+  // (the one team-claims record is already linked by its agent: tag, so mapping only team-claims links none)
+  fireEvent.change(map, { target: { value: 'team-claims = claims-agent' } });
+  await waitFor(() => expect(within(preview).getByText(/agent · team \(mapped\): 0$/)).toBeTruthy());
+  fireEvent.change(map, { target: { value: 'team-support = csr-agent\nteam-claims = claims-agent' } });
+  await waitFor(() => expect(within(preview).getByText(/agent · team \(mapped\): 3$/)).toBeTruthy());
+});

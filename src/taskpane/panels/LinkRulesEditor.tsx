@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select } from '@fluentui/react-components';
+import { Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Textarea } from '@fluentui/react-components';
 import { USAGE_FORMATS, previewFileLinks, type UsageFormat } from '../../sources/formats';
 import { linkRulesSchema, formatPath, type LinkRule, type LinkRules } from '../../sources/links';
 import { useSession } from '../state';
@@ -15,6 +15,20 @@ const ARG: Partial<Record<FieldName, { key: 'key' | 'prefix' | 'name'; label: st
 };
 
 type Side = 'work_item' | 'agent';
+
+/** `value = id` lines ↔ a rule's map. Returns the line numbers that are not of that shape. */
+export function parseMapText(text: string): { map: Record<string, string> | undefined; bad: number[] } {
+  const map: Record<string, string> = {};
+  const bad: number[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    const m = /^(.+?)\s*=\s*(.+)$/.exec(line.trim());
+    if (!m) bad.push(i + 1);
+    else map[m[1].trim()] = m[2].trim();
+  });
+  return { map: Object.keys(map).length ? map : undefined, bad };
+}
+const mapText = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).map(([k, v]) => `${k} = ${v}`).join('\n');
 
 export function LinkRulesEditor() {
   const s = usePanelStyles();
@@ -100,8 +114,36 @@ function RuleRow({ n, side, rule, onChange, onRemove }: { n: number; side: Side;
           <Input value={rule.prefix} onChange={(_, d) => onChange({ ...rule, prefix: d.value })} />
         </Field>
       )}
+      <MapField label={label} rule={rule} onChange={onChange} />
       <Button size="small" appearance="subtle" onClick={onRemove}>Remove {label.toLowerCase()}</Button>
     </div>
+  );
+}
+
+/** The rule's value map, edited as text; lines that are not `value = id` are named and the map is not applied. */
+function MapField({ label, rule, onChange }: { label: string; rule: LinkRule; onChange: (r: LinkRule) => void }) {
+  const [typed, setText] = React.useState(() => mapText(rule.map));
+  const [bad, setBad] = React.useState<number[]>([]);
+  // Show what was typed while it is being edited (or has bad lines); else the rule's own map (rules loaded from the
+  // workbook, or another rule now at this position after a removal).
+  const text = bad.length || JSON.stringify(parseMapText(typed).map ?? {}) === JSON.stringify(rule.map ?? {}) ? typed : mapText(rule.map);
+  return (
+    <Field
+      label={`${label}: map values to ids (one "value = id" per line, optional)`}
+      validationState={bad.length ? 'error' : 'none'}
+      validationMessage={bad.length ? `line${bad.length > 1 ? 's' : ''} ${bad.join(', ')}: expected "value = id", e.g. team-support = csr-agent` : undefined}
+    >
+      <Textarea
+        value={text}
+        resize="vertical"
+        onChange={(_, d) => {
+          setText(d.value);
+          const r = parseMapText(d.value);
+          setBad(r.bad);
+          if (!r.bad.length) onChange({ ...rule, map: r.map });
+        }}
+      />
+    </Field>
   );
 }
 
