@@ -48,7 +48,7 @@ export function ReportsPanel() {
   return (
     <div className={s.stack}>
       <H2>Reports</H2>
-      <Body1>Each report is one sheet of native formulas over the Ledger and input sheets. Generating again replaces it.</Body1>
+      <Body1>Each report is one sheet of native formulas over the Ledger and input sheets. Generating again replaces it. Your edits to Agents, Prices and Budget Drivers are read back; a price change reprices the Ledger at the next Refresh.</Body1>
       <Field label="Month">
         <Select value={period} onChange={(_, d) => setPeriod(d.value)}>
           {periods.map((p) => <option key={p} value={p}>{p}</option>)}
