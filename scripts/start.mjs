@@ -2,6 +2,7 @@
 // the workbench (the task pane beside a live preview workbook, no Excel needed) and the add-in for Excel on the web,
 // and say where each is.
 import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 const desktop = process.platform === 'win32' || process.platform === 'darwin';
 const win = process.platform === 'win32';
@@ -24,7 +25,9 @@ if (desktop && !process.env.CI && !process.env.WORKBENCH_ONLY) {
   const certs = spawnSync('npx', ['office-addin-dev-certs', 'verify'], { stdio: 'ignore', shell: win });
   if (certs.status !== 0) console.log('  (No trusted dev certificate: https uses a self-signed one your browser must accept.)');
   console.log('  Building… (the first build takes a minute)');
-  const child = run('npx', ['webpack', 'serve', '--mode', 'development'], { stdio: ['inherit', 'pipe', 'inherit'] });
+  // webpack-cli straight from node (no npx/shell in between), so stopping this script stops the server too.
+  const cli = createRequire(import.meta.url).resolve('webpack-cli/bin/cli.js');
+  const child = spawn(process.execPath, [cli, 'serve', '--mode', 'development'], { stdio: ['inherit', 'pipe', 'inherit'] });
   let ready = false;
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);

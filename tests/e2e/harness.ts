@@ -43,7 +43,8 @@ export async function buildWorkbench(): Promise<string> {
     devtool: false,
     entry: { workbench: entry.workbench },
     output: { ...config.output, path: out, clean: true },
-    plugins: html,
+    // the page and its icons; not the custom-functions metadata or the task pane page
+    plugins: [...html, ...(config.plugins ?? []).filter((p) => p?.constructor?.name === 'CopyPlugin')],
     infrastructureLogging: { level: 'error' },
   };
   const stats = await new Promise<Stats>((ok, fail) =>

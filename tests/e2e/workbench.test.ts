@@ -20,6 +20,7 @@ let server: { url: string; close: () => Promise<void> } | undefined;
 let out: string | undefined;
 let step = 0;
 const pageErrors: string[] = [];
+const failedRequests: string[] = [];
 
 async function shot(name: string) {
   await page.screenshot({ path: join(ARTIFACTS, `${String(++step).padStart(2, '0')}-${name}.png`) });
@@ -81,6 +82,10 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('response', (r) => {
+    if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => failedRequests.push(`${r.failure()?.errorText ?? 'failed'} ${r.url()}`));
 }, 300_000);
 
 afterAll(async () => {
@@ -218,6 +223,8 @@ describe('workbench end to end (chromium, no Excel)', () => {
     }
     await shot('axe');
     expect(found).toEqual([]);
+    // the page, its chunks (refresh worker, ExcelJS) and icons all loaded, and nothing threw
+    expect(failedRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
