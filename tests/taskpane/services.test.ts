@@ -373,3 +373,19 @@ describe('specRows', () => {
 });
 
 export type { CellValue };
+
+describe('previewText (live link preview of large files)', () => {
+  it('keeps small files whole, cuts large CSV/JSONL at a line, and refuses to cut a large JSON document', async () => {
+    const { previewText, PREVIEW_MAX_CHARS } = await import('../../src/taskpane/panels/LinkRulesEditor');
+    expect(previewText('a,b\n1,2')).toEqual({ text: 'a,b\n1,2', cut: false });
+    const line = 'request_id,spend\n' + 'r1,0.1\n'.repeat(PREVIEW_MAX_CHARS / 7 + 10);
+    const csv = previewText(line)!;
+    expect(csv.cut).toBe(true);
+    expect(csv.text.length).toBeLessThanOrEqual(PREVIEW_MAX_CHARS);
+    expect(csv.text.endsWith('r1,0.1')).toBe(true);
+    const jsonl = previewText('{"a":1}\n'.repeat(PREVIEW_MAX_CHARS / 8 + 10))!;
+    expect(jsonl.cut).toBe(true);
+    expect(jsonl.text.split('\n').every((l) => l === '{"a":1}')).toBe(true);
+    expect(previewText(`[${'{"a":1},'.repeat(PREVIEW_MAX_CHARS / 8 + 10)}{"a":1}]`)).toBeNull();
+  });
+});

@@ -147,19 +147,35 @@ function MapField({ label, rule, onChange }: { label: string; rule: LinkRule; on
   );
 }
 
-function Preview({ name, format, text, rules }: { name: string; format: UsageFormat; text: string; rules: LinkRules }) {
+/** The live preview runs on the UI thread at every edit: past this size it reads only the first lines (CSV, JSONL). */
+export const PREVIEW_MAX_CHARS = 2_000_000;
+
+/** The text to preview and whether it was cut; null when a large JSON document cannot be cut. */
+export function previewText(text: string): { text: string; cut: boolean } | null {
+  if (text.length <= PREVIEW_MAX_CHARS) return { text, cut: false };
+  const t = text.trimStart();
+  const jsonl = /^\{[^\n]*\}\s*\n\s*\{/.test(t.slice(0, 100_000));
+  if ((t.startsWith('[') || t.startsWith('{')) && !jsonl) return null;
+  const end = text.lastIndexOf('\n', PREVIEW_MAX_CHARS);
+  return end > 0 ? { text: text.slice(0, end), cut: true } : null;
+}
+
+function Preview({ name, format, text: full, rules }: { name: string; format: UsageFormat; text: string; rules: LinkRules }) {
+  const part = React.useMemo(() => previewText(full), [full]);
   const p = React.useMemo(() => {
+    if (!part) return null;
     try {
-      return previewFileLinks(format, text, name, rules);
+      return previewFileLinks(format, part.text, name, rules);
     } catch (e) {
       return (e as Error).message;
     }
-  }, [format, text, name, rules]);
+  }, [format, part, name, rules]);
+  if (p === null) return <Caption1>{name}: too large to preview live (a JSON document over {PREVIEW_MAX_CHARS / 1e6} MB); Refresh reports its linked counts.</Caption1>;
   if (typeof p === 'string') return <MessageBar intent="error"><MessageBarBody>{name}: {p}</MessageBarBody></MessageBar>;
   return (
     <div>
       <Body1>
-        {name}: {fmtInt(p.work_item.linked)} of {fmtInt(p.total)} records linked to a work item ({fmtPct(p.work_item.linked_share)}); {fmtInt(p.agent.linked + p.agent.by_default)} to an agent
+        {name}{part?.cut ? ` (first ${PREVIEW_MAX_CHARS / 1e6} MB)` : ''}: {fmtInt(p.work_item.linked)} of {fmtInt(p.total)} records linked to a work item ({fmtPct(p.work_item.linked_share)}); {fmtInt(p.agent.linked + p.agent.by_default)} to an agent
         {p.rejected ? `; ${fmtInt(p.rejected)} rejected` : ''}.
       </Body1>
       <ul>
