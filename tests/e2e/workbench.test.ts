@@ -191,6 +191,21 @@ describe('workbench end to end (chromium, no Excel)', () => {
     expect(n).toBeGreaterThan(0);
     const links = page.getByRole('button', { name: /^Show .+!/ });
     expect(await links.count()).toBeGreaterThan(0);
+    // The link shows the explaining row: the workbench follows the pane's activation to that sheet and cell.
+    const name = (await links.first().innerText()).trim();
+    const m = /^Show (.+)!\$?([A-Z]+)\$?(\d+)/.exec(name);
+    if (!m) throw new Error(`alert link "${name}" names no sheet!cell`);
+    await links.first().click();
+    await grid(m[1]).waitFor();
+    await expectText(page.getByRole('textbox', { name: 'Cell address' }), `${m[2]}${m[3]}`, 'value');
+    await expect(sheetTab(m[1]).getAttribute('aria-selected')).resolves.toBe('true');
+    // and its tab is scrolled into the (overflowing) tab strip
+    const inView = await sheetTab(m[1]).evaluate((tab) => {
+      const strip = tab.closest('[role="tablist"]')!.parentElement!.getBoundingClientRect();
+      const r = tab.getBoundingClientRect();
+      return `tab ${Math.round(r.left)}–${Math.round(r.right)} in strip ${Math.round(strip.left)}–${Math.round(strip.right)}: ${r.left >= strip.left - 1 && r.right <= strip.right + 1 ? 'visible' : 'hidden'}`;
+    });
+    expect(inView).toMatch(/visible$/);
     await shot('alerts');
   });
 

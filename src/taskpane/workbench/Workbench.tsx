@@ -53,7 +53,7 @@ const useStyles = makeStyles({
   },
   address: { width: '96px', flexShrink: 0 },
   formula: { flexGrow: 1, fontFamily: tokens.fontFamilyMonospace },
-  tabs: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, flexShrink: 0 },
+  tabs: { position: 'relative', overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, flexShrink: 0 },
   empty: { padding: tokens.spacingHorizontalXXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, flexGrow: 1 },
   status: { padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`, minHeight: '20px', backgroundColor: tokens.colorNeutralBackground1 },
 });
@@ -113,7 +113,14 @@ export function Workbench({ host, pane }: WorkbenchProps) {
   // Many sheets overflow the tab strip: keep the active tab in view (a report the pane just wrote is often last).
   const tabStrip = React.useRef<HTMLDivElement>(null);
   React.useEffect(() => {
-    tabStrip.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    const strip = tabStrip.current;
+    // By name, not aria-selected: Fluent's tabs learn they are selected one render after the TabList.
+    const tab = sheet ? [...(strip?.querySelectorAll<HTMLElement>('[role="tab"]') ?? [])].find((t) => t.dataset.sheet === sheet) : undefined;
+    if (!strip || !tab) return;
+    // offsetLeft is relative to the strip (position: relative); scroll only when the tab is not fully visible.
+    if (tab.offsetLeft < strip.scrollLeft || tab.offsetLeft + tab.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+      strip.scrollLeft = Math.max(0, tab.offsetLeft - 24);
+    }
   }, [sheet, sheets.length]);
 
   const focusGrid = () => gridHost.current?.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
@@ -232,7 +239,7 @@ export function Workbench({ host, pane }: WorkbenchProps) {
           <div className={styles.tabs} ref={tabStrip}>
             <TabList aria-label="Sheets" size="small" selectedValue={sheet ?? undefined} onTabSelect={(_, d) => showSheet(String(d.value))}>
               {sheets.map((s) => (
-                <Tab key={s} value={s}>
+                <Tab key={s} value={s} data-sheet={s}>
                   {s}
                 </Tab>
               ))}
