@@ -114,6 +114,13 @@ function cellLook(s: CellStyle | undefined, numeric: boolean): React.CSSProperti
   };
 }
 
+interface Editing {
+  pos: Pos;
+  text: string;
+  /** opened by typing a character (the cell's content is being replaced) */
+  typed: boolean;
+}
+
 export const cellId = (p: Pos) => `wb-cell-${a1(p.row, p.col)}`;
 
 export function Grid({ host, sheet, version, selected, onSelect, onCommit, editTextOf }: GridProps) {
@@ -121,10 +128,10 @@ export function Grid({ host, sheet, version, selected, onSelect, onCommit, editT
   const scroller = React.useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = React.useState(0);
   const [viewHeight, setViewHeight] = React.useState(0);
-  const [editing, setEditingState] = React.useState<{ pos: Pos; text: string } | null>(null);
+  const [editing, setEditingState] = React.useState<Editing | null>(null);
   // The editor's state is read from a ref too: a blur fired while committing must not commit a second time.
-  const editingRef = React.useRef<{ pos: Pos; text: string } | null>(null);
-  const setEditing = (e: { pos: Pos; text: string } | null) => {
+  const editingRef = React.useRef<Editing | null>(null);
+  const setEditing = (e: Editing | null) => {
     editingRef.current = e;
     setEditingState(e);
   };
@@ -188,12 +195,15 @@ export function Grid({ host, sheet, version, selected, onSelect, onCommit, editT
   const clamp = (p: Pos): Pos => ({ row: Math.min(Math.max(p.row, 0), rowCount - 1), col: Math.min(Math.max(p.col, 0), colCount - 1) });
   const focusGrid = () => scroller.current?.focus({ preventScroll: true });
 
-  const startEdit = (p: Pos, text?: string) => setEditing({ pos: p, text: text ?? editTextOf(p) });
+  const startEdit = (p: Pos, text?: string) => setEditing({ pos: p, text: text ?? editTextOf(p), typed: text !== undefined });
   const finishEdit = (move: Pos | null) => {
     const e = editingRef.current;
     if (!e) return;
     setEditing(null);
-    if (move) onCommit(e.pos, e.text, move);
+    // An editor opened on the cell's own content and left unchanged does not rewrite the cell.
+    const unchanged = !e.typed && e.text === editTextOf(e.pos);
+    if (move && unchanged) onSelect(clamp({ row: e.pos.row + move.row, col: e.pos.col + move.col }));
+    else if (move) onCommit(e.pos, e.text, move);
     focusGrid();
   };
 
@@ -337,7 +347,7 @@ export function Grid({ host, sheet, version, selected, onSelect, onCommit, editT
                         aria-label={`Edit ${ref}`}
                         className={styles.editor}
                         value={editing.text}
-                        onChange={(e) => setEditing({ pos: p, text: e.target.value })}
+                        onChange={(e) => setEditing({ pos: p, text: e.target.value, typed: editing.typed })}
                         onKeyDown={onEditorKeyDown}
                         onBlur={() => finishEdit({ row: 0, col: 0 })}
                       />

@@ -64,6 +64,18 @@ describe('number formats and typed input', () => {
     expect(editText(0.25, undefined)).toBe('0.25');
     expect(editText(null, undefined)).toBe('');
   });
+
+  it('shows text that typing would turn into a formula, number or boolean with Excel\'s apostrophe, and reads it back as the same text', () => {
+    expect(editText('=HYPERLINK("http://x","y")', undefined)).toBe('\'=HYPERLINK("http://x","y")');
+    expect(editText('123', undefined)).toBe("'123");
+    expect(editText('TRUE', undefined)).toBe("'TRUE");
+    expect(editText("'quoted", undefined)).toBe("''quoted");
+    expect(editText('plain words', undefined)).toBe('plain words');
+    expect(parseInput("'=1+1")).toBe('=1+1');
+    for (const text of ['=HYPERLINK("http://x","y")', '+SUM(A1)', '-1', '123', '5%', 'TRUE', "'quoted", '', ' ', 'plain words', '2026-10']) {
+      expect(parseInput(editText(text, undefined))).toBe(text);
+    }
+  });
 });
 
 describe('workbench shell (preview workbook beside the pane)', () => {
@@ -145,6 +157,32 @@ describe('workbench shell (preview workbook beside the pane)', () => {
     fireEvent.mouseDown(cell('A1'));
     fireEvent.keyDown(grid, { key: 'Delete' });
     expect(h.value('S', 'A1')).toBeNull();
+  });
+
+  it('keeps untrusted text as text: Enter or F2+Enter on "=HYPERLINK(…)" from a source never makes it a formula', async () => {
+    const h = new PreviewHost();
+    const title = '=HYPERLINK("http://evil.example","click")';
+    await h.writeSheet({ name: 'Ledger', kind: 'data', grids: [{ at: 'A1', rows: [[title, 5]] }] });
+    ui(h);
+    const grid = screen.getByRole('grid', { name: 'Sheet Ledger' });
+    fireEvent.mouseDown(cell('A1'));
+    const bar = screen.getByRole('textbox', { name: 'Formula bar' }) as HTMLInputElement;
+    expect(bar.value).toBe(`'${title}`);
+    fireEvent.keyDown(bar, { key: 'Enter' });
+    expect(h.formula('Ledger', 'A1')).toBeUndefined();
+    expect(h.value('Ledger', 'A1')).toBe(title);
+    fireEvent.mouseDown(cell('A1'));
+    fireEvent.keyDown(grid, { key: 'F2' });
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Edit A1' }), { key: 'Enter' });
+    expect(h.formula('Ledger', 'A1')).toBeUndefined();
+    expect(h.value('Ledger', 'A1')).toBe(title);
+    // even when edited, the apostrophe keeps it text
+    fireEvent.mouseDown(cell('A1'));
+    fireEvent.change(bar, { target: { value: `'${title} ` } });
+    fireEvent.keyDown(bar, { key: 'Enter' });
+    expect(h.formula('Ledger', 'A1')).toBeUndefined();
+    expect(h.value('Ledger', 'A1')).toBe(`${title} `);
+    expect(cell('A1').textContent).toBe(`${title} `);
   });
 
   it('moves with the arrow keys, Home/End and Ctrl+End, and follows the pane when it activates a sheet', async () => {

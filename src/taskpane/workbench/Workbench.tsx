@@ -201,7 +201,9 @@ export function Workbench({ host, pane }: WorkbenchProps) {
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
                 e.preventDefault();
-                commit(selected, barText, { row: 1, col: 0 });
+                // Nothing typed: move on without rewriting the cell.
+                if (draft === null) setSelected({ row: selected.row + 1, col: selected.col });
+                else commit(selected, draft, { row: 1, col: 0 });
                 focusGrid();
               } else if (e.key === 'Escape') {
                 setDraft(null);
