@@ -1,29 +1,41 @@
 // AILABOR.* custom functions: one-line wrappers over src/core (DESIGN.md §6). The JSDoc below is
 // what custom-functions-metadata turns into functions.json and what Excel shows in autocomplete.
+// Ledger-backed functions await the ledger store (store.ts): while it loads Excel shows #BUSY!, never a stale number.
+// Their logic is in logic.ts, shared with the HyperFormula plugin (hyperformula.ts).
 import { PriceBook, TOKEN_TYPES, type TokenType } from '../core/pricing';
 import type { PriceOverride } from '../core/model/records';
+import { fail } from './errors';
+import * as L from './logic';
+import { ledgerStore, type LoadedLedger } from './store';
+
+export { FunctionError, type FunctionErrorCode } from './errors';
 
 let priceBook = new PriceBook();
 
-/** Replace the price book (the task pane calls this after reading the workbook's Prices sheet). */
+/** Replace the price book used when no loaded ledger carries Prices rows (the store's snapshot wins when it does). */
 export function setPriceOverrides(rows: PriceOverride[]): void {
   priceBook = new PriceBook(rows);
 }
 
-/** An error Excel shows as #VALUE! / #N/A with our message; outside Excel (tests, HyperFormula) a plain Error with `code`. */
-export class FunctionError extends Error {
-  constructor(
-    readonly code: 'invalidValue' | 'notAvailable',
-    message: string,
-  ) {
-    super(message);
+/** The price book set by setPriceOverrides (the HyperFormula plugin prices with it too). */
+export const currentPriceBook = (): PriceBook => priceBook;
+
+/** The price book in force: the loaded workbook's Prices sheet, else the one set by setPriceOverrides. */
+const prices = () => L.priceBookOf(ledgerStore.current(), priceBook);
+
+/** The loaded ledger; a failed load becomes #N/A with the reason. */
+async function loaded(): Promise<LoadedLedger> {
+  try {
+    return await ledgerStore.loaded();
+  } catch (e) {
+    fail('notAvailable', `The ledger could not be read: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
-function fail(code: 'invalidValue' | 'notAvailable', message: string): never {
-  const CF = (globalThis as { CustomFunctions?: typeof CustomFunctions }).CustomFunctions;
-  if (CF?.Error) throw new CF.Error(CF.ErrorCode[code], message);
-  throw new FunctionError(code, message);
+/** For calculators: the loaded ledger when the store has (or can load) one, else null (built-in defaults apply). */
+async function workbookData(): Promise<LoadedLedger | null> {
+  if (ledgerStore.status() === 'empty' && !ledgerStore.hasLoader()) return null;
+  return loaded();
 }
 
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
@@ -81,7 +93,7 @@ export function tokenCost(
   if (usage.cached_input_tokens + usage.cache_write_tokens > usage.input_tokens) {
     fail('invalidValue', `cached_input_tokens + cache_write_tokens (${usage.cached_input_tokens + usage.cache_write_tokens}) cannot exceed input_tokens (${usage.input_tokens}): input counts every input token`);
   }
-  const r = priceBook.priceTokens({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date), batch: batch === true }, usage);
+  const r = prices().priceTokens({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date), batch: batch === true }, usage);
   if (r.cost_usd === null) fail('notAvailable', r.reason ?? `Unknown model "${model}": add it on the Prices sheet`);
   return r.cost_usd;
 }
@@ -98,7 +110,194 @@ export function tokenCost(
 export function modelPrice(model: string, token_type?: string, date?: string, provider?: string): number {
   const type = (token_type === undefined || token_type === null || token_type === '' ? 'input' : String(token_type).trim().toLowerCase()) as TokenType;
   if (!TOKEN_TYPES.includes(type)) fail('invalidValue', `token_type: expected one of ${TOKEN_TYPES.join(', ')}, got "${token_type}"`);
-  const u = priceBook.unitPrices({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date) });
+  const u = prices().unitPrices({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date) });
   if (u.source === 'unpriced') fail('notAvailable', u.reason ?? `Unknown model "${model}": add it on the Prices sheet`);
   return u[type];
+}
+
+/**
+ * Fully loaded cost per successful outcome: the scope's cost in the month ÷ its successful outcomes closed in the month.
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @param [component] api, retry, tools, review, overhead, trueup, unattributed or total (default total).
+ * @returns USD per outcome.
+ */
+export async function costPerOutcome(scope: string, period?: unknown, component?: string): Promise<number> {
+  return L.costPerOutcome(await loaded(), scope, period, component);
+}
+
+/**
+ * Cost per work item: the scope's cost in the month ÷ its work items in the month (failed and open ones included).
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @param [component] api, retry, tools, review, overhead, trueup, unattributed or total (default total).
+ * @returns USD per work item.
+ */
+export async function costPerWorkItem(scope: string, period?: unknown, component?: string): Promise<number> {
+  return L.costPerWorkItem(await loaded(), scope, period, component);
+}
+
+/**
+ * Total cost of the scope in the month (a component, or everything including unattributed cost), as on the Chargeback sheet.
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @param [component] api, retry, tools, review, overhead, trueup, unattributed or total (default total).
+ * @returns USD.
+ */
+export async function totalCost(scope: string, period?: unknown, component?: string): Promise<number> {
+  return L.totalCost(await loaded(), scope, period, component);
+}
+
+/**
+ * Successful outcomes: work items of the scope that closed as a success in the month.
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @returns Number of outcomes.
+ */
+export async function outcomes(scope: string, period?: unknown): Promise<number> {
+  return L.outcomes(await loaded(), scope, period);
+}
+
+/**
+ * Work items of the scope in the month (with cost in the month or closed in it).
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @returns Number of work items.
+ */
+export async function workItems(scope: string, period?: unknown): Promise<number> {
+  return L.workItems(await loaded(), scope, period);
+}
+
+/**
+ * Accuracy: approved reviews ÷ all reviews of the scope's work items in the month.
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @returns A ratio between 0 and 1.
+ */
+export async function accuracy(scope: string, period?: unknown): Promise<number> {
+  return L.accuracy(await loaded(), scope, period);
+}
+
+/**
+ * Review rate: work items reviewed by a human ÷ work items, in the month.
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @returns A ratio between 0 and 1.
+ */
+export async function reviewRate(scope: string, period?: unknown): Promise<number> {
+  return L.reviewRate(await loaded(), scope, period);
+}
+
+/**
+ * Cost per outcome minus the target cost per outcome (Agents sheet), or as a fraction of the target.
+ * @customfunction
+ * @param agent An agent id (or a business unit: its outcome-weighted target).
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @param [as_percent] TRUE for (cost per outcome ÷ target − 1) instead of USD.
+ * @returns USD per outcome above (+) or below (−) target, or a fraction.
+ */
+export async function targetVariance(agent: string, period?: unknown, as_percent?: boolean): Promise<number> {
+  return L.targetVariance(await loaded(), agent, period, as_percent);
+}
+
+/**
+ * SLO status of an agent in the month: "OK", "BREACH cost +8.2%" (and/or accuracy, review rate in points), "NO SLO" or "NO ACTIVITY".
+ * @customfunction
+ * @param agent An agent id.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @returns Status text.
+ */
+export async function sloStatus(agent: string, period?: unknown): Promise<string> {
+  return L.sloStatus(await loaded(), agent, period);
+}
+
+/**
+ * Saving against the human baseline: outcomes × human cost per unit − AI cost (summed over the agents of a business unit or "*").
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @returns USD saved in the month.
+ */
+export async function humanSavings(scope: string, period?: unknown): Promise<number> {
+  return L.humanSavings(await loaded(), scope, period);
+}
+
+/**
+ * Monthly values of a metric from one month to another, as a spilled column.
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param from_period First month: YYYY-MM, a date or an Excel date.
+ * @param to_period Last month (empty = the latest month in the ledger).
+ * @param [metric] cost_per_outcome (default), cost_per_work_item, outcomes, work_items, accuracy, review_rate, or a component: api, retry, tools, review, overhead, trueup, unattributed, total.
+ * @returns One row per month.
+ */
+export async function trend(scope: string, from_period: unknown, to_period: unknown, metric?: string): Promise<number[][]> {
+  return L.trend(await loaded(), scope, from_period, to_period, metric);
+}
+
+/**
+ * The scope's ledger rows for the month as a spilled table, with the Ledger sheet's column names as header row.
+ * @customfunction
+ * @param scope An agent id, a business unit, or "*" for all agents.
+ * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
+ * @param [columns] Comma-separated Ledger columns, e.g. "work_item_id,outcome,total" (default all).
+ * @returns A table: header row, then one row per work item.
+ */
+export async function ledger(scope: string, period?: unknown, columns?: string): Promise<unknown[][]> {
+  return L.ledger(await loaded(), scope, period, columns);
+}
+
+/**
+ * Months until a model migration pays back, as on the Migration Payback sheet.
+ * @customfunction
+ * @param migration_cost One-off migration and testing cost (USD).
+ * @param current_monthly_cost Monthly model spend on the current model (USD).
+ * @param candidate_monthly_cost Monthly model spend on the candidate model (USD).
+ * @param [parallel_run_months] Months both models run side by side, paid at the candidate's cost (default 0).
+ * @returns Months.
+ */
+export function payback(migration_cost: number, current_monthly_cost: number, candidate_monthly_cost: number, parallel_run_months?: number): number {
+  return L.payback(migration_cost, current_monthly_cost, candidate_monthly_cost, parallel_run_months);
+}
+
+/**
+ * Monthly saving from moving work to a cheaper model, priced by the price book (Prices sheet over the catalog).
+ * @customfunction
+ * @param current_model Current model, e.g. "gpt-4o".
+ * @param candidate_model Candidate model, e.g. "gpt-4.1-mini".
+ * @param input_tokens_per_unit Input tokens per unit of work (cached included).
+ * @param output_tokens_per_unit Output tokens per unit of work.
+ * @param monthly_volume Units of work per month.
+ * @param [cached_input_tokens_per_unit] Input tokens per unit read from the prompt cache.
+ * @param [date] Price date: an Excel date or ISO date (default today).
+ * @returns USD per month (negative when the candidate costs more).
+ */
+export async function migrationSavings(
+  current_model: string,
+  candidate_model: string,
+  input_tokens_per_unit: number,
+  output_tokens_per_unit: number,
+  monthly_volume: number,
+  cached_input_tokens_per_unit?: number,
+  date?: string,
+): Promise<number> {
+  return L.migrationSavings(L.priceBookOf(await workbookData(), priceBook), current_model, candidate_model, input_tokens_per_unit, output_tokens_per_unit, monthly_volume, cached_input_tokens_per_unit, toIsoDate(date));
+}
+
+/**
+ * A peer cost per unit from the Benchmarks sheet (the playbook's figures by default).
+ * @customfunction
+ * @param segment A segment (e.g. "Customer service") or one benchmark's name (e.g. "Intercom Fin").
+ * @param [bound] low, high or mid (default mid).
+ * @returns USD per unit.
+ */
+export async function peerBenchmark(segment: string, bound?: string): Promise<number> {
+  return L.peerBenchmark((await workbookData())?.snapshot.benchmarks, segment, bound);
 }

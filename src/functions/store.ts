@@ -1,0 +1,239 @@
+// The ledger store of the shared runtime: the AILABOR.* functions read the ledger through it. It holds one snapshot
+// (ledger rows, unattributed rows, agents, prices, benchmarks) and the LedgerIndex built from it, and loads it on
+// first use through a loader (in Excel: excel-loader.ts reads the workbook's sheets). Functions await `ready()`, so
+// while it loads Excel shows #BUSY! — never a number from stale or missing data.
+//
+// The task pane and the functions are separate webpack bundles in one shared runtime, each with its own copy of
+// this module: the state lives on globalThis under a registered symbol so both talk to the same store.
+import { LedgerIndex } from '../core/ledger/ledger-index';
+import type { LedgerRow, UnattributedRow } from '../core/model/ledger';
+import type { Agent, PriceOverride } from '../core/model/records';
+import type { Benchmark } from '../workbook/inputs';
+
+export interface LedgerSnapshot {
+  rows: LedgerRow[];
+  unattributed: UnattributedRow[];
+  agents: Agent[];
+  prices?: PriceOverride[];
+  benchmarks?: Benchmark[];
+  /** sheets the loader did not find (e.g. ["Ledger"]): ledger-backed functions then say so instead of returning 0 */
+  missing?: string[];
+  /** problems found while reading (bad cells), named by sheet and cell; reported by the functions' errors */
+  problems?: string[];
+}
+
+export type StoreStatus = 'empty' | 'loading' | 'ready' | 'error';
+/** What changed: new data pushed (`set`), data dropped (`invalidated`), or a load starting, finishing or failing. */
+export type StoreEvent = 'set' | 'invalidated' | 'loading' | 'loaded' | 'error';
+
+export interface LoadedLedger {
+  index: LedgerIndex;
+  snapshot: LedgerSnapshot;
+  /** bumps on every set/invalidate: lets callers cache per snapshot */
+  generation: number;
+}
+
+interface Deferred {
+  promise: Promise<LoadedLedger>;
+  resolve(v: LoadedLedger): void;
+  reject(e: unknown): void;
+}
+
+interface State {
+  status: StoreStatus;
+  loaded: LoadedLedger | null;
+  error: unknown;
+  loader: (() => Promise<LedgerSnapshot>) | null;
+  pending: Deferred | null;
+  generation: number;
+  listeners: Set<(event?: StoreEvent) => void>;
+  /** Date.now() of the last set(), to tell the add-in's own sheet writes from later edits */
+  lastSetAt: number;
+  /** a set() happened since the last notifyWorkbookRefreshed() */
+  setSinceNotify: boolean;
+  recalc: (() => unknown) | null;
+}
+
+function deferred(): Deferred {
+  let resolve!: (v: LoadedLedger) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<LoadedLedger>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Nobody may be waiting when a load fails: that is not an unhandled rejection.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+const KEY = Symbol.for('ai-labor-ledger.ledgerStore');
+
+function createStore() {
+  const s: State = {
+    status: 'empty',
+    loaded: null,
+    error: null,
+    loader: null,
+    pending: null,
+    generation: 0,
+    listeners: new Set(),
+    lastSetAt: 0,
+    setSinceNotify: false,
+    recalc: null,
+  };
+
+  const emit = (e: StoreEvent) => {
+    for (const fn of [...s.listeners]) {
+      try {
+        fn(e);
+      } catch {
+        // a listener's failure must not stop the others or the store
+      }
+    }
+  };
+
+  const build = (snapshot: LedgerSnapshot, generation: number): LoadedLedger => ({
+    index: LedgerIndex.build({ rows: snapshot.rows, unattributed: snapshot.unattributed, agents: snapshot.agents }),
+    snapshot,
+    generation,
+  });
+
+  const settle = (loaded: LoadedLedger, event: StoreEvent) => {
+    s.loaded = loaded;
+    s.status = 'ready';
+    s.error = null;
+    const p = s.pending;
+    s.pending = null;
+    p?.resolve(loaded);
+    emit(event);
+  };
+
+  const startLoad = () => {
+    const loader = s.loader;
+    if (!loader) return;
+    const gen = s.generation;
+    s.status = 'loading';
+    emit('loading');
+    Promise.resolve()
+      .then(loader)
+      .then(
+        (snapshot) => {
+          if (gen !== s.generation) return; // a set() or invalidate() came meanwhile: that one wins
+          settle(build(snapshot, gen), 'loaded');
+        },
+        (err) => {
+          if (gen !== s.generation) return;
+          s.status = 'error';
+          s.error = err;
+          s.loaded = null;
+          const p = s.pending;
+          s.pending = null;
+          p?.reject(err);
+          emit('error');
+        },
+      );
+  };
+
+  const loaded = (): Promise<LoadedLedger> => {
+    if (s.status === 'ready' && s.loaded) return Promise.resolve(s.loaded);
+    if (s.status === 'error') return Promise.reject(s.error);
+    if (!s.pending) s.pending = deferred();
+    const p = s.pending.promise;
+    if (s.status === 'empty' && s.loader) startLoad();
+    // Empty without a loader (Node, tests, a workbench not yet filled): wait for set().
+    return p;
+  };
+
+  const store = {
+    /** Fill from rows built in Node, a worker or the task pane; rebuilds the index and notifies. */
+    set(snapshot: LedgerSnapshot): void {
+      s.generation++;
+      s.lastSetAt = Date.now();
+      s.setSinceNotify = true;
+      settle(build(snapshot, s.generation), 'set');
+    },
+    /** The workbook changed: drop the data; the next use re-reads it through the loader. */
+    invalidate(): void {
+      s.generation++;
+      s.loaded = null;
+      s.error = null;
+      s.status = 'empty';
+      s.setSinceNotify = false;
+      emit('invalidated');
+      // Functions already waiting keep waiting for the reload rather than failing.
+      if (s.pending && s.loader && s.status === 'empty') startLoad();
+    },
+    status(): StoreStatus {
+      return s.status;
+    },
+    /** Calls `fn` after every change (with what changed); returns the unsubscribe function. */
+    subscribe(fn: (event?: StoreEvent) => void): () => void {
+      s.listeners.add(fn);
+      return () => {
+        s.listeners.delete(fn);
+      };
+    },
+    /** Resolves with the index once loaded; rejects with the loader's error. */
+    ready(): Promise<LedgerIndex> {
+      return loaded().then((l) => l.index);
+    },
+    /** Like ready(), with the snapshot the index was built from (prices, benchmarks). */
+    loaded,
+    /** The loaded ledger now, or null (synchronous hosts such as HyperFormula). */
+    current(): LoadedLedger | null {
+      return s.status === 'ready' ? s.loaded : null;
+    },
+    /** How to (re)load when empty or invalidated. A store in error retries with the new loader. */
+    setLoader(loader: () => Promise<LedgerSnapshot>): void {
+      s.loader = loader;
+      if (s.status === 'error') {
+        s.status = 'empty';
+        s.error = null;
+      }
+      if (s.status === 'empty' && s.pending) startLoad();
+    },
+    hasLoader(): boolean {
+      return s.loader !== null;
+    },
+    /** Date.now() of the last set() (0 if never). */
+    lastSetAt(): number {
+      return s.lastSetAt;
+    },
+    /** How the host makes dependent cells recalculate (Excel: a full calculation; see excel-loader.ts). */
+    setRecalculator(fn: (() => unknown) | null): void {
+      s.recalc = fn;
+    },
+    /**
+     * After the task pane refreshed the workbook: keep the snapshot it set() since the last call (the Ledger sheet
+     * holds the same rows), else re-read the sheets; then ask the host to recalculate every AILABOR cell.
+     */
+    async notifyWorkbookRefreshed(): Promise<void> {
+      if (s.setSinceNotify) s.lastSetAt = Date.now();
+      else store.invalidate();
+      s.setSinceNotify = false;
+      await s.recalc?.();
+    },
+    /** Back to a new store (tests). */
+    reset(): void {
+      s.status = 'empty';
+      s.loaded = null;
+      s.error = null;
+      s.loader = null;
+      s.pending = null;
+      s.generation++;
+      s.listeners.clear();
+      s.lastSetAt = 0;
+      s.setSinceNotify = false;
+      s.recalc = null;
+    },
+  };
+  return store;
+}
+
+export type LedgerStore = ReturnType<typeof createStore>;
+
+const g = globalThis as unknown as Record<symbol, LedgerStore | undefined>;
+export const ledgerStore: LedgerStore = g[KEY] ?? (g[KEY] = createStore());
+
+/** The task pane calls this after a refresh wrote the workbook (after `ledgerStore.set` when it has the rows). */
+export const notifyWorkbookRefreshed = (): Promise<void> => ledgerStore.notifyWorkbookRefreshed();
