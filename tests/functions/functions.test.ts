@@ -112,21 +112,45 @@ describe('as formulas in HyperFormula', () => {
 });
 
 describe('functions.json parity', () => {
-  it('lists each exported function with the parameters of its signature', async () => {
+  // Excel name → [export, function, optional parameters]
+  const expected: Record<string, [string, (...a: never[]) => unknown, string[]]> = {
+    TOKENCOST: ['tokenCost', fns.tokenCost, ['cached_input_tokens', 'cache_write_tokens', 'date', 'provider', 'batch']],
+    MODELPRICE: ['modelPrice', fns.modelPrice, ['token_type', 'date', 'provider']],
+    COSTPEROUTCOME: ['costPerOutcome', fns.costPerOutcome, ['period', 'component']],
+    COSTPERWORKITEM: ['costPerWorkItem', fns.costPerWorkItem, ['period', 'component']],
+    TOTALCOST: ['totalCost', fns.totalCost, ['period', 'component']],
+    OUTCOMES: ['outcomes', fns.outcomes, ['period']],
+    WORKITEMS: ['workItems', fns.workItems, ['period']],
+    ACCURACY: ['accuracy', fns.accuracy, ['period']],
+    REVIEWRATE: ['reviewRate', fns.reviewRate, ['period']],
+    TARGETVARIANCE: ['targetVariance', fns.targetVariance, ['period', 'as_percent']],
+    SLOSTATUS: ['sloStatus', fns.sloStatus, ['period']],
+    HUMANSAVINGS: ['humanSavings', fns.humanSavings, ['period']],
+    TREND: ['trend', fns.trend, ['metric']],
+    LEDGER: ['ledger', fns.ledger, ['period', 'columns']],
+    PAYBACK: ['payback', fns.payback, ['parallel_run_months']],
+    MIGRATIONSAVINGS: ['migrationSavings', fns.migrationSavings, ['cached_input_tokens_per_unit', 'date']],
+    PEERBENCHMARK: ['peerBenchmark', fns.peerBenchmark, ['bound']],
+  };
+  it('lists each exported function with the parameters of its signature, optional ones marked, and a description', async () => {
     const result = await generateCustomFunctionsMetadata(SRC, false);
     expect(result.errors).toEqual([]);
-    const meta = JSON.parse(result.metadataJson) as { functions: { id: string; name: string; parameters: { name: string; optional?: boolean }[] }[] };
+    const meta = JSON.parse(result.metadataJson) as { functions: { id: string; name: string; description?: string; parameters: { name: string; optional?: boolean; description?: string }[]; result: { dimensionality?: string } }[] };
     const byId = new Map(meta.functions.map((f) => [f.id, f]));
-    const expected: Record<string, [string, (...a: never[]) => unknown]> = { TOKENCOST: ['tokenCost', fns.tokenCost], MODELPRICE: ['modelPrice', fns.modelPrice] };
-    for (const [id, [exportName, fn]] of Object.entries(expected)) {
+    for (const [id, [exportName, fn, optional]] of Object.entries(expected)) {
       const m = byId.get(id);
       expect(m).toBeDefined();
+      expect(m!.name).toBe(id);
+      expect(m!.description).toBeTruthy();
       const src = fn.toString();
       const params = src.slice(src.indexOf('(') + 1, src.indexOf(')')).split(',').map((p) => p.trim().split(/[\s=:]/)[0]).filter(Boolean);
       expect(m!.parameters.map((p) => p.name)).toEqual(params);
-      expect(typeof (fns as Record<string, unknown>)[exportName]).toBe('function');
+      expect(m!.parameters.filter((p) => p.optional).map((p) => p.name)).toEqual(optional);
+      for (const p of m!.parameters) expect(p.description).toBeTruthy();
+      expect((fns as Record<string, unknown>)[exportName]).toBe(fn);
     }
-    expect(byId.get('TOKENCOST')!.parameters.filter((p) => p.optional).map((p) => p.name)).toEqual(['cached_input_tokens', 'cache_write_tokens', 'date', 'provider', 'batch']);
+    expect(byId.get('TREND')!.result.dimensionality).toBe('matrix');
+    expect(byId.get('LEDGER')!.result.dimensionality).toBe('matrix');
     expect(meta.functions.map((f) => f.id).sort()).toEqual(Object.keys(expected).sort());
   });
 });
