@@ -68,13 +68,11 @@ class AilaborPlugin extends FunctionPlugin {
       return new CellError(code, (e as Error).message);
     }
   }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   tokencost(ast: any, state: any) {
     return this.runFunction(ast.args, state, this.metadata('AILABOR.TOKENCOST'), (...a: unknown[]) =>
       this.call(() => fns.tokenCost(...(a as Parameters<typeof fns.tokenCost>))),
     );
   }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   modelprice(ast: any, state: any) {
     return this.runFunction(ast.args, state, this.metadata('AILABOR.MODELPRICE'), (...a: unknown[]) =>
       this.call(() => fns.modelPrice(...(a as Parameters<typeof fns.modelPrice>))),

@@ -356,7 +356,6 @@ describe('the ledger store', () => {
 
   it('is one store across bundles (a second copy of the module finds the same instance)', () => {
     jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const other = require('../../src/functions/store') as typeof import('../../src/functions/store');
       expect(other.ledgerStore).toBe(ledgerStore);
     });
