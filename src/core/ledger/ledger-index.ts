@@ -49,6 +49,19 @@ const newAcc = (): Acc => ({
   rows: [],
 });
 
+function add(a: Acc, r: LedgerRow, cents: readonly number[], i: number) {
+  a.work_items++;
+  a.outcomes += r.success;
+  a.closed += r.closed;
+  a.reviews += r.reviews;
+  a.approved += r.approved;
+  a.reviewed += r.reviewed;
+  for (let k = 0; k < COMPONENT_KEYS.length; k++) a.cents[COMPONENT_KEYS[k]] += cents[k];
+  if (r.success) a.agentOutcomes.set(r.agent_id, (a.agentOutcomes.get(r.agent_id) ?? 0) + 1);
+  else if (!a.agentOutcomes.has(r.agent_id)) a.agentOutcomes.set(r.agent_id, 0);
+  a.rows.push(i);
+}
+
 interface PeriodIndex {
   agent: Map<string, Acc>;
   business_unit: Map<string, Acc>;
@@ -119,24 +132,21 @@ export class LedgerIndex {
       return a;
     };
     const rows = input.rows;
+    const cents = new Array<number>(COMPONENT_KEYS.length);
+    // the period's index is looked up once per run of rows in that period (the ledger is sorted by period)
+    let lastPeriod = '';
+    let pi: PeriodIndex | undefined;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
-      const pi = period(r.period);
-      this.businessUnits.add(r.business_unit);
-      const targets = [acc(pi.agent, r.agent_id), acc(pi.business_unit, r.business_unit), pi.all];
-      const cents = COMPONENT_KEYS.map((c) => toCents(r[c]));
-      for (const a of targets) {
-        a.work_items++;
-        a.outcomes += r.success;
-        a.closed += r.closed;
-        a.reviews += r.reviews;
-        a.approved += r.approved;
-        a.reviewed += r.reviewed;
-        for (let k = 0; k < COMPONENT_KEYS.length; k++) a.cents[COMPONENT_KEYS[k]] += cents[k];
-        if (r.success) a.agentOutcomes.set(r.agent_id, (a.agentOutcomes.get(r.agent_id) ?? 0) + 1);
-        else if (!a.agentOutcomes.has(r.agent_id)) a.agentOutcomes.set(r.agent_id, 0);
-        a.rows.push(i);
+      if (r.period !== lastPeriod || !pi) {
+        pi = period(r.period);
+        lastPeriod = r.period;
       }
+      this.businessUnits.add(r.business_unit);
+      for (let k = 0; k < COMPONENT_KEYS.length; k++) cents[k] = toCents(r[COMPONENT_KEYS[k]]);
+      add(acc(pi.agent, r.agent_id), r, cents, i);
+      add(acc(pi.business_unit, r.business_unit), r, cents, i);
+      add(pi.all, r, cents, i);
     }
     for (const u of input.unattributed) {
       const pi = period(u.period);
