@@ -400,6 +400,10 @@ describe('as formulas in HyperFormula, next to the demo workbook', () => {
             [`=AILABOR.TARGETVARIANCE("${ag}",,TRUE())`],
             [`=AILABOR.COSTPERWORKITEM("*")`],
             [`=AILABOR.MIGRATIONSAVINGS("gpt-4o","gpt-4.1-mini",1000,500,10000,0,"2026-10-01")`],
+            [`=AILABOR.ACCURACY("*","${period}")`],
+            [`=AILABOR.REVIEWRATE("Customer Service")`],
+            [`=AILABOR.TOKENCOST("gpt-4o",1000000,1000000)`],
+            [`=AILABOR.MODELPRICE("gpt-4o","output")`],
           ]),
         },
         { at: 'H1', rows: formulas([[`=AILABOR.TREND("${ag}","${result.periods[0]}","${period}","total")`]]) },
@@ -436,6 +440,10 @@ describe('as formulas in HyperFormula, next to the demo workbook', () => {
     expect(host.value('Model', 'F9')).toBeCloseTo(await fns.targetVariance(ag, undefined, true), 12);
     expect(host.value('Model', 'F10')).toBeCloseTo(await fns.costPerWorkItem('*'), 9); // HyperFormula rounds to 10 significant digits
     expect(host.value('Model', 'F11')).toBeCloseTo(63, 9);
+    expect(host.value('Model', 'F12')).toBeCloseTo(await fns.accuracy('*', period), 9);
+    expect(host.value('Model', 'F13')).toBeCloseTo(await fns.reviewRate('Customer Service'), 9);
+    expect(host.value('Model', 'F14')).toBeCloseTo(12.5, 9);
+    expect(host.value('Model', 'F15')).toBe(10);
   });
 
   it('spills TREND and LEDGER', async () => {
