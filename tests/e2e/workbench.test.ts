@@ -146,6 +146,11 @@ describe('workbench end to end (chromium, no Excel)', () => {
     // and the sheet's own tie-out row says 0.00
     const diff = await rowWhere(g, 'A', 'Difference (ties when 0.00)');
     expect(cents(await cellIn(g, `M${diff}`).innerText())).toBe(0);
+    // An analyst's own formula over the same data: the custom function reads the store the refresh filled.
+    await selectCell(g, `B${diff}`);
+    await formulaBar().fill(`=AILABOR.TOTALCOST("*","${period}")`);
+    await formulaBar().press('Enter');
+    expect(cents(await expectText(cellIn(g, `B${diff}`), /\d/))).toBe(shown);
     await shot('chargeback');
   });
 

@@ -1,6 +1,7 @@
-// HOOK FOR THE LEAD: after a refresh the pane hands the ledger to the custom functions' store (src/functions/store.ts,
-// built in parallel). Wire `defaultFunctionStore` to it: `{ set: ledgerStore.set, invalidate: ledgerStore.invalidate,
-// notifyWorkbookRefreshed }`. Until then refreshes fill nothing (the functions keep their own data).
+// After a refresh the pane hands the ledger to the custom functions' store (src/functions/store.ts, shared runtime),
+// so =AILABOR.* cells show the new figures without re-reading the sheets; notifyWorkbookRefreshed asks Excel for the
+// full recalculation that re-runs them.
+import { ledgerStore, notifyWorkbookRefreshed } from '../../functions/store';
 import type { LedgerRow, UnattributedRow } from '../../core/model/ledger';
 import type { Agent, PriceOverride } from '../../core/model/records';
 import type { Benchmark } from '../../workbook';
@@ -19,4 +20,8 @@ export interface FunctionStoreHook {
   notifyWorkbookRefreshed?(): void;
 }
 
-export const defaultFunctionStore: FunctionStoreHook | null = null;
+export const defaultFunctionStore: FunctionStoreHook | null = {
+  set: (data) => ledgerStore.set(data),
+  invalidate: () => ledgerStore.invalidate(),
+  notifyWorkbookRefreshed: () => void notifyWorkbookRefreshed(),
+};
