@@ -5,11 +5,13 @@ import { parseLinkRules, type LinkRules } from '../sources/links';
 import type { SourceFormat } from '../sources/formats';
 import { defaultServices } from './services/defaults';
 import { refreshWorkbook } from './services/refresh';
+import { readLedgerFromHost } from './services/ledger-read';
+import { hasLedger } from './services/workbook-io';
 import { RefreshCancelled, type SourceInput } from './services/refresh-core';
 import type { ReportWritten } from './services/reports';
 import type { RefreshRunner } from './services/runner';
 import type { Services } from './services/types';
-import { DEFAULT_ALERTS, SessionContext, initialLinks, type AlertSettings, type RefreshState, type Session, type SourceEntry } from './state';
+import { DEFAULT_ALERTS, SessionContext, initialLinks, type AlertSettings, ledgerData, type RefreshState, type Session, type SourceEntry, type StoredLedgerState } from './state';
 import { SourcesPanel } from './panels/SourcesPanel';
 import { RefreshPanel } from './panels/RefreshPanel';
 import { ReportsPanel } from './panels/ReportsPanel';
@@ -66,6 +68,41 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
   const [reports, setReports] = React.useState<ReportWritten[]>([]);
   const [alerts, setAlertsState] = React.useState<AlertSettings>(DEFAULT_ALERTS);
   const runner = React.useRef<RefreshRunner | null>(null);
+  const [stored, setStored] = React.useState<StoredLedgerState>({ loading: false, ledger: null, error: null });
+  const loadSeq = React.useRef(0);
+
+  // A workbook reopened in a new session keeps its Ledger sheet: read it so the reports work without a Refresh.
+  const loadStored = React.useCallback(() => {
+    const n = ++loadSeq.current;
+    const none: StoredLedgerState = { loading: false, ledger: null, error: null };
+    (async () => {
+      // No Ledger sheet (a new workbook): leave the state as it is, so nothing re-renders.
+      if (!(await hasLedger(host))) return none;
+      if (n === loadSeq.current) setStored((s) => ({ ...s, loading: true, error: null }));
+      return { loading: false, ledger: await readLedgerFromHost(host), error: null };
+    })().then(
+      (next) => {
+        if (n === loadSeq.current) setStored((s) => (next.ledger === null && s.ledger === null && !s.loading && !s.error ? s : next));
+      },
+      (e: unknown) => {
+        if (n === loadSeq.current) setStored({ loading: false, ledger: null, error: `Could not read the Ledger sheet: ${(e as Error).message}` });
+      },
+    );
+  }, [host]);
+  const refreshed = refresh.outcome !== null;
+  React.useEffect(() => {
+    if (!refreshed) loadStored();
+  }, [refreshed, loadStored]);
+  // Opening a tab that reads the ledger reads it again (the user may have edited or replaced the sheet meanwhile).
+  const firstTab = React.useRef(true);
+  React.useEffect(() => {
+    if (firstTab.current) {
+      firstTab.current = false;
+      return;
+    }
+    if (!refreshed && (tab === 'Reports' || tab === 'Alerts' || tab === 'Trends')) loadStored();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tab]);
 
   // Saved link rules and API sources (no secrets: those are in per-user storage) come back with the workbook.
   React.useEffect(() => {
@@ -144,8 +181,9 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
   const cancelRefresh = React.useCallback(() => runner.current?.cancel(), []);
   const addReport = React.useCallback((w: ReportWritten) => setReports((rs) => [...rs.filter((x) => x.sheet !== w.sheet), w]), []);
 
+  const ledger = React.useMemo(() => ledgerData({ refresh, stored }), [refresh.outcome, stored.ledger]); // eslint-disable-line react-hooks/exhaustive-deps
   const session: Session = {
-    host, services, sources, setSources: setSourcesSaved, links, setLinks, refresh, startRefresh, cancelRefresh, reports, addReport, alerts, setAlerts: setAlertsState,
+    host, services, sources, setSources: setSourcesSaved, links, setLinks, refresh, startRefresh, stored, ledger, loadStored, cancelRefresh, reports, addReport, alerts, setAlerts: setAlertsState,
   };
 
   return (

@@ -1,6 +1,7 @@
 // The pane's session: what the panels share (sources, link rules, the last refresh, reports written, alert settings).
 import * as React from 'react';
 import type { SampleOptions } from '../core/sample';
+import type { LedgerContext, LedgerResult } from '../core/ledger';
 import type { RecordKind } from '../sources/files';
 import { DEFAULT_LINK_RULES, type LinkRules } from '../sources/links';
 import type { WorkbookHost } from '../workbook';
@@ -8,6 +9,7 @@ import type { RefreshOutcome } from './services/refresh';
 import type { Progress } from './services/refresh-core';
 import type { ReportWritten } from './services/reports';
 import type { Services } from './services/types';
+import type { StoredLedger } from './services/ledger-read';
 
 export interface SourceEntry {
   id: string;
@@ -45,6 +47,28 @@ export interface RefreshState {
   outcome: RefreshOutcome | null;
 }
 
+/** The Ledger already in the workbook (from an earlier session's Refresh), read when this session has not refreshed. */
+export interface StoredLedgerState {
+  loading: boolean;
+  /** null: not read yet, or the workbook has no Ledger sheet */
+  ledger: StoredLedger | null;
+  error: string | null;
+}
+
+/** What Reports, Alerts and Trends work from: this session's refresh, else the Ledger already in the workbook. */
+export interface LedgerData {
+  result: LedgerResult;
+  ctx: LedgerContext;
+  /** true when read back from the workbook rather than computed by a refresh in this session */
+  fromWorkbook: boolean;
+}
+
+export function ledgerData(s: Pick<Session, 'refresh' | 'stored'>): LedgerData | null {
+  const o = s.refresh.outcome;
+  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false };
+  return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true } : null;
+}
+
 export interface Session {
   host: WorkbookHost;
   services: Services;
@@ -54,6 +78,11 @@ export interface Session {
   setLinks: (l: LinkRules) => void;
   refresh: RefreshState;
   startRefresh: () => void;
+  stored: StoredLedgerState;
+  /** ledgerData(refresh, stored), memoized: the same object while neither changes */
+  ledger: LedgerData | null;
+  /** (re)reads the workbook's Ledger sheet into `stored` */
+  loadStored: () => void;
   cancelRefresh: () => void;
   reports: ReportWritten[];
   addReport: (r: ReportWritten) => void;

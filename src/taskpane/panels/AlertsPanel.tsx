@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Body1, Caption1, Field, Link, MessageBar, MessageBarBody, SpinButton, Switch } from '@fluentui/react-components';
+import { Body1, Caption1, Field, Link, MessageBar, MessageBarBody, SpinButton, Spinner, Switch } from '@fluentui/react-components';
 import { SLO_SHEET } from '../../workbook';
 import { useSession } from '../state';
 import { ALERT_KINDS, deriveAlerts, type Alert } from '../services/alerts';
@@ -10,8 +10,9 @@ import { H2, H3, usePanelStyles } from './common';
 
 export function AlertsPanel() {
   const s = usePanelStyles();
-  const { host, refresh, alerts: settings, setAlerts, addReport } = useSession();
-  const o = refresh.outcome;
+  const session = useSession();
+  const { host, refresh, alerts: settings, setAlerts, addReport, stored } = session;
+  const o = session.ledger;
   const [edited, setEdited] = React.useState<{ agents?: Agent[]; invoices?: Invoice[] } | null>(null);
   const [error, setError] = React.useState<string | null>(null);
 
@@ -26,9 +27,9 @@ export function AlertsPanel() {
 
   const list: Alert[] = React.useMemo(() => {
     if (!o || !settings.on) return [];
-    const result = withEditedAgents(o.computed.result, edited?.agents);
-    return deriveAlerts(result, { alertPct: settings.alertPct / 100, trueupPct: settings.trueupPct / 100, invoices: edited?.invoices ?? o.computed.ctx.invoices, issuesRejected: o.written.issuesRejected });
-  }, [o, edited, settings]);
+    const result = withEditedAgents(o.result, edited?.agents);
+    return deriveAlerts(result, { alertPct: settings.alertPct / 100, trueupPct: settings.trueupPct / 100, invoices: edited?.invoices ?? o.ctx.invoices, issuesRejected: refresh.outcome?.written.issuesRejected ?? 0 });
+  }, [o, edited, settings, refresh.outcome]);
 
   const show = async (a: Alert) => {
     setError(null);
@@ -36,8 +37,8 @@ export function AlertsPanel() {
       const sheets = await host.listSheets();
       if (!sheets.includes(a.sheet)) {
         if (a.sheet !== SLO_SHEET || !o) throw new Error(`the workbook has no "${a.sheet}" sheet; run Refresh`);
-        const p = o.computed.result.periods;
-        addReport(await generateReport(host, 'slo', p[p.length - 1], { result: o.computed.result, ctx: o.computed.ctx }));
+        const p = o.result.periods;
+        addReport(await generateReport(host, 'slo', p[p.length - 1], { result: o.result, ctx: o.ctx }));
       }
       await host.activate(a.sheet, a.cell);
     } catch (e) {
@@ -58,12 +59,16 @@ export function AlertsPanel() {
         </Field>
       </div>
       {!o ? (
-        <MessageBar intent="info"><MessageBarBody>No ledger yet: run Refresh to see alerts.</MessageBarBody></MessageBar>
+        <>
+          <MessageBar intent="info"><MessageBarBody>{stored.error ? `${stored.error}. ` : ''}No ledger yet: run Refresh to see alerts.</MessageBarBody></MessageBar>
+          {stored.loading && <div role="status" aria-live="polite"><Spinner size="tiny" label="Checking this workbook for a Ledger sheet…" /></div>}
+        </>
       ) : !settings.on ? (
         <Body1>Alerts are off.</Body1>
       ) : (
         <>
-          <div role="status" aria-live="polite"><Body1>{list.length} alert{list.length === 1 ? '' : 's'} over {o.computed.result.periods.length} months.</Body1></div>
+          <div role="status" aria-live="polite"><Body1>{list.length} alert{list.length === 1 ? '' : 's'} over {o.result.periods.length} months.</Body1></div>
+          {o.fromWorkbook && <Caption1>From the Ledger already in this workbook: unpriced-model and invoice true-up alerts need a Refresh in this session (the workbook does not keep them).</Caption1>}
           {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
           {ALERT_KINDS.map((k) => {
             const items = list.filter((a) => a.kind === k.kind);

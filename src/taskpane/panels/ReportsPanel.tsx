@@ -1,15 +1,16 @@
 import * as React from 'react';
 import { Body1, Button, Caption1, Field, MessageBar, MessageBarBody, Select, Spinner } from '@fluentui/react-components';
-import { formatCellError, type CellError } from '../../workbook';
+import { LEDGER_SHEET, UNATTRIBUTED_SHEET, formatCellError, type CellError } from '../../workbook';
 import { useSession } from '../state';
 import { REPORTS, generateReport, reportSheetName, type ReportKind } from '../services/reports';
 import { CellLink, H2, H3, fmtInt, usePanelStyles } from './common';
 
 export function ReportsPanel() {
   const s = usePanelStyles();
-  const { host, refresh, reports, addReport } = useSession();
-  const o = refresh.outcome;
-  const periods = o?.computed.result.periods ?? [];
+  const session = useSession();
+  const { host, reports, addReport, stored } = session;
+  const o = session.ledger;
+  const periods = o?.result.periods ?? [];
   const [picked, setPeriod] = React.useState('');
   // The picked month while the ledger has it, else the latest month.
   const period = periods.includes(picked) ? picked : (periods[periods.length - 1] ?? '');
@@ -22,10 +23,15 @@ export function ReportsPanel() {
     return (
       <div className={s.stack}>
         <H2>Reports</H2>
+        {stored.error && <MessageBar intent="error" role="alert"><MessageBarBody>{stored.error}</MessageBarBody></MessageBar>}
         <MessageBar intent="info"><MessageBarBody>No ledger yet: load sources and run Refresh first.</MessageBarBody></MessageBar>
+        {stored.loading && <div role="status" aria-live="polite"><Spinner size="tiny" label="Checking this workbook for a Ledger sheet…" /></div>}
       </div>
     );
   }
+
+  // The data sheets' bad cells (input sheets' ones are listed by each report that reads them).
+  const ledgerErrors = o.fromWorkbook ? (stored.ledger?.errors ?? []).filter((e) => e.sheet === LEDGER_SHEET || e.sheet === UNATTRIBUTED_SHEET) : [];
 
   const run = async (kind: ReportKind) => {
     setBusy(kind);
@@ -33,7 +39,7 @@ export function ReportsPanel() {
     setCellErrors([]);
     setLast(`Writing ${reportSheetName(kind, period)}…`);
     try {
-      const w = await generateReport(host, kind, period, { result: o.computed.result, ctx: o.computed.ctx });
+      const w = await generateReport(host, kind, period, { result: o.result, ctx: o.ctx });
       addReport(w);
       setCellErrors(w.errors);
       setLast(`Wrote ${w.sheet}: ${fmtInt(w.rows)} rows${w.errors.length ? `; ${w.errors.length} bad input cells skipped` : ''}.${w.notes.length ? ` ${w.notes.join(' ')}` : ''}`);
@@ -49,6 +55,24 @@ export function ReportsPanel() {
     <div className={s.stack}>
       <H2>Reports</H2>
       <Body1>Each report is one sheet of native formulas over the Ledger and input sheets. Generating again replaces it. Your edits to Agents, Prices and Budget Drivers are read back; a price change reprices the Ledger at the next Refresh.</Body1>
+      {o.fromWorkbook && (
+        <MessageBar intent="info">
+          <MessageBarBody>
+            Using the Ledger already in this workbook ({fmtInt(o.result.rows.length)} rows, {monthsText(periods)}). Run Refresh with your sources to rebuild it.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {ledgerErrors.length > 0 && (
+        <>
+          <H3>Bad cells in the Ledger ({ledgerErrors.length})</H3>
+          <Caption1>Read as 0 (a bad month leaves its row out of the month list); fix them or run Refresh.</Caption1>
+          <ul className={s.list} aria-label="Bad Ledger cells">
+            {ledgerErrors.slice(0, 50).map((e, i) => (
+              <li key={i}><CellLink sheet={e.sheet} cell={e.cell || undefined}>{formatCellError(e)}</CellLink></li>
+            ))}
+          </ul>
+        </>
+      )}
       <Field label="Month">
         <Select value={period} onChange={(_, d) => setPeriod(d.value)}>
           {periods.map((p) => <option key={p} value={p}>{p}</option>)}
@@ -87,4 +111,10 @@ export function ReportsPanel() {
       )}
     </div>
   );
+}
+
+function monthsText(periods: readonly string[]): string {
+  if (periods.length === 0) return 'no month';
+  if (periods.length === 1) return `month ${periods[0]}`;
+  return `months ${periods[0]} to ${periods[periods.length - 1]}`;
 }

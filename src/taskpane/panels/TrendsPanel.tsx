@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Body1, Button, Caption1, MessageBar, MessageBarBody, Switch, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
+import { Body1, Button, Caption1, MessageBar, MessageBarBody, Spinner, Switch, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
 import { useSession } from '../state';
 import { trendSeries, type TrendSeries } from '../services/trends';
 import { withEditedAgents } from '../services/reports';
@@ -42,20 +42,22 @@ export function TrendChart({ s, periods }: { s: TrendSeries; periods: string[] }
 
 export function TrendsPanel() {
   const st = usePanelStyles();
-  const { refresh, services } = useSession();
-  const o = refresh.outcome;
+  const session = useSession();
+  const { services, stored } = session;
+  const o = session.ledger;
   const [table, setTable] = React.useState(false);
   const [msg, setMsg] = React.useState<{ intent: 'success' | 'error'; text: string } | null>(null);
-  const series = React.useMemo(() => (o ? trendSeries(withEditedAgents(o.computed.result, undefined)) : []), [o]);
+  const series = React.useMemo(() => (o ? trendSeries(withEditedAgents(o.result, undefined)) : []), [o]);
   if (!o) {
     return (
       <div className={st.stack}>
         <H2>Trends</H2>
-        <MessageBar intent="info"><MessageBarBody>No ledger yet: run Refresh to see cost per outcome by agent.</MessageBarBody></MessageBar>
+        <MessageBar intent="info"><MessageBarBody>{stored.error ? `${stored.error}. ` : ''}No ledger yet: run Refresh to see cost per outcome by agent.</MessageBarBody></MessageBar>
+        {stored.loading && <div role="status" aria-live="polite"><Spinner size="tiny" label="Checking this workbook for a Ledger sheet…" /></div>}
       </div>
     );
   }
-  const periods = o.computed.result.periods;
+  const periods = o.result.periods;
   const addChart = async () => {
     setMsg(null);
     try {
