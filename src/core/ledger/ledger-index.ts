@@ -5,6 +5,7 @@
 import type { Aggregate, LedgerRow, UnattributedRow } from '../model/ledger';
 import type { Agent } from '../model/records';
 import { placeholderAgent } from './builder';
+import { addRow, COMPONENT_KEYS, finishAggregate, newAcc, rowCents, type Acc } from './accumulate';
 import { toCents } from './rounding';
 
 export type ScopeKind = 'agent' | 'business_unit' | 'all';
@@ -22,73 +23,28 @@ export interface LedgerIndexInput {
   agents: readonly Agent[];
 }
 
-const COMPONENT_KEYS = ['api', 'retry', 'tools', 'review', 'overhead', 'trueup'] as const;
-
-interface Acc {
-  work_items: number;
-  outcomes: number;
-  closed: number;
-  reviews: number;
-  approved: number;
-  reviewed: number;
-  cents: Record<(typeof COMPONENT_KEYS)[number] | 'unattributed', number>;
-  /** agent → outcomes in row order (a business unit's targets are weighted by them) */
-  agentOutcomes: Map<string, number>;
+/** the shared accumulator, plus the scope's row numbers (LEDGER / rowsOf) */
+interface IndexAcc extends Acc {
   rows: number[];
 }
 
-const newAcc = (): Acc => ({
-  work_items: 0,
-  outcomes: 0,
-  closed: 0,
-  reviews: 0,
-  approved: 0,
-  reviewed: 0,
-  cents: { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0, unattributed: 0 },
-  agentOutcomes: new Map(),
-  rows: [],
-});
+const newIndexAcc = (): IndexAcc => ({ ...newAcc(), rows: [] });
 
-function add(a: Acc, r: LedgerRow, cents: readonly number[], i: number) {
-  a.work_items++;
-  a.outcomes += r.success;
-  a.closed += r.closed;
-  a.reviews += r.reviews;
-  a.approved += r.approved;
-  a.reviewed += r.reviewed;
-  for (let k = 0; k < COMPONENT_KEYS.length; k++) a.cents[COMPONENT_KEYS[k]] += cents[k];
-  if (r.success) a.agentOutcomes.set(r.agent_id, (a.agentOutcomes.get(r.agent_id) ?? 0) + 1);
-  else if (!a.agentOutcomes.has(r.agent_id)) a.agentOutcomes.set(r.agent_id, 0);
+function add(a: IndexAcc, r: LedgerRow, cents: readonly number[], i: number) {
+  addRow(a, r, cents);
   a.rows.push(i);
 }
 
 interface PeriodIndex {
-  agent: Map<string, Acc>;
-  business_unit: Map<string, Acc>;
-  all: Acc;
+  agent: Map<string, IndexAcc>;
+  business_unit: Map<string, IndexAcc>;
+  all: IndexAcc;
   /** built on first use per key */
   done: Map<string, Aggregate>;
 }
 
-const EMPTY_ACC = newAcc();
-
-/** Same as aggregate.ts: outcome-weighted over the members, a plain mean when nothing succeeded, null when none has a figure. */
-function weighted(members: Map<string, number>, value: (id: string) => number | null): number | null {
-  let wSum = 0;
-  let vSum = 0;
-  let plain = 0;
-  let n = 0;
-  for (const [id, w] of members) {
-    const v = value(id);
-    if (v === null) continue;
-    wSum += w;
-    vSum += w * v;
-    plain += v;
-    n++;
-  }
-  if (n === 0) return null;
-  return wSum > 0 ? vSum / wSum : plain / n;
-}
+const EMPTY_ACC = newIndexAcc();
+const newPeriodIndex = (): PeriodIndex => ({ agent: new Map(), business_unit: new Map(), all: newIndexAcc(), done: new Map() });
 
 export class LedgerIndex {
   /** sorted YYYY-MM: every period with a ledger row or an unattributed row */
@@ -120,15 +76,15 @@ export class LedgerIndex {
     const period = (p: string) => {
       let pi = this.byPeriod.get(p);
       if (!pi) {
-        pi = { agent: new Map(), business_unit: new Map(), all: newAcc(), done: new Map() };
+        pi = newPeriodIndex();
         this.byPeriod.set(p, pi);
         periods.add(p);
       }
       return pi;
     };
-    const acc = (m: Map<string, Acc>, key: string) => {
+    const acc = (m: Map<string, IndexAcc>, key: string) => {
       let a = m.get(key);
-      if (!a) m.set(key, (a = newAcc()));
+      if (!a) m.set(key, (a = newIndexAcc()));
       return a;
     };
     const rows = input.rows;
@@ -143,7 +99,7 @@ export class LedgerIndex {
         lastPeriod = r.period;
       }
       this.businessUnits.add(r.business_unit);
-      for (let k = 0; k < COMPONENT_KEYS.length; k++) cents[k] = toCents(r[COMPONENT_KEYS[k]]);
+      rowCents(r, cents);
       add(acc(pi.agent, r.agent_id), r, cents, i);
       add(acc(pi.business_unit, r.business_unit), r, cents, i);
       add(pi.all, r, cents, i);
@@ -209,13 +165,13 @@ export class LedgerIndex {
   get(scope: Scope, period: string): Aggregate {
     let pi = this.byPeriod.get(period);
     if (!pi) {
-      pi = { agent: new Map(), business_unit: new Map(), all: newAcc(), done: new Map() };
+      pi = newPeriodIndex();
       this.byPeriod.set(period, pi);
     }
     const cacheKey = `${scope.kind}\u0000${scope.key}`;
     let out = pi.done.get(cacheKey);
     if (!out) {
-      out = this.finish(scope, period, this.accOf(pi, scope));
+      out = finishAggregate(this.accOf(pi, scope), scope.key, period, scope.kind, this.agents, this.agentById);
       pi.done.set(cacheKey, out);
     }
     return out;
@@ -228,47 +184,8 @@ export class LedgerIndex {
     return this.accOf(pi, scope).rows.map((i) => this.rows[i]);
   }
 
-  private accOf(pi: PeriodIndex, scope: Scope): Acc {
+  private accOf(pi: PeriodIndex, scope: Scope): IndexAcc {
     if (scope.kind === 'all') return pi.all;
     return pi[scope.kind].get(scope.key) ?? EMPTY_ACC;
-  }
-
-  private finish(scope: Scope, period: string, a: Acc): Aggregate {
-    let totalCents = a.cents.unattributed;
-    for (const c of COMPONENT_KEYS) totalCents += a.cents[c];
-    const total = totalCents / 100;
-    let target: number | null = null;
-    let human: number | null = null;
-    if (scope.kind === 'agent') {
-      const ag = this.agentById.get(scope.key);
-      target = ag?.target_cost_per_outcome ?? null;
-      human = ag?.human_cost_per_unit ?? null;
-    } else if (scope.kind === 'business_unit') {
-      const members = new Map(a.agentOutcomes);
-      for (const ag of this.agents) if (ag.business_unit === scope.key && !members.has(ag.agent_id)) members.set(ag.agent_id, 0);
-      target = weighted(members, (id) => this.agentById.get(id)?.target_cost_per_outcome ?? null);
-      human = weighted(members, (id) => this.agentById.get(id)?.human_cost_per_unit ?? null);
-    }
-    return {
-      key: scope.key,
-      period,
-      work_items: a.work_items,
-      outcomes: a.outcomes,
-      closed: a.closed,
-      api: a.cents.api / 100,
-      retry: a.cents.retry / 100,
-      tools: a.cents.tools / 100,
-      review: a.cents.review / 100,
-      overhead: a.cents.overhead / 100,
-      trueup: a.cents.trueup / 100,
-      unattributed: a.cents.unattributed / 100,
-      total,
-      cost_per_outcome: a.outcomes > 0 ? total / a.outcomes : null,
-      cost_per_work_item: a.work_items > 0 ? total / a.work_items : null,
-      accuracy: a.reviews > 0 ? a.approved / a.reviews : null,
-      review_rate: a.work_items > 0 ? a.reviewed / a.work_items : null,
-      target_cost_per_outcome: target,
-      human_cost_per_unit: human,
-    };
   }
 }
