@@ -83,6 +83,16 @@ export interface PullCommandDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The file's text, or null after saying on stderr why it could not be read. */
+function readVendorFile(f: string, io: CliIO): string | null {
+  try {
+    return readFileSync(f, 'utf8');
+  } catch (e) {
+    io.err(`pull: cannot read ${f} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
+    return null;
+  }
+}
+
 export function makePullCommand(deps: PullCommandDeps = {}): Command {
   return {
     name: 'pull',
@@ -144,13 +154,8 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
 
       if (v.preview) {
         for (const f of (v.file as string[] | undefined) ?? []) {
-          let text: string;
-          try {
-            text = readFileSync(f, 'utf8');
-          } catch (e) {
-            io.err(`pull: cannot read ${f} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
-            return 1;
-          }
+          const text = readVendorFile(f, io);
+          if (text === null) return 1;
           for (const line of previewLines(f, previewFileLinks(source as UsageFormat, text, f, links, settings))) io.out(line);
         }
         return 0;
@@ -164,13 +169,8 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
       if (files.length) {
         result = emptyResult();
         for (const f of files) {
-          let text: string;
-          try {
-            text = readFileSync(f, 'utf8');
-          } catch (e) {
-            io.err(`pull: cannot read ${f} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
-            return 1;
-          }
+          const text = readVendorFile(f, io);
+          if (text === null) return 1;
           mergeResults(result, parseSourceFile(source as Exclude<SourceFormat, 'canonical'>, text, f, { links, options: settings }));
         }
       } else {
