@@ -2,11 +2,10 @@
 // sheets into a LedgerSnapshot (columns found by header name), watches those sheets for changes (invalidating the
 // store), and makes dependent AILABOR cells recalculate after the data changed (a full calculation: non-volatile
 // custom functions are not re-run by an ordinary recalculation). Installed by register.ts only inside Excel.
-import type { LedgerRow, UnattributedRow } from '../core/model/ledger';
-import { LEDGER_COLUMNS, LEDGER_SHEET, UNATTRIBUTED_COLUMNS, UNATTRIBUTED_SHEET } from '../workbook/data';
-import { a1 } from '../workbook/address';
+import { LEDGER_SHEET, UNATTRIBUTED_SHEET } from '../workbook/data';
 import { AGENTS, BENCHMARKS, PRICES } from '../workbook/inputs';
-import { formatCellError, readAgents, readBenchmarks, readPrices, serialToIso, type CellError } from '../workbook/readers';
+import { readLedgerSheet, readUnattributedSheet } from '../workbook/data-readers';
+import { formatCellError, readAgents, readBenchmarks, readPrices, type CellError } from '../workbook/readers';
 import type { CellValue } from '../workbook/spec';
 import { ledgerStore, type LedgerSnapshot, type LedgerStore } from './store';
 
@@ -86,55 +85,6 @@ async function readGroup(context: Excel.RequestContext, group: Block[], grids: M
   return 1;
 }
 
-const NUMERIC_LEDGER = new Set(LEDGER_COLUMNS.filter((c) => c.fmt && c.fmt !== '@').map((c) => c.key as string));
-const NUMERIC_UNATTR = new Set(UNATTRIBUTED_COLUMNS.filter((c) => c.fmt && c.fmt !== '@').map((c) => c.key as string));
-const REQUIRED_LEDGER = ['period', 'work_item_id', 'agent_id', 'business_unit', 'api', 'retry', 'tools', 'review', 'overhead', 'trueup', 'total', 'reviews', 'approved', 'reviewed', 'success'];
-const REQUIRED_UNATTR = ['period', 'agent_id', 'business_unit', 'total'];
-
-/**
- * Rows of a data sheet (Ledger, Unattributed) by header name. Blank numeric cells read as 0 (as SUMIFS reads them);
- * text in a numeric column, or a period that is not a month, is an error naming the cell.
- */
-export function readDataSheet<R>(sheet: string, grid: CellValue[][], keys: readonly string[], numeric: Set<string>, required: readonly string[], errors: CellError[]): R[] {
-  const h = grid.findIndex((row, i) => i < 10 && (row ?? []).some((v) => typeof v === 'string' && v.trim().toLowerCase() === 'period'));
-  if (h < 0) {
-    errors.push({ sheet, cell: 'A1', column: 'period', value: '', message: 'no header row with "period" in the first 10 rows' });
-    return [];
-  }
-  const header = (grid[h] ?? []).map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : ''));
-  const at = new Map<string, number>();
-  for (const k of keys) {
-    const i = header.indexOf(k);
-    if (i >= 0) at.set(k, i);
-    else if (required.includes(k)) errors.push({ sheet, cell: a1(h, 0), column: k, value: '', message: `missing column "${k}" in the header row ${h + 1}` });
-  }
-  if (errors.length) return [];
-  const out: R[] = [];
-  for (let r = h + 1; r < grid.length; r++) {
-    const row = grid[r];
-    if (!row || row.every((v) => v === null || v === '')) continue; // the blank row an empty table keeps
-    const obj: Record<string, unknown> = {};
-    for (const k of keys) {
-      const i = at.get(k);
-      const v = i === undefined ? null : (row[i] ?? null);
-      if (numeric.has(k)) {
-        if (v === null) obj[k] = 0;
-        else if (typeof v === 'number' && Number.isFinite(v)) obj[k] = v;
-        else {
-          errors.push({ sheet, cell: a1(r, i!), column: k, value: String(v), message: `expected a number, got ${typeof v === 'string' ? `"${v}"` : String(v)}` });
-          obj[k] = 0;
-        }
-      } else if (k === 'period') {
-        // Excel may have turned a typed 2026-10 into a date: read it back as its month.
-        const p = typeof v === 'number' ? serialToIso(v).slice(0, 7) : String(v ?? '').trim();
-        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(p)) errors.push({ sheet, cell: a1(r, i!), column: k, value: String(v ?? ''), message: `expected a period YYYY-MM such as 2026-10, got ${v === null ? 'an empty cell' : `"${v}"`}` });
-        obj[k] = p;
-      } else obj[k] = v === null ? '' : String(v);
-    }
-    out.push(obj as R);
-  }
-  return out;
-}
 
 /** Reads the workbook into a snapshot. Bad cells reject with their addresses (the functions show it as #N/A). */
 export async function loadLedgerFromWorkbook(opts: ExcelLoaderOptions = {}): Promise<LedgerSnapshot & { syncs: number }> {
@@ -142,9 +92,9 @@ export async function loadLedgerFromWorkbook(opts: ExcelLoaderOptions = {}): Pro
   const { grids, syncs } = await readSheets(run, opts.maxCellsPerSync ?? DEFAULT_MAX_CELLS);
   const errors: CellError[] = [];
   const missing = WATCHED_SHEETS.filter((s) => !grids.has(s));
-  const rows = grids.has(LEDGER_SHEET) ? readDataSheet<LedgerRow>(LEDGER_SHEET, grids.get(LEDGER_SHEET)!, LEDGER_COLUMNS.map((c) => c.key), NUMERIC_LEDGER, REQUIRED_LEDGER, errors) : [];
+  const rows = grids.has(LEDGER_SHEET) ? readLedgerSheet(grids.get(LEDGER_SHEET)!, errors) : [];
   const unattributed = grids.has(UNATTRIBUTED_SHEET)
-    ? readDataSheet<UnattributedRow>(UNATTRIBUTED_SHEET, grids.get(UNATTRIBUTED_SHEET)!, UNATTRIBUTED_COLUMNS.map((c) => c.key), NUMERIC_UNATTR, REQUIRED_UNATTR, errors)
+    ? readUnattributedSheet(grids.get(UNATTRIBUTED_SHEET)!, errors)
     : [];
   const agents = grids.has(AGENTS.sheet) ? readAgents(grids.get(AGENTS.sheet)!) : { records: [], errors: [] };
   const prices = grids.has(PRICES.sheet) ? readPrices(grids.get(PRICES.sheet)!) : null;

@@ -24,6 +24,7 @@ export * from './spec';
 export * from './host';
 export * from './inputs';
 export * from './readers';
+export * from './data-readers';
 export * from './data';
 export * from './reports';
 export * from './figures';

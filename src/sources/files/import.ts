@@ -108,7 +108,7 @@ export function parseRowWithSchema(kind: RecordKind, header: string[], cells: st
 }
 
 /** Blob.text(), with FileReader for older engines (and jsdom) that lack it. */
-function blobText(b: Blob): Promise<string> {
+export function blobText(b: Blob): Promise<string> {
   if (typeof b.text === 'function') return b.text();
   return new Promise((resolve, reject) => {
     const r = new FileReader();

@@ -10,20 +10,10 @@ import type { SourceReport } from '../services/refresh-core';
 import { H2, H3, fmtInt, usePanelStyles } from './common';
 import { LinkRulesEditor } from './LinkRulesEditor';
 import { ApiSources } from './ApiSources';
-
-/** Blob.text() with a FileReader fallback (older webviews, jsdom). */
-export function readText(f: Blob): Promise<string> {
-  if (typeof f.text === 'function') return f.text();
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result ?? ''));
-    r.onerror = () => reject(r.error);
-    r.readAsText(f);
-  });
-}
+import { blobText } from '../../sources/files/import';
 
 export async function sourceFromFile(f: File): Promise<SourceEntry> {
-  const text = await readText(f);
+  const text = await blobText(f);
   const d = detectFormat(f.name, text.slice(0, 65536));
   if (!d.ok) return { id: newId('file'), name: f.name, type: 'file', format: 'unknown', label: 'not recognized', bytes: f.size, error: d.message };
   return { id: newId('file'), name: f.name, type: 'file', format: d.format, label: d.label, kind: d.kind, text, bytes: f.size };

@@ -2,18 +2,11 @@
 // host so Reports, Alerts and Trends work without re-adding the source files.
 import type { LedgerContext, LedgerResult } from '../../core/ledger';
 import { placeholderAgent } from '../../core/ledger/builder';
-import type { Conservation, LedgerRow, UnattributedRow } from '../../core/model/ledger';
-import { readDataSheet } from '../../functions/excel-loader';
-import { LEDGER_COLUMNS, LEDGER_SHEET, UNATTRIBUTED_COLUMNS, UNATTRIBUTED_SHEET } from '../../workbook/data';
+import type { Conservation } from '../../core/model/ledger';
+import { LEDGER_SHEET, UNATTRIBUTED_SHEET } from '../../workbook/data';
+import { readLedgerSheet, readUnattributedSheet } from '../../workbook/data-readers';
 import type { CellError, WorkbookHost } from '../../workbook';
 import { readWorkbookInputs } from './workbook-io';
-
-// Same column rules as the functions' Excel loader (money/int columns numeric, the rest text).
-const numeric = (cols: readonly { key: string; fmt?: string }[]) => new Set(cols.filter((c) => c.fmt && c.fmt !== '@').map((c) => c.key));
-const NUMERIC_LEDGER = numeric(LEDGER_COLUMNS as readonly { key: string; fmt?: string }[]);
-const NUMERIC_UNATTR = numeric(UNATTRIBUTED_COLUMNS as readonly { key: string; fmt?: string }[]);
-const REQUIRED_LEDGER = ['period', 'work_item_id', 'agent_id', 'business_unit', 'api', 'retry', 'tools', 'review', 'overhead', 'trueup', 'total', 'reviews', 'approved', 'reviewed', 'success'];
-const REQUIRED_UNATTR = ['period', 'agent_id', 'business_unit', 'total'];
 
 export interface StoredLedger {
   result: LedgerResult;
@@ -35,9 +28,9 @@ export async function readLedgerFromHost(host: WorkbookHost): Promise<StoredLedg
   const sheets = await host.listSheets();
   if (!sheets.includes(LEDGER_SHEET)) return null;
   const errors: CellError[] = [];
-  const rows = readDataSheet<LedgerRow>(LEDGER_SHEET, (await host.readSheet(LEDGER_SHEET)) ?? [], LEDGER_COLUMNS.map((c) => c.key), NUMERIC_LEDGER, REQUIRED_LEDGER, errors);
+  const rows = readLedgerSheet((await host.readSheet(LEDGER_SHEET)) ?? [], errors);
   const unattributed = sheets.includes(UNATTRIBUTED_SHEET)
-    ? readDataSheet<UnattributedRow>(UNATTRIBUTED_SHEET, (await host.readSheet(UNATTRIBUTED_SHEET)) ?? [], UNATTRIBUTED_COLUMNS.map((c) => c.key), NUMERIC_UNATTR, REQUIRED_UNATTR, errors)
+    ? readUnattributedSheet((await host.readSheet(UNATTRIBUTED_SHEET)) ?? [], errors)
     : [];
   const read = await readWorkbookInputs(host);
   errors.push(...read.errors);
