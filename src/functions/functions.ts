@@ -2,26 +2,24 @@
 // what custom-functions-metadata turns into functions.json and what Excel shows in autocomplete.
 // Ledger-backed functions await the ledger store (store.ts): while it loads Excel shows #BUSY!, never a stale number.
 // Their logic is in logic.ts, shared with the HyperFormula plugin (hyperformula.ts).
-import { PriceBook, TOKEN_TYPES, type TokenType } from '../core/pricing';
-import type { PriceOverride } from '../core/model/records';
 import { fail } from './errors';
+import * as C from './calculators';
 import * as L from './logic';
 import { ledgerStore, type LoadedLedger } from './store';
 
 export { FunctionError, type FunctionErrorCode } from './errors';
+export { currentPriceBook, setPriceOverrides, toIsoDate } from './calculators';
 
-let priceBook = new PriceBook();
-
-/** Replace the price book used when no loaded ledger carries Prices rows (the store's snapshot wins when it does). */
-export function setPriceOverrides(rows: PriceOverride[]): void {
-  priceBook = new PriceBook(rows);
-}
-
-/** The price book set by setPriceOverrides (the HyperFormula plugin prices with it too). */
-export const currentPriceBook = (): PriceBook => priceBook;
-
-/** The price book in force: the loaded workbook's Prices sheet, else the one set by setPriceOverrides. */
-const prices = () => L.priceBookOf(ledgerStore.current(), priceBook);
+// custom-functions-metadata-plugin appends `CustomFunctions.associate("ID", fn);` to this file when webpack bundles it
+// (only the functions bundle imports it). Excel's custom-functions runtime defines CustomFunctions; a browser that opens
+// taskpane.html outside Excel does not, and the bare global would throw a ReferenceError there. This module binding
+// is what the appended calls resolve to: the runtime's object inside Excel, a no-op elsewhere.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+const CustomFunctions: { associate(id: string, fn: unknown): void } = (globalThis as { CustomFunctions?: { associate(id: string, fn: unknown): void } }).CustomFunctions ?? {
+  associate() {
+    // Not in Excel: nothing to register.
+  },
+};
 
 /** The loaded ledger; a failed load becomes #N/A with the reason. */
 async function loaded(): Promise<LoadedLedger> {
@@ -36,29 +34,6 @@ async function loaded(): Promise<LoadedLedger> {
 async function workbookData(): Promise<LoadedLedger | null> {
   if (ledgerStore.status() === 'empty' && !ledgerStore.hasLoader()) return null;
   return loaded();
-}
-
-const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
-
-/** Excel serial date or ISO string → ISO date; empty → today. */
-export function toIsoDate(date: unknown, param = 'date'): string | undefined {
-  if (date === undefined || date === null || date === '') return undefined;
-  if (typeof date === 'number') {
-    if (!Number.isFinite(date) || date < 1 || date > 2958465) fail('invalidValue', `${param}: expected an Excel date or an ISO date such as 2026-10-01, got ${date}`);
-    return new Date(EXCEL_EPOCH_MS + Math.round(date * 86400000)).toISOString();
-  }
-  const s = String(date).trim();
-  if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(Date.parse(s))) {
-    fail('invalidValue', `${param}: expected an Excel date or an ISO date such as 2026-10-01, got "${s}"`);
-  }
-  return s;
-}
-
-function tokenArg(v: unknown, name: string): number {
-  if (v === undefined || v === null || v === '') return 0;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < 0) fail('invalidValue', `${name}: expected a number of tokens ≥ 0, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 /**
@@ -84,18 +59,7 @@ export function tokenCost(
   provider?: string,
   batch?: boolean,
 ): number {
-  const usage = {
-    input_tokens: tokenArg(input_tokens, 'input_tokens'),
-    output_tokens: tokenArg(output_tokens, 'output_tokens'),
-    cached_input_tokens: tokenArg(cached_input_tokens, 'cached_input_tokens'),
-    cache_write_tokens: tokenArg(cache_write_tokens, 'cache_write_tokens'),
-  };
-  if (usage.cached_input_tokens + usage.cache_write_tokens > usage.input_tokens) {
-    fail('invalidValue', `cached_input_tokens + cache_write_tokens (${usage.cached_input_tokens + usage.cache_write_tokens}) cannot exceed input_tokens (${usage.input_tokens}): input counts every input token`);
-  }
-  const r = prices().priceTokens({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date), batch: batch === true }, usage);
-  if (r.cost_usd === null) fail('notAvailable', r.reason ?? `Unknown model "${model}": add it on the Prices sheet`);
-  return r.cost_usd;
+  return C.tokenCost(model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, date, provider, batch);
 }
 
 /**
@@ -108,11 +72,7 @@ export function tokenCost(
  * @returns USD per 1M tokens.
  */
 export function modelPrice(model: string, token_type?: string, date?: string, provider?: string): number {
-  const type = (token_type === undefined || token_type === null || token_type === '' ? 'input' : String(token_type).trim().toLowerCase()) as TokenType;
-  if (!TOKEN_TYPES.includes(type)) fail('invalidValue', `token_type: expected one of ${TOKEN_TYPES.join(', ')}, got "${token_type}"`);
-  const u = prices().unitPrices({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date) });
-  if (u.source === 'unpriced') fail('notAvailable', u.reason ?? `Unknown model "${model}": add it on the Prices sheet`);
-  return u[type];
+  return C.modelPrice(model, token_type, date, provider);
 }
 
 /**
@@ -288,7 +248,7 @@ export async function migrationSavings(
   cached_input_tokens_per_unit?: number,
   date?: string,
 ): Promise<number> {
-  return L.migrationSavings(L.priceBookOf(await workbookData(), priceBook), current_model, candidate_model, input_tokens_per_unit, output_tokens_per_unit, monthly_volume, cached_input_tokens_per_unit, toIsoDate(date));
+  return L.migrationSavings(L.priceBookOf(await workbookData(), C.currentPriceBook()), current_model, candidate_model, input_tokens_per_unit, output_tokens_per_unit, monthly_volume, cached_input_tokens_per_unit, C.toIsoDate(date));
 }
 
 /**

@@ -6,7 +6,7 @@
 // AILABOR_TRANSLATIONS)` before building the instance.
 import { ArraySize, CellError, ErrorType, FunctionArgumentType, FunctionPlugin, SimpleRangeValue, type FunctionArgument, type FunctionMetadata, type ImplementedFunctions } from 'hyperformula';
 import { FunctionError } from './errors';
-import * as fns from './functions';
+import * as C from './calculators';
 import * as L from './logic';
 import { ledgerStore, type LoadedLedger } from './store';
 
@@ -76,8 +76,8 @@ export class AilaborPlugin extends FunctionPlugin {
     }
   }
 
-  tokencost(ast: any, state: any) { return this.run('AILABOR.TOKENCOST', ast, state, (...a) => fns.tokenCost(...(a as Parameters<typeof fns.tokenCost>))); }
-  modelprice(ast: any, state: any) { return this.run('AILABOR.MODELPRICE', ast, state, (...a) => fns.modelPrice(...(a as Parameters<typeof fns.modelPrice>))); }
+  tokencost(ast: any, state: any) { return this.run('AILABOR.TOKENCOST', ast, state, (...a) => C.tokenCost(...(a as Parameters<typeof C.tokenCost>))); }
+  modelprice(ast: any, state: any) { return this.run('AILABOR.MODELPRICE', ast, state, (...a) => C.modelPrice(...(a as Parameters<typeof C.modelPrice>))); }
   costperoutcome(ast: any, state: any) { return this.run('AILABOR.COSTPEROUTCOME', ast, state, (...a) => L.costPerOutcome(current(), ...(a as [unknown]))); }
   costperworkitem(ast: any, state: any) { return this.run('AILABOR.COSTPERWORKITEM', ast, state, (...a) => L.costPerWorkItem(current(), ...(a as [unknown]))); }
   totalcost(ast: any, state: any) { return this.run('AILABOR.TOTALCOST', ast, state, (...a) => L.totalCost(current(), ...(a as [unknown]))); }
@@ -93,7 +93,7 @@ export class AilaborPlugin extends FunctionPlugin {
   ledger(ast: any, state: any) { return this.run('AILABOR.LEDGER', ast, state, (...a) => L.ledger(current(), ...(a as [unknown]))); }
   ledgerSize(ast: any) { return this.size(() => L.ledgerSize(current(), literal(ast, 0), literal(ast, 1), literal(ast, 2))); }
   payback(ast: any, state: any) { return this.run('AILABOR.PAYBACK', ast, state, (...a) => L.payback(...(a as [unknown, unknown, unknown]))); }
-  migrationsavings(ast: any, state: any) { return this.run('AILABOR.MIGRATIONSAVINGS', ast, state, (cur, cand, i, o, v, c, d) => L.migrationSavings(L.priceBookOf(ledgerStore.current(), fns.currentPriceBook()), cur, cand, i, o, v, c, fns.toIsoDate(d))); }
+  migrationsavings(ast: any, state: any) { return this.run('AILABOR.MIGRATIONSAVINGS', ast, state, (cur, cand, i, o, v, c, d) => L.migrationSavings(L.priceBookOf(ledgerStore.current(), C.currentPriceBook()), cur, cand, i, o, v, c, C.toIsoDate(d))); }
   peerbenchmark(ast: any, state: any) { return this.run('AILABOR.PEERBENCHMARK', ast, state, (...a) => L.peerBenchmark(ledgerStore.current()?.snapshot.benchmarks, ...(a as [unknown]))); }
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
