@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 // One task pane page loads the taskpane, functions and commands bundles (shared runtime). workbench.html runs the
 // same task pane on the in-browser preview workbook (HyperFormula), for machines without Excel.
 const http = require('http');
@@ -10,6 +9,8 @@ const CustomFunctionsMetadataPlugin = require('custom-functions-metadata-plugin'
 const devUrl = 'https://localhost:3000/';
 // Set ADDIN_PRODUCTION_URL (e.g. https://ledger.example.com/) to publish the manifest for a real host.
 const prodUrl = process.env.ADDIN_PRODUCTION_URL || devUrl;
+// Origins of Excel on the web and Office (where a browser-hosted add-in's requests come from).
+const OFFICE_ORIGIN = /^https:\/\/([a-z0-9-]+\.)*(officeapps\.live\.com|office\.com|office365\.com|microsoft365\.com|cloud\.microsoft|sharepoint\.com|live\.com)$/i;
 
 module.exports = async (env, options) => {
   const dev = options.mode === 'development';
@@ -62,11 +63,17 @@ module.exports = async (env, options) => {
     // needs the https port. WORKBENCH_HTTP_PORT=0 turns the mirror off.
     const httpPort = Number(process.env.WORKBENCH_HTTP_PORT ?? 3001);
     config.devServer = {
-      headers: { 'Access-Control-Allow-Origin': '*' },
+      // Localhost only, and no wildcard CORS (any site could read the pane's files through the user's browser). Excel
+      // on the web fetches the add-in's files (functions.json) from Microsoft's Office origins: only those get CORS.
+      host: 'localhost',
+      headers: (req) => {
+        const origin = req.headers.origin;
+        return origin && OFFICE_ORIGIN.test(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : { Vary: 'Origin' };
+      },
       server,
       // Live reload connects back to whichever origin served the page (the https port or the http mirror).
       client: { webSocketURL: 'auto://0.0.0.0:0/ws' },
-      port: Number(process.env.npm_package_config_dev_server_port || 3000),
+      port: Number(process.env.DEV_SERVER_PORT || process.env.npm_package_config_dev_server_port || 3000),
       setupMiddlewares(middlewares) {
         middlewares.unshift({ name: 'workbench-home', path: '/', middleware: (req, res, next) => (req.path === '/' ? res.redirect('/workbench.html') : next()) });
         return middlewares;
