@@ -74,6 +74,16 @@ describe('workbook from the command line', () => {
     expect((await again.listSheets()).filter((s) => s.startsWith('Chargeback'))).toEqual(['Chargeback 2026-10']);
   }, 60_000);
 
+  test('demo --out F.xlsx with no other flag writes a workbook and says which scale and months it chose', async () => {
+    const c = io();
+    expect(await main(['demo', '--out', f('defaults.xlsx')], c.io)).toBe(0);
+    expect(c.err.join('\n')).toMatch(/writing the workbook with --scale 0\.05 --months 3 \(defaults for --out/);
+    const h = await XlsxHost.open(f('defaults.xlsx'));
+    expect(await h.listSheets()).toContain('Chargeback 2026-10');
+    const periods = new Set(((await h.readSheet('Ledger')) ?? []).slice(1).map((r) => r[0]));
+    expect([...periods].sort()).toEqual(['2026-08', '2026-09', '2026-10']);
+  }, 120_000);
+
   test('demo --out refuses a Ledger too large for one .xlsx, with what to do', async () => {
     const c = io();
     expect(await main(['demo', '--out', f('huge.xlsx'), '--scale', '1', '--months', '6'], c.io)).toBe(2);
