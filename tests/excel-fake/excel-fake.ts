@@ -104,9 +104,18 @@ export interface EventRecord {
 
 type Handler = (args: any) => Promise<unknown> | unknown;
 
+/** What a sync carries, for failNextSync predicates. */
+export interface SyncInfo {
+  cmds: number;
+  loads: number;
+  labels: string[];
+}
+
 interface Cmd {
   bytes: number;
   apply(): void;
+  /** what the command does, for tests that fail a particular sync: "values", "calculationMode", "enableEvents"... */
+  label?: string;
   /** the sheet this command changes cells of (events, dirty tracking) */
   changes?: { sheet: () => SheetState; address: string };
 }
@@ -160,7 +169,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
   let handlerSeq = 0;
   let editEnded: { promise: Promise<void>; resolve(): void } | null = null;
   /** a failure to inject into the next syncs (tests of error paths) */
-  const faults: { code: string; when: (info: { cmds: number; loads: number }) => boolean }[] = [];
+  const faults: { code: string; when: (info: SyncInfo) => boolean }[] = [];
 
   const sheetByName = (name: string) => state.sheets.find((s) => s.name.toLowerCase() === name.toLowerCase());
   const sheetById = (id: string) => state.sheets.find((s) => s.id === id);
@@ -332,7 +341,8 @@ export function createExcelFake(opts: FakeOptions = {}) {
         rec.delayed = true;
         while (state.editing) await editEnded!.promise;
       }
-      const fault = faults.findIndex((f) => f.when({ cmds: myCmds.length, loads: myLoads.length }));
+      const info: SyncInfo = { cmds: myCmds.length, loads: myLoads.length, labels: myCmds.map((c) => c.label ?? '') };
+      const fault = faults.findIndex((f) => f.when(info));
       if (fault >= 0) {
         const [f] = faults.splice(fault, 1);
         rec.error = f.code;
@@ -432,6 +442,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
       private write(kind: 'values' | 'formulas' | 'numberFormat', grid: unknown) {
         if (!Array.isArray(grid) || !grid.every(Array.isArray)) throw new Error(`Range.${kind} takes a 2-D array`);
         queue({
+          label: kind,
           bytes: 80 + bodyBytes(grid),
           changes: kind === 'numberFormat' ? undefined : { sheet: () => this.ws.state(), address: this.label },
           apply: () => {
@@ -457,6 +468,11 @@ export function createExcelFake(opts: FakeOptions = {}) {
       get dataValidation() { return recorder(() => this.ws.state(), `${this.label}.dataValidation`); }
       load(props: string | string[]) {
         const names = (Array.isArray(props) ? props.join(',') : props).split(',').map((p) => p.trim()).filter(Boolean);
+        const grids = new Map<string, unknown[][]>();
+        const grid = (nm: 'values' | 'formulas' | 'numberFormat') => {
+          if (!grids.has(nm)) grids.set(nm, this.read(nm));
+          return grids.get(nm)!;
+        };
         queueLoad({
           bytes: () => {
             const b = this.box();
@@ -464,7 +480,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
             let n = 40;
             if (names.includes('values') || names.includes('formulas') || names.includes('numberFormat')) {
               if (b.rows * b.cols > MAX_READ_CELLS) return n;
-              for (const nm of ['values', 'formulas', 'numberFormat']) if (names.includes(nm)) n += bodyBytes(this.read(nm as 'values'));
+              for (const nm of ['values', 'formulas', 'numberFormat'] as const) if (names.includes(nm)) n += bodyBytes(grid(nm));
             }
             return n;
           },
@@ -476,7 +492,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
               if (nm === 'isNullObject') continue;
               if (nm === 'values' || nm === 'formulas' || nm === 'numberFormat') {
                 // docs: past 5,000,000 cells a read returns null (or throws)
-                this.loaded.set(nm, b.rows * b.cols > MAX_READ_CELLS ? null : this.read(nm));
+                this.loaded.set(nm, b.rows * b.cols > MAX_READ_CELLS ? null : grid(nm));
               } else if (nm === 'address') this.loaded.set(nm, `${this.ws.state().name}!${a1(b.row, b.col)}${b.rows * b.cols > 1 ? `:${a1(b.row + b.rows - 1, b.col + b.cols - 1)}` : ''}`);
               else if (nm === 'rowIndex') this.loaded.set(nm, b.row);
               else if (nm === 'columnIndex') this.loaded.set(nm, b.col);
@@ -491,12 +507,22 @@ export function createExcelFake(opts: FakeOptions = {}) {
       private read(kind: 'values' | 'formulas' | 'numberFormat'): unknown[][] {
         const b = this.geom();
         const s = this.ws.state();
-        return Array.from({ length: b.rows }, (_, i) => Array.from({ length: b.cols }, (_, j) => {
-          const k = key(b.row + i, b.col + j);
-          if (kind === 'numberFormat') return s.formats.get(k) ?? 'General';
-          if (kind === 'formulas' && s.formulas.has(k)) return s.formulas.get(k);
-          return getCell(s, b.row + i, b.col + j) ?? '';
-        }));
+        const out: unknown[][] = new Array(b.rows);
+        for (let i = 0; i < b.rows; i++) {
+          const src = s.values.get(b.row + i);
+          const line: unknown[] = new Array(b.cols);
+          for (let j = 0; j < b.cols; j++) {
+            if (kind === 'values') {
+              line[j] = src?.get(b.col + j) ?? '';
+              continue;
+            }
+            const k = key(b.row + i, b.col + j);
+            if (kind === 'numberFormat') line[j] = s.formats.get(k) ?? 'General';
+            else line[j] = s.formulas.get(k) ?? src?.get(b.col + j) ?? '';
+          }
+          out[i] = line;
+        }
+        return out;
       }
       clear(what?: string) {
         queue({
@@ -677,7 +703,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
     const application = new (class extends ClientObject {
       get calculationMode(): string { return this.prop('calculationMode'); }
       set calculationMode(v: string) {
-        queue({ bytes: 60, apply: () => {
+        queue({ label: `calculationMode=${v}`, bytes: 60, apply: () => {
           const before = state.calculationMode;
           state.calculationMode = v;
           if (before !== 'Automatic' && v === 'Automatic') recalcDirty();
@@ -707,7 +733,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
     const runtime: any = api >= 8
       ? new (class extends ClientObject {
           get enableEvents(): boolean { return this.prop('enableEvents'); }
-          set enableEvents(v: boolean) { queue({ bytes: 40, apply: () => void (state.enableEvents = v) }); }
+          set enableEvents(v: boolean) { queue({ label: 'enableEvents', bytes: 40, apply: () => void (state.enableEvents = v) }); }
           load(_p: string) { queueLoad({ bytes: () => 30, fill: () => void this.loaded.set('enableEvents', state.enableEvents) }); return this; }
         })()
       : undefined;
@@ -790,7 +816,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
     log,
     customFunctions: cf,
     /** Fails the next sync that matches (tests of error paths). */
-    failNextSync(code: string, when: (info: { cmds: number; loads: number }) => boolean = () => true) {
+    failNextSync(code: string, when: (info: SyncInfo) => boolean = () => true) {
       faults.push({ code, when });
     },
     sheet(name: string): SheetState | undefined {
@@ -935,7 +961,7 @@ const TAKES_MESSAGE = new Set(['#VALUE!', '#N/A']);
 export function createCustomFunctionsRuntime(namespace = 'AILABOR') {
   const meta = new Map<string, FunctionMetadata>();
   const byName = new Map<string, FunctionMetadata>();
-  const impl = new Map<string, (...a: unknown[]) => unknown>();
+  const impl = new Map<string, (...a: any[]) => unknown>();
 
   class CFError {
     code: string;
@@ -949,7 +975,7 @@ export function createCustomFunctionsRuntime(namespace = 'AILABOR') {
   const CustomFunctions = {
     Error: CFError,
     ErrorCode: ERROR_CODES,
-    associate(id: string, fn: (...a: unknown[]) => unknown) {
+    associate(id: string, fn: (...a: any[]) => unknown) {
       impl.set(id.toUpperCase(), fn);
     },
   };
