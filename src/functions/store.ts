@@ -165,6 +165,11 @@ function createStore() {
   };
 
   const loaded = (): Promise<LoadedLedger> => {
+    // While the add-in writes the sheets, calls wait for the data it sets (#BUSY!), not the data being replaced.
+    if (s.writing > 0) {
+      if (!s.pending) s.pending = deferred();
+      return s.pending.promise;
+    }
     if (s.status === 'ready' && s.loaded) return Promise.resolve(s.loaded);
     if (s.status === 'error') {
       // Not sticky: a failed load (a cell being edited, a bad cell since fixed) is tried again by the next calculation.
@@ -254,7 +259,15 @@ function createStore() {
         if (s.invalidateAfterWrite) {
           s.invalidateAfterWrite = false;
           store.invalidate();
-        } else if (s.status === 'empty' && s.pending && s.loader) startLoad();
+        } else if (s.pending && s.status === 'ready' && s.loaded) {
+          // calls made during the write, and no new data set: the data from before stands
+          const p = s.pending;
+          s.pending = null;
+          p.resolve(s.loaded);
+        } else if (s.pending && (s.status === 'empty' || s.status === 'error') && s.loader) {
+          s.status = 'empty';
+          startLoad();
+        }
       };
     },
     /** True while the add-in writes the watched sheets. */
