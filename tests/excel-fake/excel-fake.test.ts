@@ -1,3 +1,5 @@
+/* eslint-disable office-addins/call-sync-before-read -- reads follow syncs inside promise chains the rule does not
+   follow, and one test reads before sync on purpose (PropertyNotLoaded) */
 // The fake itself: each documented behaviour it enforces (SOURCE.md), and that the patterns the add-in used before
 // issue #18 fail against it — the proof that a test on the fake can fail where real Excel would.
 import { createExcelFake, FakeOfficeError, MB5 } from './excel-fake';

@@ -15,7 +15,6 @@
 //   serial gets "46296"), omitted optional ones are null, and only #VALUE! and #N/A carry a message.
 //
 // Only the API the add-in uses is modelled. Things Microsoft does not document are marked ASSUMED in SOURCE.md.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { a1, parseA1 } from '../../src/workbook/address';
 
 export type Value = string | number | boolean;
@@ -619,6 +618,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
       }
       get freezePanes() { return recorder(() => this.state(), 'freezePanes'); }
       get tables() {
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- the collection's object literal needs its sheet
         const ws = this;
         const items: { name: string; delete(): void }[] = [];
         return {
@@ -635,6 +635,7 @@ export function createExcelFake(opts: FakeOptions = {}) {
         };
       }
       get charts() {
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- the collection's object literal needs its sheet
         const ws = this;
         return {
           getItemOrNullObject(name: string) {

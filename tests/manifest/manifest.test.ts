@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 // xml2js ships without bundled types (and @types/xml2js is not installed), so type the bit we use.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const xml2js: { parseStringPromise(xml: string, opts?: object): Promise<unknown> } = require('xml2js');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -186,7 +185,6 @@ describe('manifest.xml', () => {
   });
 
   test('the production manifest (ADDIN_PRODUCTION_URL) keeps no localhost anywhere, AppDomain included', () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { productionManifest, normalizeProductionUrl } = require('../../scripts/manifest-url.cjs');
     const xml = fs.readFileSync(MANIFEST, 'utf8');
     expect(xml).toMatch(/<AppDomain>https:\/\/localhost:3000<\/AppDomain>/); // the bare origin the old replacement missed

@@ -127,12 +127,14 @@ export class ExcelHost implements WorkbookHost {
   /** Puts calculation mode and events back after a write whose own batch could not; says so if Excel refuses. */
   private async restore(saved: { mode: string; events: boolean | null }, writeError: unknown): Promise<void> {
     let last: unknown = null;
+    // Each try is a new batch (Excel.run), not another sync of one context.
     for (let i = 0; i < RESTORE_ATTEMPTS; i++) {
       try {
         await this.run(async (context) => {
           context.workbook.application.calculationMode = saved.mode as Excel.CalculationMode;
           const runtime = (context as { runtime?: Excel.Runtime }).runtime;
           if (runtime && saved.events !== null) runtime.enableEvents = saved.events;
+          // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one sync per new batch (a retry)
           await context.sync();
         });
         return;
