@@ -327,7 +327,7 @@ describe('the production build (ADDIN_PRODUCTION_URL)', () => {
     const byId = new Map(fjson.functions.map((f) => [f.id, f]));
     expect(byId.has('TREND')).toBe(false);
     expect(byId.get('COSTTREND')!.parameters.find((p) => p.name === 'to_period')).toMatchObject({ type: 'any', optional: true });
-    const dated = fjson.functions.flatMap((f) => f.parameters.filter((p) => /period|date/.test(p.name)).map((p) => `${f.id}.${p.name}:${p.type}`));
+    const dated = fjson.functions.flatMap((f) => f.parameters.filter((p) => /^(period|from_period|to_period|date)$/.test(p.name)).map((p) => `${f.id}.${p.name}:${p.type}`));
     expect(dated.length).toBeGreaterThan(12);
     expect(dated.filter((d) => !d.endsWith(':any'))).toEqual([]);
   });
