@@ -261,7 +261,7 @@ describe('calculators', () => {
   it('MIGRATIONSAVINGS uses the workbook\'s Prices rows once the store holds them', async () => {
     ledgerStore.set({ ...snapshot, prices: [{ provider: '*', model: 'house-model', effective_from: '', input_mtok: 1, output_mtok: 1, cached_input_mtok: null, cache_write_mtok: null, discount_pct: null, batch_multiplier: null, maps_to_model: '', note: '' }] });
     expect(await fns.migrationSavings('house-model', 'house-model', 1000, 0, 10)).toBe(0);
-    expect(fns.tokenCost('house-model', 1_000_000, 0)).toBeCloseTo(1, 12);
+    expect(await fns.tokenCost('house-model', 1_000_000, 0)).toBeCloseTo(1, 12); // the workbook's Prices row, not the catalog
   });
 
   it('PEERBENCHMARK reads the Benchmarks rows: a benchmark by name, or a segment\'s low/high/mid', async () => {

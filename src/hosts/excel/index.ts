@@ -37,6 +37,12 @@ export interface ExcelHostOptions extends PlanOptions {
  */
 export const MAX_SETTING_BYTES = 1_000_000;
 
+/** Runtime.enableEvents is ExcelApi 1.8: older Excel refuses to load it (the write would fail). Outside Office: yes. */
+function eventsSwitchable(): boolean {
+  const req = (globalThis as { Office?: { context?: { requirements?: { isSetSupported?(set: string, v: string): boolean } } } }).Office?.context?.requirements;
+  return typeof req?.isSetSupported !== 'function' || req.isSetSupported('ExcelApi', '1.8');
+}
+
 /** How often the host tries to put the calculation mode and events back after a failed write. */
 const RESTORE_ATTEMPTS = 3;
 
@@ -78,7 +84,7 @@ export class ExcelHost implements WorkbookHost {
         app.load('calculationMode');
         // ExcelApi 1.8: events are switched per runtime, so the functions' change watching (same shared runtime) does
         // not take the add-in's own writes for user edits (docs "Work with events": Enable and disable events).
-        const runtime = (context as { runtime?: Excel.Runtime }).runtime;
+        const runtime = eventsSwitchable() ? (context as { runtime?: Excel.Runtime }).runtime : undefined;
         runtime?.load('enableEvents');
         await context.sync();
         this.stats.syncs++;
@@ -132,7 +138,7 @@ export class ExcelHost implements WorkbookHost {
       try {
         await this.run(async (context) => {
           context.workbook.application.calculationMode = saved.mode as Excel.CalculationMode;
-          const runtime = (context as { runtime?: Excel.Runtime }).runtime;
+          const runtime = saved.events !== null ? (context as { runtime?: Excel.Runtime }).runtime : undefined;
           if (runtime && saved.events !== null) runtime.enableEvents = saved.events;
           // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one sync per new batch (a retry)
           await context.sync();
