@@ -6,15 +6,24 @@ const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const CustomFunctionsMetadataPlugin = require('custom-functions-metadata-plugin');
 
+const { productionManifest, normalizeProductionUrl } = require('./scripts/manifest-url.cjs');
+
 const devUrl = 'https://localhost:3000/';
 // Set ADDIN_PRODUCTION_URL (e.g. https://ledger.example.com/) to publish the manifest for a real host.
-const prodUrl = process.env.ADDIN_PRODUCTION_URL || devUrl;
+const prodUrl = normalizeProductionUrl(process.env.ADDIN_PRODUCTION_URL);
+// The oldest webviews the add-in supports (README "Supported Excel"): every bundle is ES2021 syntax. Our TypeScript
+// already compiles to ES2020; dependencies are lowered by swc because some ship newer syntax (genai-prices' private
+// class fields, Fluent UI's class static blocks — WebKit before 16.4 cannot parse those: a blank pane on older Macs).
+const BROWSER_SYNTAX = 'es2021';
 // Origins of Excel on the web and Office (where a browser-hosted add-in's requests come from).
 const OFFICE_ORIGIN = /^https:\/\/([a-z0-9-]+\.)*(officeapps\.live\.com|office\.com|office365\.com|microsoft365\.com|cloud\.microsoft|sharepoint\.com|live\.com)$/i;
 
 module.exports = async (env, options) => {
   const dev = options.mode === 'development';
   const serving = process.env.WEBPACK_SERVE === 'true';
+  if (!dev && !serving && !process.env.ADDIN_PRODUCTION_URL) {
+    console.warn('ADDIN_PRODUCTION_URL is not set: dist/manifest.xml still points at https://localhost:3000 (fine for a local test; set it to publish).');
+  }
   const config = {
     devtool: 'source-map',
     entry: {
@@ -28,6 +37,11 @@ module.exports = async (env, options) => {
     module: {
       rules: [
         { test: /\.tsx?$/, exclude: /node_modules/, use: { loader: 'ts-loader', options: { transpileOnly: true, compilerOptions: { noEmit: false } } } },
+        {
+          test: /\.m?js$/,
+          include: /node_modules/,
+          use: { loader: 'swc-loader', options: { jsc: { target: BROWSER_SYNTAX, parser: { syntax: 'ecmascript' } }, module: { type: 'es6' }, isModule: 'unknown', minify: false, sourceMaps: true } },
+        },
       ],
     },
     plugins: [
@@ -37,11 +51,13 @@ module.exports = async (env, options) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: 'assets/*.png', to: 'assets/[name][ext]' },
+          // The manifest's SupportUrl and LearnMoreUrl: a static page served with the add-in.
+          { from: 'src/support/support.html', to: 'support.html' },
           {
             from: 'manifest.xml',
             to: 'manifest.xml',
             transform(content) {
-              return dev ? content : content.toString().split(devUrl).join(prodUrl);
+              return dev ? content : productionManifest(content.toString(), devUrl, prodUrl);
             },
           },
         ],

@@ -44,14 +44,29 @@ function tokenArg(v: unknown, name: string): number {
   return n;
 }
 
-/** TOKENCOST: see functions.ts for the documented signature. */
+/** TOKENCOST over the price book in force now (synchronous hosts: HyperFormula). */
 export function tokenCost(
   model: string,
   input_tokens: number,
   output_tokens: number,
   cached_input_tokens?: number,
   cache_write_tokens?: number,
-  date?: string,
+  date?: unknown,
+  provider?: string,
+  batch?: boolean,
+): number {
+  return tokenCostWith(prices(), model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, date, provider, batch);
+}
+
+/** TOKENCOST priced by `book`: see functions.ts for the documented signature. */
+export function tokenCostWith(
+  book: PriceBook,
+  model: string,
+  input_tokens: number,
+  output_tokens: number,
+  cached_input_tokens?: number,
+  cache_write_tokens?: number,
+  date?: unknown,
   provider?: string,
   batch?: boolean,
 ): number {
@@ -64,16 +79,21 @@ export function tokenCost(
   if (usage.cached_input_tokens + usage.cache_write_tokens > usage.input_tokens) {
     fail('invalidValue', `cached_input_tokens + cache_write_tokens (${usage.cached_input_tokens + usage.cache_write_tokens}) cannot exceed input_tokens (${usage.input_tokens}): input counts every input token`);
   }
-  const r = prices().priceTokens({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date), batch: batch === true }, usage);
+  const r = book.priceTokens({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date), batch: batch === true }, usage);
   if (r.cost_usd === null) fail('notAvailable', r.reason ?? `Unknown model "${model}": add it on the Prices sheet`);
   return r.cost_usd;
 }
 
-/** MODELPRICE: see functions.ts for the documented signature. */
-export function modelPrice(model: string, token_type?: string, date?: string, provider?: string): number {
+/** MODELPRICE over the price book in force now (synchronous hosts: HyperFormula). */
+export function modelPrice(model: string, token_type?: string, date?: unknown, provider?: string): number {
+  return modelPriceWith(prices(), model, token_type, date, provider);
+}
+
+/** MODELPRICE priced by `book`: see functions.ts for the documented signature. */
+export function modelPriceWith(book: PriceBook, model: string, token_type?: string, date?: unknown, provider?: string): number {
   const type = (token_type === undefined || token_type === null || token_type === '' ? 'input' : String(token_type).trim().toLowerCase()) as TokenType;
   if (!TOKEN_TYPES.includes(type)) fail('invalidValue', `token_type: expected one of ${TOKEN_TYPES.join(', ')}, got "${token_type}"`);
-  const u = prices().unitPrices({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date) });
+  const u = book.unitPrices({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date) });
   if (u.source === 'unpriced') fail('notAvailable', u.reason ?? `Unknown model "${model}": add it on the Prices sheet`);
   return u[type];
 }

@@ -11,11 +11,13 @@ import type { PreviewHost } from '../../src/hosts/preview';
 import { buildLedger, summarize } from '../../src/core/ledger';
 import { sampleData } from '../../src/core/sample';
 import { WORKBENCH_SAMPLE } from '../../src/taskpane/services/sample';
+import { parse as parseJs } from 'acorn';
 import { ROOT, cents, freshArtifacts, npmRun, openBrowser, serveStatic, workbenchUi } from './harness';
 
 jest.setTimeout(180_000);
 
 const DIST = join(ROOT, 'dist');
+const PRODUCTION_URL = 'https://ailabor.example.com/ledger/';
 let ARTIFACTS = '';
 let browser: Browser | undefined;
 let page: Page;
@@ -49,7 +51,8 @@ async function seriousViolations(label: string) {
 beforeAll(async () => {
   ARTIFACTS = freshArtifacts('build');
   const t0 = Date.now();
-  const built = await npmRun('build');
+  // Built as for publishing (README "Sideloading": Production), the documented configuration: the manifest is checked below.
+  const built = await npmRun('build', { ADDIN_PRODUCTION_URL: PRODUCTION_URL });
   buildMs = Date.now() - t0;
   if (built.code !== 0) throw new Error(`npm run build failed (exit ${built.code}):\n${built.output.slice(-4000)}`);
   server = await serveStatic(DIST);
@@ -275,6 +278,58 @@ describe('the built bundles (dist/)', () => {
     expect(scripts('workbench.html')).toEqual(['workbench.js']);
     const associated = [...readFileSync(join(DIST, 'functions.js'), 'utf8').matchAll(/\.associate\("([A-Z0-9._]+)"/g)].map((m) => m[1]).sort();
     expect(associated).toEqual(ids());
+  });
+});
+
+describe('the built add-in runs on the oldest webviews we support (README "Supported Excel")', () => {
+  // ES2021 syntax parses in every one of them (WebView2 = Chromium; WKWebView of macOS 13 = Safari 16.0; Excel on the
+  // web's browsers). ES2022 adds class fields, private methods and class static blocks: Safari before 16.4 cannot
+  // parse static blocks (Fluent UI ships them), so a bundle with one is a blank pane on those Macs.
+  const bundles = () => readdirSync(DIST).filter((f) => f.endsWith('.js'));
+
+  it('every bundle and chunk parses as ES2021 (acorn): the dependencies that ship newer syntax are transpiled', () => {
+    expect(bundles()).toEqual(expect.arrayContaining(['taskpane.js', 'functions.js', 'commands.js', 'ailabor-refresh.js']));
+    const failures: string[] = [];
+    for (const f of bundles()) {
+      const src = readFileSync(join(DIST, f), 'utf8');
+      try {
+        parseJs(src, { ecmaVersion: 2021, sourceType: 'script' });
+      } catch (e) {
+        const pos = (e as { pos?: number }).pos ?? 0;
+        failures.push(`${f}: ${(e as Error).message} near ${JSON.stringify(src.slice(Math.max(0, pos - 40), pos + 30))}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('the check can fail: acorn at ES2021 refuses a class static block and a private field', () => {
+    expect(() => parseJs('class A { static { A.x = 1; } }', { ecmaVersion: 2021 })).toThrow();
+    expect(() => parseJs('class A { #x = 1; }', { ecmaVersion: 2021 })).toThrow();
+    expect(() => parseJs('class A { static { A.x = 1; } }', { ecmaVersion: 2022 })).not.toThrow();
+  });
+});
+
+describe('the production build (ADDIN_PRODUCTION_URL)', () => {
+  it('writes a manifest with no localhost left (AppDomain included) and serves support.html at its SupportUrl', async () => {
+    const xml = readFileSync(join(DIST, 'manifest.xml'), 'utf8');
+    expect(xml).not.toMatch(/localhost/);
+    expect(xml).toContain('<AppDomain>https://ailabor.example.com</AppDomain>');
+    expect(xml).toContain(`<SupportUrl DefaultValue="${PRODUCTION_URL}support.html"/>`);
+    expect(xml).toContain(`<bt:Url id="GetStarted.LearnMoreUrl" DefaultValue="${PRODUCTION_URL}support.html"/>`);
+    expect(xml).not.toMatch(/TaskpaneId/);
+    const res = await fetch(`${server!.url}/support.html`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/AI Labor Ledger — help and support/);
+  });
+
+  it('functions.json: COSTTREND (to_period optional), no TREND; dates and periods are `any` so Excel passes date serials as numbers', () => {
+    const fjson = JSON.parse(readFileSync(join(DIST, 'functions.json'), 'utf8')) as { functions: { id: string; name: string; parameters: { name: string; type?: string; optional?: boolean }[] }[] };
+    const byId = new Map(fjson.functions.map((f) => [f.id, f]));
+    expect(byId.has('TREND')).toBe(false);
+    expect(byId.get('COSTTREND')!.parameters.find((p) => p.name === 'to_period')).toMatchObject({ type: 'any', optional: true });
+    const dated = fjson.functions.flatMap((f) => f.parameters.filter((p) => /^(period|from_period|to_period|date)$/.test(p.name)).map((p) => `${f.id}.${p.name}:${p.type}`));
+    expect(dated.length).toBeGreaterThan(12);
+    expect(dated.filter((d) => !d.endsWith(':any'))).toEqual([]);
   });
 });
 

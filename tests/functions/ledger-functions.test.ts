@@ -122,18 +122,20 @@ describe('ledger-backed functions called directly, equal to the core aggregates'
     expect(await fns.humanSavings('*', period)).toBe([...per.values()].reduce((s, v) => s + Math.round(v * 100), 0) / 100);
   });
 
-  it('TREND spills one value per month; a month with no outcomes is #DIV/0!, not 0', async () => {
+  it('COSTTREND spills one value per month; a month with no outcomes is #DIV/0!, not 0', async () => {
     const ag = demo.ctx.agents[0].agent_id;
     const series = aggregate(result, 'agent').filter((a) => a.key === ag);
-    expect(await fns.trend(ag, result.periods[0], period)).toEqual(series.map((a) => [a.cost_per_outcome]));
-    expect(await fns.trend(ag, result.periods[0], period, 'total')).toEqual(series.map((a) => [a.total]));
-    expect(await fns.trend('*', result.periods[0], '', 'outcomes')).toEqual(aggregate(result, 'all').map((a) => [a.outcomes]));
-    const withGap = await fns.trend(ag, period, '2026-12');
+    expect(await fns.costTrend(ag, result.periods[0], period)).toEqual(series.map((a) => [a.cost_per_outcome]));
+    expect(await fns.costTrend(ag, result.periods[0], period, 'total')).toEqual(series.map((a) => [a.total]));
+    expect(await fns.costTrend('*', result.periods[0], '', 'outcomes')).toEqual(aggregate(result, 'all').map((a) => [a.outcomes]));
+    // to_period is optional: left out, the latest month
+    expect(await fns.costTrend(ag, result.periods[0])).toEqual(series.map((a) => [a.cost_per_outcome]));
+    const withGap = await fns.costTrend(ag, period, '2026-12');
     expect(withGap[0][0]).toBe(series[2].cost_per_outcome);
     expect(withGap[1][0]).toMatchObject({ code: 'divisionByZero' });
     expect(withGap).toHaveLength(3);
-    expect(await errorOf(fns.trend(ag, period, result.periods[0]))).toMatchObject({ code: 'invalidValue', message: expect.stringMatching(/must not be after/) });
-    expect(await errorOf(fns.trend(ag, result.periods[0], period, 'speed'))).toMatchObject({ code: 'invalidValue', message: expect.stringMatching(/^metric: expected one of cost_per_outcome/) });
+    expect(await errorOf(fns.costTrend(ag, period, result.periods[0]))).toMatchObject({ code: 'invalidValue', message: expect.stringMatching(/must not be after/) });
+    expect(await errorOf(fns.costTrend(ag, result.periods[0], period, 'speed'))).toMatchObject({ code: 'invalidValue', message: expect.stringMatching(/^metric: expected one of cost_per_outcome/) });
   });
 
   it('LEDGER spills the scope\'s rows with a header; columns can be chosen', async () => {
@@ -248,10 +250,10 @@ describe('calculators', () => {
 
   it('MIGRATIONSAVINGS = volume × (cost per unit on the current model − on the candidate), through the price book', async () => {
     ledgerStore.reset(); // no workbook: the built-in price book
-    const unit = (m: string) => (1000 * fns.modelPrice(m, 'input', '2026-10-01') + 500 * fns.modelPrice(m, 'output', '2026-10-01')) / 1e6;
-    expect(await fns.migrationSavings('gpt-4o', 'gpt-4.1-mini', 1000, 500, 10000, 0, '2026-10-01')).toBeCloseTo(10000 * (unit('gpt-4o') - unit('gpt-4.1-mini')), 9);
+    const unit = async (m: string) => (1000 * (await fns.modelPrice(m, 'input', '2026-10-01')) + 500 * (await fns.modelPrice(m, 'output', '2026-10-01'))) / 1e6;
+    expect(await fns.migrationSavings('gpt-4o', 'gpt-4.1-mini', 1000, 500, 10000, 0, '2026-10-01')).toBeCloseTo(10000 * ((await unit('gpt-4o')) - (await unit('gpt-4.1-mini'))), 9);
     expect(await fns.migrationSavings('gpt-4o', 'gpt-4.1-mini', 1000, 500, 10000, 0, '2026-10-01')).toBeCloseTo(63, 9); // (2.5·1000+10·500 − 0.4·1000−1.6·500)/1e6 × 10,000
-    expect(await fns.migrationSavings('gpt-4o', 'gpt-4o-mini', 1000, 500, 1, 400, '2026-10-01')).toBeCloseTo(fns.tokenCost('gpt-4o', 1000, 500, 400, 0, '2026-10-01') - fns.tokenCost('gpt-4o-mini', 1000, 500, 400, 0, '2026-10-01'), 12);
+    expect(await fns.migrationSavings('gpt-4o', 'gpt-4o-mini', 1000, 500, 1, 400, '2026-10-01')).toBeCloseTo((await fns.tokenCost('gpt-4o', 1000, 500, 400, 0, '2026-10-01')) - (await fns.tokenCost('gpt-4o-mini', 1000, 500, 400, 0, '2026-10-01')), 12);
     expect(await errorOf(fns.migrationSavings('gpt-4o', 'no-such-model', 1, 1, 1))).toMatchObject({ code: 'notAvailable', message: expect.stringMatching(/Prices sheet/) });
     expect(await errorOf(fns.migrationSavings('gpt-4o', 'gpt-4o-mini', 10, 1, 1, 20))).toMatchObject({ code: 'invalidValue' });
   });
@@ -259,7 +261,7 @@ describe('calculators', () => {
   it('MIGRATIONSAVINGS uses the workbook\'s Prices rows once the store holds them', async () => {
     ledgerStore.set({ ...snapshot, prices: [{ provider: '*', model: 'house-model', effective_from: '', input_mtok: 1, output_mtok: 1, cached_input_mtok: null, cache_write_mtok: null, discount_pct: null, batch_multiplier: null, maps_to_model: '', note: '' }] });
     expect(await fns.migrationSavings('house-model', 'house-model', 1000, 0, 10)).toBe(0);
-    expect(fns.tokenCost('house-model', 1_000_000, 0)).toBeCloseTo(1, 12);
+    expect(await fns.tokenCost('house-model', 1_000_000, 0)).toBeCloseTo(1, 12); // the workbook's Prices row, not the catalog
   });
 
   it('PEERBENCHMARK reads the Benchmarks rows: a benchmark by name, or a segment\'s low/high/mid', async () => {
@@ -406,7 +408,7 @@ describe('as formulas in HyperFormula, next to the demo workbook', () => {
             [`=AILABOR.MODELPRICE("gpt-4o","output")`],
           ]),
         },
-        { at: 'H1', rows: formulas([[`=AILABOR.TREND("${ag}","${result.periods[0]}","${period}","total")`]]) },
+        { at: 'H1', rows: formulas([[`=AILABOR.COSTTREND("${ag}","${result.periods[0]}","${period}","total")`]]) },
         { at: 'J1', rows: formulas([[`=AILABOR.LEDGER("${ag}","${period}","work_item_id,total")`]]) },
       ],
     });
@@ -446,8 +448,8 @@ describe('as formulas in HyperFormula, next to the demo workbook', () => {
     expect(host.value('Model', 'F15')).toBe(10);
   });
 
-  it('spills TREND and LEDGER', async () => {
-    const trend = await fns.trend(ag, result.periods[0], period, 'total');
+  it('spills COSTTREND and LEDGER', async () => {
+    const trend = await fns.costTrend(ag, result.periods[0], period, 'total');
     trend.forEach(([v], i) => expect(host.value('Model', `H${i + 1}`)).toBe(v));
     const t = await fns.ledger(ag, period, 'work_item_id,total');
     expect(t.length).toBeGreaterThan(2);

@@ -162,16 +162,31 @@ describe('refreshWorkbook', () => {
   it('writes the data and input sheets, fills the functions’ store, and reports progress to 100%', async () => {
     const host = new PreviewHost();
     const steps: number[] = [];
-    const store = { set: jest.fn(), invalidate: jest.fn(), notifyWorkbookRefreshed: jest.fn() };
+    const order: string[] = [];
+    const end = jest.fn(() => void order.push('end'));
+    const store = { set: jest.fn(() => void order.push('set')), invalidate: jest.fn(), notifyWorkbookRefreshed: jest.fn(() => void order.push('notify')), beginWrite: jest.fn(() => (order.push('begin'), end)) };
     const o = await refreshWorkbook({ host, sources: [sample], links: DEFAULT_LINK_RULES, runner: inProcessRunner(), onProgress: (p) => steps.push(p.done / p.total), functionStore: store });
     expect(await host.listSheets()).toEqual(expect.arrayContaining(['Ledger', 'Unattributed', 'Import Issues', 'Agents', 'Budget Drivers', 'Benchmarks']));
     const ledger = (await host.readSheet('Ledger'))!;
     expect(ledger.length - 1).toBe(o.computed.result.rows.length);
     expect(store.set).toHaveBeenCalledWith(expect.objectContaining({ rows: o.computed.result.rows, agents: o.computed.result.agents }));
-    expect(store.invalidate).toHaveBeenCalled();
-    expect(store.notifyWorkbookRefreshed).toHaveBeenCalled();
+    // the sheets are written inside the store's write window; the store gets what was written, then one recalculation
+    expect(order).toEqual(['begin', 'set', 'end', 'notify']);
+    expect(store.invalidate).not.toHaveBeenCalled();
     expect(steps[steps.length - 1]).toBe(1);
     expect(steps.every((x, i) => i === 0 || x >= steps[i - 1])).toBe(true);
+  });
+
+  it('a failed write ends the write window and drops the functions\' data (they re-read what is there); a failed recalculation is a warning', async () => {
+    const host = new PreviewHost();
+    const failing = Object.assign(Object.create(Object.getPrototypeOf(host)), host, { writeWorkbook: async () => { throw new Error('disk full'); } }) as PreviewHost;
+    const order: string[] = [];
+    const store = { set: jest.fn(), invalidate: jest.fn(() => void order.push('invalidate')), beginWrite: () => (order.push('begin'), () => void order.push('end')) };
+    await expect(refreshWorkbook({ host: failing, sources: [sample], links: DEFAULT_LINK_RULES, runner: inProcessRunner(), onProgress: () => {}, functionStore: store })).rejects.toThrow(/disk full/);
+    expect(order).toEqual(['begin', 'end', 'invalidate']);
+    expect(store.set).not.toHaveBeenCalled();
+    const o = await refreshWorkbook({ host, sources: [sample], links: DEFAULT_LINK_RULES, runner: inProcessRunner(), onProgress: () => {}, functionStore: { set: () => {}, invalidate: () => {}, notifyWorkbookRefreshed: async () => { throw new Error('GeneralException'); } } });
+    expect(o.functionsWarning).toMatch(/did not recalculate the AILABOR cells \(GeneralException\): press Ctrl\+Alt\+F9/);
   });
 
   it('reads a bad input cell back by address, leaves its row out and lists it on Import Issues', async () => {

@@ -53,6 +53,11 @@ export function RefreshPanel() {
           <MessageBarBody>{refresh.error}</MessageBarBody>
         </MessageBar>
       )}
+      {o?.functionsWarning && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{o.functionsWarning}</MessageBarBody>
+        </MessageBar>
+      )}
       {!refresh.running && !o && !refresh.error && <Caption1 className={s.muted}>Not refreshed yet in this session.</Caption1>}
       {o && sum && (
         <>

@@ -5,7 +5,7 @@ import {
   AGENTS, BENCHMARKS, BUDGET_LINES, INVOICES, OVERHEADS, PLAYBOOK_BENCHMARKS, PRICES, RATES, TOOL_PRICES,
   budgetDriversSheet, defaultBudget, importIssuesSheet, inputSheet, issueRows, ledgerSheet, unattributedSheet,
   readAgents, readBenchmarks, readBudgetDrivers, readInvoices, readOverheads, readPrices, readRates, readToolPrices,
-  LEDGER_SHEET, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
+  LEDGER_SHEET, type Benchmark, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
 } from '../../workbook';
 import type { ContextKey, RefreshComputed } from './refresh-core';
 
@@ -26,6 +26,8 @@ export interface WorkbookInputsRead {
   /** null when the workbook has no Budget Drivers sheet */
   budget: BudgetDriversRead | null;
   benchmarksPresent: boolean;
+  /** the Benchmarks sheet's valid rows (null without the sheet): the functions' store gets what the sheet holds */
+  benchmarks: Benchmark[] | null;
   sheets: string[];
 }
 
@@ -48,11 +50,14 @@ export async function readWorkbookInputs(host: WorkbookHost): Promise<WorkbookIn
     errors.push(...budget.errors);
   }
   let benchmarksPresent = false;
+  let benchmarks: Benchmark[] | null = null;
   if (has.has(BENCHMARKS.sheet)) {
     benchmarksPresent = true;
-    errors.push(...readBenchmarks(await host.readSheet(BENCHMARKS.sheet)).errors);
+    const b = readBenchmarks(await host.readSheet(BENCHMARKS.sheet));
+    errors.push(...b.errors);
+    benchmarks = b.records;
   }
-  return { ctx, errors, budget, benchmarksPresent, sheets };
+  return { ctx, errors, budget, benchmarksPresent, benchmarks, sheets };
 }
 
 /** Reader errors as Import Issues rows: file = the sheet, line = the sheet row, column = cell and column. */
