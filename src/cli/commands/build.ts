@@ -281,7 +281,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
         }
         for (const o of BUILD_OUTPUTS) paths[o.flag] = (v[o.flag] as string | undefined) ?? loaded.outputs[o.flag];
         for (const s of loaded.sources) {
-          io.err(`build: source ${s.name} (${s.format}): ${[['events', s.events], ['work items', s.work_items], ['reviews', s.reviews], ['invoice lines', s.invoices], ['overheads', s.overheads], ['rejected', s.rejected], ['skipped', s.skipped]]
+          io.err(`build: source ${s.name} (${s.format}): ${[['events', s.events], ['work items', s.work_items], ['reviews', s.reviews], ['invoice lines', s.invoices], ['overheads', s.overheads], ['rejected', s.rejected], ['skipped', s.skipped], ['consistency warnings', s.warnings ?? 0]]
             .filter(([, n]) => n)
             .map(([k, n]) => `${fmt(n as number)} ${k}`)
             .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);
