@@ -326,7 +326,9 @@ export class PriceBook {
       // A model without a cache price bills cached tokens as ordinary input.
       const cachedIn = pick('cached_input_mtok', 'cached_input_mtok', 'cache_read_mtok') ?? input;
       const write = pick('cache_write_mtok', 'cache_write_mtok', 'cache_write_5m_mtok', 'cache_write_mtok') ?? input;
-      let write1h = pick('cache_write_1h_mtok', 'cache_write_1h_mtok', 'cache_write_1h_mtok');
+      // A row may give only the 1-hour write price (the catalog's other prices stand).
+      const row1h = row?.cache_write_1h_mtok ?? this.rule(model, provider, tier, t, (r) => r.cache_write_1h_mtok !== null && r.cache_write_1h_mtok !== undefined)?.cache_write_1h_mtok;
+      let write1h = row1h ?? pick('cache_write_1h_mtok', 'cache_write_1h_mtok', 'cache_write_1h_mtok');
       if (write1h === undefined && CLAUDE_CACHE_WRITE_1H.pattern.test(model)) write1h = input * CLAUDE_CACHE_WRITE_1H.multiplierOfInput;
       const audio = cat('input_audio_mtok');
       const image = cat('input_image_mtok');
