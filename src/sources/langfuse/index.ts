@@ -66,10 +66,14 @@ export function langfuseTokens(o: Record<string, unknown>, where: { file: string
     const n = tokenCount(v, `usageDetails.${k}`);
     if (key === 'total' || key === 'total_tokens') total = n;
     else if (/web_search/.test(key)) t.web_search_requests += n;
-    else if (INPUT_BASE.has(key)) (inBase += n), (sum += n);
-    else if (OUTPUT_BASE.has(key)) (outBase += n), (sum += n);
-    else if (isOutputKey(key)) outParts.push([key, n]), (sum += n);
-    else if (isInputKey(key)) inParts.push([key, n]), (sum += n);
+    else {
+      if (INPUT_BASE.has(key)) inBase += n;
+      else if (OUTPUT_BASE.has(key)) outBase += n;
+      else if (isOutputKey(key)) outParts.push([key, n]);
+      else if (isInputKey(key)) inParts.push([key, n]);
+      else continue;
+      sum += n;
+    }
   }
   // Parts are disjoint from the base keys unless `total` shows they are already counted in them.
   let overlapping = false;
