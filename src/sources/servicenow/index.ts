@@ -92,10 +92,10 @@ export function servicenowRecord(r: Record<string, unknown>, file: string, line:
   const active = bool(r.active);
   const closedAt = ref(r.closed_at);
   const stamp = (f: string) => (ref(r[f]) ? timestamp(ref(r[f]), f) : '');
-  // 1. the user's map; 2. the table's own final states; 3. a record no longer active, or with closed_at, is closed
-  // (failed when its close/resolution code says so); 4. otherwise still open.
+  // 1. the user's map; 2. the table's own final states; 3. a record no longer active (or, without `active`, with a
+  // closed_at) is closed, failed when its close/resolution code says so; 4. otherwise still open.
   let out: Out = o.outcomeMap[state] ?? FINAL_STATES[table]?.[state.toLowerCase()] ?? 'pending';
-  if (!o.outcomeMap[state] && out === 'pending' && (active === false || closedAt)) {
+  if (!o.outcomeMap[state] && out === 'pending' && (active === false || (active === null && closedAt))) {
     out = FAILED_CLOSE.test(ref(r.close_code)) || FAILED_CLOSE.test(ref(r.resolution_code)) ? 'failure' : 'success';
   }
   const field = o.agent.field ?? 'assignment_group';
