@@ -76,12 +76,16 @@ export interface IssueRow {
   reason: string;
 }
 
-/** Rejected rows, unpriced events and conflicting duplicates: nothing is dropped without a line here. */
-export function issueRows(rejected: readonly RejectedRow[], unpriced: readonly PricedEventNote[] = [], conflicts: readonly ConflictNote[] = []): IssueRow[] {
+/**
+ * Rejected rows, unpriced events and conflicting duplicates: nothing is dropped without a line here. Consistency
+ * warnings (records kept whose vendor figures disagree: totals vs parts, reported cost vs catalog price) follow.
+ */
+export function issueRows(rejected: readonly RejectedRow[], unpriced: readonly PricedEventNote[] = [], conflicts: readonly ConflictNote[] = [], warnings: readonly RejectedRow[] = []): IssueRow[] {
   return [
     ...rejected.map((r) => ({ category: 'rejected row', source: r.file, line: r.line || null, column: r.column, value: r.value, reason: r.reason })),
     ...unpriced.map((u) => ({ category: 'unpriced', source: `${u.provider}/${u.model}`, line: null, column: u.period, value: u.event_id, reason: `${u.reason} (agent ${u.agent_id || 'none'})` })),
     ...conflicts.map((c) => ({ category: `conflicting ${c.record}`, source: c.record, line: null, column: '', value: c.id, reason: c.reason })),
+    ...warnings.map((w) => ({ category: 'consistency warning', source: w.file, line: w.line || null, column: w.column, value: w.value, reason: w.reason })),
   ];
 }
 

@@ -40,6 +40,8 @@ export interface WorkbookInputs {
   /** more chargeback months (each its own sheet) */
   chargebackPeriods?: string[];
   rejected?: RejectedRow[];
+  /** records kept whose vendor figures disagree (listed on Import Issues after the rejected rows) */
+  warnings?: RejectedRow[];
   benchmarks?: Benchmark[];
   /** Budget Drivers; default: last month's actuals and the playbook's annual drivers */
   budget?: BudgetDriversInput;
@@ -73,7 +75,7 @@ export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
       agentPnlSheet(i.result, period),
       ledgerSheet(i.result.rows),
       unattributedSheet(i.result.unattributed),
-      importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts)),
+      importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts, i.warnings ?? [])),
       inputSheet(AGENTS, i.ctx.agents),
       inputSheet(RATES, i.ctx.rates),
       inputSheet(TOOL_PRICES, i.ctx.toolPrices),

@@ -97,7 +97,7 @@ export const PRICES: InputSheetDef<PriceOverride> = {
   sheet: 'Prices',
   prefix: 'Prices',
   schema: priceOverrideSchema,
-  note: 'Negotiated prices (USD per million tokens) from a date, discounts, batch multipliers and deployment-name mappings; they override the bundled catalog.',
+  note: 'Negotiated prices (USD per million tokens) from a date, discounts, batch multipliers, service-tier prices and deployment-name mappings; they override the bundled catalog.',
   columns: [
     text('provider', 14),
     text('model', 28, true),
@@ -110,6 +110,11 @@ export const PRICES: InputSheetDef<PriceOverride> = {
     { key: 'batch_multiplier', type: 'number', expected: 'a number ≥ 0', width: 12, min: 0, numFmt: '0.00' },
     text('maps_to_model', 24),
     text('note', 40),
+    // Added with the vendor splits (issue #13); older Prices sheets without them still read (no column is required).
+    text('service_tier', 14),
+    { key: 'tier_multiplier', type: 'number', expected: 'a number ≥ 0', width: 12, min: 0, numFmt: '0.00' },
+    money('cache_write_1h_mtok', 12, FMT.mtok),
+    money('web_search_per_1k', 12, FMT.mtok),
   ],
 };
 

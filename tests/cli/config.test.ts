@@ -193,7 +193,7 @@ test('a partial API pull: outputs written, summary says partial and names the so
     expect.objectContaining({ file: 'gateway-api', line: 0, reason: expect.stringMatching(/^partial pull \(1 pages read\): litellm page 2 .*HTTP 500.*; resume with "cursor": "2"$/) }),
   ]));
   const err = c.err.join('\n');
-  expect(err).toMatch(/build: source gateway-api \(litellm\): 2 events — PARTIAL: .*resume with "cursor": "2"/);
+  expect(err).toMatch(/build: source gateway-api \(litellm\): 2 events, 2 consistency warnings — PARTIAL: .*resume with "cursor": "2"/);
   expect(err).toMatch(/build: PARTIAL: gateway-api stopped early; the figures cover only what was read/);
   expect(c.out.join('\n')).toMatch(/Wrote .*s\.json: 2026-10 total .* — PARTIAL: gateway-api stopped early/);
   expect(c.all()).not.toContain('SECRET');

@@ -1,6 +1,6 @@
 // The CFO playbook's own examples as workbook inputs: its budget (Bringing it together) and its migration (Step 5).
 import { buildLedger } from '../../src/core/ledger';
-import type { Agent } from '../../src/core/model/records';
+import { emptyUsageEvent, type Agent } from '../../src/core/model/records';
 import { budgetDriversSheet, budgetSheet, ledgerSheet, paybackSheet, unattributedSheet, type BudgetLine, type PaybackInputs, type WorkbookSpec } from '../../src/workbook';
 
 export const PLAYBOOK_LINES: BudgetLine[] = [
@@ -24,6 +24,7 @@ export function playbookMigration() {
     agents: [agent], rates: [], toolPrices: [], overheads: [], invoices: [], prices: [], reviews: [],
     workItems: [{ work_item_id: 'T-1', agent_id: 'csr-agent', business_unit: '', type: 'ticket', opened_at: '2026-10-01T00:00:00Z', closed_at: '2026-10-02T00:00:00Z', outcome: 'success' }],
     events: [{
+      ...emptyUsageEvent(),
       event_id: 'e1', timestamp: '2026-10-01T10:00:00Z', agent_id: 'csr-agent', work_item_id: 'T-1', provider: 'anthropic', model: 'claude-3-sonnet', kind: 'llm',
       input_tokens: 10_000_000, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 0, units: 0, status: 'ok', batch: false, cost_usd: 40_000,
     }],

@@ -35,6 +35,8 @@ export interface BuildOutcome {
   reports: ImportReport[];
   /** every rejected row and every file-level error (as a row at line 1), in input order */
   rejected: RejectedRow[];
+  /** `--config` runs: records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price) */
+  warnings?: RejectedRow[];
   /** true when at least one usage event was accepted */
   usable: boolean;
   /** `--config` runs: what each source of the config produced */
@@ -108,7 +110,7 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     flag: 'out',
     help: '--out WORKBOOK.xlsx  the workbook: Chargeback, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger and input sheets',
     async write(o, path, io) {
-      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected }, io);
+      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, warnings: o.warnings }, io);
     },
   },
 ];
@@ -170,7 +172,7 @@ export function buildFromConfig(loaded: LoadedConfig, period = loaded.period): B
   const i = loaded.inputs;
   const ctx: LedgerContext = { agents: i.agents, rates: i.rates, toolPrices: i.toolPrices, overheads: i.overheads, invoices: i.invoices, prices: i.prices };
   const result = buildLedger(i, { expectedEvents: i.events.length });
-  return { period, result, ctx, reports: [], rejected: loaded.rejected, usable: i.events.length > 0, sources: loaded.sources, partial: loaded.partial };
+  return { period, result, ctx, reports: [], rejected: loaded.rejected, warnings: loaded.warnings, usable: i.events.length > 0, sources: loaded.sources, partial: loaded.partial };
 }
 
 const INPUT_FLAGS = ['usage', 'work-items', 'reviews', 'agents', 'rates', 'tool-prices', 'overheads', 'invoices', 'prices', 'workbook'];
@@ -281,7 +283,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
         }
         for (const o of BUILD_OUTPUTS) paths[o.flag] = (v[o.flag] as string | undefined) ?? loaded.outputs[o.flag];
         for (const s of loaded.sources) {
-          io.err(`build: source ${s.name} (${s.format}): ${[['events', s.events], ['work items', s.work_items], ['reviews', s.reviews], ['invoice lines', s.invoices], ['overheads', s.overheads], ['rejected', s.rejected], ['skipped', s.skipped]]
+          io.err(`build: source ${s.name} (${s.format}): ${[['events', s.events], ['work items', s.work_items], ['reviews', s.reviews], ['invoice lines', s.invoices], ['overheads', s.overheads], ['rejected', s.rejected], ['skipped', s.skipped], ['consistency warnings', s.warnings ?? 0]]
             .filter(([, n]) => n)
             .map(([k, n]) => `${fmt(n as number)} ${k}`)
             .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);

@@ -73,6 +73,8 @@ export interface WriteWorkbookArgs {
   ctx: LedgerContext;
   period: string;
   rejected: RejectedRow[];
+  /** consistency warnings of the sources read (Import Issues lists them) */
+  warnings?: RejectedRow[];
 }
 
 /**
@@ -104,7 +106,7 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
       io.err(`workbook: could not read the existing ${a.path} (${(e as Error).message}); writing a new one`);
     }
   }
-  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, budget, benchmarks });
+  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks });
   const host = new XlsxHost();
   await host.writeWorkbook(spec);
   await host.activate(spec.sheets[0].name);

@@ -3,7 +3,7 @@
 // 32-bit content fingerprint for de-duplication. `finish()` attributes, allocates, rounds and checks.
 import { blankAgent, type Agent, type Outcome, type Review, type UsageEvent, type WorkItem } from '../model/records';
 import type { Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '../model/ledger';
-import { CATALOG_VERSION, PriceBook, normalizeProvider, type UnitPrices } from '../pricing';
+import { CATALOG_VERSION, PriceBook, costAtUnitPrices, normalizeProvider, type UnitPrices } from '../pricing';
 import { IdSet } from './idset';
 import { allocateCents, roundExactCents, toCents } from './rounding';
 import {
@@ -70,6 +70,18 @@ export function eventFingerprint(e: UsageEvent): number {
   h = hashNum(h, e.units);
   h = hashNum(h, e.batch ? 1 : 0);
   h = e.cost_usd === null || e.cost_usd === undefined ? hashNum(h, -1) : hashNum(hashNum(h, 1), e.cost_usd);
+  // Fields added with the vendor splits (issue #13): an event re-imported with another tier or split is a conflict.
+  h = hashStr(h, e.service_tier);
+  h = hashStr(h, e.context_tier);
+  h = hashNum(h, e.cache_write_1h_tokens);
+  h = hashNum(h, e.audio_input_tokens);
+  h = hashNum(h, e.cached_audio_input_tokens);
+  h = hashNum(h, e.image_input_tokens);
+  h = hashNum(h, e.cached_image_input_tokens);
+  h = hashNum(h, e.audio_output_tokens);
+  h = hashNum(h, e.image_output_tokens);
+  h = hashNum(h, e.reasoning_tokens);
+  h = hashNum(h, e.web_search_requests);
   // 30 bits keep the value a V8 small integer (no heap number per stored id); a 2⁻³⁰ chance to miss a conflict.
   return h & 0x3fffffff;
 }
@@ -212,6 +224,8 @@ export class LedgerBuilder {
   private lastUnitProvider = '';
   private lastUnitModel = '';
   private lastUnitBatch = false;
+  private lastUnitTier = '';
+  private lastUnitContext = '';
   private lastUnitDay = '\u0000';
   private lastTsPeriod = '\u0000';
   private lastAgent = '\u0000';
@@ -324,11 +338,9 @@ export class LedgerBuilder {
       if (d !== null && e.input_tokens <= d.limit) {
         const u = d.u;
         if (u.source === 'unpriced') unpricedReason = u.reason ?? `model "${e.model}" could not be priced`;
-        else {
-          // The price book's own formula (PriceBook.priceTokens) on its cached unit prices.
-          const cached = e.cached_input_tokens, write = e.cache_write_tokens;
-          cost = ((e.input_tokens - cached - write) * u.input + cached * u.cached_input + write * u.cache_write + e.output_tokens * u.output) / 1e6;
-        }
+        else if (e.web_search_requests > 0 && !Number.isFinite(u.web_search_per_1k)) unpricedReason = this.book.priceEvent(e).reason ?? `no web-search price for model "${e.model}"`;
+        // The price book's own formula (PriceBook.priceTokens) on its cached unit prices.
+        else cost = costAtUnitPrices(u, e);
       } else try {
         const r = this.book.priceEvent(e);
         if (r.cost_usd === null || !Number.isFinite(r.cost_usd)) unpricedReason = r.reason ?? `model "${e.model}" could not be priced`;
@@ -397,16 +409,19 @@ export class LedgerBuilder {
   private unitPricesFor(e: UsageEvent): DayPrices | null {
     const ts = e.timestamp;
     const last = this.lastUnit;
-    if (last !== null && e.provider === this.lastUnitProvider && e.model === this.lastUnitModel && e.batch === this.lastUnitBatch && ts.startsWith(this.lastUnitDay) && ts.length >= 10) {
+    if (
+      last !== null && e.provider === this.lastUnitProvider && e.model === this.lastUnitModel && e.batch === this.lastUnitBatch &&
+      e.service_tier === this.lastUnitTier && e.context_tier === this.lastUnitContext && ts.startsWith(this.lastUnitDay) && ts.length >= 10
+    ) {
       if (monthIsUtc(ts)) return last;
     }
     if (!monthIsUtc(ts) || ts.length < 10) return null;
     const day = ts.slice(0, 10);
-    const key = `${e.provider}\u0001${e.model}\u0001${day}\u0001${e.batch ? 1 : 0}`;
+    const key = `${e.provider}\u0001${e.model}\u0001${day}\u0001${e.batch ? 1 : 0}\u0001${e.service_tier}\u0001${e.context_tier}`;
     let d = this.unitCache.get(key);
     if (d === undefined) {
       try {
-        const q = { model: e.model, provider: e.provider, date: day, batch: e.batch };
+        const q = { model: e.model, provider: e.provider, date: day, batch: e.batch, service_tier: e.service_tier, context_tier: e.context_tier };
         const u = this.book.unitPrices(q);
         d = { u, limit: u.tiered && u.source !== 'unpriced' ? this.baseTierLimit(q, u) : Infinity };
       } catch {
@@ -418,6 +433,8 @@ export class LedgerBuilder {
     this.lastUnitProvider = own(e.provider);
     this.lastUnitModel = own(e.model);
     this.lastUnitBatch = e.batch;
+    this.lastUnitTier = own(e.service_tier);
+    this.lastUnitContext = e.context_tier;
     this.lastUnitDay = day;
     return d;
   }
@@ -428,13 +445,13 @@ export class LedgerBuilder {
    * that start by asking the price book itself (a bisection on input tokens, once per model and day; a known start
    * is re-checked with two probes) and price requests at or below it directly.
    */
-  private baseTierLimit(q: { model: string; provider: string; date: string; batch: boolean }, u: UnitPrices): number {
+  private baseTierLimit(q: { model: string; provider: string; date: string; batch: boolean; service_tier: string }, u: UnitPrices): number {
     const isBase = (n: number) => {
       const r = this.book.priceTokens(q, { input_tokens: n, output_tokens: n });
       const base = (n * (u.input + u.output)) / 1e6;
       return r.cost_usd !== null && Math.abs(r.cost_usd - base) <= 1e-9 * Math.max(1, base);
     };
-    const pm = `${q.provider}\u0001${q.model}\u0001${q.batch ? 1 : 0}`;
+    const pm = `${q.provider}\u0001${q.model}\u0001${q.batch ? 1 : 0}\u0001${q.service_tier}`;
     const known = this.tierLimits.get(pm);
     if (known !== undefined && isBase(known) && !isBase(known + 1)) return known;
     let limit: number;

@@ -56,6 +56,8 @@ export interface RefreshComputed {
   sources: SourceReport[];
   /** every rejected row of every source, in source order (at most MAX_LISTED per source) */
   rejected: RejectedRow[];
+  /** records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price), at most MAX_LISTED per source */
+  warnings: RejectedRow[];
 }
 
 export interface Progress {
@@ -87,12 +89,13 @@ interface Collected {
   read: number;
   rejected: number;
   rejectedRows: RejectedRow[];
+  warnings: RejectedRow[];
   error?: string;
 }
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
-const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {}, read: 0, rejected: 0, rejectedRows: [] });
+const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {}, read: 0, rejected: 0, rejectedRows: [], warnings: [] });
 
 const KIND_TO_CTX: Partial<Record<RecordKind, ContextKey>> = {
   agents: 'agents', rates: 'rates', tool_prices: 'toolPrices', prices: 'prices', overheads: 'overheads', invoices: 'invoices',
@@ -127,6 +130,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
     c.read = r.events.length + r.workItems.length + r.reviews.length + r.invoices.length + r.rejected.length + r.skipped;
     c.rejected = r.rejected.length;
     c.rejectedRows = r.rejected.slice(0, MAX_LISTED);
+    c.warnings = (r.warnings ?? []).slice(0, MAX_LISTED);
     if (r.partial) c.error = `${s.name}: stopped after ${r.pages} pages (${r.error ?? 'incomplete'}); what was read is kept`;
     return c;
   }
@@ -158,6 +162,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
   c.read = r.events.length + r.workItems.length + r.reviews.length + r.invoices.length + r.overheads.length + r.rejected.length + r.skipped;
   c.rejected = r.rejected.length;
   c.rejectedRows = r.rejected.slice(0, MAX_LISTED);
+  c.warnings = (r.warnings ?? []).slice(0, MAX_LISTED);
   return c;
 }
 
@@ -225,6 +230,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     rejected.push(...s.rejectedRows);
     if (s.rejected > s.rejectedRows.length) rejected.push({ file: s.name, line: 0, column: '', value: '', reason: `${s.rejected - s.rejectedRows.length} more rejected rows not listed` });
   }
+  const warnings = collected.flatMap((c) => c.warnings);
   ctl.onProgress({ step: 'Ledger built', done, total });
-  return { result, ctx, writeInputs, sources, rejected };
+  return { result, ctx, writeInputs, sources, rejected, warnings };
 }

@@ -87,7 +87,7 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
   const sheets: SheetSpec[] = [
     ledgerSheet(c.result.rows),
     unattributedSheet(c.result.unattributed),
-    importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts)),
+    importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts, c.warnings ?? [])),
   ];
   // Configuration sheets exist before any report reads their names (Agents_target_cost_per_outcome...).
   for (const k of c.writeInputs) sheets.push(inputSheet(INPUT_DEFS[k], (c.ctx as unknown as Record<string, unknown[]>)[k]));
