@@ -26,7 +26,7 @@ describe('workbook from the command line', () => {
   test('demo --out writes the whole workbook from the sample', async () => {
     const h = await XlsxHost.open(f('demo.xlsx'));
     expect(await h.listSheets()).toEqual([
-      'Chargeback 2026-10', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Import Issues',
+      'Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Import Issues',
       'Agents', 'Rates', 'Tool Prices', 'Prices', 'Overheads', 'Invoices', 'Budget Drivers', 'Benchmarks',
     ]);
     const agents = readAgents(await h.readSheet('Agents'));
