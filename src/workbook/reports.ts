@@ -111,22 +111,45 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
   const agentFirst = agentHeader + 1;
   const agents = result.agents;
   const agentLast = agentFirst + agents.length - 1;
+  // Business unit × agent cells: every agent with cost in the line this period, and every agent whose P&L line it is
+  // (the members aggregate() weighs a line's target over).
+  const inPeriod = (r: { period: string }) => r.period === period;
+  const pairs: { bu: string; agent: string }[] = [];
+  for (const bu of bus) {
+    const ids = new Set<string>();
+    for (const r of result.rows) if (r.business_unit === bu && inPeriod(r)) ids.add(r.agent_id);
+    for (const u of result.unattributed) if (u.business_unit === bu && inPeriod(u)) ids.add(u.agent_id);
+    for (const ag of agents) if (ag.business_unit === bu) ids.add(ag.agent_id);
+    for (const ag of agents) if (ids.delete(ag.agent_id)) pairs.push({ bu, agent: ag.agent_id });
+    for (const id of [...ids].sort()) pairs.push({ bu, agent: id });
+  }
+  const pairHeader = agentLast + 3;
+  const pairFirst = pairHeader + 1;
+  const pairLast = pairFirst + Math.max(pairs.length, 1) - 1;
+  const pCol = (c: number) => `$${colLetter(c)}$${pairFirst + 1}:$${colLetter(c)}$${pairLast + 1}`;
   const aCol = (c: number) => `$${colLetter(c)}$${agentFirst + 1}:$${colLetter(c)}$${Math.max(agentLast, agentFirst) + 1}`;
-  // hidden helper columns of the by-agent block: outcome weight, weight × target, has-target, target or 0, the key of
-  // the agent's P&L line, its row on the Agents sheet
-  const HW = 18, HWT = 19, HH = 20, HT = 21, HBU = 22, HROW = 23;
-  const ledgerBy = (col: string, keyCol: 'bu_key' | 'agent_key', key: string) => sumifs(L(col as 'api'), L('period_key'), P, L(keyCol), key);
-  const unattrBy = (col: 'total' | 'trueup', keyCol: 'bu_key' | 'agent_key', key: string) => sumifs(U(col), U('period_key'), P, U(keyCol), key);
-  const lineFigures = (r: number, keyCol: 'bu_key' | 'agent_key', key: string) => {
+  // hidden helper columns: outcome weight, weight × target, has-target, target or 0, line key, agent key, Agents row
+  const HW = 18, HWT = 19, HH = 20, HT = 21, HBU = 22, HAG = 23, HROW = 24;
+  type KeyCol = 'bu_key' | 'agent_key';
+  const by = (keyed: [KeyCol, string][]) => keyed.flatMap(([c, k]) => [L(c), k]);
+  const byU = (keyed: [KeyCol, string][]) => keyed.flatMap(([c, k]) => [U(c), k]);
+  const ledgerBy = (col: string, keyed: [KeyCol, string][]) => sumifs(L(col as 'api'), L('period_key'), P, ...by(keyed));
+  const unattrBy = (col: 'total' | 'trueup', keyed: [KeyCol, string][]) => sumifs(U(col), U('period_key'), P, ...byU(keyed));
+  /** work items .. total (columns D..M) of the rows matching `keyed` */
+  const lineFigures = (r: number, keyed: [KeyCol, string][]) => {
     const R = r + 1;
-    b.formula(r, 3, countifs(L('period_key'), P, L(keyCol), key), int);
-    b.formula(r, 4, ledgerBy('success', keyCol, key), int);
+    b.formula(r, 3, countifs(L('period_key'), P, ...by(keyed)), int);
+    b.formula(r, 4, ledgerBy('success', keyed), int);
     COMPONENTS.forEach((c, k) => {
-      const f = c === 'trueup' ? `${ledgerBy(c, keyCol, key)}+${unattrBy('trueup', keyCol, key)}` : ledgerBy(c, keyCol, key);
+      const f = c === 'trueup' ? `${ledgerBy(c, keyed)}+${unattrBy('trueup', keyed)}` : ledgerBy(c, keyed);
       b.formula(r, 5 + k, `ROUND(${f},2)`, money);
     });
-    b.formula(r, 11, `ROUND(${unattrBy('total', keyCol, key)}-${unattrBy('trueup', keyCol, key)},2)`, money);
+    b.formula(r, 11, `ROUND(${unattrBy('total', keyed)}-${unattrBy('trueup', keyed)},2)`, money);
     b.formula(r, 12, `ROUND(SUM(F${R}:L${R}),2)`, { ...money, bold: true });
+  };
+  /** cost per outcome, variance and variance % (columns N, P, Q) against the target in O */
+  const versusTarget = (r: number) => {
+    const R = r + 1;
     b.formula(r, 13, costPerOutcome(`M${R}`, `E${R}`), money);
     // variance at displayed precision: cost per outcome (cents) − target (cents)
     b.formula(r, 15, `IF(ISNUMBER(N${R}),IF(ISNUMBER(O${R}),ROUND(N${R}-ROUND(O${R},2),2),""),"")`, money);
@@ -135,16 +158,17 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
 
   bus.forEach((bu, i) => {
     const r = first + i;
-    const R = r + 1;
-    const key = `$R${R}`;
+    const key = `$R${r + 1}`;
     b.value(r, 0, bu, S.label);
     b.value(r, 1, costCenterOf(bu, configured));
     b.value(r, 17, keys.bu(bu), keyStyle);
     b.formula(r, 2, countifs(aCol(HBU), key), int);
-    lineFigures(r, 'bu_key', key);
-    const w = `SUMIFS(${aCol(HW)},${aCol(HBU)},${key})`;
-    const h = `SUMIFS(${aCol(HH)},${aCol(HBU)},${key})`;
-    b.formula(r, 14, `IF(${w}>0,SUMIFS(${aCol(HWT)},${aCol(HBU)},${key})/${w},IF(${h}>0,SUMIFS(${aCol(HT)},${aCol(HBU)},${key})/${h},""))`, rate);
+    lineFigures(r, [['bu_key', key]]);
+    // the line's target: outcome-weighted over its agents' targets (a plain mean while nothing succeeded)
+    const w = `SUMIFS(${pCol(HW)},${pCol(HBU)},${key})`;
+    const h = `SUMIFS(${pCol(HH)},${pCol(HBU)},${key})`;
+    b.formula(r, 14, `IF(${w}>0,SUMIFS(${pCol(HWT)},${pCol(HBU)},${key})/${w},IF(${h}>0,SUMIFS(${pCol(HT)},${pCol(HBU)},${key})/${h},""))`, rate);
+    versusTarget(r);
   });
   const T = totalRow + 1;
   b.value(totalRow, 0, 'Total', S.total).value(totalRow, 1, null, S.total);
@@ -173,27 +197,43 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
   b.value(agentHeader - 1, 0, 'By agent', S.title);
   const aHeader = ['Agent', 'P&L line', 'Name', 'Work items', 'Outcomes', ...COMPONENT_LABELS, 'Unattributed', 'Total', 'Cost per outcome', 'Target', 'Variance', 'Variance %', 'key'];
   b.row(agentHeader, 0, aHeader.map((h) => ({ v: h, s: S.header })));
-  b.row(agentHeader, HW, ['weight', 'weight × target', 'has target', 'target or 0', 'line key', 'Agents row'].map((h) => ({ v: h, s: S.note })));
+  b.row(agentHeader, HBU, ['line key', 'agent key', 'Agents row'].map((h) => ({ v: h, s: S.note })));
   agents.forEach((ag, i) => {
     const r = agentFirst + i;
     const R = r + 1;
     const key = `$R${R}`;
     b.value(r, 0, ag.agent_id, S.label).value(r, 1, ag.business_unit).value(r, 2, ag.name || null);
     b.value(r, 17, keys.agent(ag.agent_id), keyStyle);
-    lineFigures(r, 'agent_key', key);
+    lineFigures(r, [['agent_key', key]]);
     b.formula(r, HROW, exactIndex(`$A${R}`, 'Agents_agent_id', agentRows.get(ag.agent_id)), keyStyle);
+    b.formula(r, 14, numberAt(`$${colLetter(HROW)}${R}`, 'Agents_target_cost_per_outcome'), rate);
+    versusTarget(r);
+    b.value(r, HBU, keys.bu(ag.business_unit), keyStyle);
+    b.value(r, HAG, keys.agent(ag.agent_id), keyStyle);
+  });
+  b.conditional({ ref: `N${agentFirst + 1}:N${Math.max(agentLast, agentFirst) + 1}`, rules: [{ type: 'expression', formula: `$N${agentFirst + 1}="no outcomes"`, style: BAD }] });
+
+  // By P&L line and agent: each cell of the business unit × agent table, within a cent of its exact cost like the lines
+  b.value(pairHeader - 1, 0, 'By P&L line and agent', S.title);
+  b.row(pairHeader, 0, ['P&L line', 'Agent', null, 'Work items', 'Outcomes', ...COMPONENT_LABELS, 'Unattributed', 'Total', null, 'Target'].map((h) => ({ v: h, s: S.header })));
+  b.row(pairHeader, HW, ['weight', 'weight × target', 'has target', 'target or 0', 'line key', 'agent key', 'Agents row'].map((h) => ({ v: h, s: S.note })));
+  pairs.forEach((p, i) => {
+    const r = pairFirst + i;
+    const R = r + 1;
+    b.value(r, 0, p.bu, S.label).value(r, 1, p.agent);
+    b.value(r, HBU, keys.bu(p.bu), keyStyle).value(r, HAG, keys.agent(p.agent), keyStyle);
+    lineFigures(r, [['bu_key', `$${colLetter(HBU)}${R}`], ['agent_key', `$${colLetter(HAG)}${R}`]]);
+    b.formula(r, HROW, exactIndex(`$B${R}`, 'Agents_agent_id', agentRows.get(p.agent)), keyStyle);
     b.formula(r, 14, numberAt(`$${colLetter(HROW)}${R}`, 'Agents_target_cost_per_outcome'), rate);
     b.formula(r, HW, `IF(ISNUMBER(O${R}),E${R},0)`);
     b.formula(r, HWT, `IF(ISNUMBER(O${R}),O${R}*E${R},0)`);
     b.formula(r, HH, `IF(ISNUMBER(O${R}),1,0)`);
     b.formula(r, HT, `IF(ISNUMBER(O${R}),O${R},0)`);
-    b.value(r, HBU, keys.bu(ag.business_unit), keyStyle);
   });
-  b.conditional({ ref: `N${agentFirst + 1}:N${Math.max(agentLast, agentFirst) + 1}`, rules: [{ type: 'expression', formula: `$N${agentFirst + 1}="no outcomes"`, style: BAD }] });
 
   // Journal entry: each line's cost centre is debited its total; the platform is credited the Ledger + Unattributed
   // total of the period (its own SUMIFS, not the sum of the debits), so the entry balances only when they agree.
-  const jHeader = agentLast + 3;
+  const jHeader = pairLast + 3;
   const platform = opts.platformCostCenter ?? 'AI Platform';
   b.value(jHeader - 1, 0, 'Journal entry', S.title);
   b.row(jHeader, 0, ['Cost centre', 'Description', 'Debit', 'Credit'].map((h) => ({ v: h, s: S.header })));

@@ -137,6 +137,42 @@ export function checkFigures(read: Reader, f: FigureInputs): { problems: string[
     k.cpo(cb, cbName, r, CB.cols.cpo, a.total, a.outcomes);
     k.num(cb, cbName, r, CB.cols.target, a.target_cost_per_outcome, 1e-9);
   });
+  // By P&L line and agent: every business unit × agent cell, from the published rows
+  const pt = findRow(cb, 0, 'By P&L line and agent', ah);
+  const cellOf = new Map<string, Record<(typeof comps)[number] | 'unattributed' | 'total' | 'work_items' | 'outcomes', number>>();
+  const cell = (bu: string, agent: string) => {
+    const key = `${bu}\u0001${agent}`;
+    let x = cellOf.get(key);
+    if (!x) cellOf.set(key, (x = { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0, unattributed: 0, total: 0, work_items: 0, outcomes: 0 }));
+    return x;
+  };
+  const cc = (x: number) => Math.round(x * 100);
+  for (const r of result.rows) {
+    if (r.period !== period) continue;
+    const x = cell(r.business_unit, r.agent_id);
+    for (const k of comps) x[k] += cc(r[k]);
+    x.total += cc(r.total);
+    x.work_items++;
+    x.outcomes += r.success;
+  }
+  for (const u of result.unattributed) {
+    if (u.period !== period) continue;
+    const x = cell(u.business_unit, u.agent_id);
+    x.trueup += cc(u.trueup);
+    x.unattributed += cc(u.total) - cc(u.trueup);
+    x.total += cc(u.total);
+  }
+  let pairs = 0;
+  for (let r = pt + 2; r < cb.length && typeof cb[r]?.[0] === 'string' && cb[r][0] !== 'Journal entry'; r++) {
+    const x = cellOf.get(`${cb[r][0]}\u0001${cb[r][1]}`) ?? { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0, unattributed: 0, total: 0, work_items: 0, outcomes: 0 };
+    pairs++;
+    k.num(cb, cbName, r, CB.cols.workItems, x.work_items);
+    k.num(cb, cbName, r, CB.cols.outcomes, x.outcomes);
+    comps.forEach((cmp, j) => k.money(cb, cbName, r, CB.cols.api + j, x[cmp] / 100));
+    k.money(cb, cbName, r, CB.cols.unattributed, x.unattributed / 100);
+    k.money(cb, cbName, r, CB.cols.total, x.total / 100);
+  }
+  if (pt < 0 || pairs < [...cellOf.values()].length) k.problems.push(`${cbName}: the By P&L line and agent block lists ${pairs} cells, the ledger has ${cellOf.size}`);
   const jh = findRow(cb, 0, 'Cost centre', ah);
   const jt = findRow(cb, 0, 'Total', jh);
   const c = (x: number) => Math.round(x * 100);

@@ -51,7 +51,7 @@ export interface BuildOutput {
 }
 
 export interface Attribution {
-  /** usage cost of the period: api + retry + tools + unattributed */
+  /** usage cost of the period: api + retry + tools of the ledger rows and of the unattributed usage lines */
   usage_usd: number;
   /** usage cost that reached a known work item */
   linked_usd: number;
@@ -61,11 +61,16 @@ export interface Attribution {
   unattributed_share: number;
 }
 
-/** How much of the period's usage cost the link rules tied to work items, from the summary's cent totals. */
-export function attribution(t: Summary['totals']): Attribution {
+/**
+ * How much of the period's usage cost the link rules tied to work items, in cents of the published rows. Usage only:
+ * reviews of unknown items, overhead whose scope had no work items and invoice true-up are not "unattributed usage".
+ */
+export function attribution(result: Pick<LedgerResult, 'rows' | 'unattributed'>, period: string): Attribution {
   const c = (x: number) => Math.round(x * 100);
-  const linked = c(t.api) + c(t.retry) + c(t.tools);
-  const unattributed = c(t.unattributed);
+  let linked = 0;
+  let unattributed = 0;
+  for (const r of result.rows) if (r.period === period) linked += c(r.api) + c(r.retry) + c(r.tools);
+  for (const u of result.unattributed) if (u.period === period && u.kind === 'usage') unattributed += c(u.api) + c(u.retry) + c(u.tools);
   const usage = linked + unattributed;
   const share = (x: number) => (usage ? Math.round((x / usage) * 1e4) / 1e4 : 0);
   return { usage_usd: usage / 100, linked_usd: linked / 100, unattributed_usd: unattributed / 100, linked_share: share(linked), unattributed_share: share(unattributed) };
@@ -75,7 +80,7 @@ export function buildSummary(o: BuildOutcome): Summary & { attribution: Attribut
   const summary = summarize(o.result, o.period, { rejected: o.rejected });
   return {
     ...summary,
-    attribution: attribution(summary.totals),
+    attribution: attribution(o.result, o.period),
     imports: o.reports.map((r) => ({
       file: r.file, kind: r.kind, read: r.read, accepted: r.accepted, rejected: r.rejectedCount, duplicates: r.duplicates, conflicts: r.conflicts,
       ...(r.fatal ? { error: r.fatal } : {}), ...(r.ignoredColumns.length ? { ignored_columns: r.ignoredColumns } : {}),
@@ -108,7 +113,8 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     flag: 'out',
     help: '--out WORKBOOK.xlsx  the workbook: Chargeback, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger and input sheets',
     async write(o, path, io) {
-      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected }, io);
+      const note = partialNote(o);
+      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, ...(note ? { incomplete: note.replace(/^PARTIAL: /, '') } : {}) }, io);
     },
   },
 ];
