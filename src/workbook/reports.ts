@@ -619,6 +619,7 @@ export function paybackSheet(inputs: PaybackInputs, keys: SheetKeys, order: read
   for (let i = 0; i < PAYBACK.spareModels; i++) {
     const r = mFirst + models.length + i;
     b.value(r, 0, null, input(FMT.text)).value(r, 1, null, input(FMT.text)).value(r, 2, null, input(FMT.mtok)).value(r, 3, null, input(FMT.mtok));
+    b.value(r, 4, '← a model of your own: its name and prices', S.note);
   }
 
   b.widths([18, 20, 24, 24, 11, 11, 11, 10, 10, 10, 10, 12, 12, 13, 14, 9, 12, 13, 10, 12, 10, 30, 6, 20, 6, 6, 6]);
