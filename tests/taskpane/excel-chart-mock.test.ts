@@ -52,11 +52,11 @@ it('writes the block and adds the chart through Excel.run (office-addin-mock)', 
     { agent_id: 'claims', target: 2.3, points: [{ period: '2026-09', value: 2.1 }, { period: '2026-10', value: null }] },
   ];
   const r = await excelChartService((b) => mock.run(b)).addTrendChart(series, ['2026-09', '2026-10']);
-  expect(r.range).toBe('V1:X3');
+  expect(r.range).toBe('Y1:AA3'); // two columns right of the SLO Monitor's last (hidden key) column
   const sheet = mock.context.workbook.worksheets.sheet;
   expect(sheet.range.values).toEqual(chartBlock(series, ['2026-09', '2026-10']));
   expect(sheet.charts.chart.name).toBe('AILaborTrend');
   expect(sheet.charts.chart.title.text).toBe('Cost per outcome by agent');
-  expect(log).toEqual(['sheet SLO Monitor', 'range V1:X3', 'range V1:X1', 'range V2:V3', 'get AILaborTrend', 'delete', 'add Line Columns', 'position V5']);
+  expect(log).toEqual(['sheet SLO Monitor', 'range Y1:AA3', 'range Y1:AA1', 'range Y2:Y3', 'get AILaborTrend', 'delete', 'add Line Columns', 'position Y5']);
   delete (globalThis as Record<string, unknown>).Excel;
 });
