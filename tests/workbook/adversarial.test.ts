@@ -15,7 +15,6 @@ import { checkFigures, errorCells } from './figures-check';
 
 const wb = adversarialWorkbook();
 const CBN = `Chargeback ${wb.period}`;
-const REPORTS = [CBN, RECONCILIATION_SHEET, 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L'];
 const names = () => wb.spec.sheets.map((s) => s.name);
 const rowOf = (g: CellValue[][], col: number, v: string, from = 0) => g.findIndex((r, i) => i >= from && r[col] === v);
 

@@ -1,5 +1,5 @@
 // `demo --out` and `build --out` write the workbook; an edited workbook feeds `build --workbook` again.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -88,6 +88,20 @@ describe('workbook from the command line', () => {
     const again = await XlsxHost.open(f('keep.xlsx'));
     expect(readBudgetDrivers(await again.readSheet('Budget Drivers')).lines[0].monthly_volume).toBe(123_456);
     expect((await again.listSheets()).filter((s) => s.startsWith('Chargeback'))).toEqual(['Chargeback 2026-10']);
+  }, 60_000);
+
+  test('a usage file that cannot be read makes the build incomplete: exit 3, said on stderr and on every report sheet', async () => {
+    writeFileSync(f('usage-broken.csv'), 'id,when,what\n1,2,3\n');
+    const c = io();
+    const code = await main(['build', '--usage', f('usage.csv'), f('usage-broken.csv'), '--work-items', f('work_items.csv'), ...small(), '--agents', f('agents.csv'), '--period', '2026-10', '--out', f('incomplete.xlsx'), '--summary', f('incomplete.json')], c.io);
+    expect(code).toBe(3);
+    expect(c.err.join('\n')).toMatch(/PARTIAL: .*usage-broken\.csv could not be read \(missing the whole file\); the figures cover only what was read/);
+    expect(c.out.join('\n')).toMatch(/incomplete\.xlsx: 17 sheets .* — marked INCOMPLETE/);
+    expect(JSON.parse(readFileSync(f('incomplete.json'), 'utf8')).partial).toBe(true);
+    const h = await XlsxHost.open(f('incomplete.xlsx'));
+    for (const sheet of ['Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L']) {
+      expect((await h.readSheet(sheet))![0].join(' ')).toMatch(/INCOMPLETE: .*usage-broken\.csv could not be read/);
+    }
   }, 60_000);
 
   test('demo --out refuses a Ledger too large for one .xlsx, with what to do', async () => {

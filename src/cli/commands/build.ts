@@ -39,8 +39,11 @@ export interface BuildOutcome {
   usable: boolean;
   /** `--config` runs: what each source of the config produced */
   sources?: SourceReport[];
-  /** `--config` runs: true when an API source stopped early (the outputs then cover only what was read) */
+  /** true when an API source stopped early (`--config`) or an input file could not be read at all: the outputs then
+   * cover only what was read, say so, and the command exits 3 */
   partial?: boolean;
+  /** input files that could not be read at all (the rest were built) */
+  failedFiles?: string[];
 }
 
 /** An output step: a flag whose value is a path, and what to write there from the built ledger. */
@@ -85,15 +88,18 @@ export function buildSummary(o: BuildOutcome): Summary & { attribution: Attribut
       file: r.file, kind: r.kind, read: r.read, accepted: r.accepted, rejected: r.rejectedCount, duplicates: r.duplicates, conflicts: r.conflicts,
       ...(r.fatal ? { error: r.fatal } : {}), ...(r.ignoredColumns.length ? { ignored_columns: r.ignoredColumns } : {}),
     })),
-    ...(o.sources ? { sources: o.sources, partial: !!o.partial } : {}),
+    ...(o.sources ? { sources: o.sources, partial: !!o.partial } : o.failedFiles ? { partial: true } : {}),
   };
 }
 
-/** One line naming every partial source, or '' when none is. */
+/** One line naming every partial source and every file that could not be read, or '' when there is none. */
 export function partialNote(o: BuildOutcome): string {
   if (!o.partial) return '';
+  const parts: string[] = [];
   const names = (o.sources ?? []).filter((s) => s.partial).map((s) => s.name);
-  return `PARTIAL: ${names.join(', ') || 'a source'} stopped early; the figures cover only what was read`;
+  if (names.length || !o.failedFiles?.length) parts.push(`${names.join(', ') || 'a source'} stopped early`);
+  for (const f of o.failedFiles ?? []) parts.push(`${f} could not be read (missing the whole file)`);
+  return `PARTIAL: ${parts.join('; ')}; the figures cover only what was read`;
 }
 
 export const BUILD_OUTPUTS: BuildOutput[] = [
@@ -168,7 +174,9 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
       rejected.push({ file: r.file, line: 0, column: '', value: '', reason: `${fmt(r.rejectedCount - r.rejected.length)} more rejected rows not listed` });
     }
   }
-  return { period, result, ctx, reports, rejected, usable: events > 0 };
+  // A file that could not be read at all leaves its whole content out: the build is incomplete, and says so.
+  const failedFiles = reports.filter((r) => r.fatal).map((r) => r.file);
+  return { period, result, ctx, reports, rejected, usable: events > 0, ...(failedFiles.length ? { partial: true, failedFiles } : {}) };
 }
 
 /** Ledger from a loaded month-end config: every source and input is already read; rejected rows come along. */
@@ -196,8 +204,9 @@ rules, canonical inputs and outputs in one JSON file; paths in it are relative t
 override the file's. A config names all inputs: do not combine it with --usage, --work-items and the like.
 Rows that fail validation are skipped and listed in the summary with file, line, column and reason.
 Exit codes: 0 done; 1 no usage event could be read at all (nothing written); 2 bad flags or an invalid config file
-(each problem named by its JSON path); 3 outputs written but an API source stopped early (partial: the summary says
-"partial": true and names the source; resume it with its "cursor").`;
+(each problem named by its JSON path); 3 outputs written but incomplete: an API source stopped early (the summary says
+"partial": true and names the source; resume it with its "cursor") or an input file could not be read at all; the
+workbook's report sheets then carry an "INCOMPLETE" line.`;
 
 /**
  * The config's outputs, checked before any source is read (an API pull may take minutes): every key must be a
