@@ -9,6 +9,7 @@ jest.mock('office-addin-manifest', () => ({
   OfficeApp: { Excel: 'excel', OneNote: 'onenote', Outlook: 'outlook', PowerPoint: 'powerpoint', Project: 'project', Word: 'word' },
 }));
 import { aggregate } from '../../src/core/ledger/aggregate';
+import { roundShown } from '../../src/core/ledger/rounding';
 import { installExcelLedgerLoader, loadLedgerFromWorkbook, WATCHED_SHEETS } from '../../src/functions/excel-loader';
 import * as fns from '../../src/functions/functions';
 import { ledgerStore, notifyWorkbookRefreshed } from '../../src/functions/store';
@@ -206,7 +207,8 @@ describe('installExcelLedgerLoader', () => {
     expect(m.stats.calculations).toEqual(['Full']);
     const agent = String(agents[1][0]);
     const a = aggregate(result, 'agent', period).find((x) => x.key === agent)!;
-    expect(await fns.targetVariance(agent, period)).toBeCloseTo(a.cost_per_outcome! - 99, 12);
+    // the new target counts, compared as the Chargeback shows it: cost per outcome and target in cents
+    expect(await fns.targetVariance(agent, period)).toBe(roundShown(roundShown(a.cost_per_outcome!, 2) - 99, 2));
     await inst.uninstall();
     expect(m.handlers.changed).toHaveLength(0);
   });
