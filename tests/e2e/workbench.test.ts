@@ -125,15 +125,17 @@ describe('workbench end to end (chromium, no Excel)', () => {
     await ui.sheetTab('Budget').click();
     const budget = ui.grid('Budget');
     const totalRow = await ui.rowWhere(budget, 'A', 'Total AI labor');
-    budgetBefore = cents(await ui.cellIn(budget, `F${totalRow}`).innerText());
-    const line1Before = cents(await ui.cellIn(budget, 'F5').innerText());
+    budgetBefore = cents(await ui.cellIn(budget, `G${totalRow}`).innerText());
+    const line1Before = cents(await ui.cellIn(budget, 'G5').innerText());
     await shot('budget-before');
 
-    // Budget line 1 (row 5) is Budget Drivers row 2: cost per unit in C, volume in D.
+    // Budget line 1 (row 5) is Budget Drivers row 2: cost per unit in C, volume in D, fixed monthly cost in E.
     await ui.sheetTab('Budget Drivers').click();
     const drivers = ui.grid('Budget Drivers');
     await ui.selectCell(drivers, 'C2');
     const unit = Number(await ui.formulaBar().inputValue());
+    await ui.selectCell(drivers, 'E2');
+    const fixed = Number(await ui.formulaBar().inputValue() || 0);
     await ui.selectCell(drivers, 'D2');
     const volume = Number(await ui.formulaBar().inputValue());
     expect(Number.isFinite(unit) && Number.isFinite(volume)).toBe(true);
@@ -144,9 +146,9 @@ describe('workbench end to end (chromium, no Excel)', () => {
     await shot('drivers-edited');
 
     await ui.sheetTab('Budget').click();
-    const line1After = Math.round(Math.round(unit * newVolume * 100) / 100 * 100);
+    const line1After = Math.round(Math.round((unit * newVolume + fixed) * 100) / 100 * 100);
     const expected = budgetBefore - line1Before + line1After;
-    const after = cents(await ui.expectText(ui.cellIn(budget, `F${totalRow}`), /\$/));
+    const after = cents(await ui.expectText(ui.cellIn(budget, `G${totalRow}`), /\$/));
     expect(after).toBe(expected);
     expect(after).not.toBe(budgetBefore);
     await shot('budget-after');
@@ -189,8 +191,8 @@ describe('workbench end to end (chromium, no Excel)', () => {
     expect(names).toEqual(expect.arrayContaining(['Ledger', 'Budget', 'Budget Drivers', `Chargeback ${period}`]));
     const tabs = await page.getByRole('tablist', { name: 'Sheets' }).getByRole('tab').count();
     expect(names.filter((s) => !s.startsWith('_'))).toHaveLength(tabs);
-    const f = wb.getWorksheet('Budget')!.getCell('F5').value as { formula?: string };
-    expect(f.formula).toBe('ROUND(C5*E5,2)');
+    const f = wb.getWorksheet('Budget')!.getCell('G5').value as { formula?: string };
+    expect(f.formula).toBe('IF($A5="","",ROUND(C5*E5+F5,2))');
     await page.getByRole('status').filter({ hasText: /^Exported \d+ sheets/ }).first().waitFor();
     await shot('exported');
   });

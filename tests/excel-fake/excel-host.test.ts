@@ -6,7 +6,7 @@ import { buildLedger } from '../../src/core/ledger';
 import { sampleData } from '../../src/core/sample';
 import { ExcelHost, planSheet, readSheetsBlocked } from '../../src/hosts/excel';
 import { a1, parseA1 } from '../../src/workbook/address';
-import { buildWorkbook, chargebackSheet, chargebackSheetName, importIssuesSheet, ledgerSheet } from '../../src/workbook';
+import { buildWorkbook, chargebackSheet, chargebackSheetName, importIssuesSheet, ledgerSheet, SheetKeys } from '../../src/workbook';
 import { isCell, type SheetSpec } from '../../src/workbook/spec';
 import { readLedgerFromHost } from '../../src/taskpane/services/ledger-read';
 import { createExcelFake, MB5, type ExcelFake } from './excel-fake';
@@ -97,7 +97,7 @@ describe('ExcelHost writes (documented-behaviour fake, Excel on the web)', () =>
 
   it('restores calculation mode and events in a new batch when Excel refuses the write\'s last one, and says what failed', async () => {
     const x = fake();
-    const ledger = ledgerSheet(result.rows);
+    const ledger = ledgerSheet(result.rows, SheetKeys.of(result));
     // a block write fails (a sheet protected meanwhile), and so does the restore in the same batch
     x.failNextSync('AccessDenied', (i) => i.labels.includes('formulas'));
     x.failNextSync('GeneralException', (i) => i.labels.includes('calculationMode=Automatic'));
@@ -114,7 +114,7 @@ describe('ExcelHost writes (documented-behaviour fake, Excel on the web)', () =>
 
   it('retries a block Excel refuses as too large in halves, by error.code (the message is localized)', async () => {
     const x = fake();
-    const ledger = ledgerSheet(result.rows);
+    const ledger = ledgerSheet(result.rows, SheetKeys.of(result));
     // the planner thinks 400 kB blocks are fine; the fake refuses the first values block once
     x.failNextSync('RequestPayloadSizeLimitExceeded', (i) => i.labels.includes('formulas'));
     const h = host(x, { maxBytes: 400_000 });
@@ -166,7 +166,7 @@ describe('ExcelHost reads (the pane) through the blocked reader', () => {
     // 34,000 Ledger rows (the sample's rows repeated under new work item ids), as the add-in writes them: ~5.7 MB of values
     const rows = Array.from({ length: Math.ceil(34_000 / result.rows.length) }, (_, k) => result.rows.map((r) => ({ ...r, work_item_id: `${r.work_item_id}-${k}` }))).flat().slice(0, 34_000);
     const x = fake();
-    const spec = ledgerSheet(rows);
+    const spec = ledgerSheet(rows, SheetKeys.of({ rows, unattributed: result.unattributed }));
     for (const g of spec.grids) x.seedSheet('Ledger', g.rows.map((row) => row.map((c) => (isCell(c) ? (c.f !== undefined ? `=${c.f}` : (c.v as never)) : (c as never)))), g.at);
     const one = await x.run(async (ctx) => {
       const u = ctx.workbook.worksheets.getItem('Ledger').getUsedRange(true);

@@ -14,7 +14,7 @@ import { ledgerStore } from '../../src/functions/store';
 import { ExcelHost } from '../../src/hosts/excel';
 import { excelChartService } from '../../src/taskpane/services/excel-chart';
 import { readLedgerFromHost } from '../../src/taskpane/services/ledger-read';
-import { buildWorkbook, chargebackSheet, ledgerSheet, SLO_SHEET } from '../../src/workbook';
+import { buildWorkbook, chargebackSheet, ledgerSheet, SheetKeys, SLO_SHEET } from '../../src/workbook';
 import { isCell } from '../../src/workbook/spec';
 import { createExcelFake, type ExcelFake, type FunctionMetadata } from './excel-fake';
 
@@ -69,14 +69,14 @@ it('1. a write started while the user types in a cell waits and completes (delay
 it('2. the pane reads a Ledger larger than one 5 MB response (blocked reads)', async () => {
   // ~34,000 rows, ~5.7 MB of values
   const rows = Array.from({ length: 66 }, (_, k) => result.rows.map((r) => ({ ...r, work_item_id: `${r.work_item_id}-${k}` }))).flat();
-  for (const g of ledgerSheet(rows).grids) x.seedSheet('Ledger', g.rows.map((row) => row.map((c) => (isCell(c) ? (c.v as never) : (c as never)))), g.at);
+  for (const g of ledgerSheet(rows, SheetKeys.of({ rows, unattributed: result.unattributed })).grids) x.seedSheet('Ledger', g.rows.map((row) => row.map((c) => (isCell(c) ? (c.v as never) : (c as never)))), g.at);
   const stored = await readLedgerFromHost(new ExcelHost());
   expect(stored!.result.rows.length).toBe(rows.length);
 });
 
 it('3. a block Excel refuses as too large (code, localized message) is written again in halves', async () => {
   x.failNextSync('RequestPayloadSizeLimitExceeded', (i) => i.labels.includes('formulas'));
-  await new ExcelHost().writeSheet(ledgerSheet(result.rows));
+  await new ExcelHost().writeSheet(ledgerSheet(result.rows, SheetKeys.of(result)));
   expect(x.value('Ledger', 'A2')).toBe(result.rows[0].period);
 });
 

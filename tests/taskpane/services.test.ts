@@ -1,6 +1,7 @@
 // The pane's service modules, without React: refresh computation and runners, the workbook writes, reports,
 // alerts (each pointing at the row that explains it), trends, maturity, credentials and the Excel chart.
 import { aggregate, buildLedger } from '../../src/core/ledger';
+import { roundShown } from '../../src/core/ledger/rounding';
 import { sampleData } from '../../src/core/sample';
 import { PreviewHost } from '../../src/hosts/preview';
 import { DEFAULT_LINK_RULES } from '../../src/sources/links';
@@ -8,7 +9,7 @@ import { AGENTS, INVOICES, ISSUES_SHEET, SLO_SHEET, inputSheet, type CellValue }
 import { computeRefresh, RefreshCancelled, type RefreshRequest, type SourceInput } from '../../src/taskpane/services/refresh-core';
 import { inProcessRunner } from '../../src/taskpane/services/runner';
 import { workerRunner } from '../../src/taskpane/services/worker-runner';
-import { refreshWorkbook, summarizeRefresh } from '../../src/taskpane/services/refresh';
+import { incompleteText, refreshWorkbook, summarizeRefresh } from '../../src/taskpane/services/refresh';
 import { generateReport } from '../../src/taskpane/services/reports';
 import { deriveAlerts } from '../../src/taskpane/services/alerts';
 import { trendSeries } from '../../src/taskpane/services/trends';
@@ -90,6 +91,37 @@ describe('computeRefresh', () => {
     expect(c.sources[0].error).toMatch(/bad\.csv: missing required column/);
     expect(c.rejected[0]).toMatchObject({ file: 'bad.csv', line: 0 });
     expect(c.result.counts.events).toBeGreaterThan(0);
+  });
+
+  it('a failed or stopped API pull and an unreadable file make the refresh incomplete, naming each and what is missing (not rejected rows)', async () => {
+    // LiteLLM answers the first page, then refuses the second: partial, what was read is kept
+    const page1 = { data: [{ request_id: 'r1', startTime: '2026-10-14T03:00:00Z', model: 'gpt-4o', spend: 0.5, prompt_tokens: 10, completion_tokens: 5, status: 'success', metadata: { user_api_key_team_alias: 'csr-tier1' } }], total_pages: 2 };
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return calls === 1
+        ? { status: 200, headers: { get: () => null }, text: async () => JSON.stringify(page1) }
+        : { status: 403, headers: { get: () => null }, text: async () => 'forbidden' };
+    };
+    const api: SourceInput = { id: 'g', name: 'gateway', type: 'api', format: 'litellm', baseUrl: 'https://litellm.test', settings: { startDate: '2026-10-01', endDate: '2026-10-31' }, credentials: { apiKey: 'sk-1234' } };
+    const bad: SourceInput = { id: 'x', name: 'bad.csv', type: 'file', format: 'canonical', kind: 'usage', text: 'a,b\n1,2' };
+    const c = await computeRefresh(req([sample, api, bad]), { ...ctl, fetch });
+    const s = summarizeRefresh(c);
+    expect(s.rejected).toBe(c.sources.reduce((n, x) => n + x.rejected, 0)); // a failed source is not a rejected row
+    expect(s.incomplete).toEqual([
+      expect.objectContaining({ source: 'gateway', state: 'partial', missing: expect.stringMatching(/^(records after 2026-10-14T03:00:00Z up to 2026-10-31|everything it was asked for from 2026-10-01 to 2026-10-31)$/) }),
+      expect.objectContaining({ source: 'bad.csv', state: 'failed', missing: 'the whole file', reason: expect.stringMatching(/missing required column/) }),
+    ]);
+    expect(JSON.stringify(s)).not.toContain('sk-1234');
+    // a report generated meanwhile carries the line
+    const host = new PreviewHost();
+    await refreshWorkbook({ host, sources: [sample], links: DEFAULT_LINK_RULES, runner: inProcessRunner(), onProgress: () => {} });
+    const text = incompleteText(s.incomplete)!;
+    for (const kind of ['chargeback', 'reconciliation', 'budget', 'payback', 'slo', 'pnl'] as const) {
+      const w = await generateReport(host, kind, '2026-10', { result: c.result, ctx: c.ctx, incomplete: text });
+      const top = (await host.readSheet(w.sheet))![0].join(' ');
+      expect(top).toMatch(/INCOMPLETE: source gateway stopped early \(missing .*\); source bad\.csv failed \(missing the whole file\)/);
+    }
   });
 
   it('stops with RefreshCancelled when cancelled between steps', async () => {
@@ -289,7 +321,7 @@ describe('trends', () => {
     const s = trendSeries(o.computed.result);
     const core = aggregate(o.computed.result, 'agent', '2026-10').find((a) => a.key === s[0].agent_id)!;
     expect(s[0].points.map((p) => p.period)).toEqual(['2026-08', '2026-09', '2026-10']);
-    expect(s[0].points[2].value).toBeCloseTo(core.total / core.outcomes, 9);
+    expect(s[0].points[2].value).toBe(roundShown(core.total / core.outcomes, 2)); // at cents, as the SLO Monitor shows it
     expect(s[0].target).toBe(o.computed.result.agents.find((a) => a.agent_id === s[0].agent_id)!.target_cost_per_outcome);
   });
 });

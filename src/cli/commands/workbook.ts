@@ -75,6 +75,8 @@ export interface WriteWorkbookArgs {
   rejected: RejectedRow[];
   /** consistency warnings of the sources read (Import Issues lists them) */
   warnings?: RejectedRow[];
+  /** an API source stopped early: every report sheet says so */
+  incomplete?: string;
 }
 
 /**
@@ -106,13 +108,13 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
       io.err(`workbook: could not read the existing ${a.path} (${(e as Error).message}); writing a new one`);
     }
   }
-  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks });
+  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete });
   const host = new XlsxHost();
   await host.writeWorkbook(spec);
   await host.activate(spec.sheets[0].name);
   mkdirSync(dirname(a.path), { recursive: true });
   await host.save(a.path);
-  io.out(`Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows, input sheets)`);
+  io.out(`Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows, input sheets)${a.incomplete ? ' — marked INCOMPLETE' : ''}`);
 }
 
 /** Rough Ledger rows of the sample: ~130,000 work items a month at scale 1. */

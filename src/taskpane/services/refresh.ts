@@ -23,6 +23,23 @@ export interface RefreshSummary {
   rejected: number;
   unpriced: number;
   conservationOk: boolean;
+  /** sources that failed or stopped early: the refresh is incomplete while any is listed */
+  incomplete: IncompleteSource[];
+}
+
+export interface IncompleteSource {
+  source: string;
+  /** failed (nothing imported) or partial (stopped early, what was read is kept) */
+  state: 'failed' | 'partial';
+  reason: string;
+  /** what the ledger lacks: "the whole file", "records after 2026-10-14T03:00:00Z" */
+  missing: string;
+}
+
+/** The "incomplete" line report sheets carry while a source failed: names each source and what is missing. */
+export function incompleteText(list: readonly IncompleteSource[]): string | undefined {
+  if (!list.length) return undefined;
+  return list.map((x) => `source ${x.source} ${x.state === 'failed' ? 'failed' : 'stopped early'} (missing ${x.missing})`).join('; ') + ' — these figures leave that out';
 }
 
 export interface RefreshOutcome {
@@ -59,8 +76,10 @@ export function summarizeRefresh(r: RefreshComputed): RefreshSummary {
     periods: r.result.periods, total: total / 100, components: comp,
     workItems: new Set(r.result.rows.map((x) => x.work_item_id)).size, events: r.result.counts.events,
     linkedShare: total > 0 ? 1 - unattr / total : 0, unattributedCost: unattr / 100, unattributedEvents: unattrEvents,
-    rejected: r.sources.reduce((n, s) => n + s.rejected + (s.error ? 1 : 0), 0), unpriced: r.result.counts.unpriced,
+    // a failed source is not a rejected row: it is an incomplete refresh, said in the headline
+    rejected: r.sources.reduce((n, s) => n + s.rejected, 0), unpriced: r.result.counts.unpriced,
     conservationOk: r.result.conservation.ok,
+    incomplete: r.sources.filter((s) => s.error).map((s) => ({ source: s.name, state: s.partial ? 'partial' : 'failed', reason: s.error!, missing: s.missing ?? 'unknown' })),
   };
 }
 
