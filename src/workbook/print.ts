@@ -103,11 +103,13 @@ function formulaSample(numFmt: string): string {
 
 /**
  * Widens columns (never narrows them) so their numbers fit: literal numbers by their largest and smallest value
- * under their format, formula cells by a typical large figure of their format (hosts that know the computed
- * values widen further: see src/hosts/xlsx). Text is left to overflow or wrap, as in Excel.
+ * under their format; with `formulas`, formula cells by a typical large figure of their format, recording the width
+ * the column needs without that room as `minWidth` (a host that knows the computed values sizes the column to them:
+ * src/hosts/xlsx). Text is left to overflow or wrap, as in Excel.
  */
-export function fitColumnsToNumbers(spec: SheetSpec): void {
+export function fitColumnsToNumbers(spec: SheetSpec, formulas = true): void {
   const need: number[] = [];
+  const literal: number[] = [];
   for (const g of spec.grids) {
     const { col: left } = parseA1(g.at);
     // Per column: the extremes of its literal numbers and the formats seen, so a 100,000-row column costs two
@@ -143,7 +145,8 @@ export function fitColumnsToNumbers(spec: SheetSpec): void {
       let w = 0;
       if (lo !== Infinity) w = Math.max(w, widthFor(formatValue(lo, loFmt?.numFmt), !!loFmt?.bold));
       if (hi !== -Infinity) w = Math.max(w, widthFor(formatValue(hi, hiFmt?.numFmt), !!hiFmt?.bold));
-      for (const [fmt, bold] of formulaFmts) w = Math.max(w, widthFor(formulaSample(fmt), bold));
+      if (w) literal[left + j] = Math.max(literal[left + j] ?? 0, w);
+      if (formulas) for (const [fmt, bold] of formulaFmts) w = Math.max(w, widthFor(formulaSample(fmt), bold));
       if (w) need[left + j] = Math.max(need[left + j] ?? 0, w);
     }
   }
@@ -153,17 +156,21 @@ export function fitColumnsToNumbers(spec: SheetSpec): void {
     while (cols.length <= i) cols.push({});
     const c = cols[i];
     if (c.hidden) return;
-    if ((c.width ?? DEFAULT_COL_WIDTH) < w) cols[i] = { ...c, width: w };
+    const before = c.width ?? DEFAULT_COL_WIDTH;
+    if (before >= w) return;
+    const own = Math.max(before, literal[i] ?? 0);
+    cols[i] = { ...c, width: w, ...(own < w ? { minWidth: own } : {}) };
   });
 }
 
-/** Text never widens a column past this (longer text wraps, or is cut where its neighbour holds something). */
-export const MAX_TEXT_WIDTH = 60;
+/** Text never widens a column past this: longer text beside a neighbour wraps in its cell (its row grows). */
+export const MAX_TEXT_WIDTH = 36;
 
 /**
  * Text overflows into empty cells to its right, as in Excel; where the next cell holds something the text would be
- * cut ("Schedule when payba…" beside its input): that column widens to fit it, up to MAX_TEXT_WIDTH. Wrapped and
- * right-aligned text is left alone (headers get taller rows instead).
+ * cut ("Schedule when payba…" beside its input): that column widens to fit it, up to MAX_TEXT_WIDTH, and text
+ * longer than that wraps in its cell (fitWrappedRows gives the row its height). Wrapped and right-aligned text is
+ * left alone (headers get taller rows instead).
  */
 export function fitColumnsToText(spec: SheetSpec): void {
   const cols = (spec.columns ??= []);
@@ -185,11 +192,15 @@ export function fitColumnsToText(spec: SheetSpec): void {
         if (cols[col]?.hidden) continue;
         let available = 0;
         for (let k = j; k < blocked; k++) available += widthOf(left + k);
-        const need = Math.min(widthFor(v, !!st?.bold), MAX_TEXT_WIDTH + available - widthOf(col));
-        if (need > available) {
-          while (cols.length <= col) cols.push({});
-          cols[col] = { ...cols[col], width: Math.min(MAX_TEXT_WIDTH, widthOf(col) + (need - available)) };
-        }
+        const want = widthFor(v, !!st?.bold);
+        if (want <= available) continue;
+        while (cols.length <= col) cols.push({});
+        const old = widthOf(col);
+        const grown = Math.max(old, Math.min(MAX_TEXT_WIDTH, old + (want - available)));
+        cols[col] = { ...cols[col], width: grown };
+        // Still too long: on a report it wraps in its cell rather than being cut (data and input sheets keep one
+        // line a row, as tables do).
+        if (spec.kind === 'report' && want > available - old + grown) row[j] = { ...(isCell(c) ? c : { v }), s: { ...(st ?? {}), wrap: true } };
       }
     }
   }
@@ -199,7 +210,7 @@ export function fitColumnsToText(spec: SheetSpec): void {
  * Rows holding wrapped text (headers) get the height their longest cell needs in its column's width; a column first
  * widens so the longest word of its wrapped cells fits (a header never breaks mid-word: "review_mi / nutes").
  */
-export function fitWrappedRows(spec: SheetSpec): void {
+export function fitWrappedRows(spec: SheetSpec, step: { widen?: boolean; heights?: boolean } = { widen: true, heights: true }): void {
   const wrapped: { row: number; col: number; text: string; bold: boolean }[] = [];
   for (const g of spec.grids) {
     const { row: top, col: left } = parseA1(g.at);
@@ -215,12 +226,13 @@ export function fitWrappedRows(spec: SheetSpec): void {
   }
   if (!wrapped.length) return;
   const cols = (spec.columns ??= []);
-  for (const w of wrapped) {
+  for (const w of step.widen ? wrapped : []) {
     const longest = w.text.split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a), '');
     const need = Math.min(widthFor(longest, w.bold), MAX_TEXT_WIDTH);
     while (cols.length <= w.col) cols.push({});
     if ((cols[w.col].width ?? DEFAULT_COL_WIDTH) < need) cols[w.col] = { ...cols[w.col], width: need };
   }
+  if (!step.heights) return;
   const heights = new Map<number, number>();
   for (const w of wrapped) {
     const lines = wrappedLines(w.text, cols[w.col]?.width ?? DEFAULT_COL_WIDTH, w.bold);
@@ -267,11 +279,15 @@ export function defaultPrint(spec: SheetSpec): PrintSpec {
   };
 }
 
-/** Widths (numbers, then text beside a neighbour), row heights and page setup, in that order: each reads the one before. */
+/** Widths (literal numbers, text beside a neighbour, wrapped words, then room for formula results), row heights and page setup. */
 export function layoutSheet(spec: SheetSpec, printOverrides: Partial<PrintSpec> = {}): void {
-  fitColumnsToNumbers(spec);
+  fitColumnsToNumbers(spec, false);
   fitColumnsToText(spec);
-  fitWrappedRows(spec);
+  fitWrappedRows(spec, { widen: true });
+  // Room for formula results last: minWidth then records what the column's own content needs. Heights follow the
+  // final widths (the xlsx host fits them again to the widths its computed values give).
+  fitColumnsToNumbers(spec, true);
+  fitWrappedRows(spec, { heights: true });
   spec.print = { ...defaultPrint(spec), ...printOverrides };
 }
 

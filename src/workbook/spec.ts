@@ -52,6 +52,11 @@ export interface Grid {
 export interface ColumnSpec {
   /** width in characters */
   width?: number;
+  /**
+   * the width the column's own content needs when `width` also leaves room for formula results not known yet
+   * (print.ts); a host that computes the values may size the column between the two
+   */
+  minWidth?: number;
   hidden?: boolean;
 }
 

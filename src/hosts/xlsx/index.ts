@@ -107,8 +107,8 @@ export class XlsxHost implements WorkbookHost {
   private names = new RangeNames();
   private styles = new Map<CellStyle, Partial<ExcelJS.Style>>();
   private priority = { n: 1 };
-  /** sheets written from a spec (their columns may widen to fit computed numbers) */
-  private generated = new Set<string>();
+  /** sheets written from a spec, with each column's minWidth (their columns are sized to the computed values) */
+  private generated = new Map<string, (number | undefined)[]>();
   /** the time written into page footers ("Generated …"); set it for reproducible files */
   generatedAt = new Date();
 
@@ -242,7 +242,7 @@ export class XlsxHost implements WorkbookHost {
     if (spec.freeze && (spec.freeze.rows || spec.freeze.cols)) ws.views = [{ state: 'frozen', xSplit: spec.freeze.cols, ySplit: spec.freeze.rows }];
     applyRows(ws, spec);
     applyPageSetup(ws, spec, this.generatedAt);
-    this.generated.add(spec.name);
+    this.generated.set(spec.name, (spec.columns ?? []).map((c) => c?.minWidth));
   }
 
   private put(cell: ExcelJS.Cell, c: CellInput, colStyle: Partial<ExcelJS.Style> | undefined) {

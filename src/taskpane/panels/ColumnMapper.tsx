@@ -42,7 +42,6 @@ export function ColumnMapper({ name, text, initial, onUse, onCancel }: ColumnMap
     return { kind, columns: cols, values: vals };
   }, [kind, columns, values, fields]);
   const preview = React.useMemo(() => previewMapping(text, name, mapping), [text, name, mapping]);
-  const id = (f: string) => `map-${name.replace(/[^a-zA-Z0-9_-]/g, '_')}-${f}`;
   const shown = fields.filter((f) => f.required || columns[f.name]).map((f) => f.name);
 
   return (
@@ -65,7 +64,6 @@ export function ColumnMapper({ name, text, initial, onUse, onCancel }: ColumnMap
         {fields.map((f) => (
           <Field key={f.name} label={`${f.name}${f.required ? ' (required)' : ''}`} hint={FIELD_HINTS[f.name]} validationState={f.required && !columns[f.name] ? 'warning' : 'none'}>
             <Select
-              id={id(f.name)}
               value={columns[f.name] ?? NONE}
               onChange={(_, d) => {
                 setColumns((c) => ({ ...c, [f.name]: d.value }));
@@ -114,11 +112,13 @@ export function ColumnMapper({ name, text, initial, onUse, onCancel }: ColumnMap
       {preview.missing.length > 0 && <MessageBar intent="warning"><MessageBarBody>Still to map: {preview.missing.join(', ')}.</MessageBarBody></MessageBar>}
       {preview.rows.length > 0 && (
         <div className={s.scroll}>
-          <Table size="extra-small" aria-label={`Preview of ${name}`}>
+          <Table size="extra-small" aria-label={`Preview of ${name}`} style={{ width: 'max-content', minWidth: '100%' }}>
             <TableHeader>
               <TableRow>
                 {shown.map((f) => (
-                  <TableHeaderCell key={f}>{f}</TableHeaderCell>
+                  <TableHeaderCell key={f} style={{ whiteSpace: 'nowrap' }}>
+                    {f}
+                  </TableHeaderCell>
                 ))}
               </TableRow>
             </TableHeader>
@@ -126,7 +126,9 @@ export function ColumnMapper({ name, text, initial, onUse, onCancel }: ColumnMap
               {preview.rows.map((r, i) => (
                 <TableRow key={i}>
                   {shown.map((f) => (
-                    <TableCell key={f}>{show(r[f])}</TableCell>
+                    <TableCell key={f} style={{ whiteSpace: 'nowrap' }}>
+                      {show(r[f])}
+                    </TableCell>
                   ))}
                 </TableRow>
               ))}

@@ -23,7 +23,8 @@ const agentLabel = (s: TrendSeries) => (s.name && s.name !== s.agent_id ? `${s.n
 
 /**
  * One agent's metric per month (solid) against its target or SLO (dashed, labelled), on the scale every agent's
- * chart of this metric shares, with the axis labelled. Each point shows its value on hover or keyboard focus.
+ * chart of this metric shares, with the axis labelled. Each point shows its value on hover; keyboard and screen-reader
+ * users have every value in the description and in the table view (points inside role="img" are not focusable).
  */
 export function TrendChart({ s, periods, metric = 'cost_per_outcome', scale }: { s: TrendSeries; periods: string[]; metric?: TrendMetric; scale?: { max: number; ticks: number[] } }) {
   const sc = scale ?? sharedScale([s], metric);
@@ -81,14 +82,10 @@ export function TrendChart({ s, periods, metric = 'cost_per_outcome', scale }: {
             cx={x(i)}
             cy={y(v)}
             r={hover === i ? 5 : 3.5}
-            tabIndex={0}
-            role="graphics-symbol"
-            aria-label={`${long(periods[i])}: ${formatMetric(metric, v)}`}
+            data-period={periods[i]}
             fill={bad(v) ? tokens.colorPaletteRedForeground1 : tokens.colorBrandForeground1}
             onMouseEnter={() => setHover(i)}
             onMouseLeave={() => setHover(null)}
-            onFocus={() => setHover(i)}
-            onBlur={() => setHover(null)}
           >
             <title>{`${long(periods[i])}: ${formatMetric(metric, v)}`}</title>
           </circle>
@@ -140,7 +137,7 @@ export function TrendsPanel() {
     <div className={st.stack}>
       <H2>Trends</H2>
       <Body1>
-        {meta.label} by agent over {periods.length} months, every chart on the same scale; dashed line: the agent’s {meta.target} (Agents sheet); red points miss it. Hover or tab to a point for its value.
+        {meta.label} by agent over {periods.length} months, every chart on the same scale; dashed line: the agent’s {meta.target} (Agents sheet); red points miss it. Hover over a point for its value, or show the figures as tables.
       </Body1>
       <Field label="Show">
         <Select value={metric} onChange={(_, d) => setMetric(d.value as TrendMetric)}>
