@@ -107,6 +107,7 @@ export function RefreshPanel() {
             </TableBody>
           </Table>
           <Caption1>{LINKED_SHARE_GLOSSARY}</Caption1>
+          <Caption1>Invoice true-up: each provider’s invoice minus what its usage logs price to, shared over that provider’s usage, so the ledger totals the invoices.</Caption1>
           <Caption1>Wrote: {o.written.sheets.join(', ')}.</Caption1>
           <H3>Per source</H3>
           <ul className={s.plainList} aria-label="Rows per source">
