@@ -17,6 +17,8 @@ export interface SavedResults {
   saved: number;
   /** formulas left without a saved value (HyperFormula could not evaluate them) */
   unsaved: number;
+  /** why no value was computed at all (HyperFormula refused the workbook) */
+  error?: string;
 }
 
 type Formula = { sheet: number; row: number; col: number; cell: ExcelJS.Cell };
@@ -122,7 +124,14 @@ export function saveFormulaResults(
   if (computed) valueAt = (f) => computed(worksheets[f.sheet].name, f.row, f.col);
   else {
     const namedExpressions = names.filter((n) => n.ranges[0] && !n.name.startsWith('_xlnm.')).map((n) => ({ name: n.name, expression: `=${n.ranges[0]}` }));
-    const engine = HyperFormula.buildFromSheets(sheets, { licenseKey: 'gpl-v3', maxRows: 1_048_576 }, namedExpressions);
+    let engine: HyperFormula;
+    try {
+      engine = HyperFormula.buildFromSheets(sheets, { licenseKey: 'gpl-v3', maxRows: 1_048_576 }, namedExpressions);
+    } catch (e) {
+      // A workbook HyperFormula cannot read (a user's sheet beyond its limits, a name it refuses) is still saved,
+      // its formulas without values, as before: Excel and LibreOffice calculate them on open.
+      return { formulas: formulas.length, saved: 0, unsaved: formulas.length, error: (e as Error).message };
+    }
     hf = engine;
     const ids = worksheets.map((ws) => engine.getSheetId(ws.name)!);
     valueAt = (f) => engine.getCellValue({ sheet: ids[f.sheet], row: f.row, col: f.col });

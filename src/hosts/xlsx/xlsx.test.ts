@@ -78,4 +78,13 @@ describe('xlsx host (ExcelJS)', () => {
     expect(await back.settings.get('last_period')).toBe('2026-10');
     expect(await back.listSheets()).toEqual(['A']);
   });
+
+  it('a workbook HyperFormula cannot read is still saved, its formulas without values', async () => {
+    const h = new XlsxHost();
+    await h.writeSheet({ name: 'S', kind: 'report', grids: [{ at: 'A1', rows: [[1, { f: 'A1*2' }]] }], names: [{ name: 'Not A Name', ref: 'S!$A$1' }] });
+    const r = h.saveValues();
+    expect(r).toMatchObject({ formulas: 1, saved: 0, unsaved: 1, error: expect.stringMatching(/Not A Name/) });
+    const back = await reopen(h);
+    expect(back.wb.getWorksheet('S')!.getCell('B1').value).toEqual({ formula: 'A1*2' });
+  });
 });
