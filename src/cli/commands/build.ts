@@ -10,6 +10,7 @@ import { importFile } from '../../sources/files/node';
 import { loadMonthEndConfigFile } from '../../sources/config-node';
 import type { LoadedConfig, SourceReport } from '../../sources/config';
 import type { FetchLike } from '../../sources/common/http';
+import { pushAll } from '../../sources/common/types';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, parseFlags, requirePeriod } from './args';
 import { cellErrorsAsRejected, readWorkbookInputs, writeWorkbookFile } from './workbook';
@@ -157,7 +158,7 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
   const rejected: RejectedRow[] = book ? cellErrorsAsRejected(files.workbook!, book.errors) : [];
   for (const r of reports) {
     if (r.fatal) rejected.push({ file: r.file, line: 1, column: '', value: '', reason: r.fatal });
-    rejected.push(...r.rejected);
+    pushAll(rejected, r.rejected);
     if (r.rejectedCount > r.rejected.length) {
       rejected.push({ file: r.file, line: 0, column: '', value: '', reason: `${fmt(r.rejectedCount - r.rejected.length)} more rejected rows not listed` });
     }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { parseRowWithSchema, type RecordKind } from '../files';
 import { emptyResult, type MapResult } from '../common/types';
-import { readRecords } from '../common/records';
+import { readRecords, type RawRecord } from '../common/records';
 import { text } from '../common/normalize';
 import type { Review, UsageEvent, WorkItem } from '../../core/model/records';
 
@@ -23,14 +23,21 @@ export const columnMappingSchema = z.object({
 });
 export type ColumnMapping = z.input<typeof columnMappingSchema>;
 
+export const GENERIC_ARRAY_KEYS = ['data', 'records', 'items'];
+
 export function parseGenericFile(textIn: string, fileName: string, mapping: ColumnMapping): MapResult {
+  const raw = readRecords(textIn, fileName, GENERIC_ARRAY_KEYS);
+  const res = mapGenericRecords(raw.records, fileName, mapping);
+  res.rejected = raw.rejected.concat(res.rejected);
+  return res;
+}
+
+export function mapGenericRecords(records: RawRecord[], fileName: string, mapping: ColumnMapping): MapResult {
   const mp = columnMappingSchema.parse(mapping);
-  const raw = readRecords(textIn, fileName, ['data', 'records', 'items']);
   const res = emptyResult();
-  res.rejected.push(...raw.rejected);
   const fields = [...new Set([...Object.keys(mp.columns), ...Object.keys(mp.defaults)])];
   const sourceOf = (f: string) => mp.columns[f] ?? f;
-  for (const { value, line } of raw.records) {
+  for (const { value, line } of records) {
     const row = (value ?? {}) as Record<string, unknown>;
     const cells = fields.map((f) => {
       let v = text(row[sourceOf(f)]);
