@@ -5,7 +5,7 @@ import { generateSample, samplePeriods } from '../../core/sample';
 import { csvHeader, csvLine, toCsv, type RecordKind } from '../../sources/files';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, numberFlag, parseFlags } from './args';
-import { demoLedger, estimateDemoRows, MAX_XLSX_LEDGER_ROWS, writeWorkbookFile } from './workbook';
+import { demoLedger, estimateDemoRows, MAX_XLSX_LEDGER_ROWS, WorkbookRefused, writeWorkbookFile } from './workbook';
 
 export const DEMO_FILES: Record<RecordKind, string> = {
   usage: 'usage.csv', work_items: 'work_items.csv', reviews: 'reviews.csv', agents: 'agents.csv', rates: 'rates.csv',
@@ -85,7 +85,10 @@ Writes the sample organisation of the CFO playbook (Customer Service, Claims Und
   --out-dir DIR   where to write (created if missing)
   --out F.xlsx    also (or instead) write the whole workbook built from the sample: Chargeback, Budget, Migration
                   Payback, SLO Monitor, Agent P&L, Ledger, input sheets (e.g. --scale 0.05 --months 3: the Ledger
-                  must stay under ${fmt(MAX_XLSX_LEDGER_ROWS)} rows)
+                  must stay under ${fmt(MAX_XLSX_LEDGER_ROWS)} rows). An existing F.xlsx is written over: the sheets
+                  a user added stay; a file that cannot be read, or cells of the user's that would be lost, make it
+                  refuse (exit 4) unless --force (the old file is kept as F.backup-DATE-TIME.xlsx)
+  --force         see --out
   --months N      months of data, ending with --end (default 6)
   --end YYYY-MM   the last month (default 2026-10)
   --scale X       volume multiplier (default 1 = ~130,000 work items and ~1M usage events a month)
@@ -100,7 +103,7 @@ export const demoCommand: Command = {
     try {
       const v = parseFlags('demo', argv, {
         'out-dir': { type: 'string' }, months: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' },
-        end: { type: 'string' }, 'with-cost': { type: 'boolean' }, out: { type: 'string' },
+        end: { type: 'string' }, 'with-cost': { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' },
       });
       if (!v['out-dir'] && !v.out) throw new UsageError('demo: --out-dir DIR is required (or --out WORKBOOK.xlsx)');
       const months = numberFlag('demo', '--months', v.months as string | undefined, 6, (n) => Number.isInteger(n) && n >= 1 && n <= 120, 'a whole number of months from 1 to 120');
@@ -115,7 +118,7 @@ export const demoCommand: Command = {
       }
       if (v.out) {
         const { result, ctx } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
-        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [] }, io);
+        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [], force: !!v.force }, io);
         if (!v['out-dir']) return 0;
       }
       const ctx = writeDemo({
@@ -131,6 +134,10 @@ export const demoCommand: Command = {
       if (e instanceof UsageError || e instanceof RangeError) {
         io.err(e.message);
         return 2;
+      }
+      if (e instanceof WorkbookRefused) {
+        io.err(`demo: --out: ${e.message}`);
+        return 4;
       }
       io.err(`demo: ${(e as Error).message}`);
       return 1;
