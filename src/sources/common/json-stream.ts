@@ -57,7 +57,10 @@ export class JsonArrayReader {
         continue;
       }
       if (c === 34) {
-        if (!this.inItem) this.begin(), (from = i);
+        if (!this.inItem) {
+          this.begin();
+          from = i;
+        }
         this.inString = true;
         continue;
       }
@@ -74,7 +77,10 @@ export class JsonArrayReader {
         continue;
       }
       if (isSpace(c) && !this.inItem) continue;
-      if (!this.inItem) this.begin(), (from = i);
+      if (!this.inItem) {
+        this.begin();
+        from = i;
+      }
       if (c === 123 || c === 91) this.depth++;
       else if (c === 125 || c === 93) this.depth--;
     }
