@@ -60,7 +60,8 @@ export class RawRecordReader {
     if (this.error || chunk === '') return;
     if (this.shape === null) {
       this.head += chunk;
-      const t = this.head.trimStart();
+      // The shape is told by the first character that is not blank or a control byte.
+      const t = this.head.replace(/^[\s\u0000-\u001f\u007f]+/, '');
       if (t === '') return;
       if (t[0] === '[') this.startArray();
       else if (t[0] === '{') this.startJsonl();

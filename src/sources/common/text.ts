@@ -144,8 +144,14 @@ export class LineReader {
     if (chunk === '') return;
     if (this.cr === null) {
       // A '\r' at the end of what came so far waits for the next character to tell "\r\n" from "\r".
-      if (this.rest.endsWith('\r') && this.cut === 0) this.cr = chunk[0] !== '\n';
-      else {
+      if (this.rest.endsWith('\r') && this.cut === 0) {
+        this.cr = chunk[0] !== '\n';
+        if (this.cr) {
+          // That '\r' ended the first line.
+          this.rest = this.rest.slice(0, -1);
+          this.finishLine();
+        }
+      } else {
         const i = chunk.search(/[\r\n]/);
         if (i < 0 || (chunk[i] === '\r' && i === chunk.length - 1)) return this.append(chunk);
         this.cr = chunk[i] === '\r' && chunk[i + 1] !== '\n';
