@@ -146,7 +146,7 @@ export function createServeServer(o: ServeOptions): Server | HttpsServer {
     const rest = m?.[2] ?? '/';
     const endpoint = PULL_SOURCES[source].endpoints.find((e) => e.path.test(rest));
     if (!endpoint) {
-      return relayError(res, 404, `relay: ${clip(rest, 120)} is not a pull endpoint of ${source}; the relay forwards only ${PULL_SOURCES[source].endpoints.map((e) => `${e.method} ${e.path.source.replace(/\\/g, '')}`).join(', ')}`, cors);
+      return relayError(res, 404, `relay: ${clip(rest, 120)} is not a pull endpoint of ${source}; the relay forwards only ${PULL_SOURCES[source].endpoints.map((e) => `${e.method} ${e.path.source.replace(/\\|^\^|\$$/g, '')}`).join(', ')}`, cors);
     }
     if (method !== endpoint.method) return relayError(res, 405, `relay: ${rest} is relayed for ${endpoint.method} only`, { ...cors, allow: endpoint.method });
     const upstream = new URL(route.base);
