@@ -9,7 +9,7 @@ import { finalizeUsage, type DraftBatch } from './common/usage';
 import { RawRecordReader, type RawRecord } from './common/records';
 import { combineInvoices } from './common/reports';
 import { dedupeWork } from './common/work';
-import { textChunks, type TextSource } from './common/text';
+import { clip, textChunks, type TextSource } from './common/text';
 import { litellmDrafts, type LiteLLMOptions } from './litellm';
 import { langfuseDrafts } from './langfuse';
 import { heliconeDrafts, type HeliconeOptions } from './helicone';
@@ -210,7 +210,8 @@ export class SourceFileImport {
 
   private reject(r: RejectedRow) {
     if (this.listed < this.maxListed) {
-      this.ready.rejected.push(r);
+      // Echoes are capped here for every format, whatever a mapper put in them.
+      this.ready.rejected.push({ ...r, value: clip(r.value), reason: clip(r.reason, 300) });
       this.listed++;
     }
   }

@@ -49,6 +49,7 @@ export class RawRecordReader {
   private objectChars = 0;
   /** JSONL detection: the lines up to the second non-blank one */
   private held: { text: string; line: number; cut: number }[] = [];
+  private heldNonBlank: { text: string; line: number; cut: number }[] = [];
 
   constructor(
     private readonly fileName: string,
@@ -139,10 +140,13 @@ export class RawRecordReader {
       }
       if (this.shape === 'jsonl') return this.jsonlLine(text, line, cut);
       // Undecided: hold lines until the second non-blank one tells JSONL from one pretty-printed object.
-      this.held.push({ text: cut ? '' : text, line, cut });
-      const nonBlank = this.held.filter((h) => h.cut > 0 || h.text.trim() !== '');
-      if (nonBlank.length < 2) return;
-      const [a, b] = nonBlank;
+      const h = { text: cut ? '' : text, line, cut };
+      this.held.push(h);
+      if (cut === 0 && text.trim() === '') return;
+      this.heldNonBlank.push(h);
+      if (this.heldNonBlank.length < 2) return;
+      const [a, b] = this.heldNonBlank;
+      this.heldNonBlank = [];
       const held = this.held;
       this.held = [];
       if (a.cut === 0 && b.cut === 0 && (parses(a.text) || parses(b.text) || (looksLikeRecord(a.text) && looksLikeRecord(b.text)))) {
@@ -213,7 +217,11 @@ export class RawRecordReader {
         if (!this.header) {
           this.header = r.cells.map((h) => h.trim());
           const at = new Map<string, number[]>();
-          this.header.forEach((h, i) => at.set(h, [...(at.get(h) ?? []), i]));
+          this.header.forEach((h, i) => {
+            const list = at.get(h);
+            if (list) list.push(i);
+            else at.set(h, [i]);
+          });
           this.dupes = [...at.values()].filter((ix) => ix.length > 1 && this.header![ix[0]] !== '');
           this.duplicateColumns = this.dupes.map((ix) => this.header![ix[0]]);
           return;
