@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const SEEDS = Number(process.env.FUZZ_SEEDS ?? 30);
+const SEEDS = Number(process.env.FUZZ_SEEDS ?? 60);
 const LIMIT_S = 240;
 
 test(`${SEEDS} mutations of every canonical and vendor file: no crash, no hang, every file's rows accounted for`, () => {
