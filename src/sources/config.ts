@@ -186,7 +186,9 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
       deps.log?.(`${rep.name}: pulling ${PULL_SOURCES[s.format].label}…`);
       let res;
       try {
-        res = await runPull(s.format, { ...s.options, ...s.api }, deps.env ?? {}, { fetch: deps.fetch, cursor: s.cursor, sleep: deps.sleep, links: config.links });
+        res = await runPull(s.format, { ...s.options, ...s.api }, deps.env ?? {}, {
+          fetch: deps.fetch, cursor: s.cursor, sleep: deps.sleep, links: config.links, log: deps.log && ((m: string) => deps.log!(`${rep.name}: ${m}`)),
+        });
       } catch (e) {
         // Settings/credential problems (zod) name the field; no secret value is in them.
         const msg = e instanceof z.ZodError ? e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') : (e as Error).message;
