@@ -5,6 +5,7 @@ import { DEFAULT_LINK_RULES, previewLinks, type LinkPreview } from './links';
 import { pushAll } from './common/types';
 import type { DraftBatch } from './common/usage';
 import { RawRecordReader, type RawRecord } from './common/records';
+import { decodeText } from './common/text';
 import { litellmDrafts, type LiteLLMOptions } from './litellm';
 import { langfuseDrafts } from './langfuse';
 import { heliconeDrafts, type HeliconeOptions } from './helicone';
@@ -49,7 +50,7 @@ function csvHeader(head: string): string[] {
  * each vendor writes; CSV by its header row. Anything else gets a message naming the file and the known formats.
  */
 export function detectFormat(name: string, firstBytes: string | Uint8Array): Detection {
-  const head = (typeof firstBytes === 'string' ? firstBytes : new TextDecoder().decode(firstBytes)).replace(/^\uFEFF/, '');
+  const head = (typeof firstBytes === 'string' ? firstBytes : decodeText(firstBytes)).replace(/^\uFEFF/, '');
   const t = head.trimStart();
   const has = (re: RegExp) => re.test(head);
   const ok = (format: SourceFormat, kind?: Extract<Detection, { ok: true }>['kind']): Detection => ({ ok: true, format, label: FORMAT_LABELS[format], ...(kind ? { kind } : {}) });

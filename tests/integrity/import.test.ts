@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { importRecords, importAccounting, type ImportReport } from '../../src/sources/files';
 import { importFile } from '../../src/sources/files/node';
-import { parseSourceFile } from '../../src/sources/formats';
+import { detectFormat, parseSourceFile } from '../../src/sources/formats';
 import { rowAccounting, type BuildOutcome } from '../../src/cli/commands/build';
 
 const dir = mkdtempSync(join(tmpdir(), 'integrity-'));
@@ -238,5 +238,8 @@ describe('smaller findings', () => {
     writeFileSync(f('lit16.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lit, 'utf16le')]));
     expect(await main(['pull', 'litellm', '--file', f('lit16.csv'), '--out', f('lit16.jsonl')], io().io)).toBe(0);
     expect(jsonl(f('lit16.jsonl')).map((e) => e.event_id)).toEqual(['r1']);
+    // a dropped file's format is detected from its first bytes in either encoding
+    expect(detectFormat('lit16.csv', readFileSync(f('lit16.csv')))).toMatchObject({ ok: true, format: 'litellm' });
+    expect(detectFormat('u16be.csv', readFileSync(f('u16be.csv')))).toMatchObject({ ok: true, format: 'canonical', kind: 'usage' });
   });
 });
