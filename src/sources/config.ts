@@ -87,6 +87,8 @@ export interface SourceReport {
   skipped: number;
   /** vendor files: the row accounting of each (what became of every physical record) */
   files?: RecordAccount[];
+  /** records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price), listed in `warnings` */
+  warnings?: number;
   /** API sources: stopped early, with the cursor to resume and why */
   partial?: boolean;
   cursor?: string | null;
@@ -100,6 +102,8 @@ export interface LoadedConfig {
   inputs: LedgerInputs;
   /** every rejected row and every file/source-level problem, in config order */
   rejected: RejectedRow[];
+  /** every consistency warning of the sources (records kept as the vendor reported them) */
+  warnings: RejectedRow[];
   sources: SourceReport[];
   outputs: Record<string, string>;
   /** true when any API source stopped early */
@@ -147,6 +151,7 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
     }
     return rep.rejectedCount + (rep.fatal ? 1 : 0);
   }
+  const warnings: RejectedRow[] = [];
   const add = (rep: SourceReport, r: MapResult) => {
     pushAll(inputs.events, r.events);
     pushAll(inputs.workItems, r.workItems);
@@ -163,6 +168,10 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
     rep.rejected += r.accounts ? r.accounts.reduce((n, a) => n + a.rejected, 0) : r.rejected.length;
     rep.skipped += r.skipped;
     if (r.accounts) pushAll((rep.files ??= []), r.accounts);
+    if (r.warnings?.length) {
+      for (const w of r.warnings) warnings.push(w);
+      rep.warnings = (rep.warnings ?? 0) + r.warnings.length;
+    }
   };
 
   for (const s of config.sources) {
@@ -217,5 +226,5 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
   for (const p of i.usage) await canonical('usage', p);
   for (const p of i.reviews) await canonical('reviews', p);
 
-  return { config, period: config.period, links: config.links, inputs, rejected, sources, outputs: config.outputs, partial, imports };
+  return { config, period: config.period, links: config.links, inputs, rejected, warnings, sources, outputs: config.outputs, partial, imports };
 }

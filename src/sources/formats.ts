@@ -6,6 +6,7 @@ import { pushAll } from './common/types';
 import type { DraftBatch } from './common/usage';
 import { RawRecordReader, type RawRecord } from './common/records';
 import { decodeText } from './common/text';
+import { asRecord } from './common/normalize';
 import { litellmDrafts, type LiteLLMOptions } from './litellm';
 import { langfuseDrafts } from './langfuse';
 import { heliconeDrafts, type HeliconeOptions } from './helicone';
@@ -67,6 +68,8 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
     if (has(/"usageDetails"\s*:|"calculatedTotalCost"\s*:|"costDetails"\s*:/) || (has(/"traceId"\s*:/) && has(/"GENERATION"/))) return ok('langfuse');
     if (has(/"costUSD"\s*:|"request_properties"\s*:|"prompt_cache_read_tokens"\s*:/)) return ok('helicone');
     if (has(/"request_id"\s*:/) && has(/"spend"\s*:/)) return ok('litellm');
+    // LiteLLM's StandardLoggingPayload (GCS/S3 bucket logs, callbacks): response_cost instead of spend.
+    if (has(/"response_cost"\s*:/) && has(/"call_type"\s*:|"standard_built_in_tools_params"\s*:|"model_map_information"\s*:/)) return ok('litellm');
     if (has(/"event_id"\s*:/) && has(/"timestamp"\s*:/)) return ok('canonical', 'usage');
     if (has(/"work_item_id"\s*:/) && has(/"reviewer_role"\s*:/)) return ok('canonical', 'reviews');
     if (has(/"work_item_id"\s*:/) && has(/"agent_id"\s*:/)) return ok('canonical', 'work_items');
@@ -76,6 +79,8 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
     if (lower.has('billedcost') && (lower.has('chargeperiodstart') || lower.has('billingperiodstart'))) return ok('focus');
     if (lower.has('request_id') && lower.has('spend') && (lower.has('starttime') || lower.has('start_time'))) return ok('litellm');
     if (lower.has('request_id') && (lower.has('costusd') || lower.has('prompt_cache_read_tokens') || lower.has('request_created_at'))) return ok('helicone');
+    // Helicone's export CLI (npx @helicone/export --format csv): response_id … cost, no request_id.
+    if (lower.has('response_id') && (lower.has('cost') || lower.has('costusd')) && (lower.has('request_created_at') || lower.has('response_created_at'))) return ok('helicone');
     if (lower.has('event_id') && lower.has('timestamp')) return ok('canonical', 'usage');
     if (lower.has('work_item_id') && lower.has('reviewer_role')) return ok('canonical', 'reviews');
     if (lower.has('work_item_id') && lower.has('agent_id')) return ok('canonical', 'work_items');
@@ -92,11 +97,13 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
 export type { FileOptions } from './vendor-files';
 export { parseSourceFile, importSourceFile, SourceFileImport, VENDOR_FORMATS, type VendorFormat } from './vendor-files';
 
-const DRAFTS: Record<UsageFormat, { keys: string[]; drafts(r: RawRecord[], file: string, o: Record<string, unknown>, counter: { n: number }, whole: boolean): DraftBatch }> = {
+type Container = Record<string, unknown> | undefined;
+const DRAFTS: Record<UsageFormat, { keys: string[]; drafts(r: RawRecord[], file: string, o: Record<string, unknown>, counter: { n: number }, container: Container): DraftBatch }> = {
   litellm: { keys: ['data', 'logs'], drafts: (r, f, o) => litellmDrafts(r, f, o as LiteLLMOptions) },
-  langfuse: { keys: ['data', 'observations'], drafts: (r, f) => langfuseDrafts(r, f) },
+  // A downloaded trace ({ trace, observations }): the trace's session, user, tags and metadata belong to every observation.
+  langfuse: { keys: ['data', 'observations'], drafts: (r, f, _o, _c, container) => langfuseDrafts(r, f, asRecord(container?.trace)) },
   helicone: { keys: ['data'], drafts: (r, f, o) => heliconeDrafts(r, f, o as HeliconeOptions) },
-  otel: { keys: [], drafts: (r, f, o, counter, whole) => otelRequestDrafts(r[0].value, f, whole ? null : r[0].line, o as OtelOptions, counter) },
+  otel: { keys: [], drafts: (r, f, o, counter, container) => otelRequestDrafts(r[0].value, f, container ? null : r[0].line, o as OtelOptions, counter) },
   bedrock: { keys: BEDROCK_ARRAY_KEYS, drafts: (r, f, o) => bedrockDrafts(r.map(unwrapCloudWatch), f, o as BedrockOptions) },
 };
 
@@ -107,7 +114,7 @@ export function usageDrafts(format: UsageFormat, textIn: string, fileName: strin
   const counter = { n: 0 };
   const reader = new RawRecordReader(fileName, d.keys, {
     record: (r, container) => {
-      const b = d.drafts([r], fileName, options, counter, !!container);
+      const b = d.drafts([r], fileName, options, counter, container);
       pushAll(out.drafts, b.drafts);
       pushAll(out.rejected, b.rejected);
       out.skipped += b.skipped;

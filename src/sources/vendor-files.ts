@@ -8,8 +8,10 @@ import { checkAccount, emptyResult, pushAll, type MapResult, type RecordAccount 
 import { finalizeUsage, type DraftBatch } from './common/usage';
 import { RawRecordReader, type RawRecord } from './common/records';
 import { combineInvoices } from './common/reports';
+import { DecimalSum } from './common/decimal';
 import { dedupeWork } from './common/work';
 import { clip, textChunks, type TextSource } from './common/text';
+import { asRecord } from './common/normalize';
 import { litellmDrafts, type LiteLLMOptions } from './litellm';
 import { langfuseDrafts } from './langfuse';
 import { heliconeDrafts, type HeliconeOptions } from './helicone';
@@ -70,13 +72,15 @@ function usage(format: string, b: DraftBatch, links: LinkRules): MapResult {
   const res = emptyResult();
   res.events = fin.events;
   res.rejected = fin.rejected;
+  res.warnings = fin.warnings;
   res.skipped = b.skipped;
   return res;
 }
 
 const SPECS: Record<VendorFormat, FormatSpec> = {
   litellm: { arrayKeys: ['data', 'logs'], map: (r, c) => usage('litellm', litellmDrafts(r, c.file, c.options as LiteLLMOptions), c.links) },
-  langfuse: { arrayKeys: ['data', 'observations'], map: (r, c) => usage('langfuse', langfuseDrafts(r, c.file), c.links) },
+  // A downloaded trace ({ trace, observations }): the trace's session, user, tags and metadata belong to every observation.
+  langfuse: { arrayKeys: ['data', 'observations'], map: (r, c) => usage('langfuse', langfuseDrafts(r, c.file, asRecord(c.container?.trace)), c.links) },
   helicone: { arrayKeys: ['data'], map: (r, c) => usage('helicone', heliconeDrafts(r, c.file, c.options as HeliconeOptions), c.links) },
   otel: {
     arrayKeys: [],
@@ -95,30 +99,31 @@ const SPECS: Record<VendorFormat, FormatSpec> = {
 
 export const VENDOR_FORMATS = Object.keys(SPECS) as VendorFormat[];
 
-/** Invoice lines summed per period and provider in 1e-8 USD integers, in the order each key first appears. */
+/**
+ * Invoice lines summed exactly per period and provider (decimal sums: each line's amount is its shortest decimal text,
+ * which for the up-to-11-decimal amounts vendors write is the text the file had), in the order each key first appears.
+ */
 function combineInvoicesInOrder(lines: Invoice[]): Invoice[] {
-  const sums = new Map<string, { rec: Invoice; units: number }>();
+  const sums = new Map<string, { rec: Invoice; sum: DecimalSum }>();
   for (const l of lines) {
     const key = `${l.period}\u0000${l.provider}`;
-    const v = Math.round(l.billed_usd * 1e8);
-    const cur = sums.get(key);
-    if (cur) cur.units += v;
-    else sums.set(key, { rec: l, units: v });
+    let cur = sums.get(key);
+    if (!cur) sums.set(key, (cur = { rec: l, sum: new DecimalSum() }));
+    cur.sum.add(l.billed_usd);
   }
-  return [...sums.values()].map(({ rec, units }) => ({ ...rec, billed_usd: units / 1e8 }));
+  return [...sums.values()].map(({ rec, sum }) => ({ ...rec, billed_usd: sum.value() }));
 }
 
-/** Overhead lines summed per period, category, scope and driver in 1e-8 USD integers (no float drift over many lines). */
+/** Overhead lines summed exactly per period, category, scope and driver, in first-seen order. */
 function combineOverheads(lines: Overhead[]): Overhead[] {
-  const sums = new Map<string, { rec: Overhead; units: number }>();
+  const sums = new Map<string, { rec: Overhead; sum: DecimalSum }>();
   for (const o of lines) {
     const key = `${o.period}\u0000${o.category}\u0000${o.scope}\u0000${o.driver}`;
-    const v = Math.round(o.amount_usd * 1e8);
-    const cur = sums.get(key);
-    if (cur) cur.units += v;
-    else sums.set(key, { rec: o, units: v });
+    let cur = sums.get(key);
+    if (!cur) sums.set(key, (cur = { rec: o, sum: new DecimalSum() }));
+    cur.sum.add(o.amount_usd);
   }
-  return [...sums.values()].map(({ rec, units }) => ({ ...rec, amount_usd: units / 1e8 }));
+  return [...sums.values()].map(({ rec, sum }) => ({ ...rec, amount_usd: sum.value() }));
 }
 
 /**
@@ -234,6 +239,8 @@ export class SourceFileImport {
     else this.account.skipped++;
     // Rejections of an accepted record are about a part of it (a worklog, a time field): listed, the record kept.
     for (const x of res.rejected) this.reject(x);
+    // Consistency warnings (kept records whose figures disagree) travel with the records, capped like rejections.
+    for (const w of res.warnings ?? []) if (this.ready.warnings.length < this.maxListed) this.ready.warnings.push({ ...w, value: clip(w.value), reason: clip(w.reason, 300) });
     this.ready.skipped += res.skipped;
     pushAll(this.ready.events, res.events);
     if (this.spec.dedupe) {
@@ -259,6 +266,7 @@ export function parseSourceFile(format: VendorFormat, textIn: string, fileName: 
 }
 
 function mergeInto(into: MapResult, from: MapResult) {
+  pushAll(into.warnings, from.warnings ?? []);
   pushAll(into.events, from.events);
   pushAll(into.workItems, from.workItems);
   pushAll(into.reviews, from.reviews);

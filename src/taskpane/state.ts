@@ -5,7 +5,7 @@ import type { LedgerContext, LedgerResult } from '../core/ledger';
 import type { RecordKind } from '../sources/files';
 import { DEFAULT_LINK_RULES, type LinkRules } from '../sources/links';
 import type { WorkbookHost } from '../workbook';
-import type { RefreshOutcome } from './services/refresh';
+import { incompleteText, type RefreshOutcome } from './services/refresh';
 import type { Progress } from './services/refresh-core';
 import type { ReportWritten } from './services/reports';
 import type { Services } from './services/types';
@@ -61,11 +61,13 @@ export interface LedgerData {
   ctx: LedgerContext;
   /** true when read back from the workbook rather than computed by a refresh in this session */
   fromWorkbook: boolean;
+  /** set when the refresh was incomplete (a source failed or stopped early): the line reports carry */
+  incomplete?: string;
 }
 
 export function ledgerData(s: Pick<Session, 'refresh' | 'stored'>): LedgerData | null {
   const o = s.refresh.outcome;
-  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false };
+  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false, incomplete: incompleteText(o.summary.incomplete) };
   return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true } : null;
 }
 

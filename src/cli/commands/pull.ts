@@ -1,6 +1,7 @@
 // `pull SOURCE`: pulls an API (credentials from environment variables) or converts vendor files, and writes
 // canonical JSONL the build command imports. A partial pull writes what it got and prints the cursor to resume.
-import { appendFileSync, closeSync, copyFileSync, createReadStream, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FORMATS, USAGE_FORMATS, importSourceFile, previewFileLinks, type UsageFormat, type VendorFormat } from '../../sources/formats';
 import type { LinkPreview } from '../../sources/links';
@@ -30,6 +31,7 @@ const ENV_LINES = Object.entries(PULL_SOURCES)
 
 const usage = `Usage: ai-labor-ledger pull SOURCE --out FILE.jsonl [--from DATE] [--to DATE] [--set key=value ...]
          [--settings FILE.json] [--links RULES.json] [--cursor CURSOR] [--reviews FILE.jsonl] [--rejected FILE.json]
+         [--warnings FILE.json]
        ai-labor-ledger pull FORMAT --file VENDOR_FILE... --out FILE.jsonl [--settings FILE.json] [--links RULES.json]
        ai-labor-ledger pull FORMAT --file VENDOR_FILE... --preview [--links RULES.json]   (usage formats: what each rule links)
 
@@ -43,6 +45,9 @@ into canonical JSONL for "build". Usage sources write usage events; Zendesk/Jira
   --cursor C        resume a partial pull; records are appended to --out
   --max-pages N     stop after N pages (the result is partial and prints its cursor); default ${fmt(PULL_LIMITS.maxPages)}
   --preview         with --file: print how many events each link rule links and which stay unlinked; writes nothing
+  --rejected F      write every rejected row (file, line, column, value, reason) as JSON
+  --warnings F      write every consistency warning (a vendor total that is not the sum of its parts, a reported
+                    cost far from the catalog price of its tokens) as JSON; they are also counted on stderr
 
 Credentials come only from environment variables, never from flags or files:
 ${ENV_LINES}
@@ -51,7 +56,8 @@ Records are written as they arrive, page by page (files: record by record), to F
 output, which replaces the output when the pull ends; every page line prints the cursor that resumes after it,
 so a pull that is killed can go on from there with --cursor (the .partial file is then continued).
 
-Exit codes: 0 complete, 1 partial or failed (what was read is written; the resume cursor is printed), 2 bad flags.`;
+Output folders are created. Exit codes: 0 complete, 1 partial or failed (what was read is written; the resume cursor
+is printed) or a --file that cannot be read or yields no record at all, 2 bad flags.`;
 
 function parseSetting(v: string): [string, unknown] {
   const eq = v.indexOf('=');
@@ -64,6 +70,9 @@ function parseSetting(v: string): [string, unknown] {
     return [key, raw];
   }
 }
+
+/** An output could not be written (a full disk, a folder that cannot be created). */
+class WriteError extends Error {}
 
 /**
  * The JSONL outputs of one pull. Each output is built in OUTPUT.partial (appended page by page, flushed to disk) and
@@ -79,9 +88,19 @@ class JsonlOutputs {
   }
 
   write(path: string, records: readonly unknown[]): void {
+    try {
+      this.append(path, records);
+    } catch (e) {
+      throw new WriteError(`cannot write ${this.partialOf(path)} (${(e as Error).message})`);
+    }
+  }
+
+  private append(path: string, records: readonly unknown[]): void {
     let o = this.open.get(path);
     if (!o) {
       const partial = this.partialOf(path);
+      // --out (and the files next to it) may name a folder that does not exist yet: create it.
+      mkdirSync(dirname(partial), { recursive: true });
       if (this.resume) {
         // A killed run left its pages in .partial: continue it. Else continue from the finished output.
         if (!existsSync(partial)) {
@@ -228,7 +247,7 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
         v = parseFlags('pull', rest, {
           out: { type: 'string' }, reviews: { type: 'string' }, rejected: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
           set: { type: 'string', multiple: true }, settings: { type: 'string' }, links: { type: 'string' }, cursor: { type: 'string' },
-          'max-pages': { type: 'string' }, file: { type: 'string', multiple: true }, preview: { type: 'boolean' },
+          'max-pages': { type: 'string' }, file: { type: 'string', multiple: true }, preview: { type: 'boolean' }, warnings: { type: 'string' },
         });
         if (v['max-pages'] !== undefined) {
           maxPages = numberFlag('pull', '--max-pages', v['max-pages'] as string, 0, (n) => Number.isInteger(n) && n >= 1 && n <= 1e9, 'a whole number of pages, at least 1');
@@ -292,9 +311,16 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
       const base = out.replace(/\.jsonl$/i, '');
       const pathOf = (kind: Kind) => (kind === 'reviews' ? ((v.reviews as string | undefined) ?? `${base}.reviews.jsonl`) : kind === primary ? out : `${base}.${kind}.jsonl`);
       const outputs = new JsonlOutputs(resume);
-      outputs.write(out, []);
+      try {
+        outputs.write(out, []);
+      } catch (e) {
+        io.err(`pull: ${(e as Error).message}`);
+        return 1;
+      }
       const rejected: RejectedRow[] = [];
       let rejectedCount = 0;
+      const warnings: RejectedRow[] = [];
+      let warningCount = 0;
       const written: Record<Kind, number> = { events: 0, work_items: 0, reviews: 0, invoices: 0, overheads: 0 };
       /** Writes a batch of records to their outputs as they come (nothing is held until the end). */
       const take = (r: MapResult) => {
@@ -315,17 +341,34 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
           rejectedCount++;
           if (rejected.length < 10_000) rejected.push(x);
         }
+        for (const w of r.warnings ?? []) {
+          warningCount++;
+          if (warnings.length < 10_000) warnings.push(w);
+        }
       };
 
       let pull: PullResult | null = null;
       const accounts: RecordAccount[] = [];
+      /** files that gave nothing to write: a pull of them fails (exit 1) after writing what the others gave */
+      const empty: string[] = [];
       if (files.length) {
         for (const f of files) {
-          const res = await importSourceFile(source as VendorFormat, createReadStream(f), f, {
-            links, options: settings, maxRejectedListed: 10_000, onBatch: take,
-          });
-          take(res);
-          if (res.accounts?.[0]) accounts.push(res.accounts[0]);
+          const before = Object.values(written).reduce((a, b) => a + b, 0);
+          let res: MapResult;
+          try {
+            res = await importSourceFile(source as VendorFormat, createReadStream(f), f, { links, options: settings, maxRejectedListed: 10_000, onBatch: take });
+            take(res);
+          } catch (e) {
+            if (!(e instanceof WriteError)) throw e;
+            io.err(`pull ${source}: ${e.message}`);
+            return 1;
+          }
+          const a = res.accounts?.[0];
+          if (a) accounts.push(a);
+          if (Object.values(written).reduce((x, y) => x + y, 0) === before) {
+            const why = a?.error ? a.error : a?.rejected ? `all ${fmt(a.rejected)} rows rejected` : res.skipped || a?.skipped ? `${fmt(res.skipped || a!.skipped)} records, none of them ${source} records to import` : 'nothing in it';
+            empty.push(`${f} yielded no record (${why})`);
+          }
         }
       } else {
         const fetchFn = deps.fetch ?? (globalThis.fetch as unknown as FetchLike);
@@ -348,13 +391,17 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
             },
           });
         } catch (e) {
+          if (e instanceof WriteError) {
+            io.err(`pull ${source}: ${e.message}; the pages written so far are in ${outputs.partialOf(out)}`);
+            return 1;
+          }
           const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
           io.err(`pull ${source}: ${issues ? issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ') : (e as Error).message}`);
           outputs.abandon();
           return 2;
         }
         // Invoice and overhead lines are summed over the whole pull, so they come at the end.
-        take({ events: [], workItems: [], reviews: [], invoices: pull.invoices, overheads: pull.overheads, rejected: [], skipped: 0 });
+        take({ events: [], workItems: [], reviews: [], invoices: pull.invoices, overheads: pull.overheads, rejected: [], warnings: [], skipped: 0 });
       }
       const paths = outputs.paths();
       outputs.finish();
@@ -378,6 +425,15 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
         io.err(`pull ${source}: ${fmt(totalRejected)} records rejected${v.rejected ? ` (${rejected.length < totalRejected ? `the first ${fmt(rejected.length)}` : 'all'} in ${v.rejected})` : ''}; first:`);
         for (const r of rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` line ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}${r.value ? ` (got ${clip(r.value, 120)})` : ''}`);
         if (v.rejected) writeFileAtomic(v.rejected as string, JSON.stringify(rejected, null, 2) + '\n');
+      }
+      if (warningCount) {
+        io.err(`pull ${source}: ${fmt(warningCount)} consistency warnings (records kept as reported)${v.warnings ? ` (${warnings.length < warningCount ? `the first ${fmt(warnings.length)}` : 'all'} in ${v.warnings})` : ''}; first:`);
+        for (const w of warnings.slice(0, 10)) io.err(`  ${w.file}${w.line ? ` line ${w.line}` : ''}${w.column ? `, ${w.column}` : ''}: ${w.reason}`);
+      }
+      if (v.warnings) writeFileAtomic(v.warnings as string, JSON.stringify(warnings, null, 2) + '\n');
+      if (empty.length) {
+        for (const m of empty) io.err(`pull ${source}: ${m}`);
+        return 1;
       }
       if (pull?.partial) {
         io.err(`pull ${source}: PARTIAL — ${pull.error}`);

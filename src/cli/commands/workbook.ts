@@ -83,6 +83,10 @@ export interface WriteWorkbookArgs {
   base?: string;
   /** replace a target that cannot be read, or whose user content would be lost (a dated backup is kept) */
   force?: boolean;
+  /** consistency warnings of the sources read (Import Issues lists them) */
+  warnings?: RejectedRow[];
+  /** an API source stopped early: every report sheet says so */
+  incomplete?: string;
 }
 
 /** The output was not written: writing would have lost what is in an existing file. Nothing was changed. */
@@ -324,7 +328,7 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
     const b = readBenchmarks(await base.readSheet('Benchmarks'));
     if (b.records.length && !b.errors.length) benchmarks = b.records;
   }
-  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, budget, benchmarks });
+  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete });
   // What the existing target holds of the user's, before anything is written over it.
   const before = target ? await snapshot(target, spec) : null;
   // The user's own sheets (and everything else in the base) stay: the generated sheets are written over it.
@@ -350,7 +354,10 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
   await host.activate(spec.sheets[0].name);
   await writeViaTemp(a.path, (tmp) => host.save(tmp));
   const own = (await host.listSheets()).length - spec.sheets.length;
-  io.out(`Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows, input sheets)${own > 0 ? `, and ${own} other sheet${own > 1 ? 's' : ''} kept` : ''}`);
+  io.out(
+    `Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows, input sheets)` +
+      `${own > 0 ? `, and ${own} other sheet${own > 1 ? 's' : ''} kept` : ''}${a.incomplete ? ' — marked INCOMPLETE' : ''}`,
+  );
 }
 
 /** Rough Ledger rows of the sample: ~130,000 work items a month at scale 1. */

@@ -404,7 +404,7 @@ export async function paginate(o: Omit<PaginateOptions, 'page'> & { page(body: u
       out.skipped += r.skipped;
       pushAll(out.invoices, r.invoices);
       pushAll(out.overheads, r.overheads);
-      await deps.onRecords({ ...emptyResult(), events: r.events, workItems: r.workItems, reviews: r.reviews, rejected: r.rejected, skipped: r.skipped }, report);
+      await deps.onRecords({ ...emptyResult(), events: r.events, workItems: r.workItems, reviews: r.reviews, rejected: r.rejected, warnings: r.warnings ?? [], skipped: r.skipped }, report);
     } else mergeResults(out, r);
     out.pages++;
     deps.onPage?.(report);

@@ -9,6 +9,12 @@ export interface MapResult {
   invoices: Invoice[];
   overheads: Overhead[];
   rejected: RejectedRow[];
+  /**
+   * Records kept whose vendor figures disagree with each other (a total that is not the sum of its parts, a reported
+   * cost far from the tokens × the catalog price): reported per row, never resolved in silence. Same shape as a
+   * rejected row; `reason` says what disagrees and which figure was kept.
+   */
+  warnings: RejectedRow[];
   /** records that are not usage (Langfuse spans, OTel spans without gen_ai usage): counted, not rejected */
   skipped: number;
   /** files read: what became of every physical record (see RecordAccount) */
@@ -43,7 +49,7 @@ export function checkAccount(a: Omit<RecordAccount, 'ok'>): { ok: boolean; diffe
 }
 
 export function emptyResult(): MapResult {
-  return { events: [], workItems: [], reviews: [], invoices: [], overheads: [], rejected: [], skipped: 0 };
+  return { events: [], workItems: [], reviews: [], invoices: [], overheads: [], rejected: [], warnings: [], skipped: 0 };
 }
 
 /** Appends one list to another without spreading it as call arguments (which overflows the stack past ~100k). */
@@ -59,6 +65,7 @@ export function mergeResults(into: MapResult, from: MapResult): MapResult {
   pushAll(into.invoices, from.invoices);
   pushAll(into.overheads, from.overheads);
   pushAll(into.rejected, from.rejected);
+  pushAll(into.warnings, from.warnings ?? []);
   into.skipped += from.skipped;
   if (from.accounts) pushAll((into.accounts ??= []), from.accounts);
   return into;
@@ -73,6 +80,10 @@ export interface UsageDraft {
   link: LinkFields;
   /** where the record came from, for rejections raised after mapping */
   where: { file: string; line: number };
+  /** consistency findings about this record (see MapResult.warnings) */
+  warnings?: RejectedRow[];
+  /** the vendor field holding the reported cost, for the cost-vs-catalog check; absent = no check (e.g. a cache hit billed 0) */
+  costField?: string;
 }
 
 /** Where a record sits: a file (line = 1-based line or record number) or an API page ("page 3", record index). */

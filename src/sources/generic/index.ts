@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { parseRowWithSchema, type RecordKind } from '../files';
 import { emptyResult, type MapResult } from '../common/types';
 import { readRecords, type RawRecord } from '../common/records';
-import { text } from '../common/normalize';
+import { FieldError, text, timestamp } from '../common/normalize';
 import type { Review, UsageEvent, WorkItem } from '../../core/model/records';
+import { decimalNumber } from '../../core/model/ranges';
 
 export const columnMappingSchema = z.object({
   kind: z.enum(['work_items', 'reviews', 'usage']),
@@ -24,6 +25,7 @@ export const columnMappingSchema = z.object({
 export type ColumnMapping = z.input<typeof columnMappingSchema>;
 
 export const GENERIC_ARRAY_KEYS = ['data', 'records', 'items'];
+const TIMESTAMP_FIELDS = new Set(['timestamp', 'opened_at', 'closed_at', 'reviewed_at']);
 
 export function parseGenericFile(textIn: string, fileName: string, mapping: ColumnMapping): MapResult {
   const raw = readRecords(textIn, fileName, GENERIC_ARRAY_KEYS);
@@ -44,8 +46,17 @@ export function mapGenericRecords(records: RawRecord[], fileName: string, mappin
       if (v === '' && mp.defaults[f] !== undefined) v = mp.defaults[f];
       const vm = mp.values[f];
       if (vm && v in vm) v = vm[v];
-      if (mp.scale[f] !== undefined && v !== '' && Number.isFinite(Number(v))) v = String(Number(v) * mp.scale[f]);
+      if (mp.scale[f] !== undefined && v !== '' && Number.isFinite(decimalNumber(v))) v = String(decimalNumber(v) * mp.scale[f]);
       if (f === 'work_item_id' && v !== '') v = `${mp.idPrefix}${v}`;
+      // Timestamps without a zone ("2025-08-16 00:31:37.520", as databases export them) are UTC, written as ISO UTC;
+      // a value that is no timestamp at all is left for the canonical validation to name.
+      if (TIMESTAMP_FIELDS.has(f) && /^\d{4}-\d{2}-\d{2}/.test(v)) {
+        try {
+          v = timestamp(v, f);
+        } catch (e) {
+          if (!(e instanceof FieldError)) throw e;
+        }
+      }
       return v;
     });
     const r = parseRowWithSchema(mp.kind as RecordKind, fields, cells);
