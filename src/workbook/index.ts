@@ -1,7 +1,8 @@
 // Generated workbooks (DESIGN.md §4): one declarative WorkbookSpec from the ledger and its inputs; hosts write it.
 import type { LedgerContext, LedgerResult } from '../core/ledger/types';
 import type { RejectedRow } from '../core/model/records';
-import { importIssuesSheet, issueRows, ledgerSheet, unattributedSheet } from './data';
+import { importIssuesSheet, issueRows, unattributedSheet } from './data';
+import { ledgerSheetAtGrain, type LedgerGrainOptions } from './grain';
 import { computePayback, defaultPaybackInputs, paybackOrder } from './figures';
 import {
   AGENTS,
@@ -32,6 +33,7 @@ export * from './figures';
 export * from './sanitize';
 export * from './address';
 export * from './keys';
+export * from './grain';
 
 export interface WorkbookInputs {
   result: LedgerResult;
@@ -51,6 +53,8 @@ export interface WorkbookInputs {
   chargeback?: ChargebackOptions;
   /** a source failed or stopped early: every report sheet says so in red ("incomplete: …") */
   incomplete?: string;
+  /** the Ledger sheet's grain (grain.ts): per work item up to LEDGER_DETAIL_MAX_ROWS rows, else aggregated */
+  ledger?: LedgerGrainOptions;
 }
 
 export function lastPeriod(result: LedgerResult): string {
@@ -81,7 +85,7 @@ export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
       paybackSheet(payback, keys, order, i.ctx.agents, opts),
       sloSheet(i.result, opts),
       agentPnlSheet(i.result, period, opts),
-      ledgerSheet(i.result.rows, keys),
+      ledgerSheetAtGrain(i.result.rows, keys, i.ledger).spec,
       unattributedSheet(i.result.unattributed, keys),
       importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts, i.warnings ?? [])),
       inputSheet(AGENTS, i.ctx.agents),

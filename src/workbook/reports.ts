@@ -138,7 +138,7 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
   /** work items .. total (columns D..M) of the rows matching `keyed` */
   const lineFigures = (r: number, keyed: [KeyCol, string][]) => {
     const R = r + 1;
-    b.formula(r, 3, countifs(L('period_key'), P, ...by(keyed)), int);
+    b.formula(r, 3, sumifs(L('work_items'), L('period_key'), P, ...by(keyed)), int);
     b.formula(r, 4, ledgerBy('success', keyed), int);
     COMPONENTS.forEach((c, k) => {
       const f = c === 'trueup' ? `${ledgerBy(c, keyed)}+${unattrBy('trueup', keyed)}` : ledgerBy(c, keyed);
@@ -565,7 +565,7 @@ export function paybackSheet(inputs: PaybackInputs, keys: SheetKeys, order: read
     b.value(r, C.agentKey, keys.agent(id), keyStyle);
     b.formula(r, C.curRow, exactIndex(`$C${R}`, modelRange, modelIndex.get(ag?.model ?? '')), keyStyle);
     b.formula(r, C.candRow, exactIndex(`$D${R}`, modelRange, modelIndex.get(row.candidate_model)), keyStyle);
-    b.formula(r, C.volume, countifs(L('agent_key'), key, L('period_key'), P), int);
+    b.formula(r, C.volume, sumifs(L('work_items'), L('agent_key'), key, L('period_key'), P), int);
     b.formula(r, C.inputPerItem, `IF(E${R}>0,${ledger('input_tokens')}/E${R},0)`, int);
     b.formula(r, C.outputPerItem, `IF(E${R}>0,${ledger('output_tokens')}/E${R},0)`, int);
     b.formula(r, C.curIn, priceAt(`$Z${R}`, 'C'), { numFmt: FMT.mtok });
@@ -670,7 +670,7 @@ export function sloSheet(result: LedgerResult, opts: ReportOptions = {}): SheetS
       b.value(r, 0, ag.agent_id, S.label).value(r, 1, ag.business_unit).value(r, 2, p, { numFmt: FMT.text });
       b.value(r, 20, keys.agent(ag.agent_id), keyStyle).value(r, 21, periodKey(p), keyStyle);
       b.formula(r, 22, exactIndex(`$A${R}`, 'Agents_agent_id', agentRows.get(ag.agent_id)), keyStyle);
-      b.formula(r, 3, countifs(L('agent_key'), A, L('period_key'), C), int);
+      b.formula(r, 3, sumifs(L('work_items'), L('agent_key'), A, L('period_key'), C), int);
       b.formula(r, 4, sumifs(L('success'), L('agent_key'), A, L('period_key'), C), int);
       b.formula(r, 5, `ROUND(${sumifs(L('total'), L('agent_key'), A, L('period_key'), C)}+${sumifs(U('total'), U('agent_key'), A, U('period_key'), C)},2)`, money);
       b.formula(r, 6, `IF(E${R}>0,${roundShown(`F${R}/E${R}`, 2)},"")`, money);
@@ -748,7 +748,7 @@ export function agentPnlSheet(result: LedgerResult, period: string, opts: Report
     b.value(r, 0, ag.agent_id, S.label).value(r, 1, ag.name || null).value(r, 2, ag.business_unit).value(r, 3, ag.unit_name || null).value(r, 4, ag.model || null);
     b.value(r, 22, keys.agent(ag.agent_id), keyStyle);
     b.formula(r, 23, exactIndex(`$A${R}`, 'Agents_agent_id', agentRows.get(ag.agent_id)), keyStyle);
-    b.formula(r, 5, countifs(L('agent_key'), A, L('period_key'), P), int);
+    b.formula(r, 5, sumifs(L('work_items'), L('agent_key'), A, L('period_key'), P), int);
     b.formula(r, 6, sumifs(L('success'), L('agent_key'), A, L('period_key'), P), int);
     COMPONENTS.forEach((c, k) => {
       const f = sumifs(L(c), L('agent_key'), A, L('period_key'), P);
