@@ -8,12 +8,13 @@ import type { SheetKeys } from './keys';
 import type { SheetSpec } from './spec';
 
 /**
- * Most work-item rows the Ledger sheet holds one by one. Above it the sheet is aggregated. Why this number: the CLI
- * writes and saves the values of a 100,000-row per-item workbook in ~1.3 GB and about a minute (bench/README.md
- * "Workbook at scale"), Excel on the web reads such a Ledger in ~15 blocks of its 5 MB limit, and HyperFormula (the
- * workbench, the saved values) holds every cell as an object.
+ * Most work-item rows the Ledger sheet holds one by one; above it the sheet is aggregated. Why this number: ExcelJS
+ * holds a workbook's every cell as objects and builds each sheet's XML whole when it saves, ~28 KB a Ledger row at its
+ * peak: the CLI writes a 52,000-row per-item workbook in ~2.1 GB (bench/README.md "Workbook at scale"), 130,000 rows
+ * took 3.9 GB (its ~4.3 GB heap limit). Excel on the web reads 50,000 rows in ~8 blocks of its 5 MB limit, and the
+ * workbench's HyperFormula holds every cell as an object too.
  */
-export const LEDGER_DETAIL_MAX_ROWS = 100_000;
+export const LEDGER_DETAIL_MAX_ROWS = 50_000;
 
 export type LedgerGrain = 'work_item' | 'aggregated';
 

@@ -34,6 +34,7 @@ export * from './sanitize';
 export * from './address';
 export * from './keys';
 export * from './grain';
+export * from './detail';
 
 export interface WorkbookInputs {
   result: LedgerResult;

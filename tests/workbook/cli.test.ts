@@ -114,9 +114,38 @@ describe('workbook from the command line', () => {
     }
   }, 60_000);
 
-  test('demo --out refuses a Ledger too large for one .xlsx, with what to do', async () => {
+  test('demo --out at the aggregated grain: a smaller Ledger, every report figure as per work item, the detail in a CSV named on the sheet', async () => {
     const c = io();
-    expect(await main(['demo', '--out', f('huge.xlsx'), '--scale', '1', '--months', '6'], c.io)).toBe(2);
-    expect(c.err.join('')).toMatch(/Ledger rows .* Try --scale/);
+    // a sheet of the user's in the target stays (safe write), as at the per-item grain
+    const prior = new XlsxHost();
+    prior.wb.addWorksheet('My notes').getCell('A1').value = 'keep me';
+    await prior.save(f('agg.xlsx'));
+    expect(await main(['demo', '--out', f('agg.xlsx'), '--scale', '0.005', '--months', '2', '--ledger-grain', 'aggregated'], c.io)).toBe(0);
+    const out = c.out.join('\n');
+    expect(out).toMatch(/Wrote .*agg\.xlsx: 17 sheets .*Ledger of [\d,]+ rows by agent × day × business unit × outcome \(([\d,]+) work-item rows.*, and 1 other sheet kept/);
+    expect(out).toMatch(/Wrote .*agg\.ledger-detail\.csv: the per-work-item Ledger, [\d,]+ rows/);
+    const item = await XlsxHost.open(f('demo.xlsx'));
+    const agg = await XlsxHost.open(f('agg.xlsx'));
+    expect((await agg.readSheet('My notes'))![0][0]).toBe('keep me');
+    // the saved (computed) value of every report cell is the per-item workbook's
+    for (const sheet of ['Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L']) {
+      expect(await agg.readSheet(sheet)).toEqual(await item.readSheet(sheet));
+    }
+    const itemLedger = (await item.readSheet('Ledger'))!;
+    const aggLedger = (await agg.readSheet('Ledger'))!;
+    expect(aggLedger.length).toBeLessThan(itemLedger.length);
+    expect(aggLedger[1][0]).toBe('Per-work-item detail: agg.ledger-detail.csv, beside this workbook (' + (itemLedger.length - 1).toLocaleString('en-US') + ' rows: one per work item and month)');
+    // the detail file holds the per-item Ledger's rows, column for column
+    const csv = readFileSync(f('agg.ledger-detail.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv[0].split(',')).toEqual(itemLedger[0].slice(0, 25));
+    expect(csv.length).toBe(itemLedger.length);
+    const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    for (const i of [1, 2, Math.floor(csv.length / 2), csv.length - 1]) expect(csv[i]).toBe(itemLedger[i].slice(0, 25).map(cell).join(','));
+  }, 120_000);
+
+  test('demo --ledger-grain takes only auto, work_item or aggregated', async () => {
+    const c = io();
+    expect(await main(['demo', '--out', f('x.xlsx'), '--ledger-grain', 'daily'], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/--ledger-grain "daily": expected auto, work_item, aggregated/);
   });
 });

@@ -49,6 +49,27 @@ export async function writeViaTemp(path: string, write: (tmp: string) => Promise
   renameSync(tmp, path);
 }
 
+/**
+ * Writes text chunks to a temporary file beside `path` (bounded memory: one chunk at a time), flushed to disk; the
+ * caller renames it into place with `commit()` once everything that goes with it is ready, or `discard()`s it.
+ */
+export function prepareChunks(path: string, chunks: Iterable<string>): { tmp: string; bytes: number; commit(): void; discard(): void } {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  const fd = openSync(tmp, 'w');
+  let bytes = 0;
+  try {
+    for (const c of chunks) bytes += writeSync(fd, Buffer.from(c, 'utf8'));
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  return { tmp, bytes, commit: () => renameSync(tmp, path), discard: () => rmSync(tmp, { force: true }) };
+}
+
 /** `NAME.backup-YYYYMMDD-HHMMSS.EXT` beside `path` (UTC), for a file about to be replaced. */
 export function backupPathFor(path: string, now = new Date()): string {
   const ext = extname(path);

@@ -2,18 +2,25 @@
 // workbook's input sheets feed the next build, and its Budget Drivers and Benchmarks survive regeneration.
 import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type ExcelJS from 'exceljs';
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
 import { generateSample, type SampleOptions } from '../../core/sample';
 import type { RejectedRow } from '../../core/model/records';
 import { fromExcel, XlsxHost } from '../../hosts/xlsx';
+import { PreviewHost } from '../../hosts/preview';
+import type { ComputedValue } from '../../hosts/xlsx/results';
 import { parseA1 } from '../../workbook/address';
 import type { SheetSpec, WorkbookSpec } from '../../workbook/spec';
 import { clip } from '../../sources/common/text';
-import { backupPathFor, writeViaTemp } from './safe-write';
+import { backupPathFor, prepareChunks, writeViaTemp } from './safe-write';
 import {
   buildWorkbook,
+  chooseGrain,
+  ledgerDetailChunks,
+  ledgerDetailName,
+  LEDGER_DETAIL_MAX_ROWS,
+  type LedgerGrain,
   defaultBudget,
   formatCellError,
   readAgents,
@@ -28,9 +35,6 @@ import {
 } from '../../workbook';
 import { fmt } from './args';
 import type { CliIO } from './index';
-
-/** Above this many Ledger rows ExcelJS needs several GB of memory (it holds every cell as an object). */
-export const MAX_XLSX_LEDGER_ROWS = 150_000;
 
 export interface WorkbookInputSheets {
   ctx: Partial<LedgerContext>;
@@ -87,7 +91,11 @@ export interface WriteWorkbookArgs {
   warnings?: RejectedRow[];
   /** an API source stopped early: every report sheet says so */
   incomplete?: string;
+  /** the Ledger sheet's grain: 'auto' (default) = per work item up to LEDGER_DETAIL_MAX_ROWS rows, aggregated above */
+  ledgerGrain?: 'auto' | LedgerGrain;
 }
+
+export const LEDGER_GRAINS = ['auto', 'work_item', 'aggregated'] as const;
 
 /** The output was not written: writing would have lost what is in an existing file. Nothing was changed. */
 export class WorkbookRefused extends Error {}
@@ -278,12 +286,11 @@ async function losses(before: { snaps: Snapshot[]; sheets: string[] }, after: Xl
  * - the file is written to a temporary file beside the target and renamed over it: never half-written.
  */
 export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promise<void> {
-  if (a.result.rows.length > MAX_XLSX_LEDGER_ROWS) {
-    throw new Error(
-      `the Ledger has ${fmt(a.result.rows.length)} rows; writing more than ${fmt(MAX_XLSX_LEDGER_ROWS)} to .xlsx needs several GB of memory. ` +
-        'Build fewer months or a smaller --scale for the workbook (the summary JSON has no such limit).',
-    );
-  }
+  // More work-item rows than a workbook holds one by one: the Ledger sheet is aggregated and the rows go to a CSV
+  // beside the workbook, named on the sheet (src/workbook/README.md "Grain").
+  const grain = chooseGrain(a.result.rows.length, { grain: a.ledgerGrain });
+  const detailName = ledgerDetailName(basename(a.path));
+  const detailPath = join(dirname(a.path), detailName);
   const refuse = (why: string) => {
     throw new WorkbookRefused(`${why}; ${a.path} was not changed. Write to another file, or pass --force to replace it (the old file is then kept as ${basename(backupPathFor(a.path))})`);
   };
@@ -328,7 +335,8 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
     const b = readBenchmarks(await base.readSheet('Benchmarks'));
     if (b.records.length && !b.errors.length) benchmarks = b.records;
   }
-  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete });
+  const inputs = { result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete };
+  const spec = buildWorkbook({ ...inputs, ledger: { grain, detail: `${detailName}, beside this workbook (${fmt(a.result.rows.length)} rows: one per work item and month)` } });
   // What the existing target holds of the user's, before anything is written over it.
   const before = target ? await snapshot(target, spec) : null;
   // The user's own sheets (and everything else in the base) stay: the generated sheets are written over it.
@@ -352,12 +360,48 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
     io.err(`workbook: kept the previous ${a.path} as ${to}`);
   }
   await host.activate(spec.sheets[0].name);
-  await writeViaTemp(a.path, (tmp) => host.save(tmp));
+  const computed = await twinValues(host, spec, grain, () => buildWorkbook({ ...inputs, ledger: { grain: 'aggregated' } }));
+  // The detail goes to its temporary file first and into place after the workbook: both or neither, as far as a
+  // rename goes.
+  const detail = grain === 'aggregated' ? prepareChunks(detailPath, ledgerDetailChunks(a.result.rows)) : null;
+  try {
+    await writeViaTemp(a.path, (tmp) => host.save(tmp, computed));
+  } catch (e) {
+    detail?.discard();
+    throw e;
+  }
+  detail?.commit();
   const own = (await host.listSheets()).length - spec.sheets.length;
+  // the Ledger table's rows: its ref (A3:Z4212) less the header row
+  const ref = spec.sheets.find((s) => s.name === 'Ledger')!.tables![0].ref;
+  const sheetRows = Number(/\d+$/.exec(ref)![0]) - Number(/\d+/.exec(ref)![0]);
+  const ledgerText =
+    grain === 'aggregated'
+      ? `Ledger of ${fmt(sheetRows)} rows by agent × day × business unit × outcome (${fmt(a.result.rows.length)} work-item rows, more than the ${fmt(LEDGER_DETAIL_MAX_ROWS)} a workbook holds one by one)`
+      : `Ledger of ${fmt(a.result.rows.length)} rows`;
   io.out(
-    `Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows, input sheets)` +
+    `Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor, Agent P&L, ${ledgerText}, input sheets)` +
       `${own > 0 ? `, and ${own} other sheet${own > 1 ? 's' : ''} kept` : ''}${a.incomplete ? ' — marked INCOMPLETE' : ''}`,
   );
+  if (detail) io.out(`Wrote ${detailPath}: the per-work-item Ledger, ${fmt(a.result.rows.length)} rows (${(detail.bytes / 1e6).toFixed(1)} MB)`);
+}
+
+/**
+ * The formulas' saved values (src/workbook/README.md "Saved values") for a workbook whose Ledger holds a row per work
+ * item, computed by HyperFormula over the same workbook with the Ledger aggregated: every report cell has the same
+ * value at either grain (tests/workbook/grain.test.ts), and HyperFormula over a per-item Ledger costs ~25 KB and
+ * ~0.6 ms a row (a 52,000-row Ledger: 1.2 GB and 33 s). Not when the user's own sheets hold formulas (they may read
+ * the Ledger's rows): then results.ts computes over the whole workbook as written. undefined = that default.
+ */
+async function twinValues(host: XlsxHost, spec: WorkbookSpec, grain: LedgerGrain, twinSpec: () => WorkbookSpec): Promise<ComputedValue | undefined> {
+  if (grain !== 'work_item' || host.hasFormulasOutside(new Set(spec.sheets.map((s) => s.name)))) return undefined;
+  const twin = new PreviewHost();
+  await twin.writeWorkbook(twinSpec());
+  // HyperFormula's own values (errors as DetailedCellError), so results.ts saves exactly what it would have computed
+  return (sheet, row, col) => {
+    const id = twin.hf.getSheetId(sheet);
+    return id === undefined ? undefined : twin.hf.getCellValue({ sheet: id, row, col });
+  };
 }
 
 /** Rough Ledger rows of the sample: ~130,000 work items a month at scale 1. */

@@ -137,14 +137,28 @@ export class XlsxHost implements WorkbookHost {
     return new XlsxHost(wb);
   }
 
-  async toBuffer(): Promise<Buffer> {
-    this.saveValues();
+  /** `computed`: the formulas' values from a host that already calculated them (see saveValues). */
+  async toBuffer(computed?: ComputedValue): Promise<Buffer> {
+    this.saveValues(computed);
     return Buffer.from(await this.wb.xlsx.writeBuffer());
   }
 
-  async save(path: string): Promise<void> {
-    this.saveValues();
+  async save(path: string, computed?: ComputedValue): Promise<void> {
+    this.saveValues(computed);
     await this.wb.xlsx.writeFile(path);
+  }
+
+  /** Whether a sheet other than `generated` (the user's own, kept from an existing file) holds a formula. */
+  hasFormulasOutside(generated: ReadonlySet<string>): boolean {
+    for (const ws of this.wb.worksheets) {
+      if (generated.has(ws.name) || ws.name === SETTINGS_SHEET) continue;
+      let found = false;
+      ws.eachRow({ includeEmpty: false }, (row) => {
+        if (!found) row.eachCell({ includeEmpty: false }, (cell) => { if (cell.formula || cell.type === ExcelJS.ValueType.Formula) found = true; });
+      });
+      if (found) return true;
+    }
+    return false;
   }
 
   /**

@@ -99,6 +99,15 @@ export function saveFormulaResults(
   const formulas: Formula[] = [];
   const worksheets = wb.worksheets;
   worksheets.forEach((ws, si) => {
+    if (computed) {
+      // values come from elsewhere: only the formulas' places are needed (a 100,000-row Ledger as a matrix is ~0.5 GB)
+      ws.eachRow({ includeEmpty: false }, (row, r) => {
+        row.eachCell({ includeEmpty: false }, (cell, c) => {
+          if (cell.formula) formulas.push({ sheet: si, row: r - 1, col: c - 1, cell });
+        });
+      });
+      return;
+    }
     const m: RawCellContent[][] = [];
     ws.eachRow({ includeEmpty: false }, (row, r) => {
       const line: RawCellContent[] = [];
