@@ -68,12 +68,14 @@ export interface LedgerData {
   fromWorkbook: boolean;
   /** set when the refresh was incomplete (a source failed or stopped early): the line reports carry */
   incomplete?: string;
+  /** the workbook's Ledger predates the work_items column: the first report rewrites it (same rows) */
+  countsMissing?: boolean;
 }
 
 export function ledgerData(s: Pick<Session, 'refresh' | 'stored'>): LedgerData | null {
   const o = s.refresh.outcome;
   if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false, incomplete: incompleteText(o.summary.incomplete) };
-  return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true } : null;
+  return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true, countsMissing: s.stored.ledger.countsMissing } : null;
 }
 
 export interface Session {

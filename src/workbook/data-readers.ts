@@ -60,6 +60,12 @@ export function readDataSheet<R>(sheet: string, grid: CellValue[][], keys: reado
   return out;
 }
 
+/** Whether the data sheet's header row (the first of 10 rows with "period") has `column`: an earlier version's Ledger has no work_items. */
+export function headerHas(grid: CellValue[][], column: string): boolean {
+  const h = grid.find((row, i) => i < 10 && (row ?? []).some((v) => typeof v === 'string' && v.trim().toLowerCase() === 'period'));
+  return !!h && h.some((v) => typeof v === 'string' && v.trim().toLowerCase() === column);
+}
+
 export const readLedgerSheet = (grid: CellValue[][], errors: CellError[]): LedgerRow[] =>
   readDataSheet<LedgerRow>(LEDGER_SHEET, grid, LEDGER_COLUMNS.map((c) => c.key), NUMERIC_LEDGER, REQUIRED_LEDGER, errors);
 

@@ -2,13 +2,43 @@ import * as React from 'react';
 import {
   Body1, Button, Caption1, Field, MessageBar, MessageBarBody, ProgressBar, Table, TableBody, TableCell, TableRow,
 } from '@fluentui/react-components';
-import { formatCellError } from '../../workbook';
+import { formatCellError, LEDGER_DETAIL_MAX_ROWS } from '../../workbook';
+import type { LedgerDetail } from '../services/refresh-core';
 import { useSession } from '../state';
 import { CellLink, H2, H3, fmtInt, fmtMoney, usePanelStyles } from './common';
 import { SourceCounts } from './SourcesPanel';
 import { WRITING_FROM } from '../services/refresh';
 import { REFRESH_PHASES } from '../services/refresh-core';
 import { LINKED_SHARE_GLOSSARY, formatLinkedShare } from '../services/linked-share';
+
+/** Saves the detail CSV through the browser's download (the webview's, in Excel). */
+function downloadDetail(d: LedgerDetail) {
+  const url = URL.createObjectURL(d.csv);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = d.fileName;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The Ledger sheet is aggregated: says so, and offers the per-work-item rows as a CSV. */
+function DetailNotice({ detail, rows }: { detail: LedgerDetail; rows: number }) {
+  return (
+    <MessageBar intent="info" layout="multiline">
+      <MessageBarBody>
+        The Ledger sheet holds {fmtInt(rows)} rows by agent × day × business unit × outcome: {fmtInt(detail.workItemRows)} work-item rows are more than a
+        workbook holds one by one ({fmtInt(LEDGER_DETAIL_MAX_ROWS)}). Every report and AILABOR function gives the same figures. The rows themselves are
+        not stored in the workbook:{' '}
+        <Button size="small" onClick={() => downloadDetail(detail)}>
+          Download the per-work-item detail ({detail.fileName}, {(detail.csv.size / 1e6).toFixed(1)} MB)
+        </Button>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
 
 export function RefreshPanel() {
   const s = usePanelStyles();
@@ -122,6 +152,7 @@ export function RefreshPanel() {
           <Caption1>{LINKED_SHARE_GLOSSARY}</Caption1>
           <Caption1>Invoice true-up: each provider’s invoice minus what its usage logs price to, shared over that provider’s usage, so the ledger totals the invoices.</Caption1>
           <Caption1>Wrote: {o.written.sheets.join(', ')}.</Caption1>
+          {o.computed.detail && <DetailNotice detail={o.computed.detail} rows={o.computed.result.rows.length} />}
           <H3>Per source</H3>
           <ul className={s.plainList} aria-label="Rows per source">
             {o.computed.sources.map((r) => (

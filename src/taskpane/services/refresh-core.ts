@@ -9,6 +9,9 @@ import { parseSourceFile, type SourceFormat } from '../../sources/formats';
 import { PULL_SOURCES, runPull } from '../../sources/pulls';
 import type { FetchLike } from '../../sources/common/http';
 import type { LinkRules } from '../../sources/links';
+import { aggregateRows } from '../../core/ledger/grain';
+import { chooseGrain, type LedgerGrainOptions } from '../../workbook/grain';
+import { ledgerDetailChunks } from '../../workbook/detail';
 
 export type ContextKey = keyof LedgerContext;
 export const CONTEXT_KEYS: ContextKey[] = ['agents', 'rates', 'toolPrices', 'prices', 'overheads', 'invoices'];
@@ -26,6 +29,8 @@ export interface RefreshRequest {
   links: LinkRules;
   /** records read back from the workbook's input sheets (only the sheets that exist) */
   workbook: Partial<LedgerContext>;
+  /** the Ledger sheet's grain (default: per work item up to LEDGER_DETAIL_MAX_ROWS rows, aggregated above) */
+  ledger?: LedgerGrainOptions;
 }
 
 export interface SourceReport {
@@ -62,6 +67,23 @@ export interface RefreshComputed {
   rejected: RejectedRow[];
   /** records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price), at most MAX_LISTED per source */
   warnings: RejectedRow[];
+  /** set when there were more work-item rows than the Ledger sheet holds one by one: `result.rows` are then aggregated */
+  detail?: LedgerDetail;
+}
+
+/**
+ * The per-work-item rows of an aggregated Ledger (src/workbook/README.md "Grain"), as the CSV the pane offers to
+ * download. The rows are summed in the worker, so the page receives a few thousand rows and one Blob, never the
+ * per-item rows (structured-cloning 130,000 row objects would block the page on arrival).
+ */
+export interface LedgerDetail {
+  /** work-item rows (work item × month) summed into `result.rows` */
+  workItemRows: number;
+  /** distinct work items over every month */
+  workItems: number;
+  /** the download's file name: ledger-detail-2026-05-to-2026-10.csv */
+  fileName: string;
+  csv: Blob;
 }
 
 /** The refresh's phases, in order, as the pane shows them. */
@@ -264,8 +286,24 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   done++;
   ctl.onProgress({ step: 'Checking that every dollar is accounted for, and rounding to the cent', done, total, phase: 'build' });
   await check();
-  const result = b.finish();
+  let result = b.finish();
   done++;
+  let detail: LedgerDetail | undefined;
+  if (chooseGrain(result.rows.length, req.ledger) === 'aggregated') {
+    const n = result.rows.length;
+    ctl.onProgress({ step: `Summing ${n.toLocaleString('en-US')} work-item rows by agent, day, business unit and outcome (more than a workbook holds one by one)`, done, total, phase: 'build' });
+    await check();
+    const ids = new Set<string>();
+    for (const r of result.rows) ids.add(r.work_item_id);
+    const p = result.periods;
+    detail = {
+      workItemRows: n,
+      workItems: ids.size,
+      fileName: `ledger-detail-${p[0]}${p.length > 1 ? `-to-${p[p.length - 1]}` : ''}.csv`,
+      csv: new Blob([...ledgerDetailChunks(result.rows)], { type: 'text/csv' }),
+    };
+    result = { ...result, rows: aggregateRows(result.rows) };
+  }
 
   const sources: SourceReport[] = req.sources.map((s, i) => {
     const c = collected[i];
@@ -286,5 +324,5 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   }
   const warnings = collected.flatMap((c) => c.warnings);
   ctl.onProgress({ step: 'Ledger built', done, total, phase: 'build' });
-  return { result, ctx, writeInputs, sources, rejected, warnings };
+  return { result, ctx, writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
 }

@@ -76,7 +76,7 @@ export function summarizeRefresh(r: RefreshComputed): RefreshSummary {
   for (const k of keys) comp[k] /= 100;
   return {
     periods: r.result.periods, total: total / 100, components: comp,
-    workItems: new Set(r.result.rows.map((x) => x.work_item_id)).size, events: r.result.counts.events,
+    workItems: r.detail?.workItems ?? new Set(r.result.rows.map((x) => x.work_item_id)).size, events: r.result.counts.events,
     linkedShare: linkedShare(r.result), unattributedCost: unattr / 100, unattributedEvents: unattrEvents,
     // a failed source is not a rejected row: it is an incomplete refresh, said in the headline
     rejected: r.sources.reduce((n, s) => n + s.rejected, 0), unpriced: r.result.counts.unpriced,
@@ -105,7 +105,7 @@ export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
   const read = await readWorkbookInputs(a.host);
   const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx }, (p) => scale(p.phase ?? 'import', 5, 70, p.step, p.done, p.total));
   const rows = computed.result.rows.length;
-  const writing = `Writing the Ledger (${rows.toLocaleString('en-US')} rows) and data sheets`;
+  const writing = `Writing the Ledger (${rows.toLocaleString('en-US')} rows${computed.detail ? ` by agent × day × business unit × outcome, for ${computed.detail.workItemRows.toLocaleString('en-US')} work-item rows` : ''}) and data sheets`;
   scale('write', 70, 100, writing, 0, 1);
   // While the sheets are written the functions wait (no read of a half-written Ledger); the store then holds exactly
   // what was written, so the add-in's own writes never send it back to re-read the sheets.

@@ -4,7 +4,7 @@ import type { LedgerContext, LedgerResult } from '../../core/ledger';
 import type { Agent, Invoice } from '../../core/model/records';
 import {
   BUDGET_SHEET, PAYBACK_SHEET, PNL_SHEET, RECONCILIATION_SHEET, SLO_SHEET, SheetKeys, agentPnlSheet, agentRowsOf, budgetDriversSheet, budgetSheet,
-  chargebackSheet, chargebackSheetName, computePayback, defaultPaybackInputs, paybackOrder, paybackSheet, reconciliationSheet, sloSheet, BUDGET_LINES,
+  chargebackSheet, chargebackSheetName, computePayback, defaultPaybackInputs, ledgerSheet, paybackOrder, paybackSheet, reconciliationSheet, sloSheet, BUDGET_LINES,
   type CellError, type SheetSpec, type WorkbookHost,
 } from '../../workbook';
 import { budgetDefaults, hasLedger, readWorkbookInputs, specRows } from './workbook-io';
@@ -24,6 +24,8 @@ export interface Refreshed {
   ctx: LedgerContext;
   /** set while the last refresh was incomplete (a source failed or stopped early): every report sheet says so */
   incomplete?: string;
+  /** the workbook's Ledger was written before the work_items column existed (ledger-read.ts) */
+  countsMissing?: boolean;
 }
 
 export interface ReportWritten {
@@ -53,6 +55,9 @@ function invoiceSheetRows(built: readonly Invoice[], onSheet: readonly Invoice[]
   });
 }
 
+/** Stored ledgers whose Ledger sheet this session already rewrote with work_items. */
+const countsWritten = new WeakSet<LedgerResult>();
+
 export async function generateReport(host: WorkbookHost, kind: ReportKind, period: string, refreshed: Refreshed): Promise<ReportWritten> {
   if (!(await hasLedger(host))) throw new Error('The workbook has no Ledger sheet yet: run Refresh first.');
   const { result, ctx } = refreshed;
@@ -66,6 +71,13 @@ export async function generateReport(host: WorkbookHost, kind: ReportKind, perio
   // the Agents sheet now, so lookups are exact.
   const opts = { keys: SheetKeys.of(result), incomplete: refreshed.incomplete, agentRows: agentRowsOf(agents, read.ctx.agents ? read.rows.agents : undefined) };
   if (refreshed.incomplete) notes.push('The last refresh was incomplete: the sheet says so.');
+  // Reports count work items with SUMIFS over Ledger_work_items; an earlier version's Ledger lacks that column. Its rows
+  // (one per work item) are written again with it, unchanged otherwise.
+  if (refreshed.countsMissing && !countsWritten.has(result)) {
+    await host.writeSheet(ledgerSheet(result.rows, opts.keys));
+    countsWritten.add(result);
+    notes.push('The Ledger sheet was written again with its work_items column (an earlier version\'s Ledger; same rows).');
+  }
   let spec: SheetSpec;
   switch (kind) {
     case 'chargeback':

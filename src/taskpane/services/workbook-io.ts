@@ -91,7 +91,7 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
   const keys = SheetKeys.of(c.result);
   // Each sheet's spec is built in its own turn of the page (the Ledger's alone is a few thousand rows of cells).
   const build: (() => SheetSpec)[] = [
-    () => ledgerSheet(c.result.rows, keys),
+    () => (c.detail ? ledgerSheet(c.result.rows, keys, { workItemRows: c.detail.workItemRows, detail: detailWhere(c.detail.fileName) }) : ledgerSheet(c.result.rows, keys)),
     () => unattributedSheet(c.result.unattributed, keys),
     () => importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts, c.warnings ?? [])),
   ];
@@ -108,6 +108,9 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
   await host.writeWorkbook({ sheets }, { onProgress });
   return { sheets: sheets.map((s) => s.name), issuesRejected: rejected.length };
 }
+
+/** What an aggregated Ledger written by the pane says about its detail (the file is not stored in the workbook). */
+export const detailWhere = (fileName: string) => `${fileName}, offered as a download in the task pane's Refresh tab after each refresh (it is not stored in the workbook)`;
 
 export function budgetDefaults(result: LedgerResult, ctx: LedgerContext) {
   const p = result.periods[result.periods.length - 1];
