@@ -102,8 +102,8 @@ export class DailyCollector implements LedgerObserver {
 
   event(e: UsageEvent, cost: number, agent: string): void {
     const day = dayOf(e.timestamp);
-    let a = this.last;
-    if (a === null || e.work_item_id !== this.lastItem || agent !== this.lastAgent || a.day !== day) {
+    let a: Acc | undefined = this.last ?? undefined;
+    if (a === undefined || e.work_item_id !== this.lastItem || agent !== this.lastAgent || a.day !== day) {
       const key = `${e.work_item_id}\u0001${agent}\u0001${day}`;
       a = this.accs.get(key);
       if (a === undefined) this.accs.set(key, (a = newAcc(e.work_item_id, agent, day)));
