@@ -2,7 +2,7 @@
 // canonical inputs), builds the ledger, then runs each requested output step (summary JSON, workbook).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LedgerBuilder, buildLedger, summarize, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
+import { LedgerBuilder, buildLedger, summarize, type BuildOptions, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
 import type { ImportReport, RecordKind } from '../../sources/files';
@@ -126,7 +126,8 @@ export function estimateRows(paths: string[]): number {
   return Math.ceil(bytes / 120);
 }
 
-export async function buildFromFiles(files: BuildInputs, period: string, io: CliIO): Promise<BuildOutcome> {
+/** `observer`: sees every priced event and review (the daily series of `report daily` and the workbook). */
+export async function buildFromFiles(files: BuildInputs, period: string, io: CliIO, options: Pick<BuildOptions, 'observer'> = {}): Promise<BuildOutcome> {
   const reports: ImportReport[] = [];
   const progress = (file: string) => (n: number) => io.err(`build: ${file}: ${fmt(n)} rows read…`);
   async function readAll<T>(kind: RecordKind, path: string | undefined): Promise<T[]> {
@@ -144,7 +145,7 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
     invoices: files.invoices || !book?.ctx.invoices ? await readAll('invoices', files.invoices) : book.ctx.invoices,
     prices: files.prices || !book?.ctx.prices ? await readAll('prices', files.prices) : book.ctx.prices,
   };
-  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage) });
+  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage), observer: options.observer });
   for (const path of files.workItems) reports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
   let events = 0;
   for (const path of files.usage) {
@@ -166,10 +167,10 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
 }
 
 /** Ledger from a loaded month-end config: every source and input is already read; rejected rows come along. */
-export function buildFromConfig(loaded: LoadedConfig, period = loaded.period): BuildOutcome {
+export function buildFromConfig(loaded: LoadedConfig, period = loaded.period, options: Pick<BuildOptions, 'observer'> = {}): BuildOutcome {
   const i = loaded.inputs;
   const ctx: LedgerContext = { agents: i.agents, rates: i.rates, toolPrices: i.toolPrices, overheads: i.overheads, invoices: i.invoices, prices: i.prices };
-  const result = buildLedger(i, { expectedEvents: i.events.length });
+  const result = buildLedger(i, { expectedEvents: i.events.length, observer: options.observer });
   return { period, result, ctx, reports: [], rejected: loaded.rejected, usable: i.events.length > 0, sources: loaded.sources, partial: loaded.partial };
 }
 

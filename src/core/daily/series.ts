@@ -34,11 +34,16 @@ export interface DailyPoint {
   reviewed: number;
   review_minutes: number;
   unattributed_events: number;
+  /** spread of exact costs within the day, for the detection's noise (confidence from counts): work items with
+   * usage, Σ of each one's usage cost squared, and Σ of each reviewed item's review cost squared (USD²) */
+  usage_items: number;
+  usage_sq: number;
+  review_sq: number;
 }
 
 export const DAILY_MONEY = ['api', 'retry', 'tools', 'review', 'overhead', 'trueup', 'unattributed'] as const;
 export type DailyMoney = (typeof DAILY_MONEY)[number];
-const COUNT_KEYS = ['events', 'retries', 'input_tokens', 'output_tokens', 'closed', 'outcomes', 'reviews', 'approved', 'reviewed', 'review_minutes', 'unattributed_events'] as const;
+const COUNT_KEYS = ['events', 'retries', 'input_tokens', 'output_tokens', 'closed', 'outcomes', 'reviews', 'approved', 'reviewed', 'review_minutes', 'unattributed_events', 'usage_items', 'usage_sq', 'review_sq'] as const;
 
 export interface DailyScope {
   /** agent id or business unit name */
@@ -64,6 +69,7 @@ export interface DailySeries {
 export const emptyPoint = (): DailyPoint => ({
   api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0, unattributed: 0, total: 0, events: 0, retries: 0, input_tokens: 0,
   output_tokens: 0, closed: 0, outcomes: 0, reviews: 0, approved: 0, reviewed: 0, review_minutes: 0, unattributed_events: 0,
+  usage_items: 0, usage_sq: 0, review_sq: 0,
 });
 
 /** One work item (or no-item agent bucket) on one day, from one agent's events or from its reviews. */
@@ -253,7 +259,15 @@ function buildSeries(result: LedgerResult, accs: Acc[], models: Map<string, Map<
       addCount(r.agent_id, r.business_unit, d, 'reviews', a.reviews);
       addCount(r.agent_id, r.business_unit, d, 'approved', a.approved);
       addCount(r.agent_id, r.business_unit, d, 'review_minutes', a.reviewMin);
-      if (a.agent === '' && a.reviews > 0) addCount(r.agent_id, r.business_unit, d, 'reviewed', 1);
+      if (a.agent === '' && a.reviews > 0) {
+        addCount(r.agent_id, r.business_unit, d, 'reviewed', 1);
+        addCount(r.agent_id, r.business_unit, d, 'review_sq', a.review * a.review);
+      }
+      if (a.agent !== '' && a.events > 0) {
+        const u = a.api + a.retry + a.tools;
+        addCount(r.agent_id, r.business_unit, d, 'usage_items', 1);
+        addCount(r.agent_id, r.business_unit, d, 'usage_sq', u * u);
+      }
     }
     if (r.closed) {
       const d = dayIndex(closeDay || fallbackDay);
