@@ -1,8 +1,8 @@
 // Scores the daily detection against the generator's injected events (bench/daily/README.md): detection rate, days
 // to detect and false alerts per agent-month, by event type, size and volume class. The series goes through the real
-// ledger (LedgerBuilder + DailyCollector) and the real detection (monitorSeries), exactly what `report daily` runs.
+// ledger (LedgerBuilder + DailyCollector) and the real detection (monitorSeries): what `report daily` runs.
 import { LedgerBuilder } from '../../src/core/ledger';
-import { DailyCollector, DEFAULT_DAILY_SETTINGS, daysBetween, monitorSeries, type DailyAlert, type DailySeries, type DailySettings } from '../../src/core/daily';
+import { DailyCollector, monitorSeries, type DailyAlert, type DailySeries, type DailySettings } from '../../src/core/daily';
 import type { Agent } from '../../src/core/model/records';
 import { generateDaily, planDaily, type DailyGenContext, type DailyGenOptions, type InjectedEvent, type VolumeClass } from './generate';
 
@@ -11,7 +11,7 @@ export interface Built {
   series: DailySeries;
   agents: Agent[];
   seconds: number;
-  /** periods whose ledger conservation check failed (printed by the runner) */
+  /** periods whose ledger conservation check failed (printed by the runner; the ledger's own business) */
   conservationFailed: string[];
 }
 
@@ -25,73 +25,80 @@ export function buildGenerated(o: DailyGenOptions): Built {
   const builder = new LedgerBuilder({ agents, rates: plan.rates, toolPrices: [], overheads: plan.overheads, invoices: [], prices: [] }, { observer: daily, expectedEvents: 1 << 20 });
   const ctx = generateDaily(o, { workItem: (w) => builder.addWorkItem(w), event: (e) => builder.addEvent(e), review: (r) => builder.addReview(r) });
   const result = builder.finish();
-  // Reported, not fatal: the ledger's own checks are the ledger's business (see bench/daily/README.md).
   const failed = Object.entries(result.conservationByPeriod).filter(([, c]) => !c.ok).map(([p, c]) => `${p} (difference ${c.difference}, cents_tie ${c.cents_tie})`);
   return { ctx, series: daily.series(result), agents, seconds: (Date.now() - t0) / 1000, conservationFailed: failed };
 }
 
-export interface Scored {
-  events: (InjectedEvent & { volume: VolumeClass; detected: boolean; daysToDetect: number | null })[];
-  falseAlerts: { clean: number; cleanEpisodes: number; cleanAgentMonths: number; other: number; otherEpisodes: number; otherAgentMonths: number };
-  cleanAlerts: DailyAlert[];
-  otherAlerts: DailyAlert[];
+export interface ScoredEvent extends InjectedEvent {
+  volume: VolumeClass;
+  detected: boolean;
+  /** first alert day − first event day (0 = the same day); null when never caught during the event */
+  daysToDetect: number | null;
 }
 
-const METRICS_OF: Record<InjectedEvent['type'], string[]> = {
+export interface AgentFalse {
+  agent_id: string;
+  volume: VolumeClass;
+  clean: boolean;
+  /** alerts outside every injected event (+ a week after each) */
+  alerts: DailyAlert[];
+  /** after a sustained event ended: the metric moving back the other way within the baseline's length (its normal
+   * had partly taken the event in), not counted as false */
+  returns: DailyAlert[];
+  /** distinct episodes among them (same metric, kind and since) */
+  episodes: number;
+  months: number;
+}
+
+export interface Scored {
+  events: ScoredEvent[];
+  agents: AgentFalse[];
+}
+
+/** Metrics a sustained event moves (so they may move back after it ends): a review jump moves cost per outcome too. */
+export const MOVED_BY: Record<InjectedEvent['type'], string[]> = {
+  spike: [],
+  drift: ['cost_per_outcome'],
+  accuracy_drop: ['accuracy'],
+  review_jump: ['review_rate', 'cost_per_outcome'],
+};
+
+/** Which alerts count as catching an event. */
+export const METRICS_OF: Record<InjectedEvent['type'], string[]> = {
   spike: ['cost_per_outcome', 'cost'],
   drift: ['cost_per_outcome'],
   accuracy_drop: ['accuracy'],
   review_jump: ['review_rate'],
 };
 
-/** Alerts of every agent on every day from `from` on, scored against the injected events. */
-export function score(b: Built, settings: DailySettings, from: number): Scored {
+/** Alerts of every agent on every day from day index `from` to the generator's last day, against the injected events. */
+export function score(b: Pick<Built, 'ctx' | 'series' | 'agents'>, settings: DailySettings, from: number): Scored {
   const monitors = monitorSeries(b.series, b.agents, { ...settings, holidays: b.ctx.holidays });
-  const byAgent = new Map(b.ctx.agents.map((g) => [g.agent.agent_id, g]));
-  // the generator's last day (later days hold only the closes of items opened on it: a partial day)
+  // the generator's last day: later days hold only the closes of items opened on it (a partial day)
   const lastT = b.series.days.indexOf(b.ctx.days[b.ctx.days.length - 1]);
-  const alertsOf = (id: string) => {
-    const m = monitors.find((x) => x.agent.agent_id === id)!;
-    const out: { t: number; a: DailyAlert }[] = [];
-    m.days.forEach((d, t) => {
-      if (t >= from && t <= lastT && d) for (const a of d.alerts) out.push({ t, a });
-    });
-    return out;
-  };
-  const events: Scored['events'] = [];
-  const cleanAlerts: DailyAlert[] = [];
-  const otherAlerts: DailyAlert[] = [];
-  let clean = 0, cleanEp = 0, cleanDays = 0, other = 0, otherEp = 0, otherDays = 0;
+  const events: ScoredEvent[] = [];
+  const agents: AgentFalse[] = [];
   for (const g of b.ctx.agents) {
     const id = g.agent.agent_id;
-    const list = alertsOf(id);
+    const m = monitors.find((x) => x.agent.agent_id === id)!;
+    const list: { t: number; a: DailyAlert }[] = [];
+    m.days.forEach((d, t) => {
+      if (t >= from && t <= lastT && d) for (const a of d.alerts) list.push({ t, a });
+    });
     const evs = b.ctx.injected.filter((e) => e.agent_id === id);
+    const at = (day: string) => b.series.days.indexOf(day);
     for (const e of evs) {
-      const s = b.series.days.indexOf(e.start);
-      const end = b.series.days.indexOf(e.end);
-      const hits = list.filter((x) => METRICS_OF[e.type].includes(x.a.metric) && x.t >= s && x.t <= end && (e.type !== 'accuracy_drop' || x.a.kind !== 'slo' || true));
+      const hits = list.filter((x) => METRICS_OF[e.type].includes(x.a.metric) && x.t >= at(e.start) && x.t <= at(e.end));
       const first = hits.length ? Math.min(...hits.map((h) => h.t)) : null;
-      events.push({ ...e, volume: g.volume, detected: first !== null, daysToDetect: first === null ? null : first - s });
+      events.push({ ...e, volume: g.volume, detected: first !== null, daysToDetect: first === null ? null : first - at(e.start) });
     }
-    // Alerts outside every event (with a week's grace after each for the normal to settle) are false.
-    const inEvent = (t: number) => evs.some((e) => t >= b.series.days.indexOf(e.start) && t <= b.series.days.indexOf(e.end) + 7);
-    const falseOnes = list.filter((x) => !inEvent(x.t));
-    const episodes = new Set(falseOnes.map((x) => `${x.a.metric}|${x.a.kind}|${x.a.since}`)).size;
-    const months = (lastT - from + 1) / 30;
-    if (g.clean) {
-      clean += falseOnes.length;
-      cleanEp += episodes;
-      cleanDays += months;
-      cleanAlerts.push(...falseOnes.map((x) => x.a));
-    } else {
-      other += falseOnes.length;
-      otherEp += episodes;
-      otherDays += months;
-      otherAlerts.push(...falseOnes.map((x) => x.a));
-    }
-    void byAgent;
+    const inEvent = (t: number) => evs.some((e) => t >= at(e.start) && t <= at(e.end) + 7);
+    // moving back: the opposite direction of the event's change, on its metric, after it ended
+    const back = (x: { t: number; a: DailyAlert }) =>
+      evs.some((e) => x.t > at(e.end) && x.t <= at(e.end) + settings.baseline_days && MOVED_BY[e.type].includes(x.a.metric) && x.a.kind !== 'slo' && x.a.kind !== 'drift' && (x.a.change_pct ?? 0) * (e.type === 'accuracy_drop' ? -1 : 1) < 0);
+    const outside = list.filter((x) => !inEvent(x.t));
+    const falseOnes = outside.filter((x) => !back(x)).map((x) => x.a);
+    agents.push({ agent_id: id, volume: g.volume, clean: g.clean, alerts: falseOnes, returns: outside.filter(back).map((x) => x.a), episodes: new Set(falseOnes.map((a) => `${a.metric}|${a.kind}|${a.since}`)).size, months: (lastT - from + 1) / 30 });
   }
-  return { events, falseAlerts: { clean, cleanEpisodes: cleanEp, cleanAgentMonths: cleanDays, other, otherEpisodes: otherEp, otherAgentMonths: otherDays }, cleanAlerts, otherAlerts };
+  return { events, agents };
 }
-
-export { DEFAULT_DAILY_SETTINGS, daysBetween };

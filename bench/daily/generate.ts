@@ -50,6 +50,8 @@ export interface DailyGenOptions {
   holidays?: number;
   /** days before the first injected event, so every agent has a baseline (default 45) */
   warmup?: number;
+  /** work items a business day per volume class (default high 1,200–2,000, mid 90–150, low 12–25) */
+  volumes?: Partial<Record<VolumeClass, [number, number]>>;
 }
 
 export interface DailyGenSinks {
@@ -155,7 +157,7 @@ export function planDaily(o: DailyGenOptions = {}): Omit<DailyGenContext, 'stats
         slo_min_accuracy: Math.round((accuracy - between(0.025, 0.04)) * 1000) / 1000, slo_max_review_rate: Math.round((reviewRate + between(0.04, 0.08)) * 1000) / 1000,
         cost_center: '', alert_drift_pct: null, alert_min_change_pct: null, alert_window_days: null,
       };
-      const [lo, hi] = CLASS_VOLUME[cls];
+      const [lo, hi] = o.volumes?.[cls] ?? CLASS_VOLUME[cls];
       const g: GeneratedAgent = {
         agent, volume: cls, clean, perDay: Math.round(between(lo, hi)), weekendFactor: rand() < 0.25 ? between(0.85, 1) : between(0.25, 0.5),
         normal: { cost_per_outcome: cpo, accuracy, review_rate: reviewRate, success },

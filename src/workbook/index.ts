@@ -19,6 +19,8 @@ import {
 } from './inputs';
 import { agentPnlSheet, budgetLinesFromActuals, budgetSheet, chargebackSheet, paybackSheet, sloSheet, type ChargebackOptions, type PaybackInputs } from './reports';
 import type { WorkbookSpec } from './spec';
+import { DEFAULT_DAILY_SETTINGS, monitorSeries, type DailySeries, type DailySettings } from '../core/daily';
+import { dailyMonitorSheet, dailyRows, dailySheet } from './daily';
 
 export * from './spec';
 export * from './host';
@@ -30,6 +32,7 @@ export * from './reports';
 export * from './figures';
 export * from './sanitize';
 export * from './address';
+export * from './daily';
 
 export interface WorkbookInputs {
   result: LedgerResult;
@@ -45,6 +48,17 @@ export interface WorkbookInputs {
   budget?: BudgetDriversInput;
   payback?: PaybackInputs;
   chargeback?: ChargebackOptions;
+  /** the daily series (core/daily) when the ledger was built from events: adds the Daily Monitor and Daily sheets */
+  daily?: { series: DailySeries; settings?: DailySettings };
+}
+
+/** The Daily Monitor and Daily sheets: the agents as configured (alert_* columns), judged on every day. */
+export function dailySheets(daily: { series: DailySeries; settings?: DailySettings }, result: LedgerResult, ctx: LedgerContext) {
+  const settings = daily.settings ?? DEFAULT_DAILY_SETTINGS;
+  const configured = new Map(ctx.agents.map((a) => [a.agent_id, a]));
+  const monitors = monitorSeries(daily.series, result.agents.map((a) => configured.get(a.agent_id) ?? a), settings);
+  const rows = dailyRows(daily.series, monitors);
+  return { monitor: dailyMonitorSheet({ series: daily.series, monitors, settings, rows, agentsSheet: ctx.agents }), data: dailySheet(rows), monitors, rows };
 }
 
 export function lastPeriod(result: LedgerResult): string {
@@ -64,15 +78,18 @@ export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
   const budget = i.budget ?? defaultBudget(i.result, i.ctx, period);
   const payback = i.payback ?? defaultPaybackInputs(i.result, period, i.ctx.agents, i.ctx.prices);
   const order = paybackOrder(computePayback(i.result, payback));
+  const daily = i.daily ? dailySheets(i.daily, i.result, i.ctx) : null;
   return {
     sheets: [
       ...periods.map((p) => chargebackSheet(i.result, p, i.ctx.agents, i.chargeback)),
       budgetSheet(budget.lines.length),
       paybackSheet(payback, order, i.ctx.agents),
       sloSheet(i.result),
+      ...(daily ? [daily.monitor] : []),
       agentPnlSheet(i.result, period),
       ledgerSheet(i.result.rows),
       unattributedSheet(i.result.unattributed),
+      ...(daily ? [daily.data] : []),
       importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts)),
       inputSheet(AGENTS, i.ctx.agents),
       inputSheet(RATES, i.ctx.rates),

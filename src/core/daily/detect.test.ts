@@ -151,7 +151,7 @@ describe('daily detection', () => {
     const later = alertsOn(s, CSR, DAYS[start + 4]);
     const slo = later.find((a) => a.metric === 'accuracy' && a.kind === 'slo')!;
     expect(slo).toMatchObject({ target: 0.9, severity: 'high' });
-    expect(slo.message).toMatch(/^CSR Tier 1 accuracy 8\d\.\d% over the last \d+ days \([\d,]+ reviews\) is below its SLO of 90\.0%, since 2026-05-\d\d: flag for retraining\.$/);
+    expect(slo.message).toMatch(/^CSR Tier 1 accuracy 8\d\.\d% over the last \d+ days \([\d,]+ reviews\) is below its SLO of 90\.0%, since 2026-05-11: flag for retraining\. Against its own normal since 2026-05-11: −\d\.\d points \(normal 9\d\.\d%\)\.$/);
   });
 
   it('small samples: a day with 3 reviews and 1 approval is not an accuracy crash; the report says accuracy was not judged', () => {
@@ -169,12 +169,17 @@ describe('daily detection', () => {
   it('review rate 12% → 22% ("something is wrong"): a review-rate alert, and cost per ticket up with review rate as the driver', () => {
     const start = DAYS.indexOf('2026-05-11');
     const s = series(DAYS, (day, i) => ({ ...steady()(day), reviewRate: i >= start ? 0.22 : 0.12 }));
-    const a = alertsOn(s, CSR, DAYS[start + 1]);
-    const rr = a.find((x) => x.metric === 'review_rate' && x.kind !== 'slo')!;
+    // with an SLO far away, the change against the normal speaks
+    const a = alertsOn(s, { ...CSR, slo_max_review_rate: 0.5 }, DAYS[start + 1]);
+    const rr = a.find((x) => x.metric === 'review_rate')!;
+    expect(rr.kind).toBe('shift');
     expect(rr.message).toMatch(/^CSR Tier 1 review rate rose from 12\.\d% to 2\d\.\d% over the last 2 days \([\d,]+ tickets; \+\d+\.\d points\), since 2026-05-11: review cost about \+\$0\.\d\d per ticket\.$/);
-    const cpo = a.find((x) => x.metric === 'cost_per_outcome' && x.kind === 'shift')!;
+    const cpo = a.find((x) => x.metric === 'cost_per_outcome')!;
     expect(cpo.message).toMatch(/Likely driver: review rate: 2\d\.\d% of tickets reviewed against 12\.\d% normally/);
-    expect(alertsOn(s, CSR, DAYS[start + 2]).some((x) => x.metric === 'review_rate' && x.kind === 'slo')).toBe(true);
+    // with the 18% SLO: one review-rate alert, the SLO breach, which also says how far it moved from the normal
+    const slo = alertsOn(s, CSR, DAYS[start + 1]).filter((x) => x.metric === 'review_rate');
+    expect(slo.map((x) => x.kind)).toEqual(['slo']);
+    expect(slo[0].message).toMatch(/^CSR Tier 1 review rate 2\d\.\d% over the last 3 days \([\d,]+ of [\d,]+ tickets\) is above its SLO of 18\.0%, since 2026-05-11\. Something's wrong: review required\. Against its own normal since 2026-05-11: \+\d+\.\d points \(normal 12\.\d%\)\.$/);
   });
 
   it('without 14 days of history only targets and SLOs are judged, and the report says so', () => {

@@ -52,8 +52,10 @@ export interface DailySettings {
   /** how far outside its normal noise a figure must be: one day (spike), several days each of them (shift) */
   z_spike: number;
   z_shift: number;
-  /** one-sided confidence for target and SLO breaches (1.645 ≈ 95%) */
-  z_confidence: number;
+  /** one-sided confidence that cost per outcome is above target × (1 + drift_pct): 1.645 ≈ 95% */
+  z_target: number;
+  /** one-sided confidence for SLO breaches (cost, accuracy, review rate): 2.326 ≈ 99%, as a breach flags for retraining */
+  z_slo: number;
   /** fewest outcomes in the window for a target/SLO judgement on cost; fewest reviews for one on accuracy */
   min_outcomes: number;
   /** fewest outcomes in a window (a day for a spike) before cost per outcome is judged against the normal */
@@ -75,7 +77,8 @@ export const DEFAULT_DAILY_SETTINGS: DailySettings = {
   min_accuracy_points: 0.02,
   z_spike: 4,
   z_shift: 3.5,
-  z_confidence: 1.645,
+  z_target: 1.645,
+  z_slo: 2.326,
   min_outcomes: 30,
   min_change_count: 10,
   min_reviews: 30,
@@ -211,22 +214,33 @@ function ratioBase(ctx: Ctx, idx: number[], r: Ratio): RatioBase | null {
     if (n > 0) vals.push({ t, x: r.num(ctx.P[t]) / n, num: r.num(ctx.P[t]), n });
   }
   if (vals.length < 3) return null;
+  // Noise of one unit, from the history's day-to-day differences (of residuals from each class's median): a level
+  // shift inside the history — an earlier drift that ended — adds one large difference, not half the history's
+  // worth of large residuals, so it cannot inflate the noise and hide the next event.
+  const clsOf = (t: number) => ctx.cls[t];
+  const med = { b: median(vals.filter((v) => clsOf(v.t) === 'b').map((v) => v.x)), n: median(vals.filter((v) => clsOf(v.t) === 'n').map((v) => v.x)) };
+  const allMed = median(vals.map((v) => v.x));
+  const m0 = (t: number) => (Number.isFinite(med[clsOf(t)]) && vals.filter((v) => clsOf(v.t) === clsOf(t)).length >= 5 ? med[clsOf(t)] : allMed);
+  const res = vals.map((v) => (v.x - m0(v.t)) * Math.sqrt(v.n));
+  const diffs: number[] = [];
+  for (let k = 1; k < res.length; k++) diffs.push(res[k] - res[k - 1]);
+  let unit = diffs.length >= 2 ? robustSigma(diffs) / Math.SQRT2 : robustSigma(res);
   // The normal is a pooled ratio (Σ numerator ÷ Σ denominator) of each class — business days, and weekends with
-  // holidays — over the history, leaving out days more than 4 robust σ off (a spike must not move the normal). A
-  // median of daily ratios would be biased with small counts: with 15 reviews a day at 95%, most days read 100%.
-  const pooled = (vs: typeof vals) => vs.reduce((a, v) => a + v.num, 0) / vs.reduce((a, v) => a + v.n, 0);
-  const floor = r.binomial ? (m0: number) => Math.sqrt(Math.min(0.99, Math.max(0.01, m0)) * (1 - Math.min(0.99, Math.max(0.01, m0)))) : () => 0;
+  // holidays — leaving out days more than 4σ off a robust centre (a spike or an earlier drift must not move the
+  // normal). The centre is the class median for costs, the pooled ratio for proportions (a median of daily ratios is
+  // biased with small counts: with 15 reviews a day at 95%, most days read 100%).
+  const pooled = (vs: typeof vals) => vs.reduce((acc, v) => acc + v.num, 0) / vs.reduce((acc, v) => acc + v.n, 0);
   const centre = (vs: typeof vals) => {
     if (vs.length < 5) return null;
-    const m0 = pooled(vs);
-    const sd = Math.max(robustSigma(vs.map((v) => (v.x - m0) * Math.sqrt(v.n))), floor(m0));
-    const kept = sd > 0 ? vs.filter((v) => Math.abs((v.x - m0) * Math.sqrt(v.n)) <= 4 * sd) : vs;
-    return kept.length ? pooled(kept) : m0;
+    const c0 = r.binomial ? pooled(vs) : median(vs.map((v) => v.x));
+    const u = r.binomial ? Math.max(unit, Math.sqrt(clip01(c0) * (1 - clip01(c0)))) : unit;
+    // (a proportion's day is left in when its count is too small for a normal-theory cut: a skewed tail is no outlier)
+    const kept = vs.filter((v) => (r.binomial && v.n * Math.min(clip01(c0), 1 - clip01(c0)) < 10) || Math.abs(v.x - c0) <= 4 * Math.sqrt((u * u) / v.n + (TAU * c0) ** 2));
+    return kept.length >= 3 ? pooled(kept) : pooled(vs);
   };
   const all = centre(vals) ?? pooled(vals);
   const byCls = { b: centre(vals.filter((v) => ctx.cls[v.t] === 'b')), n: centre(vals.filter((v) => ctx.cls[v.t] === 'n')) };
   const m = (t: number) => byCls[ctx.cls[t]] ?? all;
-  let unit = robustSigma(vals.map((v) => (v.x - m(v.t)) * Math.sqrt(v.n)));
   // Floors from counts: a cost's spread over the single items of each day (a proportion's binomial spread is applied
   // per day, at that day's normal: unitAt). A robust spread of 35 daily figures can itself be 20% low; these cannot.
   if (r.within) {
@@ -322,13 +336,15 @@ const lastDays = (t: number, k: number) => Array.from({ length: k }, (_, i) => t
 
 type FactorKey = 'use' | 'flow' | 'rpi' | 'cpr' | 'alloc' | 'un' | 'sr';
 const usage = (p: DailyPoint) => p.api + p.retry + p.tools;
+/** Work items with usage that day (a series without that count: the items closed). */
+const active = (p: DailyPoint) => (p.usage_items > 0 ? p.usage_items : p.closed);
 const FACTORS: Record<FactorKey, Ratio> = {
-  use: { num: usage, den: (p) => p.usage_items ?? 0, within: (p) => ({ n: p.usage_items ?? 0, sum: usage(p), sq: p.usage_sq ?? 0 }) },
-  flow: { num: (p) => p.usage_items ?? 0, den: (p) => p.closed },
+  use: { num: usage, den: active, within: (p) => ({ n: p.usage_items ?? 0, sum: usage(p), sq: p.usage_sq ?? 0 }) },
+  flow: { num: active, den: (p) => p.closed },
   rpi: { num: (p) => p.reviews, den: (p) => p.closed, binomial: true },
   cpr: { num: (p) => p.review, den: (p) => p.reviews, within: (p) => ({ n: p.reviewed, sum: p.review, sq: p.review_sq ?? 0 }) },
-  alloc: { num: (p) => p.overhead + p.trueup, den: (p) => p.usage_items ?? 0 },
-  un: { num: (p) => p.unattributed, den: (p) => p.usage_items ?? 0 },
+  alloc: { num: (p) => p.overhead + p.trueup, den: active },
+  un: { num: (p) => p.unattributed, den: active },
   sr: { num: (p) => p.outcomes, den: (p) => p.closed, binomial: true },
 };
 const FACTOR_KEYS = Object.keys(FACTORS) as FactorKey[];
@@ -422,9 +438,15 @@ function levelBase(ctx: Ctx, idx: number[], v: (p: DailyPoint) => number, metric
     const pool = ctx.cls[t] === 'n' ? weekend : business;
     return pool.length ? memo(`c${ctx.cls[t]}`, pool) : memo('all', [...weekend, ...business]);
   };
+  // How many history days a day's normal comes from (its median's own uncertainty, ≈ π/2 · σ² / n, is added).
+  const nOf = (t: number) => {
+    const w = ctx.wcls[t];
+    const own = w === 7 ? 0 : (by.get(w) ?? []).length;
+    return own >= 3 ? own : Math.max(1, (ctx.cls[t] === 'n' ? weekend : business).length);
+  };
   if (metric === 'volume') {
     const phi = Math.max(1, robustSigma(idx.map((t) => (v(ctx.P[t]) - mOf(t)) / Math.sqrt(mOf(t) + 1))) ** 2);
-    return { m: mOf, sd: (t) => Math.sqrt(phi * (mOf(t) + 1) + (0.03 * mOf(t)) ** 2), phi };
+    return { m: mOf, sd: (t) => Math.sqrt(phi * (mOf(t) + 1) * (1 + Math.PI / 2 / nOf(t)) + (0.03 * mOf(t)) ** 2), phi };
   }
   const emp = robustSigma(idx.map((t) => Math.log((v(ctx.P[t]) + 1) / (mOf(t) + 1))));
   // spend in log terms: σ of a day as a share of its normal, at least 10%
@@ -472,9 +494,14 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
   // Cost per outcome over the window (grown back up to 14 days until it holds min_outcomes outcomes), and its σ from
   // the agent's own history by the delta method (null without enough history: the point figure is judged alone).
   const sum = (ds: number[], f: (q: DailyPoint) => number) => ds.reduce((a, i) => a + f(P[i]), 0);
+  // Human review comes in lumps (one review costs as much as dozens of model calls): with few reviews expected in the
+  // window its cost is too skewed for a normal-theory bound, so the window also grows until ~10 reviews are expected.
+  const rpiBase = enough ? ratioBase(ctx, idx, FACTORS.rpi) : null;
+  const expectedReviews = (ds: number[]) => (rpiBase ? ds.reduce((a, i) => a + rpiBase.m(i) * P[i].closed, 0) : sum(ds, (q) => q.reviews));
   const grow = (k0: number) => {
     let k = k0;
-    while (sum(lastDays(t, k), (q) => q.outcomes) < s.min_outcomes && k < 14 && t - k >= 0) k++;
+    const short = (kk: number) => sum(lastDays(t, kk), (q) => q.outcomes) < s.min_outcomes || (rpiBase !== null && rpiBase.m(t) > 0 && expectedReviews(lastDays(t, kk)) < 10);
+    while (short(k) && k < 14 && t - k >= 0) k++;
     return k;
   };
   const kc = grow(W);
@@ -482,7 +509,7 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
   const winOutcomes = sum(cwin, (q) => q.outcomes);
   const winCpo = winOutcomes > 0 ? sum(cwin, (q) => q.total) / winOutcomes : null;
   const winChange = enough ? cpoChange(ctx, cwin, cpoBase) : null;
-  const overBy = (bound: number) => winCpo !== null && winOutcomes >= s.min_outcomes && winCpo > bound && (winChange === null || (winCpo - bound) / winChange.sd >= s.z_confidence);
+  const overBy = (bound: number, z: number) => winCpo !== null && winOutcomes >= s.min_outcomes && winCpo > bound && (winChange === null || (winCpo - bound) / winChange.sd >= z);
   const windowText = (k: number) => (k === 1 ? 'day' : `${k} days`);
   const aboveRun = (bound: number) =>
     runStart(ctx, t, (i) => {
@@ -493,7 +520,7 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
 
   // 1. Drift vs target: the window's cost per outcome more than drift_pct above target, with confidence.
   const target = ctx.agent.target_cost_per_outcome;
-  if (target !== null && target > 0 && winCpo !== null && overBy(target * (1 + s.drift_pct))) {
+  if (target !== null && target > 0 && winCpo !== null && overBy(target * (1 + s.drift_pct), s.z_target)) {
     const since = aboveRun(target * (1 + s.drift_pct));
     alerts.push({
       agent_id: ctx.agent.agent_id, metric: 'cost_per_outcome', kind: 'drift', severity: winCpo >= target * (1 + 2 * s.drift_pct) ? 'high' : 'medium',
@@ -504,7 +531,7 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
 
   // 2. SLO ceiling on cost per outcome.
   const sloCost = ctx.agent.slo_max_cost_per_outcome;
-  if (sloCost !== null && sloCost > 0 && winCpo !== null && overBy(sloCost)) {
+  if (sloCost !== null && sloCost > 0 && winCpo !== null && overBy(sloCost, s.z_slo)) {
     const since = aboveRun(sloCost);
     alerts.push({
       agent_id: ctx.agent.agent_id, metric: 'cost_per_outcome', kind: 'slo', severity: 'high', value: round(winCpo), baseline: winChange ? round(winChange.normal) : null, target: sloCost,
@@ -514,18 +541,22 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
   }
 
   // 3. Accuracy floor and review-rate ceiling (SLOs), with Wilson bounds on the counts: the window grows back from
-  // window_days up to 14 days until it holds enough to be conclusive (a clear breach shows in 3 days, a narrow one
-  // takes a week); with fewer than min_reviews reviews in 14 days accuracy is not judged (and the report says so).
+  // window_days until it holds min_reviews reviews (min_outcomes items), and up to 7 days to be conclusive (a clear
+  // breach shows in 3 days, a narrow one in a week); with fewer than min_reviews reviews in 14 days accuracy is not
+  // judged (and the report says so).
   const rateSlo = (metric: 'accuracy' | 'review_rate', bound: number) => {
     const num = metric === 'accuracy' ? (q: DailyPoint) => q.approved : (q: DailyPoint) => q.reviewed;
     const den = metric === 'accuracy' ? (q: DailyPoint) => q.reviews : (q: DailyPoint) => q.closed;
     const need = metric === 'accuracy' ? s.min_reviews : s.min_outcomes;
+    // the window grows until it holds `need`, and on to 7 days for a narrow breach; never a fortnight, or a
+    // breach would linger long after it ended
     for (let k = W; k <= 14 && t - k + 1 >= 0; k++) {
       const ds = lastDays(t, k);
       const n = sum(ds, den);
       if (n < need) continue;
+      if (k > 7 && sum(lastDays(t, k - 1), den) >= need) break;
       const x = Math.min(sum(ds, num), n);
-      const wb = wilson(x, n, s.z_confidence);
+      const wb = wilson(x, n, s.z_slo);
       const breached = metric === 'accuracy' ? wb.high < bound : wb.low > bound;
       if (!breached) continue;
       const off = (ds2: number[]) => {
@@ -578,7 +609,29 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
   const cost = levelAlert(ctx, t, W, costBase, 'cost');
   if (cost) alerts.push(cost);
   const fewOutcomes = enough && p.outcomes < s.min_change_count ? p.outcomes : null;
-  return { day, history: active, metrics, alerts, fewReviews, fewOutcomes };
+  return { day, history: active, metrics, alerts: consolidate(alerts), fewReviews, fewOutcomes };
+}
+
+const KIND_RANK: Record<DailyAlertKind, number> = { slo: 0, drift: 1, shift: 2, spike: 3 };
+
+/**
+ * One alert per metric and day, so one event is one line: an SLO breach over a drift vs target over a change against
+ * the normal; what the others add (how far from the normal, since when) is appended to the one kept.
+ */
+function consolidate(alerts: DailyAlert[]): DailyAlert[] {
+  const out: DailyAlert[] = [];
+  for (const metric of DAILY_METRICS) {
+    const same = alerts.filter((a) => a.metric === metric).sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
+    if (!same.length) continue;
+    const [keep, ...rest] = same;
+    const change = rest.find((a) => (a.kind === 'shift' || a.kind === 'spike') && a.baseline !== null && a.change_pct !== null);
+    const rate = metric === 'accuracy' || metric === 'review_rate';
+    const moved = change ? (rate ? `${(change.value! - change.baseline!) >= 0 ? '+' : '−'}${pts(change.value! - change.baseline!)} (normal ${pct1(change.baseline!)})` : `${change.change_pct! > 0 ? '+' : ''}${change.change_pct}% (normal ${money(change.baseline!)})`) : '';
+    const driver = change && !keep.message.includes('Likely driver:') ? (/ Likely driver: .*$/.exec(change.message)?.[0] ?? '') : '';
+    const message = change && keep.kind !== 'shift' && keep.kind !== 'spike' ? `${keep.message} Against its own normal ${change.kind === 'spike' ? 'that day' : `since ${change.since}`}: ${moved}.${driver}` : keep.message;
+    out.push({ ...keep, baseline: keep.baseline ?? change?.baseline ?? null, severity: same.some((a) => a.severity === 'high') ? 'high' : keep.severity, message });
+  }
+  return out;
 }
 
 /**

@@ -56,7 +56,7 @@ export function slackPayload(r: DailyReportDay): Record<string, unknown> {
 }
 
 // Adaptive Card TextBlocks render a Markdown subset; backslash-escape its markers so a name stays literal.
-const mdEscape = (s: string) => s.replace(/([\\*_[\]()#>`~|-])/g, '\\$1');
+const mdEscape = (s: string) => s.replace(/([\\*_[\]()#>`~|])/g, '\\$1').replace(/^([-+]) /gm, '\\$1 ');
 
 export function teamsPayload(r: DailyReportDay): Record<string, unknown> {
   const [head, summary, ...rest] = r.text.split('\n');
