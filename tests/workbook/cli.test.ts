@@ -26,7 +26,7 @@ describe('workbook from the command line', () => {
   test('demo --out writes the whole workbook from the sample', async () => {
     const h = await XlsxHost.open(f('demo.xlsx'));
     expect(await h.listSheets()).toEqual([
-      'Chargeback 2026-10', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Import Issues',
+      'Chargeback 2026-10', 'Budget', 'Migration Payback', 'SLO Monitor', 'Daily Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Daily', 'Import Issues',
       'Agents', 'Rates', 'Tool Prices', 'Prices', 'Overheads', 'Invoices', 'Budget Drivers', 'Benchmarks',
     ]);
     const agents = readAgents(await h.readSheet('Agents'));
@@ -37,7 +37,7 @@ describe('workbook from the command line', () => {
   test('build --out writes the workbook, and an edited workbook feeds build again (bad cells by address)', async () => {
     const c = io();
     expect(await main(['build', ...events(), '--agents', f('agents.csv'), '--rates', f('rates.csv'), ...small(), '--period', '2026-10', '--out', f('book.xlsx'), '--summary', f('before.json')], c.io)).toBe(0);
-    expect(c.out.join('\n')).toMatch(/Wrote .*book\.xlsx: 16 sheets/);
+    expect(c.out.join('\n')).toMatch(/Wrote .*book\.xlsx: 18 sheets \(.*Daily Monitor.*Daily,/);
     const before = JSON.parse(readFileSync(f('before.json'), 'utf8'));
 
     // the user doubles every reviewer's rate on the Rates sheet and types "n/a" as a target

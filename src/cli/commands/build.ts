@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LedgerBuilder, buildLedger, summarize, type BuildOptions, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
+import { DailyCollector, type DailySeries } from '../../core/daily';
 import { PriceBook } from '../../core/pricing';
 import type { ImportReport, RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
@@ -41,6 +42,8 @@ export interface BuildOutcome {
   sources?: SourceReport[];
   /** `--config` runs: true when an API source stopped early (the outputs then cover only what was read) */
   partial?: boolean;
+  /** the daily series, when the build collected one (for the workbook's Daily and Daily Monitor sheets) */
+  daily?: DailySeries;
 }
 
 /** An output step: a flag whose value is a path, and what to write there from the built ledger. */
@@ -108,7 +111,7 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     flag: 'out',
     help: '--out WORKBOOK.xlsx  the workbook: Chargeback, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger and input sheets',
     async write(o, path, io) {
-      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected }, io);
+      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, daily: o.daily }, io);
     },
   },
 ];
@@ -287,9 +290,13 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
             .map(([k, n]) => `${fmt(n as number)} ${k}`)
             .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);
         }
-        outcome = buildFromConfig(loaded, period);
+        // the workbook has the Daily and Daily Monitor sheets: collect the daily series on the way (only then)
+        const daily = paths.out ? new DailyCollector() : undefined;
+        outcome = buildFromConfig(loaded, period, { observer: daily });
+        if (daily) outcome.daily = daily.series(outcome.result);
       } else {
         for (const o of BUILD_OUTPUTS) paths[o.flag] = v[o.flag] as string | undefined;
+        const daily = paths.out ? new DailyCollector() : undefined;
         outcome = await buildFromFiles(
           {
             usage: v.usage as string[], workItems: v['work-items'] as string[], reviews: (v.reviews as string[] | undefined) ?? [],
@@ -299,7 +306,9 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           },
           period!,
           io,
+          { observer: daily },
         );
+        if (daily) outcome.daily = daily.series(outcome.result);
         for (const r of outcome.reports) {
           if (r.fatal) io.err(r.fatal);
           else if (r.rejectedCount || r.conflicts) io.err(`${r.file}: ${fmt(r.rejectedCount)} of ${fmt(r.read)} rows rejected${r.conflicts ? ` (${fmt(r.conflicts)} conflicting duplicates)` : ''}; listed in the summary`);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
 import { generateSample, type SampleOptions } from '../../core/sample';
+import { DailyCollector, DEFAULT_DAILY_SETTINGS, type DailySeries } from '../../core/daily';
 import type { RejectedRow } from '../../core/model/records';
 import { XlsxHost } from '../../hosts/xlsx';
 import {
@@ -73,6 +74,8 @@ export interface WriteWorkbookArgs {
   ctx: LedgerContext;
   period: string;
   rejected: RejectedRow[];
+  /** the daily series: adds the Daily Monitor and Daily sheets */
+  daily?: DailySeries;
 }
 
 /**
@@ -104,13 +107,16 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
       io.err(`workbook: could not read the existing ${a.path} (${(e as Error).message}); writing a new one`);
     }
   }
-  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, budget, benchmarks });
+  // daily alert settings: the (kept) Budget Drivers' values over the defaults
+  const d = budget.drivers;
+  const settings = { ...DEFAULT_DAILY_SETTINGS, ...(d ? { drift_pct: d.slo_alert_pct ?? DEFAULT_DAILY_SETTINGS.drift_pct, window_days: d.daily_window_days ?? DEFAULT_DAILY_SETTINGS.window_days, baseline_days: d.daily_baseline_days ?? DEFAULT_DAILY_SETTINGS.baseline_days, min_change_pct: d.daily_min_change_pct ?? DEFAULT_DAILY_SETTINGS.min_change_pct } : {}) };
+  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, budget, benchmarks, daily: a.daily ? { series: a.daily, settings } : undefined });
   const host = new XlsxHost();
   await host.writeWorkbook(spec);
   await host.activate(spec.sheets[0].name);
   mkdirSync(dirname(a.path), { recursive: true });
   await host.save(a.path);
-  io.out(`Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows, input sheets)`);
+  io.out(`Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Budget, Migration Payback, SLO Monitor,${a.daily ? ' Daily Monitor,' : ''} Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows,${a.daily ? ' Daily,' : ''} input sheets)`);
 }
 
 /** Rough Ledger rows of the sample: ~130,000 work items a month at scale 1. */
@@ -121,11 +127,13 @@ export const estimateDemoRows = (scale: number, months: number) => Math.ceil(130
  * need the month's totals, and the ledger needs invoices up front), the second streams events into the builder.
  * The generator is deterministic, so both passes see the same data.
  */
-export function demoLedger(o: SampleOptions): { result: LedgerResult; ctx: LedgerContext } {
+export function demoLedger(o: SampleOptions): { result: LedgerResult; ctx: LedgerContext; daily: DailySeries } {
   const noop = () => {};
   const first = generateSample(o, { event: noop, workItem: noop, review: noop });
   const ctx: LedgerContext = { agents: first.agents, rates: first.rates, toolPrices: first.toolPrices, overheads: first.overheads, invoices: first.invoices, prices: first.prices };
-  const b = new LedgerBuilder(ctx, { expectedEvents: first.stats.events });
+  const daily = new DailyCollector();
+  const b = new LedgerBuilder(ctx, { expectedEvents: first.stats.events, observer: daily });
   generateSample(o, { event: (e) => b.addEvent(e), workItem: (w) => b.addWorkItem(w), review: (r) => b.addReview(r) });
-  return { result: b.finish(), ctx };
+  const result = b.finish();
+  return { result, ctx, daily: daily.series(result) };
 }

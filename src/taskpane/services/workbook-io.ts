@@ -8,6 +8,7 @@ import {
   LEDGER_SHEET, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
 } from '../../workbook';
 import type { ContextKey, RefreshComputed } from './refresh-core';
+import { configuredAgents, dailySettingsFrom, dailySpecs } from './daily';
 
 export const INPUT_DEFS: Record<ContextKey, InputSheetDef<unknown>> = {
   agents: AGENTS as InputSheetDef<unknown>, rates: RATES as InputSheetDef<unknown>, toolPrices: TOOL_PRICES as InputSheetDef<unknown>,
@@ -84,6 +85,12 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
     unattributedSheet(c.result.unattributed),
     importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts)),
   ];
+  // The daily series as a data sheet (the Daily Monitor report and Alerts → Today read it), judged with the
+  // workbook's own settings.
+  if (c.daily && c.daily.days.length) {
+    const agents = configuredAgents(c.result, read.ctx.agents ?? c.ctx.agents);
+    sheets.push(dailySpecs(c.daily, { ...c.result, agents }, { ...c.ctx, agents }, dailySettingsFrom(read.budget?.drivers)).data);
+  }
   // Configuration sheets exist before any report reads their names (Agents_target_cost_per_outcome...).
   for (const k of c.writeInputs) sheets.push(inputSheet(INPUT_DEFS[k], (c.ctx as unknown as Record<string, unknown[]>)[k]));
   const keepBudget = read.budget && read.budget.lines.length > 0 && read.budget.errors.length === 0;
