@@ -50,7 +50,9 @@ function reportText(series: DailySeries, monitors: AgentMonitor[], day: string, 
   const t = series.days.indexOf(day);
   const last = series.last_data_day;
   if (t < 0 || last === null || day > last) {
-    return `${head}\nNo data for ${day}: ${last ? `the data ends on ${last}` : 'there is no data'}. Nothing was judged.`;
+    const first = series.days[0];
+    const why = last === null ? 'there is no data' : first && day < first ? `the data starts on ${first}` : `the data ends on ${last}`;
+    return `${head}\nNo data for ${day}: ${why}. Nothing was judged.`;
   }
   // Agents that worked in the last two weeks (so a retired agent does not count as "quiet").
   const recent = (m: AgentMonitor) => {
@@ -60,9 +62,9 @@ function reportText(series: DailySeries, monitors: AgentMonitor[], day: string, 
   const working = monitors.filter(recent);
   const flagged = new Set(alerts.map((a) => a.agent_id));
   const lines = [head];
-  if (alerts.length === 0) lines.push(`No alerts: all ${working.length} agents within target, SLOs and their normal range.`);
+  if (alerts.length === 0) lines.push(`No alerts: ${working.length === 1 ? 'the agent is' : `all ${working.length} agents are`} within target, SLOs and their normal range.`);
   else {
-    lines.push(`${flagged.size} of ${working.length} agents need attention (${alerts.length} alert${alerts.length === 1 ? '' : 's'}). Review required.`);
+    lines.push(`${flagged.size} of ${working.length} agent${working.length === 1 ? '' : 's'} need${flagged.size === 1 && working.length === 1 ? 's' : ''} attention (${alerts.length} alert${alerts.length === 1 ? '' : 's'}). Review required.`);
     for (const a of alerts) lines.push(`- [${a.severity}] ${a.message}`);
   }
   const quiet = working.filter((m) => !flagged.has(m.agent.agent_id)).map(label);

@@ -35,9 +35,13 @@ export interface Today {
   text: string;
 }
 
-/** The latest day's alerts (the series' last day with data), each linked to its Daily Monitor row. */
-export function todayAlerts(series: DailySeries, agents: readonly Agent[], settings: DailySettings): Today {
-  const day = series.last_data_day;
+/**
+ * The latest day's alerts, each linked to its Daily Monitor row: the series' last day with data — or the day before
+ * when that is today (UTC), whose data is still coming in.
+ */
+export function todayAlerts(series: DailySeries, agents: readonly Agent[], settings: DailySettings, now = new Date().toISOString().slice(0, 10)): Today {
+  const last = series.last_data_day;
+  const day = last && last >= now ? series.days[series.days.indexOf(last) - 1] ?? null : last;
   if (!day) return { day: null, alerts: [], text: '' };
   const { report } = dailyReport(series, agents, [day], { settings });
   // the monitor lists the series' agents in order
