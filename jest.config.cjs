@@ -7,4 +7,5 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'mjs', 'json'],
   testTimeout: 120000,
+  setupFilesAfterEnv: ['<rootDir>/tests/setup-dom.cjs'],
 };

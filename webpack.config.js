@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 // One task pane page loads the taskpane, functions and commands bundles (shared runtime). workbench.html runs the
 // same task pane on the in-browser preview workbook (HyperFormula), for machines without Excel.
 const http = require('http');
@@ -7,13 +6,24 @@ const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const CustomFunctionsMetadataPlugin = require('custom-functions-metadata-plugin');
 
+const { productionManifest, normalizeProductionUrl } = require('./scripts/manifest-url.cjs');
+
 const devUrl = 'https://localhost:3000/';
 // Set ADDIN_PRODUCTION_URL (e.g. https://ledger.example.com/) to publish the manifest for a real host.
-const prodUrl = process.env.ADDIN_PRODUCTION_URL || devUrl;
+const prodUrl = normalizeProductionUrl(process.env.ADDIN_PRODUCTION_URL);
+// The oldest webviews the add-in supports (README "Supported Excel"): every bundle is ES2021 syntax. Our TypeScript
+// already compiles to ES2020; dependencies are lowered by swc because some ship newer syntax (genai-prices' private
+// class fields, Fluent UI's class static blocks — WebKit before 16.4 cannot parse those: a blank pane on older Macs).
+const BROWSER_SYNTAX = 'es2021';
+// Origins of Excel on the web and Office (where a browser-hosted add-in's requests come from).
+const OFFICE_ORIGIN = /^https:\/\/([a-z0-9-]+\.)*(officeapps\.live\.com|office\.com|office365\.com|microsoft365\.com|cloud\.microsoft|sharepoint\.com|live\.com)$/i;
 
 module.exports = async (env, options) => {
   const dev = options.mode === 'development';
   const serving = process.env.WEBPACK_SERVE === 'true';
+  if (!dev && !serving && !process.env.ADDIN_PRODUCTION_URL) {
+    console.warn('ADDIN_PRODUCTION_URL is not set: dist/manifest.xml still points at https://localhost:3000 (fine for a local test; set it to publish).');
+  }
   const config = {
     devtool: 'source-map',
     entry: {
@@ -27,6 +37,11 @@ module.exports = async (env, options) => {
     module: {
       rules: [
         { test: /\.tsx?$/, exclude: /node_modules/, use: { loader: 'ts-loader', options: { transpileOnly: true, compilerOptions: { noEmit: false } } } },
+        {
+          test: /\.m?js$/,
+          include: /node_modules/,
+          use: { loader: 'swc-loader', options: { jsc: { target: BROWSER_SYNTAX, parser: { syntax: 'ecmascript' } }, module: { type: 'es6' }, isModule: 'unknown', minify: false, sourceMaps: true } },
+        },
       ],
     },
     plugins: [
@@ -36,11 +51,13 @@ module.exports = async (env, options) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: 'assets/*.png', to: 'assets/[name][ext]' },
+          // The manifest's SupportUrl and LearnMoreUrl: a static page served with the add-in.
+          { from: 'src/support/support.html', to: 'support.html' },
           {
             from: 'manifest.xml',
             to: 'manifest.xml',
             transform(content) {
-              return dev ? content : content.toString().split(devUrl).join(prodUrl);
+              return dev ? content : productionManifest(content.toString(), devUrl, prodUrl);
             },
           },
         ],
@@ -62,11 +79,17 @@ module.exports = async (env, options) => {
     // needs the https port. WORKBENCH_HTTP_PORT=0 turns the mirror off.
     const httpPort = Number(process.env.WORKBENCH_HTTP_PORT ?? 3001);
     config.devServer = {
-      headers: { 'Access-Control-Allow-Origin': '*' },
+      // Localhost only, and no wildcard CORS (any site could read the pane's files through the user's browser). Excel
+      // on the web fetches the add-in's files (functions.json) from Microsoft's Office origins: only those get CORS.
+      host: 'localhost',
+      headers: (req) => {
+        const origin = req.headers.origin;
+        return origin && OFFICE_ORIGIN.test(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : { Vary: 'Origin' };
+      },
       server,
       // Live reload connects back to whichever origin served the page (the https port or the http mirror).
       client: { webSocketURL: 'auto://0.0.0.0:0/ws' },
-      port: Number(process.env.npm_package_config_dev_server_port || 3000),
+      port: Number(process.env.DEV_SERVER_PORT || process.env.npm_package_config_dev_server_port || 3000),
       setupMiddlewares(middlewares) {
         middlewares.unshift({ name: 'workbench-home', path: '/', middleware: (req, res, next) => (req.path === '/' ? res.redirect('/workbench.html') : next()) });
         return middlewares;

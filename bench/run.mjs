@@ -51,10 +51,12 @@ tsx('bench/ledger/ours.ts', [dir, oursFile]);
 // Agreement: every work item's api/retry/tools/review to the micro-dollar (ours exact), and our published
 // cent-rounded rows within one cent of the exact value (largest remainder rounds each row down or up).
 const mine = new Map();
+const rowOf = new Map(); // work item → [agent, business unit] of its published row
 for (const line of readFileSync(oursFile, 'utf8').split('\n')) {
   if (!line) continue;
-  const [id, ...v] = line.split('\t');
+  const [id, agent, bu, ...v] = line.split('\t');
   mine.set(id, [0, 0, 0, 0, ...v.map(Number)]);
+  rowOf.set(id, [agent, bu]);
 }
 for (const line of readFileSync(`${oursFile}.exact`, 'utf8').split('\n')) {
   if (!line) continue;
@@ -85,9 +87,35 @@ for (const [engine, res] of [['DuckDB', duck.result], ['SQLite', lite.result]]) 
 console.log(`\nAgreement: ${checked.toLocaleString('en-US')} item×component values checked against DuckDB and SQLite, ${mismatches} differ by ≥ $0.000001`);
 for (const s of show) console.log(`  ${s}`);
 
+// Every agent's, business unit's and business unit × agent cell's published api/retry/tools/review within one cent of
+// DuckDB's exact sum of its items (independent of our engine), and all seven components within one cent of our
+// engine's exact values (overhead and true-up have no SQL counterpart here).
+const groups = new Map();
+for (const [id, [agent, bu]] of rowOf) {
+  const exact = duck.result.get(id) ?? [0, 0, 0, 0];
+  const pub = mine.get(id);
+  for (const key of [`agent ${agent}`, `business unit ${bu}`, `cell ${bu} × ${agent}`]) {
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = [0, 0, 0, 0, 0, 0, 0, 0]));
+    for (let k = 0; k < 4; k++) {
+      g[k] += exact[k] * 100;
+      g[4 + k] += Math.round(pub[4 + k] * 100);
+    }
+  }
+}
+let worstDuck = { off: 0, where: '' };
+for (const [key, g] of groups) for (let k = 0; k < 4; k++) {
+  const off = Math.abs(g[4 + k] - g[k]);
+  if (off > worstDuck.off) worstDuck = { off, where: `${key} ${names[k]}: published ${(g[4 + k] / 100).toFixed(2)}, DuckDB exact ${(g[k] / 100).toFixed(6)}` };
+}
+const cents = JSON.parse(readFileSync(`${oursFile}.cents.json`, 'utf8'));
+const centsOk = worstDuck.off < 1 + 1e-6 && cents.within;
+console.log(`Within a cent: ${groups.size.toLocaleString('en-US')} agents, business units and cells; api/retry/tools/review against DuckDB: worst ${worstDuck.off.toFixed(4)} cent (${worstDuck.where || 'none'})`);
+console.log(`  all seven components against our exact values (${cents.groups.agents} agents, ${cents.groups.business_units} business units, ${cents.groups.cells} cells): worst ${cents.worstCents.toFixed(4)} cent (${cents.worst || 'none'}) — ${centsOk ? 'every one within a cent' : 'FAILED: a line is off by a cent or more'}`);
+
 const r = (x) => x.toFixed(2);
 console.log(`\nResult (scale ${scale}):`);
 console.log(`  ours ÷ DuckDB = ${r(ours.seconds / duck.seconds)}  (target ≤ 2; ÷ DuckDB on one thread = ${r(ours.seconds / duck1.seconds)})`);
 console.log(`  ours ÷ SQLite = ${r(ours.seconds / lite.seconds)}  (target < 1)`);
 console.log(`  our peak memory = ${ours.maxRssMB.toFixed(0)} MB  (target < 500 MB)`);
-process.exitCode = mismatches ? 1 : 0;
+process.exitCode = mismatches || !centsOk ? 1 : 0;

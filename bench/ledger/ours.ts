@@ -7,6 +7,7 @@ import { PriceBook } from '../../src/core/pricing';
 import type { RecordKind } from '../../src/sources/files';
 import { importFile } from '../../src/sources/files/node';
 import { estimateRows } from '../../src/cli/commands/build';
+import { withinCent } from './cents';
 
 async function main() {
   const dir = process.argv[2] ?? 'bench/out';
@@ -23,7 +24,8 @@ async function main() {
     overheads: await small('overheads', 'overheads.csv'), invoices: await small('invoices', 'invoices.csv'), prices: await small('prices', 'prices.csv'),
   };
   // Sized from the file like the CLI's build does (estimateRows: ~120 bytes a row).
-  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows([join(dir, 'usage.csv')]) });
+  // The untimed run (outFile) keeps every line's exact components for the within-a-cent check.
+  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows([join(dir, 'usage.csv')]), keepExact: !!outFile });
   const wi = await importFile(join(dir, 'work_items.csv'), { kind: 'work_items', sink: (w) => builder.addWorkItem(w) });
   const t1 = performance.now();
   const ev = await importFile(join(dir, 'usage.csv'), { kind: 'usage', sink: (e) => builder.addEvent(e) });
@@ -44,15 +46,16 @@ async function main() {
   for (const r of [wi, ev, rv]) if (r.fatal || r.rejectedCount) throw new Error(r.fatal ?? `${r.file}: ${r.rejectedCount} rejected: ${JSON.stringify(r.rejected.slice(0, 3))}`);
 
   if (outFile) {
-    const rounded = new Map<string, number[]>();
+    const rounded = new Map<string, { agent: string; bu: string; s: number[] }>();
     for (const r of result.rows) {
-      let s = rounded.get(r.work_item_id);
-      if (!s) rounded.set(r.work_item_id, (s = [0, 0, 0, 0]));
-      s[0] += r.api; s[1] += r.retry; s[2] += r.tools; s[3] += r.review;
+      let x = rounded.get(r.work_item_id);
+      if (!x) rounded.set(r.work_item_id, (x = { agent: r.agent_id, bu: r.business_unit, s: [0, 0, 0, 0] }));
+      x.s[0] += r.api; x.s[1] += r.retry; x.s[2] += r.tools; x.s[3] += r.review;
     }
     let text = '';
-    for (const [item, s] of rounded) text += `${item}\t${s.join('\t')}\n`;
+    for (const [item, x] of rounded) text += `${item}\t${x.agent}\t${x.bu}\t${x.s.join('\t')}\n`;
     writeFileSync(outFile, text);
+    writeFileSync(`${outFile}.cents.json`, JSON.stringify(withinCent(result)));
   }
   console.log(JSON.stringify({
     seconds: (t3 - t0 + t4 - t3b) / 1000,

@@ -1,30 +1,46 @@
 // AILABOR.* custom functions: one-line wrappers over src/core (DESIGN.md §6). The JSDoc below is
 // what custom-functions-metadata turns into functions.json and what Excel shows in autocomplete.
-// Ledger-backed functions await the ledger store (store.ts): while it loads Excel shows #BUSY!, never a stale number.
-// Their logic is in logic.ts, shared with the HyperFormula plugin (hyperformula.ts).
-import { PriceBook, TOKEN_TYPES, type TokenType } from '../core/pricing';
-import type { PriceOverride } from '../core/model/records';
+// Functions that read the workbook (the ledger-backed ones, and the calculators that price by the Prices sheet or
+// read Benchmarks) await the ledger store (store.ts): while it loads Excel shows #BUSY!, never a stale number or the
+// catalog's price where the Prices sheet says otherwise. Their logic is in logic.ts, shared with the HyperFormula
+// plugin (hyperformula.ts).
+//
+// Types Excel sees (functions.json): a parameter typed `string` is converted to text by Excel before the call ("By
+// specifying a parameter type, Excel will convert values into that type", docs "Autogenerate JSON metadata for custom
+// functions": Types), so a date cell would arrive as "46296". Dates and periods are therefore `unknown` (JSON type
+// `any`: no conversion), and the functions accept an Excel serial number or an ISO text.
+// `@requiresAddress` gives each call the address of its cell (CustomFunctions.Invocation.address): the store keeps
+// the sheets that hold AILABOR cells, so a data change recalculates those sheets only (excel-loader.ts).
+//
+// Names: no function may be called like a built-in Excel function in any language (docs "Custom functions naming and
+// localization"): the monthly series is COSTTREND, not TREND.
 import { fail } from './errors';
+import * as C from './calculators';
 import * as L from './logic';
 import { ledgerStore, type LoadedLedger } from './store';
 
 export { FunctionError, type FunctionErrorCode } from './errors';
+export { currentPriceBook, setPriceOverrides, toIsoDate } from './calculators';
 
-let priceBook = new PriceBook();
+// custom-functions-metadata-plugin appends `CustomFunctions.associate("ID", fn);` to this file when webpack bundles it
+// (only the functions bundle imports it). Excel's custom-functions runtime defines CustomFunctions; a browser that opens
+// taskpane.html outside Excel does not, and the bare global would throw a ReferenceError there. This module binding
+// is what the appended calls resolve to: the runtime's object inside Excel, a no-op elsewhere.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+const CustomFunctions: { associate(id: string, fn: unknown): void } = (globalThis as { CustomFunctions?: { associate(id: string, fn: unknown): void } }).CustomFunctions ?? {
+  associate() {
+    // Not in Excel: nothing to register.
+  },
+};
 
-/** Replace the price book used when no loaded ledger carries Prices rows (the store's snapshot wins when it does). */
-export function setPriceOverrides(rows: PriceOverride[]): void {
-  priceBook = new PriceBook(rows);
-}
+type Invocation = { address?: string };
 
-/** The price book set by setPriceOverrides (the HyperFormula plugin prices with it too). */
-export const currentPriceBook = (): PriceBook => priceBook;
-
-/** The price book in force: the loaded workbook's Prices sheet, else the one set by setPriceOverrides. */
-const prices = () => L.priceBookOf(ledgerStore.current(), priceBook);
+/** Notes the calling cell's sheet (the recalculation after a data change covers it). */
+const called = (invocation: Invocation | undefined) => ledgerStore.noteCaller(invocation?.address);
 
 /** The loaded ledger; a failed load becomes #N/A with the reason. */
-async function loaded(): Promise<LoadedLedger> {
+async function loaded(invocation?: Invocation): Promise<LoadedLedger> {
+  called(invocation);
   try {
     return await ledgerStore.loaded();
   } catch (e) {
@@ -32,34 +48,19 @@ async function loaded(): Promise<LoadedLedger> {
   }
 }
 
-/** For calculators: the loaded ledger when the store has (or can load) one, else null (built-in defaults apply). */
-async function workbookData(): Promise<LoadedLedger | null> {
+/**
+ * For calculators: the loaded workbook data when the store has (or can load) it, else null (built-in defaults apply:
+ * Node, tests, a workbench not refreshed yet). Inside Excel this waits for the Prices sheet — never the catalog's
+ * price while the sheet is being read.
+ */
+async function workbookData(invocation?: Invocation): Promise<LoadedLedger | null> {
+  called(invocation);
   if (ledgerStore.status() === 'empty' && !ledgerStore.hasLoader()) return null;
   return loaded();
 }
 
-const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
-
-/** Excel serial date or ISO string → ISO date; empty → today. */
-export function toIsoDate(date: unknown, param = 'date'): string | undefined {
-  if (date === undefined || date === null || date === '') return undefined;
-  if (typeof date === 'number') {
-    if (!Number.isFinite(date) || date < 1 || date > 2958465) fail('invalidValue', `${param}: expected an Excel date or an ISO date such as 2026-10-01, got ${date}`);
-    return new Date(EXCEL_EPOCH_MS + Math.round(date * 86400000)).toISOString();
-  }
-  const s = String(date).trim();
-  if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(Date.parse(s))) {
-    fail('invalidValue', `${param}: expected an Excel date or an ISO date such as 2026-10-01, got "${s}"`);
-  }
-  return s;
-}
-
-function tokenArg(v: unknown, name: string): number {
-  if (v === undefined || v === null || v === '') return 0;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < 0) fail('invalidValue', `${name}: expected a number of tokens ≥ 0, got ${JSON.stringify(v)}`);
-  return n;
-}
+/** The price book in force: the workbook's Prices sheet over the catalog (or setPriceOverrides outside Excel). */
+const priceBook = async (invocation?: Invocation) => L.priceBookOf(await workbookData(invocation), C.currentPriceBook());
 
 /**
  * Cost in USD of one request's tokens, at the price book's price for that date.
@@ -73,29 +74,20 @@ function tokenArg(v: unknown, name: string): number {
  * @param [provider] Provider, e.g. "openai", "anthropic", "aws".
  * @param [batch] TRUE for batch API requests (batch multiplier applies).
  * @returns Cost in USD.
+ * @requiresAddress
  */
-export function tokenCost(
+export async function tokenCost(
   model: string,
   input_tokens: number,
   output_tokens: number,
   cached_input_tokens?: number,
   cache_write_tokens?: number,
-  date?: string,
+  date?: unknown,
   provider?: string,
   batch?: boolean,
-): number {
-  const usage = {
-    input_tokens: tokenArg(input_tokens, 'input_tokens'),
-    output_tokens: tokenArg(output_tokens, 'output_tokens'),
-    cached_input_tokens: tokenArg(cached_input_tokens, 'cached_input_tokens'),
-    cache_write_tokens: tokenArg(cache_write_tokens, 'cache_write_tokens'),
-  };
-  if (usage.cached_input_tokens + usage.cache_write_tokens > usage.input_tokens) {
-    fail('invalidValue', `cached_input_tokens + cache_write_tokens (${usage.cached_input_tokens + usage.cache_write_tokens}) cannot exceed input_tokens (${usage.input_tokens}): input counts every input token`);
-  }
-  const r = prices().priceTokens({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date), batch: batch === true }, usage);
-  if (r.cost_usd === null) fail('notAvailable', r.reason ?? `Unknown model "${model}": add it on the Prices sheet`);
-  return r.cost_usd;
+  invocation?: CustomFunctions.Invocation,
+): Promise<number> {
+  return C.tokenCostWith(await priceBook(invocation), model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, date, provider, batch);
 }
 
 /**
@@ -106,13 +98,10 @@ export function tokenCost(
  * @param [date] Price date: an Excel date or ISO date (default today).
  * @param [provider] Provider, e.g. "openai".
  * @returns USD per 1M tokens.
+ * @requiresAddress
  */
-export function modelPrice(model: string, token_type?: string, date?: string, provider?: string): number {
-  const type = (token_type === undefined || token_type === null || token_type === '' ? 'input' : String(token_type).trim().toLowerCase()) as TokenType;
-  if (!TOKEN_TYPES.includes(type)) fail('invalidValue', `token_type: expected one of ${TOKEN_TYPES.join(', ')}, got "${token_type}"`);
-  const u = prices().unitPrices({ model: String(model ?? ''), provider: provider ? String(provider) : '', date: toIsoDate(date) });
-  if (u.source === 'unpriced') fail('notAvailable', u.reason ?? `Unknown model "${model}": add it on the Prices sheet`);
-  return u[type];
+export async function modelPrice(model: string, token_type?: string, date?: unknown, provider?: string, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return C.modelPriceWith(await priceBook(invocation), model, token_type, date, provider);
 }
 
 /**
@@ -122,9 +111,10 @@ export function modelPrice(model: string, token_type?: string, date?: string, pr
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @param [component] api, retry, tools, review, overhead, trueup, unattributed or total (default total).
  * @returns USD per outcome.
+ * @requiresAddress
  */
-export async function costPerOutcome(scope: string, period?: unknown, component?: string): Promise<number> {
-  return L.costPerOutcome(await loaded(), scope, period, component);
+export async function costPerOutcome(scope: string, period?: unknown, component?: string, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.costPerOutcome(await loaded(invocation), scope, period, component);
 }
 
 /**
@@ -134,9 +124,10 @@ export async function costPerOutcome(scope: string, period?: unknown, component?
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @param [component] api, retry, tools, review, overhead, trueup, unattributed or total (default total).
  * @returns USD per work item.
+ * @requiresAddress
  */
-export async function costPerWorkItem(scope: string, period?: unknown, component?: string): Promise<number> {
-  return L.costPerWorkItem(await loaded(), scope, period, component);
+export async function costPerWorkItem(scope: string, period?: unknown, component?: string, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.costPerWorkItem(await loaded(invocation), scope, period, component);
 }
 
 /**
@@ -146,9 +137,10 @@ export async function costPerWorkItem(scope: string, period?: unknown, component
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @param [component] api, retry, tools, review, overhead, trueup, unattributed or total (default total).
  * @returns USD.
+ * @requiresAddress
  */
-export async function totalCost(scope: string, period?: unknown, component?: string): Promise<number> {
-  return L.totalCost(await loaded(), scope, period, component);
+export async function totalCost(scope: string, period?: unknown, component?: string, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.totalCost(await loaded(invocation), scope, period, component);
 }
 
 /**
@@ -157,9 +149,10 @@ export async function totalCost(scope: string, period?: unknown, component?: str
  * @param scope An agent id, a business unit, or "*" for all agents.
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @returns Number of outcomes.
+ * @requiresAddress
  */
-export async function outcomes(scope: string, period?: unknown): Promise<number> {
-  return L.outcomes(await loaded(), scope, period);
+export async function outcomes(scope: string, period?: unknown, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.outcomes(await loaded(invocation), scope, period);
 }
 
 /**
@@ -168,9 +161,10 @@ export async function outcomes(scope: string, period?: unknown): Promise<number>
  * @param scope An agent id, a business unit, or "*" for all agents.
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @returns Number of work items.
+ * @requiresAddress
  */
-export async function workItems(scope: string, period?: unknown): Promise<number> {
-  return L.workItems(await loaded(), scope, period);
+export async function workItems(scope: string, period?: unknown, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.workItems(await loaded(invocation), scope, period);
 }
 
 /**
@@ -179,9 +173,10 @@ export async function workItems(scope: string, period?: unknown): Promise<number
  * @param scope An agent id, a business unit, or "*" for all agents.
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @returns A ratio between 0 and 1.
+ * @requiresAddress
  */
-export async function accuracy(scope: string, period?: unknown): Promise<number> {
-  return L.accuracy(await loaded(), scope, period);
+export async function accuracy(scope: string, period?: unknown, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.accuracy(await loaded(invocation), scope, period);
 }
 
 /**
@@ -190,9 +185,10 @@ export async function accuracy(scope: string, period?: unknown): Promise<number>
  * @param scope An agent id, a business unit, or "*" for all agents.
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @returns A ratio between 0 and 1.
+ * @requiresAddress
  */
-export async function reviewRate(scope: string, period?: unknown): Promise<number> {
-  return L.reviewRate(await loaded(), scope, period);
+export async function reviewRate(scope: string, period?: unknown, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.reviewRate(await loaded(invocation), scope, period);
 }
 
 /**
@@ -202,9 +198,10 @@ export async function reviewRate(scope: string, period?: unknown): Promise<numbe
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @param [as_percent] TRUE for (cost per outcome ÷ target − 1) instead of USD.
  * @returns USD per outcome above (+) or below (−) target, or a fraction.
+ * @requiresAddress
  */
-export async function targetVariance(agent: string, period?: unknown, as_percent?: boolean): Promise<number> {
-  return L.targetVariance(await loaded(), agent, period, as_percent);
+export async function targetVariance(agent: string, period?: unknown, as_percent?: boolean, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.targetVariance(await loaded(invocation), agent, period, as_percent);
 }
 
 /**
@@ -213,9 +210,10 @@ export async function targetVariance(agent: string, period?: unknown, as_percent
  * @param agent An agent id.
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @returns Status text.
+ * @requiresAddress
  */
-export async function sloStatus(agent: string, period?: unknown): Promise<string> {
-  return L.sloStatus(await loaded(), agent, period);
+export async function sloStatus(agent: string, period?: unknown, invocation?: CustomFunctions.Invocation): Promise<string> {
+  return L.sloStatus(await loaded(invocation), agent, period);
 }
 
 /**
@@ -224,22 +222,24 @@ export async function sloStatus(agent: string, period?: unknown): Promise<string
  * @param scope An agent id, a business unit, or "*" for all agents.
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @returns USD saved in the month.
+ * @requiresAddress
  */
-export async function humanSavings(scope: string, period?: unknown): Promise<number> {
-  return L.humanSavings(await loaded(), scope, period);
+export async function humanSavings(scope: string, period?: unknown, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.humanSavings(await loaded(invocation), scope, period);
 }
 
 /**
- * Monthly values of a metric from one month to another, as a spilled column.
+ * Monthly values of a metric from one month to another, as a spilled column (COSTTREND: Excel's TREND is a built-in).
  * @customfunction
  * @param scope An agent id, a business unit, or "*" for all agents.
  * @param from_period First month: YYYY-MM, a date or an Excel date.
- * @param to_period Last month (empty = the latest month in the ledger).
+ * @param [to_period] Last month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @param [metric] cost_per_outcome (default), cost_per_work_item, outcomes, work_items, accuracy, review_rate, or a component: api, retry, tools, review, overhead, trueup, unattributed, total.
  * @returns One row per month.
+ * @requiresAddress
  */
-export async function trend(scope: string, from_period: unknown, to_period: unknown, metric?: string): Promise<number[][]> {
-  return L.trend(await loaded(), scope, from_period, to_period, metric);
+export async function costTrend(scope: string, from_period: unknown, to_period?: unknown, metric?: string, invocation?: CustomFunctions.Invocation): Promise<number[][]> {
+  return L.trend(await loaded(invocation), scope, from_period, to_period, metric);
 }
 
 /**
@@ -249,9 +249,10 @@ export async function trend(scope: string, from_period: unknown, to_period: unkn
  * @param [period] Month: YYYY-MM, a date or an Excel date (default the latest month in the ledger).
  * @param [columns] Comma-separated Ledger columns, e.g. "work_item_id,outcome,total" (default all).
  * @returns A table: header row, then one row per work item.
+ * @requiresAddress
  */
-export async function ledger(scope: string, period?: unknown, columns?: string): Promise<unknown[][]> {
-  return L.ledger(await loaded(), scope, period, columns);
+export async function ledger(scope: string, period?: unknown, columns?: string, invocation?: CustomFunctions.Invocation): Promise<unknown[][]> {
+  return L.ledger(await loaded(invocation), scope, period, columns);
 }
 
 /**
@@ -278,6 +279,7 @@ export function payback(migration_cost: number, current_monthly_cost: number, ca
  * @param [cached_input_tokens_per_unit] Input tokens per unit read from the prompt cache.
  * @param [date] Price date: an Excel date or ISO date (default today).
  * @returns USD per month (negative when the candidate costs more).
+ * @requiresAddress
  */
 export async function migrationSavings(
   current_model: string,
@@ -286,9 +288,10 @@ export async function migrationSavings(
   output_tokens_per_unit: number,
   monthly_volume: number,
   cached_input_tokens_per_unit?: number,
-  date?: string,
+  date?: unknown,
+  invocation?: CustomFunctions.Invocation,
 ): Promise<number> {
-  return L.migrationSavings(L.priceBookOf(await workbookData(), priceBook), current_model, candidate_model, input_tokens_per_unit, output_tokens_per_unit, monthly_volume, cached_input_tokens_per_unit, toIsoDate(date));
+  return L.migrationSavings(await priceBook(invocation), current_model, candidate_model, input_tokens_per_unit, output_tokens_per_unit, monthly_volume, cached_input_tokens_per_unit, C.toIsoDate(date));
 }
 
 /**
@@ -297,7 +300,8 @@ export async function migrationSavings(
  * @param segment A segment (e.g. "Customer service") or one benchmark's name (e.g. "Intercom Fin").
  * @param [bound] low, high or mid (default mid).
  * @returns USD per unit.
+ * @requiresAddress
  */
-export async function peerBenchmark(segment: string, bound?: string): Promise<number> {
-  return L.peerBenchmark((await workbookData())?.snapshot.benchmarks, segment, bound);
+export async function peerBenchmark(segment: string, bound?: string, invocation?: CustomFunctions.Invocation): Promise<number> {
+  return L.peerBenchmark((await workbookData(invocation))?.snapshot.benchmarks, segment, bound);
 }

@@ -1,12 +1,12 @@
 // The AILABOR.* functions as a HyperFormula plugin (the preview workbook of the workbench, and formula tests).
 // HyperFormula evaluates synchronously: ledger-backed functions read `ledgerStore.current()` and give #N/A "loading"
 // until the store is filled; after `ledgerStore.set`, call `hf.rebuildAndRecalculate()` (the functions are volatile,
-// and a rebuild also re-sizes the spilled TREND/LEDGER results, whose size HyperFormula fixes when it parses them —
+// and a rebuild also re-sizes the spilled COSTTREND/LEDGER results, whose size HyperFormula fixes when it parses them —
 // so their arguments must be literals here). Registration: `HyperFormula.registerFunctionPlugin(AilaborPlugin,
 // AILABOR_TRANSLATIONS)` before building the instance.
 import { ArraySize, CellError, ErrorType, FunctionArgumentType, FunctionPlugin, SimpleRangeValue, type FunctionArgument, type FunctionMetadata, type ImplementedFunctions } from 'hyperformula';
 import { FunctionError } from './errors';
-import * as fns from './functions';
+import * as C from './calculators';
 import * as L from './logic';
 import { ledgerStore, type LoadedLedger } from './store';
 
@@ -48,7 +48,7 @@ export class AilaborPlugin extends FunctionPlugin {
     'AILABOR.TARGETVARIANCE': ledgerFn('targetvariance', [S, opt(X), opt({ argumentType: FunctionArgumentType.BOOLEAN })]),
     'AILABOR.SLOSTATUS': ledgerFn('slostatus', [S, opt(X)]),
     'AILABOR.HUMANSAVINGS': ledgerFn('humansavings', [S, opt(X)]),
-    'AILABOR.TREND': ledgerFn('trend', [S, X, X, opt(S)], { sizeOfResultArrayMethod: 'trendSize', vectorizationForbidden: true }),
+    'AILABOR.COSTTREND': ledgerFn('costtrend', [S, X, opt(X), opt(S)], { sizeOfResultArrayMethod: 'costtrendSize', vectorizationForbidden: true }),
     'AILABOR.LEDGER': ledgerFn('ledger', [S, opt(X), opt(S)], { sizeOfResultArrayMethod: 'ledgerSize', vectorizationForbidden: true }),
     'AILABOR.PAYBACK': { method: 'payback', parameters: [N, N, N, opt(N)] },
     'AILABOR.MIGRATIONSAVINGS': ledgerFn('migrationsavings', [S, S, N, N, N, opt(N), opt(X)]),
@@ -76,8 +76,8 @@ export class AilaborPlugin extends FunctionPlugin {
     }
   }
 
-  tokencost(ast: any, state: any) { return this.run('AILABOR.TOKENCOST', ast, state, (...a) => fns.tokenCost(...(a as Parameters<typeof fns.tokenCost>))); }
-  modelprice(ast: any, state: any) { return this.run('AILABOR.MODELPRICE', ast, state, (...a) => fns.modelPrice(...(a as Parameters<typeof fns.modelPrice>))); }
+  tokencost(ast: any, state: any) { return this.run('AILABOR.TOKENCOST', ast, state, (...a) => C.tokenCost(...(a as Parameters<typeof C.tokenCost>))); }
+  modelprice(ast: any, state: any) { return this.run('AILABOR.MODELPRICE', ast, state, (...a) => C.modelPrice(...(a as Parameters<typeof C.modelPrice>))); }
   costperoutcome(ast: any, state: any) { return this.run('AILABOR.COSTPEROUTCOME', ast, state, (...a) => L.costPerOutcome(current(), ...(a as [unknown]))); }
   costperworkitem(ast: any, state: any) { return this.run('AILABOR.COSTPERWORKITEM', ast, state, (...a) => L.costPerWorkItem(current(), ...(a as [unknown]))); }
   totalcost(ast: any, state: any) { return this.run('AILABOR.TOTALCOST', ast, state, (...a) => L.totalCost(current(), ...(a as [unknown]))); }
@@ -88,12 +88,12 @@ export class AilaborPlugin extends FunctionPlugin {
   targetvariance(ast: any, state: any) { return this.run('AILABOR.TARGETVARIANCE', ast, state, (...a) => L.targetVariance(current(), ...(a as [unknown]))); }
   slostatus(ast: any, state: any) { return this.run('AILABOR.SLOSTATUS', ast, state, (...a) => L.sloStatus(current(), ...(a as [unknown]))); }
   humansavings(ast: any, state: any) { return this.run('AILABOR.HUMANSAVINGS', ast, state, (...a) => L.humanSavings(current(), ...(a as [unknown]))); }
-  trend(ast: any, state: any) { return this.run('AILABOR.TREND', ast, state, (...a) => L.trend(current(), ...(a as [unknown, unknown, unknown]))); }
-  trendSize(ast: any) { return this.size(() => ({ rows: L.trendSize(current(), literal(ast, 1), literal(ast, 2)), cols: 1 })); }
+  costtrend(ast: any, state: any) { return this.run('AILABOR.COSTTREND', ast, state, (...a) => L.trend(current(), ...(a as [unknown, unknown, unknown]))); }
+  costtrendSize(ast: any) { return this.size(() => ({ rows: L.trendSize(current(), literal(ast, 1), literal(ast, 2)), cols: 1 })); }
   ledger(ast: any, state: any) { return this.run('AILABOR.LEDGER', ast, state, (...a) => L.ledger(current(), ...(a as [unknown]))); }
   ledgerSize(ast: any) { return this.size(() => L.ledgerSize(current(), literal(ast, 0), literal(ast, 1), literal(ast, 2))); }
   payback(ast: any, state: any) { return this.run('AILABOR.PAYBACK', ast, state, (...a) => L.payback(...(a as [unknown, unknown, unknown]))); }
-  migrationsavings(ast: any, state: any) { return this.run('AILABOR.MIGRATIONSAVINGS', ast, state, (cur, cand, i, o, v, c, d) => L.migrationSavings(L.priceBookOf(ledgerStore.current(), fns.currentPriceBook()), cur, cand, i, o, v, c, fns.toIsoDate(d))); }
+  migrationsavings(ast: any, state: any) { return this.run('AILABOR.MIGRATIONSAVINGS', ast, state, (cur, cand, i, o, v, c, d) => L.migrationSavings(L.priceBookOf(ledgerStore.current(), C.currentPriceBook()), cur, cand, i, o, v, c, C.toIsoDate(d))); }
   peerbenchmark(ast: any, state: any) { return this.run('AILABOR.PEERBENCHMARK', ast, state, (...a) => L.peerBenchmark(ledgerStore.current()?.snapshot.benchmarks, ...(a as [unknown]))); }
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

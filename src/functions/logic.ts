@@ -5,7 +5,9 @@ import type { Scope } from '../core/ledger/ledger-index';
 import type { Aggregate, LedgerRow } from '../core/model/ledger';
 import type { Agent } from '../core/model/records';
 import { PriceBook } from '../core/pricing';
+import { roundShown } from '../core/ledger/rounding';
 import { LEDGER_COLUMNS } from '../workbook/data';
+import { sloFigure } from '../workbook/figures';
 import { PLAYBOOK_BENCHMARKS, type Benchmark } from '../workbook/inputs';
 import { errorValue, fail } from './errors';
 import type { LoadedLedger } from './store';
@@ -132,41 +134,48 @@ export function reviewRate(l: LoadedLedger, scope: unknown, p?: unknown): number
   return a.review_rate;
 }
 
-/** Cost per outcome minus target (the Chargeback's Variance), or as a fraction of the target (its Variance %). */
+/**
+ * Cost per outcome minus target (the Chargeback's Variance), or as a fraction of the target (its Variance %), at the
+ * precision the sheet shows and compares them: cost per outcome and target in cents, the percentage in tenths of a
+ * percent (so 6.90 ÷ 3 against a 2.30 target is 0, not 4e-16).
+ */
 export function targetVariance(l: LoadedLedger, scope: unknown, p?: unknown, asPercent?: unknown): number {
   const { a, s, p: pp } = agg(l, scope, p);
   const target = a.target_cost_per_outcome;
   if (target === null) fail('notAvailable', `No target for ${label(s)}: set target_cost_per_outcome on the Agents sheet`);
-  if (a.outcomes === 0) fail('divisionByZero', `No outcomes for ${label(s)} in ${pp}: cost per outcome is undefined`);
-  const variance = a.total / a.outcomes - target;
+  if (a.outcomes === 0) fail('divisionByZero', `No outcomes for ${label(s)} in ${pp}: cost per outcome is undefined${a.total > 0 ? ' (cost with no successful outcome)' : ''}`);
+  const shownTarget = roundShown(target, 2);
+  const variance = roundShown(roundShown(a.total / a.outcomes, 2) - shownTarget, 2);
   if (asPercent !== true && asPercent !== 1) return variance;
-  if (target <= 0) fail('divisionByZero', `The target of ${label(s)} is 0: variance % is undefined`);
-  return variance / target;
+  if (shownTarget <= 0) fail('divisionByZero', `The target of ${label(s)} is 0: variance % is undefined`);
+  return roundShown(variance / shownTarget, 3);
 }
 
 const pct1 = (x: number) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)}`;
 
 /**
- * "BREACH …" exactly when the SLO Monitor's Status is "SLO breach" (cost per outcome above slo_max_cost_per_outcome,
- * accuracy below slo_min_accuracy or review rate above slo_max_review_rate, each only when both sides exist), naming
- * each breach: cost as % over its SLO, accuracy and review rate in percentage points. "NO ACTIVITY" when the SLO
- * Monitor says "no activity"; otherwise "NO SLO" for an agent without any SLO, else "OK".
+ * The SLO Monitor's verdict for an agent and month, decided by the same function (figures.ts sloFigure, at displayed
+ * precision): "NO ACTIVITY"; "NO OUTCOMES" for cost with no successful outcome; "BREACH …" exactly when the sheet says
+ * "SLO breach", naming each breach (cost as % over its SLO, accuracy and review rate in percentage points); otherwise
+ * "NO SLO" for an agent without any SLO, else "OK".
  */
 export function sloStatus(l: LoadedLedger, agent: unknown, p?: unknown): string {
   const ag = agentOf(l, agent);
   const pp = period(l, p);
   const a = l.index.get({ kind: 'agent', key: ag.agent_id }, pp);
-  if (a.work_items === 0 && a.total === 0) return 'NO ACTIVITY';
+  const f = sloFigure(a, ag, 0.05);
+  if (f.status === 'no activity') return 'NO ACTIVITY';
+  if (f.status === 'no outcomes') return 'NO OUTCOMES';
   const breaches: string[] = [];
-  const cpo = a.outcomes > 0 ? a.total / a.outcomes : null;
   const maxCost = ag.slo_max_cost_per_outcome;
-  if (cpo !== null && maxCost !== null && cpo > maxCost) breaches.push(maxCost > 0 ? `cost ${pct1(cpo / maxCost - 1)}%` : `cost ${cpo.toFixed(2)} > 0`);
-  const minAcc = ag.slo_min_accuracy;
-  if (a.accuracy !== null && minAcc !== null && a.accuracy < minAcc) breaches.push(`accuracy ${pct1(a.accuracy - minAcc)} pts`);
-  const maxRr = ag.slo_max_review_rate;
-  if (a.review_rate !== null && maxRr !== null && a.review_rate > maxRr) breaches.push(`review rate ${pct1(a.review_rate - maxRr)} pts`);
+  if (f.breaches.includes('cost') && f.cost_per_outcome !== null && maxCost !== null) {
+    const shownMax = roundShown(maxCost, 2);
+    breaches.push(shownMax > 0 ? `cost ${pct1(roundShown(f.cost_per_outcome / shownMax - 1, 3))}%` : `cost ${f.cost_per_outcome.toFixed(2)} > 0`);
+  }
+  if (f.breaches.includes('accuracy')) breaches.push(`accuracy ${pct1(f.accuracy! - roundShown(ag.slo_min_accuracy!, 3))} pts`);
+  if (f.breaches.includes('review_rate')) breaches.push(`review rate ${pct1(f.review_rate! - roundShown(ag.slo_max_review_rate!, 3))} pts`);
   if (breaches.length) return `BREACH ${breaches.join(', ')}`;
-  return maxCost === null && minAcc === null && maxRr === null ? 'NO SLO' : 'OK';
+  return maxCost === null && ag.slo_min_accuracy === null && ag.slo_max_review_rate === null ? 'NO SLO' : 'OK';
 }
 
 /** Agent P&L's "Saving vs human": ROUND(ROUND(outcomes × human cost per unit, 2) − total cost, 2). */

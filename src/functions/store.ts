@@ -5,10 +5,18 @@
 //
 // The task pane and the functions are separate webpack bundles in one shared runtime, each with its own copy of
 // this module: the state lives on globalThis under a registered symbol so both talk to the same store.
+//
+// The task pane's Refresh writes the watched sheets between beginWrite() and its end function: meanwhile no load
+// starts (functions wait, #BUSY!, instead of reading a half-written Ledger), invalidate() is held back until the
+// write ends, and the snapshot set() during the write is kept.
 import { LedgerIndex } from '../core/ledger/ledger-index';
 import type { LedgerRow, UnattributedRow } from '../core/model/ledger';
 import type { Agent, PriceOverride } from '../core/model/records';
-import type { Benchmark } from '../workbook/inputs';
+import { LEDGER_SHEET, UNATTRIBUTED_SHEET } from '../workbook/data';
+import { AGENTS, BENCHMARKS, PRICES, type Benchmark } from '../workbook/inputs';
+
+/** The sheets the functions read; a change on any of them invalidates the store. */
+export const WATCHED_SHEETS = [LEDGER_SHEET, UNATTRIBUTED_SHEET, AGENTS.sheet, PRICES.sheet, BENCHMARKS.sheet] as const;
 
 export interface LedgerSnapshot {
   rows: LedgerRow[];
@@ -24,7 +32,7 @@ export interface LedgerSnapshot {
 
 export type StoreStatus = 'empty' | 'loading' | 'ready' | 'error';
 /** What changed: new data pushed (`set`), data dropped (`invalidated`), or a load starting, finishing or failing. */
-export type StoreEvent = 'set' | 'invalidated' | 'loading' | 'loaded' | 'error';
+export type StoreEvent = 'set' | 'invalidated' | 'loading' | 'loaded' | 'error' | 'recalc';
 
 export interface LoadedLedger {
   index: LedgerIndex;
@@ -52,7 +60,22 @@ interface State {
   /** a set() happened since the last notifyWorkbookRefreshed() */
   setSinceNotify: boolean;
   recalc: (() => unknown) | null;
+  /** writes of the watched sheets in progress (beginWrite) */
+  writing: number;
+  /** invalidate() was asked for during a write: done when the write ends */
+  invalidateAfterWrite: boolean;
+  /** Date.now() when the last write ended (late change events of that write are the add-in's own) */
+  lastWriteEndedAt: number;
+  /** Date.now() of the last failed load: calls within ERROR_REUSE_MS share its error, later ones load again */
+  failedAt: number;
+  /** sheets whose cells called an AILABOR function (invocation.address): what a recalculation must cover */
+  callerSheets: Set<string>;
+  /** why the last recalculation request failed (null when it succeeded) */
+  recalcProblem: string | null;
 }
+
+/** One failed load answers the calls of the same calculation pass; the next calculation (F9, an edit) reads again. */
+const ERROR_REUSE_MS = 2_000;
 
 function deferred(): Deferred {
   let resolve!: (v: LoadedLedger) => void;
@@ -80,6 +103,12 @@ function createStore() {
     lastSetAt: 0,
     setSinceNotify: false,
     recalc: null,
+    writing: 0,
+    invalidateAfterWrite: false,
+    lastWriteEndedAt: 0,
+    failedAt: 0,
+    callerSheets: new Set(),
+    recalcProblem: null,
   };
 
   const emit = (e: StoreEvent) => {
@@ -110,7 +139,7 @@ function createStore() {
 
   const startLoad = () => {
     const loader = s.loader;
-    if (!loader) return;
+    if (!loader || s.writing > 0) return; // a write in progress: its end starts the load
     const gen = s.generation;
     s.status = 'loading';
     emit('loading');
@@ -125,6 +154,7 @@ function createStore() {
           if (gen !== s.generation) return;
           s.status = 'error';
           s.error = err;
+          s.failedAt = Date.now();
           s.loaded = null;
           const p = s.pending;
           s.pending = null;
@@ -135,8 +165,18 @@ function createStore() {
   };
 
   const loaded = (): Promise<LoadedLedger> => {
+    // While the add-in writes the sheets, calls wait for the data it sets (#BUSY!), not the data being replaced.
+    if (s.writing > 0) {
+      if (!s.pending) s.pending = deferred();
+      return s.pending.promise;
+    }
     if (s.status === 'ready' && s.loaded) return Promise.resolve(s.loaded);
-    if (s.status === 'error') return Promise.reject(s.error);
+    if (s.status === 'error') {
+      // Not sticky: a failed load (a cell being edited, a bad cell since fixed) is tried again by the next calculation.
+      if (!s.loader || Date.now() - s.failedAt < ERROR_REUSE_MS) return Promise.reject(s.error);
+      s.status = 'empty';
+      s.error = null;
+    }
     if (!s.pending) s.pending = deferred();
     const p = s.pending.promise;
     if (s.status === 'empty' && s.loader) startLoad();
@@ -152,8 +192,12 @@ function createStore() {
       s.setSinceNotify = true;
       settle(build(snapshot, s.generation), 'set');
     },
-    /** The workbook changed: drop the data; the next use re-reads it through the loader. */
+    /** The workbook changed: drop the data; the next use re-reads it through the loader. During a write: after it. */
     invalidate(): void {
+      if (s.writing > 0) {
+        s.invalidateAfterWrite = true;
+        return;
+      }
       s.generation++;
       s.loaded = null;
       s.error = null;
@@ -199,6 +243,67 @@ function createStore() {
     lastSetAt(): number {
       return s.lastSetAt;
     },
+    /**
+     * The add-in starts writing the watched sheets (a Refresh): loads wait and invalidations are held until the
+     * returned function is called; set() during the write is the new data. Call the end function in a finally.
+     */
+    beginWrite(): () => void {
+      s.writing++;
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        s.writing--;
+        s.lastWriteEndedAt = Date.now();
+        if (s.writing > 0) return;
+        if (s.invalidateAfterWrite) {
+          s.invalidateAfterWrite = false;
+          store.invalidate();
+        } else if (s.pending && s.status === 'ready' && s.loaded) {
+          // calls made during the write, and no new data set: the data from before stands
+          const p = s.pending;
+          s.pending = null;
+          p.resolve(s.loaded);
+        } else if (s.pending && (s.status === 'empty' || s.status === 'error') && s.loader) {
+          s.status = 'empty';
+          startLoad();
+        }
+      };
+    },
+    /** True while the add-in writes the watched sheets. */
+    writing(): boolean {
+      return s.writing > 0;
+    },
+    /** Date.now() when the last write ended (0 if none). */
+    lastWriteEndedAt(): number {
+      return s.lastWriteEndedAt;
+    },
+    /** A function ran in this cell ("Sheet1!B4", CustomFunctions.Invocation.address): its sheet needs recalculating after a change. */
+    noteCaller(address: string | undefined): void {
+      if (!address) return;
+      const bang = address.lastIndexOf('!');
+      if (bang <= 0) return;
+      let sheet = address.slice(0, bang);
+      if (sheet.startsWith("'") && sheet.endsWith("'")) sheet = sheet.slice(1, -1).replace(/''/g, "'");
+      s.callerSheets.add(sheet);
+    },
+    /** Sheets known to hold AILABOR cells (empty until a function has run in this session). */
+    callerSheets(): string[] {
+      return [...s.callerSheets];
+    },
+    /** The error of the last failed load while the store is in error (else null); does not start a load. */
+    lastError(): unknown {
+      return s.status === 'error' ? s.error : null;
+    },
+    /** Why the last recalculation request failed, or null (the pane shows it; cells may be stale). */
+    recalcProblem(): string | null {
+      return s.recalcProblem;
+    },
+    setRecalcProblem(problem: string | null): void {
+      if (problem === s.recalcProblem) return;
+      s.recalcProblem = problem;
+      emit('recalc');
+    },
     /** How the host makes dependent cells recalculate (Excel: a full calculation; see excel-loader.ts). */
     setRecalculator(fn: (() => unknown) | null): void {
       s.recalc = fn;
@@ -211,6 +316,7 @@ function createStore() {
       if (s.setSinceNotify) s.lastSetAt = Date.now();
       else store.invalidate();
       s.setSinceNotify = false;
+      // A failed recalculation rejects: the caller says the AILABOR cells may be stale (never swallowed).
       await s.recalc?.();
     },
     /** Back to a new store (tests). */
@@ -225,6 +331,12 @@ function createStore() {
       s.lastSetAt = 0;
       s.setSinceNotify = false;
       s.recalc = null;
+      s.writing = 0;
+      s.invalidateAfterWrite = false;
+      s.lastWriteEndedAt = 0;
+      s.failedAt = 0;
+      s.callerSheets = new Set();
+      s.recalcProblem = null;
     },
   };
   return store;

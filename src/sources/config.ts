@@ -84,6 +84,8 @@ export interface SourceReport {
   overheads: number;
   rejected: number;
   skipped: number;
+  /** records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price), listed in `warnings` */
+  warnings?: number;
   /** API sources: stopped early, with the cursor to resume and why */
   partial?: boolean;
   cursor?: string | null;
@@ -97,6 +99,8 @@ export interface LoadedConfig {
   inputs: LedgerInputs;
   /** every rejected row and every file/source-level problem, in config order */
   rejected: RejectedRow[];
+  /** every consistency warning of the sources (records kept as the vendor reported them) */
+  warnings: RejectedRow[];
   sources: SourceReport[];
   outputs: Record<string, string>;
   /** true when any API source stopped early */
@@ -136,7 +140,8 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
     if (rep.fatal) rejected.push({ file: path, line: 1, column: '', value: '', reason: rep.fatal });
     rejected.push(...rep.rejected);
   }
-  const add = (rep: SourceReport, r: { events: unknown[]; workItems: unknown[]; reviews: unknown[]; invoices: unknown[]; overheads: unknown[]; rejected: RejectedRow[]; skipped: number }) => {
+  const warnings: RejectedRow[] = [];
+  const add = (rep: SourceReport, r: { events: unknown[]; workItems: unknown[]; reviews: unknown[]; invoices: unknown[]; overheads: unknown[]; rejected: RejectedRow[]; warnings?: RejectedRow[]; skipped: number }) => {
     inputs.events.push(...(r.events as LedgerInputs['events']));
     inputs.workItems.push(...(r.workItems as LedgerInputs['workItems']));
     inputs.reviews.push(...(r.reviews as LedgerInputs['reviews']));
@@ -150,6 +155,10 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
     rep.overheads += r.overheads.length;
     rep.rejected += r.rejected.length;
     rep.skipped += r.skipped;
+    if (r.warnings?.length) {
+      for (const w of r.warnings) warnings.push(w);
+      rep.warnings = (rep.warnings ?? 0) + r.warnings.length;
+    }
   };
 
   for (const s of config.sources) {
@@ -204,5 +213,5 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
   for (const p of i.usage) await canonical('usage', p);
   for (const p of i.reviews) await canonical('reviews', p);
 
-  return { config, period: config.period, links: config.links, inputs, rejected, sources, outputs: config.outputs, partial };
+  return { config, period: config.period, links: config.links, inputs, rejected, warnings, sources, outputs: config.outputs, partial };
 }

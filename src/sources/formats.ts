@@ -73,6 +73,8 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
     if (has(/"usageDetails"\s*:|"calculatedTotalCost"\s*:|"costDetails"\s*:/) || (has(/"traceId"\s*:/) && has(/"GENERATION"/))) return ok('langfuse');
     if (has(/"costUSD"\s*:|"request_properties"\s*:|"prompt_cache_read_tokens"\s*:/)) return ok('helicone');
     if (has(/"request_id"\s*:/) && has(/"spend"\s*:/)) return ok('litellm');
+    // LiteLLM's StandardLoggingPayload (GCS/S3 bucket logs, callbacks): response_cost instead of spend.
+    if (has(/"response_cost"\s*:/) && has(/"call_type"\s*:|"standard_built_in_tools_params"\s*:|"model_map_information"\s*:/)) return ok('litellm');
     if (has(/"event_id"\s*:/) && has(/"timestamp"\s*:/)) return ok('canonical', 'usage');
     if (has(/"work_item_id"\s*:/) && has(/"reviewer_role"\s*:/)) return ok('canonical', 'reviews');
     if (has(/"work_item_id"\s*:/) && has(/"agent_id"\s*:/)) return ok('canonical', 'work_items');
@@ -82,6 +84,8 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
     if (lower.has('billedcost') && (lower.has('chargeperiodstart') || lower.has('billingperiodstart'))) return ok('focus');
     if (lower.has('request_id') && lower.has('spend') && (lower.has('starttime') || lower.has('start_time'))) return ok('litellm');
     if (lower.has('request_id') && (lower.has('costusd') || lower.has('prompt_cache_read_tokens') || lower.has('request_created_at'))) return ok('helicone');
+    // Helicone's export CLI (npx @helicone/export --format csv): response_id … cost, no request_id.
+    if (lower.has('response_id') && (lower.has('cost') || lower.has('costusd')) && (lower.has('request_created_at') || lower.has('response_created_at'))) return ok('helicone');
     if (lower.has('event_id') && lower.has('timestamp')) return ok('canonical', 'usage');
     if (lower.has('work_item_id') && lower.has('reviewer_role')) return ok('canonical', 'reviews');
     if (lower.has('work_item_id') && lower.has('agent_id')) return ok('canonical', 'work_items');
@@ -127,6 +131,7 @@ export function parseSourceFile(format: Exclude<SourceFormat, 'canonical'>, text
     const res = emptyResult();
     res.events = fin.events;
     res.rejected = fin.rejected;
+    res.warnings = fin.warnings;
     res.skipped = b.skipped;
     return res;
   }

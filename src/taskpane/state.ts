@@ -5,7 +5,7 @@ import type { LedgerContext, LedgerResult } from '../core/ledger';
 import type { RecordKind } from '../sources/files';
 import { DEFAULT_LINK_RULES, type LinkRules } from '../sources/links';
 import type { WorkbookHost } from '../workbook';
-import type { RefreshOutcome } from './services/refresh';
+import { incompleteText, type RefreshOutcome } from './services/refresh';
 import type { Progress } from './services/refresh-core';
 import type { ReportWritten } from './services/reports';
 import type { Services } from './services/types';
@@ -64,11 +64,13 @@ export interface LedgerData {
   fromWorkbook: boolean;
   /** the daily series (refresh), or read back from the Daily sheet; null without one */
   daily: DailySeries | null;
+  /** set when the refresh was incomplete (a source failed or stopped early): the line reports carry */
+  incomplete?: string;
 }
 
 export function ledgerData(s: Pick<Session, 'refresh' | 'stored'>): LedgerData | null {
   const o = s.refresh.outcome;
-  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false, daily: o.computed.daily ?? null };
+  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false, incomplete: incompleteText(o.summary.incomplete), daily: o.computed.daily ?? null };
   return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true, daily: s.stored.ledger.daily ?? null } : null;
 }
 

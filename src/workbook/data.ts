@@ -6,6 +6,7 @@ import type { LedgerRow, PricedEventNote, UnattributedRow } from '../core/model/
 import type { RejectedRow } from '../core/model/records';
 import type { ConflictNote } from '../core/ledger/types';
 import { colLetter } from './address';
+import { periodKey, SheetKeys } from './keys';
 import { SheetBuilder, columnRange } from './sheet';
 import type { CellInput, CellStyle, SheetSpec } from './spec';
 import { FMT, S } from './styles';
@@ -14,6 +15,12 @@ interface DataColumn<R> {
   key: keyof R & string;
   fmt?: string;
   width?: number;
+}
+
+/** A number the add-in derives per row for formulas to match on (keys.ts); after the record's own columns. */
+interface KeyColumn<R> {
+  key: string;
+  value: (r: R) => number;
 }
 
 const money = <R>(key: keyof R & string): DataColumn<R> => ({ key, fmt: FMT.money, width: 11 });
@@ -36,36 +43,54 @@ export const LEDGER_SHEET = 'Ledger';
 export const UNATTRIBUTED_SHEET = 'Unattributed';
 export const ISSUES_SHEET = 'Import Issues';
 
-/** Defined-name of a Ledger column: `Ledger_total`. */
-export const L = (key: keyof LedgerRow & string) => `Ledger_${key}`;
-/** Defined-name of an Unattributed column: `Unattr_total`. */
-export const U = (key: keyof UnattributedRow & string) => `Unattr_${key}`;
+/** The key columns formulas match on (keys.ts): numbers, never names. */
+export const KEY_COLUMNS = ['period_key', 'agent_key', 'bu_key'] as const;
+export type KeyColumnName = (typeof KEY_COLUMNS)[number];
 
-function dataSheet<R>(name: string, table: string, prefix: string, columns: DataColumn<R>[], rows: readonly R[]): SheetSpec {
+/** Defined-name of a Ledger column: `Ledger_total`. */
+export const L = (key: (keyof LedgerRow & string) | KeyColumnName) => `Ledger_${key}`;
+/** Defined-name of an Unattributed column: `Unattr_total`. */
+export const U = (key: (keyof UnattributedRow & string) | KeyColumnName) => `Unattr_${key}`;
+
+function keyColumns<R extends { period: string; agent_id: string; business_unit: string }>(keys: SheetKeys): KeyColumn<R>[] {
+  return [
+    { key: 'period_key', value: (r) => periodKey(r.period) },
+    { key: 'agent_key', value: (r) => keys.agent(r.agent_id) },
+    { key: 'bu_key', value: (r) => keys.bu(r.business_unit) },
+  ];
+}
+
+function dataSheet<R>(name: string, table: string, prefix: string, columns: DataColumn<R>[], rows: readonly R[], keyCols: KeyColumn<R>[] = []): SheetSpec {
   const b = new SheetBuilder(name, 'data');
-  const data: CellInput[][] = [columns.map((c) => ({ v: c.key, s: S.header }))];
+  const n = columns.length;
+  const width = n + keyCols.length;
+  const data: CellInput[][] = [[...columns.map((c) => ({ v: c.key, s: S.header })), ...keyCols.map((k) => ({ v: k.key, s: S.header }))]];
   for (const r of rows) {
-    const line: CellInput[] = new Array(columns.length);
-    for (let i = 0; i < columns.length; i++) {
+    const line: CellInput[] = new Array(width);
+    for (let i = 0; i < n; i++) {
       const v = (r as Record<string, unknown>)[columns[i].key];
       line[i] = v === undefined || v === null ? null : (v as CellInput);
     }
+    for (let i = 0; i < keyCols.length; i++) line[n + i] = keyCols[i].value(r);
     data.push(line);
   }
-  const columnStyles: (CellStyle | undefined)[] = columns.map((c) => (c.fmt ? { numFmt: c.fmt } : undefined));
+  const columnStyles: (CellStyle | undefined)[] = [...columns.map((c) => (c.fmt ? { numFmt: c.fmt } : undefined)), ...keyCols.map(() => ({ numFmt: '0' }))];
   b.addGrid({ at: 'A1', rows: data, columnStyles });
-  b.widths(columns.map((c) => c.width ?? 12));
+  b.widths([...columns.map((c) => c.width ?? 12), ...keyCols.map(() => 9)]);
   b.freeze(1, 2);
-  const last = columns.length - 1;
+  const last = width - 1;
   // An empty table still needs one data row for Excel; names then cover one blank row, and SUMIFS over it gives 0.
   const lastRow = Math.max(rows.length, 1);
-  b.table({ name: table, ref: `A1:${colLetter(last)}${lastRow + 1}`, columns: columns.map((c) => c.key), style: 'TableStyleMedium2' });
+  b.table({ name: table, ref: `A1:${colLetter(last)}${lastRow + 1}`, columns: [...columns.map((c) => c.key), ...keyCols.map((k) => k.key)], style: 'TableStyleMedium2' });
   columns.forEach((c, i) => b.name(`${prefix}_${c.key}`, columnRange(`${name}!`, i, 1, lastRow)));
+  keyCols.forEach((k, i) => b.name(`${prefix}_${k.key}`, columnRange(`${name}!`, n + i, 1, lastRow)));
   return b.build();
 }
 
-export const ledgerSheet = (rows: readonly LedgerRow[]) => dataSheet(LEDGER_SHEET, 'LedgerTable', 'Ledger', LEDGER_COLUMNS, rows);
-export const unattributedSheet = (rows: readonly UnattributedRow[]) => dataSheet(UNATTRIBUTED_SHEET, 'UnattributedTable', 'Unattr', UNATTRIBUTED_COLUMNS, rows);
+/** The Ledger sheet; `keys` must be those of the whole result (SheetKeys.of(result)), as the report sheets use. */
+export const ledgerSheet = (rows: readonly LedgerRow[], keys: SheetKeys) => dataSheet(LEDGER_SHEET, 'LedgerTable', 'Ledger', LEDGER_COLUMNS, rows, keyColumns<LedgerRow>(keys));
+export const unattributedSheet = (rows: readonly UnattributedRow[], keys: SheetKeys) =>
+  dataSheet(UNATTRIBUTED_SHEET, 'UnattributedTable', 'Unattr', UNATTRIBUTED_COLUMNS, rows, keyColumns<UnattributedRow>(keys));
 
 export interface IssueRow {
   category: string;
@@ -76,12 +101,16 @@ export interface IssueRow {
   reason: string;
 }
 
-/** Rejected rows, unpriced events and conflicting duplicates: nothing is dropped without a line here. */
-export function issueRows(rejected: readonly RejectedRow[], unpriced: readonly PricedEventNote[] = [], conflicts: readonly ConflictNote[] = []): IssueRow[] {
+/**
+ * Rejected rows, unpriced events and conflicting duplicates: nothing is dropped without a line here. Consistency
+ * warnings (records kept whose vendor figures disagree: totals vs parts, reported cost vs catalog price) follow.
+ */
+export function issueRows(rejected: readonly RejectedRow[], unpriced: readonly PricedEventNote[] = [], conflicts: readonly ConflictNote[] = [], warnings: readonly RejectedRow[] = []): IssueRow[] {
   return [
     ...rejected.map((r) => ({ category: 'rejected row', source: r.file, line: r.line || null, column: r.column, value: r.value, reason: r.reason })),
     ...unpriced.map((u) => ({ category: 'unpriced', source: `${u.provider}/${u.model}`, line: null, column: u.period, value: u.event_id, reason: `${u.reason} (agent ${u.agent_id || 'none'})` })),
     ...conflicts.map((c) => ({ category: `conflicting ${c.record}`, source: c.record, line: null, column: '', value: c.id, reason: c.reason })),
+    ...warnings.map((w) => ({ category: 'consistency warning', source: w.file, line: w.line || null, column: w.column, value: w.value, reason: w.reason })),
   ];
 }
 

@@ -17,7 +17,8 @@ import {
   type Benchmark,
   type BudgetDriversInput,
 } from './inputs';
-import { agentPnlSheet, budgetLinesFromActuals, budgetSheet, chargebackSheet, paybackSheet, sloSheet, type ChargebackOptions, type PaybackInputs } from './reports';
+import { agentPnlSheet, agentRowsOf, budgetLinesFromActuals, budgetSheet, chargebackSheet, paybackSheet, reconciliationSheet, sloSheet, type ChargebackOptions, type PaybackInputs } from './reports';
+import { SheetKeys } from './keys';
 import type { WorkbookSpec } from './spec';
 import { DEFAULT_DAILY_SETTINGS, monitorSeries, type DailySeries, type DailySettings } from '../core/daily';
 import { dailyMonitorSheet, dailyRows, dailySheet } from './daily';
@@ -33,6 +34,7 @@ export * from './figures';
 export * from './sanitize';
 export * from './address';
 export * from './daily';
+export * from './keys';
 
 export interface WorkbookInputs {
   result: LedgerResult;
@@ -43,6 +45,8 @@ export interface WorkbookInputs {
   /** more chargeback months (each its own sheet) */
   chargebackPeriods?: string[];
   rejected?: RejectedRow[];
+  /** records kept whose vendor figures disagree (listed on Import Issues after the rejected rows) */
+  warnings?: RejectedRow[];
   benchmarks?: Benchmark[];
   /** Budget Drivers; default: last month's actuals and the playbook's annual drivers */
   budget?: BudgetDriversInput;
@@ -50,6 +54,8 @@ export interface WorkbookInputs {
   chargeback?: ChargebackOptions;
   /** the daily series (core/daily) when the ledger was built from events: adds the Daily Monitor and Daily sheets */
   daily?: { series: DailySeries; settings?: DailySettings };
+  /** a source failed or stopped early: every report sheet says so in red ("incomplete: …") */
+  incomplete?: string;
 }
 
 /** The Daily Monitor and Daily sheets: the agents as configured (alert_* columns), judged on every day. */
@@ -68,7 +74,7 @@ export function lastPeriod(result: LedgerResult): string {
 }
 
 export function defaultBudget(result: LedgerResult, ctx: LedgerContext, period: string): BudgetDriversInput {
-  return { lines: budgetLinesFromActuals(result, period, ctx.agents), basis: `Defaults from the actuals of ${period} (cost per unit = total cost ÷ work items).` };
+  return { lines: budgetLinesFromActuals(result, period, ctx.agents), basis: `Defaults from the actuals of ${period} (cost per unit = total cost ÷ work items; cost with no work items as fixed monthly): the monthly total equals that month's chargeback.` };
 }
 
 /** The whole workbook: reports, data sheets, input sheets. */
@@ -77,20 +83,24 @@ export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
   const periods = [...new Set([...(i.chargebackPeriods ?? []), period])].sort();
   const budget = i.budget ?? defaultBudget(i.result, i.ctx, period);
   const payback = i.payback ?? defaultPaybackInputs(i.result, period, i.ctx.agents, i.ctx.prices);
-  const order = paybackOrder(computePayback(i.result, payback));
+  const order = paybackOrder(computePayback(i.result, payback, i.ctx.agents));
+  // The data sheets and every report number names the same way; the Agents sheet is written from ctx.agents in order.
+  const keys = SheetKeys.of(i.result);
+  const opts = { keys, incomplete: i.incomplete, agentRows: agentRowsOf(i.ctx.agents) };
   const daily = i.daily ? dailySheets(i.daily, i.result, i.ctx) : null;
   return {
     sheets: [
-      ...periods.map((p) => chargebackSheet(i.result, p, i.ctx.agents, i.chargeback)),
-      budgetSheet(budget.lines.length),
-      paybackSheet(payback, order, i.ctx.agents),
-      sloSheet(i.result),
+      ...periods.map((p) => chargebackSheet(i.result, p, i.ctx.agents, { ...i.chargeback, ...opts })),
+      reconciliationSheet(i.result, i.ctx.invoices, opts),
+      budgetSheet(budget.lines.length, opts),
+      paybackSheet(payback, keys, order, i.ctx.agents, opts),
+      sloSheet(i.result, opts),
       ...(daily ? [daily.monitor] : []),
-      agentPnlSheet(i.result, period),
-      ledgerSheet(i.result.rows),
-      unattributedSheet(i.result.unattributed),
+      agentPnlSheet(i.result, period, opts),
+      ledgerSheet(i.result.rows, keys),
+      unattributedSheet(i.result.unattributed, keys),
       ...(daily ? [daily.data] : []),
-      importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts)),
+      importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts, i.warnings ?? [])),
       inputSheet(AGENTS, i.ctx.agents),
       inputSheet(RATES, i.ctx.rates),
       inputSheet(TOOL_PRICES, i.ctx.toolPrices),

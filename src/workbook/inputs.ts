@@ -101,7 +101,7 @@ export const PRICES: InputSheetDef<PriceOverride> = {
   sheet: 'Prices',
   prefix: 'Prices',
   schema: priceOverrideSchema,
-  note: 'Negotiated prices (USD per million tokens) from a date, discounts, batch multipliers and deployment-name mappings; they override the bundled catalog.',
+  note: 'Negotiated prices (USD per million tokens) from a date, discounts, batch multipliers, service-tier prices and deployment-name mappings; they override the bundled catalog.',
   columns: [
     text('provider', 14),
     text('model', 28, true),
@@ -114,6 +114,11 @@ export const PRICES: InputSheetDef<PriceOverride> = {
     { key: 'batch_multiplier', type: 'number', expected: 'a number ≥ 0', width: 12, min: 0, numFmt: '0.00' },
     text('maps_to_model', 24),
     text('note', 40),
+    // Added with the vendor splits (issue #13); older Prices sheets without them still read (no column is required).
+    text('service_tier', 14),
+    { key: 'tier_multiplier', type: 'number', expected: 'a number ≥ 0', width: 12, min: 0, numFmt: '0.00' },
+    money('cache_write_1h_mtok', 12, FMT.mtok),
+    money('web_search_per_1k', 12, FMT.mtok),
   ],
 };
 
@@ -149,6 +154,8 @@ export const budgetLineSchema = z.object({
   agents: z.number({ message: 'expected a whole number ≥ 0' }).int({ message: 'expected a whole number ≥ 0' }).min(0, { message: 'expected a whole number ≥ 0' }),
   cost_per_unit: z.number({ message: 'expected a number ≥ 0' }).min(0, { message: 'expected a number ≥ 0' }),
   monthly_volume: z.number({ message: 'expected a number ≥ 0' }).min(0, { message: 'expected a number ≥ 0' }),
+  /** cost a month that no volume drives (last month's unallocated overhead, by default) */
+  fixed_monthly_usd: z.number({ message: 'expected a number' }).default(0),
   unit_name: z.string().trim().default(''),
   source: z.string().trim().default(''),
 });
@@ -158,12 +165,13 @@ export const BUDGET_LINES: InputSheetDef<BudgetLine> = {
   sheet: 'Budget Drivers',
   prefix: 'Drivers',
   schema: budgetLineSchema,
-  note: 'Per P&L line: agents, average cost per unit and monthly volume. Defaults come from last month\'s actuals; type over them.',
+  note: 'Per P&L line: agents, average cost per unit, monthly volume and a fixed monthly cost. Defaults come from last month\'s actuals; type over them, add lines below (the Budget picks them up).',
   columns: [
     text('business_unit', 24, true),
     { key: 'agents', type: 'integer', expected: 'a whole number ≥ 0', width: 10, min: 0, numFmt: FMT.int },
     money('cost_per_unit', 14, FMT.rate),
     { key: 'monthly_volume', type: 'number', expected: 'a number ≥ 0', width: 16, min: 0, numFmt: FMT.int },
+    { key: 'fixed_monthly_usd', type: 'number', expected: 'a number', width: 14, numFmt: FMT.money },
     text('unit_name', 14),
     text('source', 48),
   ],
@@ -277,40 +285,45 @@ export interface BudgetDriversInput {
   basis?: string;
 }
 
-/** Row (0-based) of the scalar drivers' header on the Budget Drivers sheet, given the number of P&L lines. */
-export const driversHeaderRow = (lines: number) => lines + 2;
+/**
+ * Where the scalar drivers sit on the Budget Drivers sheet: a `driver | value | description` block to the right of
+ * the P&L lines (header in row 1), so lines can be added below the last one without running into it.
+ */
+export const DRIVERS_BLOCK = { col: BUDGET_LINES.columns.length + 1, headerRow: 0 } as const;
 
 /**
- * Budget Drivers: P&L lines (header row 1, as the other input sheets) and, two rows below them, the scalar
- * drivers (`driver | value | description`), each with a defined name the Budget and monitors use.
+ * Budget Drivers: P&L lines (header row 1, as the other input sheets, names reaching INPUT_SLACK_ROWS below so added
+ * lines count) and, beside them, the scalar drivers, each with a defined name the Budget and monitors use.
  */
 export function budgetDriversSheet(input: BudgetDriversInput): SheetSpec {
   const base = inputSheet(BUDGET_LINES, input.lines, { note: false });
   const b = new SheetBuilder(BUDGET_LINES.sheet, 'input');
   Object.assign(b.spec, { ...base, grids: [...base.grids] });
   const drivers = { ...DEFAULT_DRIVERS, ...(input.drivers ?? {}) };
-  const h = driversHeaderRow(input.lines.length);
-  // The lines' names and validations would run into the drivers block: stop them above it.
-  const linesLast = h - 2;
   const prefix = sheetRef(BUDGET_LINES.sheet);
-  b.spec.names = BUDGET_LINES.columns.map((c, i) => ({ name: `${BUDGET_LINES.prefix}_${c.key}`, ref: columnRange(prefix, i, 1, linesLast) }));
-  b.spec.validations = BUDGET_LINES.columns
-    .map((c, i) => validationFor(c, `${colLetter(i)}2:${colLetter(i)}${linesLast + 1}`))
-    .filter((v): v is ValidationSpec => v !== null);
-  b.row(h, 0, [{ v: 'driver', s: S.header }, { v: 'value', s: S.header }, { v: 'description', s: S.header }]);
+  const c0 = DRIVERS_BLOCK.col;
+  const h = DRIVERS_BLOCK.headerRow;
+  b.row(h, c0, [{ v: 'driver', s: S.header }, { v: 'value', s: S.header }, { v: 'description', s: S.header }]);
   DRIVER_KEYS.forEach((d, i) => {
     const r = h + 1 + i;
-    b.set(r, 0, d.key);
-    b.set(r, 1, { v: drivers[d.key], s: { ...S.input, numFmt: d.fmt } });
-    b.set(r, 2, d.label);
-    b.name(d.name, `${prefix}$B$${r + 1}`);
+    b.set(r, c0, d.key);
+    b.set(r, c0 + 1, { v: drivers[d.key], s: { ...S.input, numFmt: d.fmt } });
+    b.set(r, c0 + 2, d.label);
+    const cell = `${colLetter(c0 + 1)}${r + 1}`;
+    b.name(d.name, `${prefix}$${colLetter(c0 + 1)}$${r + 1}`);
     b.validate(
       d.max === undefined
-        ? { ref: `B${r + 1}`, type: 'decimal', operator: 'greaterThanOrEqual', formulae: [d.min], error: `${d.key}: expected a number ≥ ${d.min}` }
-        : { ref: `B${r + 1}`, type: 'decimal', operator: 'between', formulae: [d.min, d.max], error: `${d.key}: expected a number between ${d.min} and ${d.max}` },
+        ? { ref: cell, type: 'decimal', operator: 'greaterThanOrEqual', formulae: [d.min], error: `${d.key}: expected a number ≥ ${d.min}` }
+        : { ref: cell, type: 'decimal', operator: 'between', formulae: [d.min, d.max], error: `${d.key}: expected a number between ${d.min} and ${d.max}` },
     );
   });
-  b.set(0, BUDGET_LINES.columns.length + 1, { v: BUDGET_LINES.note, s: S.note });
-  if (input.basis) b.set(1, BUDGET_LINES.columns.length + 1, { v: input.basis, s: S.note });
+  const widths = b.spec.columns!;
+  while (widths.length < c0 + 3) widths.push({});
+  widths[c0 - 1] = { width: 2 };
+  widths[c0] = { width: 24 };
+  widths[c0 + 1] = { width: 14 };
+  widths[c0 + 2] = { width: 60 };
+  b.set(h + DRIVER_KEYS.length + 2, c0, { v: BUDGET_LINES.note, s: S.note });
+  if (input.basis) b.set(h + DRIVER_KEYS.length + 3, c0, { v: input.basis, s: S.note });
   return b.build();
 }

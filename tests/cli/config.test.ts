@@ -193,18 +193,21 @@ test('a partial API pull: outputs written, summary says partial and names the so
     expect.objectContaining({ file: 'gateway-api', line: 0, reason: expect.stringMatching(/^partial pull \(1 pages read\): litellm page 2 .*HTTP 500.*; resume with "cursor": "2"$/) }),
   ]));
   const err = c.err.join('\n');
-  expect(err).toMatch(/build: source gateway-api \(litellm\): 2 events — PARTIAL: .*resume with "cursor": "2"/);
+  expect(err).toMatch(/build: source gateway-api \(litellm\): 2 events, 2 consistency warnings — PARTIAL: .*resume with "cursor": "2"/);
   expect(err).toMatch(/build: PARTIAL: gateway-api stopped early; the figures cover only what was read/);
   expect(c.out.join('\n')).toMatch(/Wrote .*s\.json: 2026-10 total .* — PARTIAL: gateway-api stopped early/);
   expect(c.all()).not.toContain('SECRET');
   expect(readFileSync(join(dir, 's.json'), 'utf8')).not.toContain('SECRET');
 });
 
-test('attribution shares come from the cent totals and add up to 1', () => {
-  expect(attribution({ api: 1, retry: 0.5, tools: 0.5, review: 9, overhead: 0, trueup: 0, unattributed: 1, total: 12 })).toEqual({
-    usage_usd: 3, linked_usd: 2, unattributed_usd: 1, linked_share: 0.6667, unattributed_share: 0.3333,
-  });
-  expect(attribution({ api: 0, retry: 0, tools: 0, review: 5, overhead: 0, trueup: 0, unattributed: 0, total: 5 })).toMatchObject({ linked_share: 0, unattributed_share: 0 });
+test('attribution counts usage only: unallocated overhead, reviews of unknown items and true-up are not unattributed usage', () => {
+  const P = '2026-10';
+  const row = (api: number, retry: number, tools: number) => ({ period: P, api, retry, tools }) as never;
+  const u = (kind: string, api: number, extra: Record<string, number> = {}) => ({ period: P, kind, api, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0, ...extra }) as never;
+  const rows = [row(1, 0.5, 0), row(0, 0, 0.5)];
+  const unattributed = [u('usage', 1, { trueup: 0.3 }), u('overhead', 0, { overhead: 500 }), u('review', 0, { review: 7 }), u('trueup', 0, { trueup: 9 }), { ...(u('usage', 4) as object), period: '2026-09' } as never];
+  expect(attribution({ rows, unattributed }, P)).toEqual({ usage_usd: 3, linked_usd: 2, unattributed_usd: 1, linked_share: 0.6667, unattributed_share: 0.3333 });
+  expect(attribution({ rows: [], unattributed: [u('overhead', 0, { overhead: 5 })] }, P)).toMatchObject({ usage_usd: 0, linked_share: 0, unattributed_share: 0 });
 });
 
 test('a complete incremental pull (Zendesk) prints and reports the cursor where the next run starts', async () => {

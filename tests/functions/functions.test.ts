@@ -2,35 +2,36 @@ import { HyperFormula, FunctionPlugin, FunctionArgumentType, CellError, ErrorTyp
 import { generateCustomFunctionsMetadata } from 'custom-functions-metadata';
 import * as path from 'path';
 import * as fns from '../../src/functions/functions';
+import * as C from '../../src/functions/calculators';
 
 const SRC = path.join(__dirname, '../../src/functions/functions.ts');
 
 describe('TOKENCOST / MODELPRICE called directly', () => {
   afterEach(() => fns.setPriceOverrides([]));
-  it('prices gpt-4o from the catalog, cached input at the cache price', () => {
-    expect(fns.tokenCost('gpt-4o', 1_000_000, 1_000_000)).toBeCloseTo(12.5, 10);
-    expect(fns.tokenCost('gpt-4o', 1_000_000, 1_000_000, 500_000)).toBeCloseTo(11.875, 10);
-    expect(fns.modelPrice('gpt-4o')).toBe(2.5);
-    expect(fns.modelPrice('gpt-4o', 'output')).toBe(10);
-    expect(fns.modelPrice('gpt-4o', 'cached_input')).toBe(1.25);
+  it('prices gpt-4o from the catalog, cached input at the cache price', async () => {
+    expect(await fns.tokenCost('gpt-4o', 1_000_000, 1_000_000)).toBeCloseTo(12.5, 10);
+    expect(await fns.tokenCost('gpt-4o', 1_000_000, 1_000_000, 500_000)).toBeCloseTo(11.875, 10);
+    expect(await fns.modelPrice('gpt-4o')).toBe(2.5);
+    expect(await fns.modelPrice('gpt-4o', 'output')).toBe(10);
+    expect(await fns.modelPrice('gpt-4o', 'cached_input')).toBe(1.25);
   });
-  it('batch halves by default; an Excel serial date is accepted', () => {
-    expect(fns.tokenCost('gpt-4o', 1_000_000, 0, 0, 0, undefined, 'openai', true)).toBeCloseTo(1.25, 10);
+  it('batch halves by default; an Excel serial date is accepted', async () => {
+    expect(await fns.tokenCost('gpt-4o', 1_000_000, 0, 0, 0, undefined, 'openai', true)).toBeCloseTo(1.25, 10);
     // 45566 = 2024-10-01
-    expect(fns.tokenCost('gpt-4o', 1_000_000, 0, 0, 0, 45566 as unknown as string)).toBeCloseTo(2.5, 10);
+    expect(await fns.tokenCost('gpt-4o', 1_000_000, 0, 0, 0, 45566)).toBeCloseTo(2.5, 10);
   });
-  it('an override on the Prices sheet wins', () => {
+  it('an override on the Prices sheet wins', async () => {
     fns.setPriceOverrides([{ provider: '*', model: 'my-model', effective_from: '', input_mtok: 1, output_mtok: 2, cached_input_mtok: null, cache_write_mtok: null, discount_pct: null, batch_multiplier: null, maps_to_model: '', note: '' }]);
-    expect(fns.tokenCost('my-model', 1_000_000, 1_000_000)).toBeCloseTo(3, 10);
+    expect(await fns.tokenCost('my-model', 1_000_000, 1_000_000)).toBeCloseTo(3, 10);
   });
-  it('unknown model → #N/A naming the Prices sheet; bad tokens and dates → #VALUE! with a message', () => {
-    expect(() => fns.tokenCost('no-such-model', 1, 1)).toThrow(/Prices sheet/);
-    expect(() => fns.tokenCost('no-such-model', 1, 1)).toThrow(expect.objectContaining({ code: 'notAvailable' }));
-    expect(() => fns.tokenCost('gpt-4o', -1, 1)).toThrow(expect.objectContaining({ code: 'invalidValue', message: expect.stringMatching(/input_tokens/) }));
-    expect(() => fns.tokenCost('gpt-4o', 'abc' as unknown as number, 1)).toThrow(/input_tokens/);
-    expect(() => fns.tokenCost('gpt-4o', 10, 1, 20)).toThrow(/cannot exceed input_tokens/);
-    expect(() => fns.tokenCost('gpt-4o', 10, 1, 0, 0, 'yesterday')).toThrow(/date/);
-    expect(() => fns.modelPrice('gpt-4o', 'bananas')).toThrow(/token_type/);
+  it('unknown model → #N/A naming the Prices sheet; bad tokens and dates → #VALUE! with a message', async () => {
+    await expect(fns.tokenCost('no-such-model', 1, 1)).rejects.toThrow(/Prices sheet/);
+    await expect(fns.tokenCost('no-such-model', 1, 1)).rejects.toMatchObject({ code: 'notAvailable' });
+    await expect(fns.tokenCost('gpt-4o', -1, 1)).rejects.toMatchObject({ code: 'invalidValue', message: expect.stringMatching(/input_tokens/) });
+    await expect(fns.tokenCost('gpt-4o', 'abc' as unknown as number, 1)).rejects.toThrow(/input_tokens/);
+    await expect(fns.tokenCost('gpt-4o', 10, 1, 20)).rejects.toThrow(/cannot exceed input_tokens/);
+    await expect(fns.tokenCost('gpt-4o', 10, 1, 0, 0, 'yesterday')).rejects.toThrow(/date/);
+    await expect(fns.modelPrice('gpt-4o', 'bananas')).rejects.toThrow(/token_type/);
   });
 });
 
@@ -70,12 +71,12 @@ class AilaborPlugin extends FunctionPlugin {
   }
   tokencost(ast: any, state: any) {
     return this.runFunction(ast.args, state, this.metadata('AILABOR.TOKENCOST'), (...a: unknown[]) =>
-      this.call(() => fns.tokenCost(...(a as Parameters<typeof fns.tokenCost>))),
+      this.call(() => C.tokenCost(...(a as Parameters<typeof C.tokenCost>))),
     );
   }
   modelprice(ast: any, state: any) {
     return this.runFunction(ast.args, state, this.metadata('AILABOR.MODELPRICE'), (...a: unknown[]) =>
-      this.call(() => fns.modelPrice(...(a as Parameters<typeof fns.modelPrice>))),
+      this.call(() => C.modelPrice(...(a as Parameters<typeof C.modelPrice>))),
     );
   }
 }
@@ -124,7 +125,7 @@ describe('functions.json parity', () => {
     TARGETVARIANCE: ['targetVariance', fns.targetVariance, ['period', 'as_percent']],
     SLOSTATUS: ['sloStatus', fns.sloStatus, ['period']],
     HUMANSAVINGS: ['humanSavings', fns.humanSavings, ['period']],
-    TREND: ['trend', fns.trend, ['metric']],
+    COSTTREND: ['costTrend', fns.costTrend, ['to_period', 'metric']],
     LEDGER: ['ledger', fns.ledger, ['period', 'columns']],
     PAYBACK: ['payback', fns.payback, ['parallel_run_months']],
     MIGRATIONSAVINGS: ['migrationSavings', fns.migrationSavings, ['cached_input_tokens_per_unit', 'date']],
@@ -141,13 +142,17 @@ describe('functions.json parity', () => {
       expect(m!.name).toBe(id);
       expect(m!.description).toBeTruthy();
       const src = fn.toString();
-      const params = src.slice(src.indexOf('(') + 1, src.indexOf(')')).split(',').map((p) => p.trim().split(/[\s=:]/)[0]).filter(Boolean);
+      // the last parameter `invocation` is Excel's CustomFunctions.Invocation (@requiresAddress), not an argument
+      const params = src.slice(src.indexOf('(') + 1, src.indexOf(')')).split(',').map((p) => p.trim().split(/[\s=:]/)[0]).filter((p) => p && p !== 'invocation');
       expect(m!.parameters.map((p) => p.name)).toEqual(params);
       expect(m!.parameters.filter((p) => p.optional).map((p) => p.name)).toEqual(optional);
       for (const p of m!.parameters) expect(p.description).toBeTruthy();
       expect((fns as Record<string, unknown>)[exportName]).toBe(fn);
     }
-    expect(byId.get('TREND')!.result.dimensionality).toBe('matrix');
+    expect(byId.get('COSTTREND')!.result.dimensionality).toBe('matrix');
+    // Excel's built-in TREND must not be shadowed (docs "Custom functions naming and localization")
+    expect(byId.has('TREND')).toBe(false);
+    expect(meta.functions.map((f) => f.name)).not.toContain('TREND');
     expect(byId.get('LEDGER')!.result.dimensionality).toBe('matrix');
     expect(meta.functions.map((f) => f.id).sort()).toEqual(Object.keys(expected).sort());
   });

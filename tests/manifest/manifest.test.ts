@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 // xml2js ships without bundled types (and @types/xml2js is not installed), so type the bit we use.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const xml2js: { parseStringPromise(xml: string, opts?: object): Promise<unknown> } = require('xml2js');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -145,6 +144,21 @@ describe('manifest.xml', () => {
     expect(resources.get(find(cf.Metadata, 'SourceLocation')[0].$!.resid)!.value).toBe(`${ORIGIN}functions.json`);
   });
 
+  test('no TaskpaneId in a ribbon action of the shared runtime (docs "Configure your add-in to use a shared runtime": one task pane)', () => {
+    const host = find(overrides, 'Host')[0];
+    expect(find(host, 'Runtime')[0].$!.lifetime).toBe('long');
+    for (const a of find(host, 'Action')) expect(Object.keys(a).filter((k) => /^TaskpaneId$/i.test(k))).toEqual([]);
+  });
+
+  test('SupportUrl and LearnMoreUrl point to support.html, a page the build serves with the add-in', () => {
+    const app = doc.OfficeApp as Node;
+    const support = first(app, 'SupportUrl')!.$!.DefaultValue;
+    const learnMore = resources.get(find(overrides, 'LearnMoreUrl')[0].$!.resid)!.value;
+    expect([support, learnMore]).toEqual([`${ORIGIN}support.html`, `${ORIGIN}support.html`]);
+    expect(fs.existsSync(path.join(ROOT, 'src', 'support', 'support.html'))).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, 'webpack.config.js'), 'utf8')).toMatch(/from: 'src\/support\/support.html', to: 'support.html'/);
+  });
+
   test('custom functions namespace is AILABOR', () => {
     const ns = find(overrides, 'Namespace')[0].$!.resid;
     expect(ns).toBe('Functions.Namespace');
@@ -168,6 +182,22 @@ describe('manifest.xml', () => {
       expect(fs.existsSync(file)).toBe(true);
       expect(pngSize(file)).toEqual({ width: size, height: size });
     }
+  });
+
+  test('the production manifest (ADDIN_PRODUCTION_URL) keeps no localhost anywhere, AppDomain included', () => {
+    const { productionManifest, normalizeProductionUrl } = require('../../scripts/manifest-url.cjs');
+    const xml = fs.readFileSync(MANIFEST, 'utf8');
+    expect(xml).toMatch(/<AppDomain>https:\/\/localhost:3000<\/AppDomain>/); // the bare origin the old replacement missed
+    const url = normalizeProductionUrl('https://ledger.example.com/addin');
+    expect(url).toBe('https://ledger.example.com/addin/');
+    const out: string = productionManifest(xml, ORIGIN, url);
+    expect(out).not.toMatch(/localhost/);
+    expect(out).toMatch(/<AppDomain>https:\/\/ledger\.example\.com<\/AppDomain>/);
+    expect(out).toMatch(/<SourceLocation DefaultValue="https:\/\/ledger\.example\.com\/addin\/taskpane\.html"\/>/);
+    // the old replacement (only "https://localhost:3000/") left the AppDomain on localhost
+    expect(xml.split(ORIGIN).join(url)).toMatch(/<AppDomain>https:\/\/localhost:3000<\/AppDomain>/);
+    expect(() => normalizeProductionUrl('http://ledger.example.com/')).toThrow(/https/);
+    expect(() => normalizeProductionUrl('ledger.example.com')).toThrow(/expected an https URL/);
   });
 
   test('office-addin-manifest info accepts the manifest', () => {

@@ -3,7 +3,7 @@
 // rows the mapper must produce.
 import { dirname } from 'node:path';
 import { usageEventSchema, workItemSchema, reviewSchema, invoiceSchema, overheadSchema } from '../../src/core/model/records';
-import { actualOf, expectedFiles, readJson, runExpected, type ExpectedFile } from './fixtures';
+import { actualOf, expectedFiles, readJson, runExpected, withDefaults, type ExpectedFile } from './fixtures';
 
 const files = expectedFiles();
 
@@ -17,7 +17,7 @@ describe.each(files.map((f) => [`${f.source}/${f.name}`, f] as const))('%s', (_l
   const actual = actualOf(runExpected(dirname(f.path), exp));
 
   test('records match the expected canonical records', () => {
-    expect(actual.events).toEqual(exp.events ?? []);
+    expect(actual.events).toEqual(withDefaults(exp.events));
     expect(actual.work_items).toEqual(exp.work_items ?? []);
     expect(actual.reviews).toEqual(exp.reviews ?? []);
     expect(actual.invoices).toEqual(exp.invoices ?? []);
@@ -32,6 +32,11 @@ describe.each(files.map((f) => [`${f.source}/${f.name}`, f] as const))('%s', (_l
       expect(r.reason).toMatch(/expected/);
     }
     expect(actual.skipped).toBe(exp.skipped ?? 0);
+  });
+
+  test('consistency warnings are the expected ones', () => {
+    expect(actual.warnings).toEqual(exp.warnings ?? []);
+    for (const w of actual.warnings) expect(w.file).toBe(exp.input);
   });
 
   test('every record is valid canonical data', () => {

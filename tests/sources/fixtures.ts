@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { parseSourceFile, type SourceFormat } from '../../src/sources/formats';
 import { parseLinkRules } from '../../src/sources/links';
 import type { MapResult } from '../../src/sources/common/types';
+import { emptyUsageEvent } from '../../src/core/model/records';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures', 'sources');
 
@@ -21,6 +22,8 @@ export interface ExpectedFile {
   invoices?: unknown[];
   overheads?: unknown[];
   rejected?: { file?: string; line: number; column: string; reason: string }[];
+  /** consistency warnings the mapper must report (totals vs parts, reported cost vs catalog price) */
+  warnings?: { file?: string; line: number; column: string; reason: string }[];
   skipped?: number;
 }
 
@@ -51,6 +54,14 @@ export function runExpected(dir: string, exp: ExpectedFile): MapResult {
   return parseSourceFile(exp.format, text, exp.input, { links, options: inlineOrFile(dir, exp.options) });
 }
 
+/**
+ * Expected usage events list only the fields they set: the ones added later to the canonical record (service tier,
+ * splits, web searches, line item) take the schema's defaults, so older expectations stay exact without repeating them.
+ */
+export function withDefaults(events: unknown[] | undefined): unknown[] {
+  return (events ?? []).map((e) => ({ ...emptyUsageEvent(), ...(e as object) }));
+}
+
 export function actualOf(r: MapResult) {
   return {
     events: r.events,
@@ -59,6 +70,7 @@ export function actualOf(r: MapResult) {
     invoices: r.invoices,
     overheads: r.overheads,
     rejected: r.rejected.map((x) => ({ file: x.file, line: x.line, column: x.column, reason: x.reason })),
+    warnings: r.warnings.map((x) => ({ file: x.file, line: x.line, column: x.column, reason: x.reason })),
     skipped: r.skipped,
   };
 }

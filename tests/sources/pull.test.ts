@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runPull, PULL_SOURCES } from '../../src/sources/pulls';
 import { parseLinkRules } from '../../src/sources/links';
 import type { FetchLike, PullResult } from '../../src/sources/common/http';
-import { FIXTURES, inlineOrFile, readJson, recordedServer, type RecordedResponse } from './fixtures';
+import { FIXTURES, inlineOrFile, readJson, recordedServer, withDefaults, type RecordedResponse } from './fixtures';
 
 interface Scenario {
   source: string;
@@ -107,7 +107,7 @@ describe.each(scenarios)('%s', (_label, dir, file) => {
     const expFile = sc.expect.events ?? sc.expect.records;
     if (expFile) {
       const exp = readJson<Partial<Record<'events' | 'work_items' | 'reviews' | 'rejected', unknown[]>>>(join(dir, expFile));
-      expect(result.events).toEqual(exp.events ?? []);
+      expect(result.events).toEqual(withDefaults(exp.events));
       expect(result.workItems).toEqual(exp.work_items ?? []);
       expect(result.reviews).toEqual(exp.reviews ?? []);
       expect(result.rejected).toEqual(exp.rejected ?? []);

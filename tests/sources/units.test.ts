@@ -7,6 +7,7 @@ import { canonicalInput, centsToUsd, normalizeModel, timestamp, FieldError } fro
 import { redact, retryAfterMs } from '../../src/sources/common/http';
 import { PriceBook } from '../../src/core/pricing';
 import type { UsageDraft } from '../../src/sources/common/types';
+import { emptyUsageEvent } from '../../src/core/model/records';
 import { FIXTURES } from './fixtures';
 
 const head = (p: string) => readFileSync(join(FIXTURES, p), 'utf8').slice(0, 65536);
@@ -59,7 +60,7 @@ describe('detectFormat', () => {
 
 function draft(id: string, link: Partial<ReturnType<typeof emptyLinkFields>>): UsageDraft {
   return {
-    event: { event_id: id, timestamp: '2026-10-01T00:00:00Z', provider: 'openai', model: 'gpt-4o', kind: 'llm', input_tokens: 1, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 1, units: 0, status: 'ok', batch: false, cost_usd: null },
+    event: { ...emptyUsageEvent(), event_id: id, timestamp: '2026-10-01T00:00:00Z', provider: 'openai', model: 'gpt-4o', kind: 'llm', input_tokens: 1, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 1, units: 0, status: 'ok', batch: false, cost_usd: null },
     link: { ...emptyLinkFields(), ...link },
     where: { file: 'f', line: 1 },
   };

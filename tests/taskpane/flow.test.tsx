@@ -15,7 +15,7 @@ it('Sources → Load sample data → Refresh → Reports (Month, Generate charge
   tab('Reports');
   fireEvent.change(screen.getByLabelText('Month'), { target: { value: '2026-09' } });
   fireEvent.click(screen.getByRole('button', { name: 'Generate chargeback' }));
-  await waitFor(() => expect(screen.getByText(/Wrote Chargeback 2026-09/)).toBeTruthy());
+  await waitFor(() => expect(screen.getByText(/Wrote Chargeback 2026-09/)).toBeTruthy(), { timeout: 10000 });
   expect(host.active?.sheet).toBe('Chargeback 2026-09');
 
   // The same data in Node: the ledger's total for 2026-09 equals what the sheet's formulas compute.

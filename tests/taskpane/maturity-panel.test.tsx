@@ -22,14 +22,14 @@ it('success: climbs the curve as the workbook is set up (refresh → chargeback 
   await stage('Tracked');
   tab('Reports');
   fireEvent.click(screen.getByRole('button', { name: 'Generate chargeback' }));
-  await screen.findByText(/^Wrote Chargeback/);
+  await screen.findByText(/^Wrote Chargeback/, undefined, { timeout: 10000 });
   tab('Maturity');
   await stage('Allocated');
   tab('Reports');
   fireEvent.click(screen.getByRole('button', { name: 'Generate SLO monitor' }));
-  await screen.findByText(/^Wrote SLO Monitor/);
+  await screen.findByText(/^Wrote SLO Monitor/, undefined, { timeout: 10000 });
   fireEvent.click(screen.getByRole('button', { name: 'Generate migration payback' }));
-  await screen.findByText(/^Wrote Migration Payback/);
+  await screen.findByText(/^Wrote Migration Payback/, undefined, { timeout: 10000 });
   tab('Maturity');
   await stage('Optimized');
   expect(within(screen.getByRole('list', { name: 'What Governed needs' })).getAllByRole('listitem').map((l) => l.textContent)).toEqual(['an AI labor budget (Budget sheet)']);
@@ -39,7 +39,7 @@ it('success: climbs the curve as the workbook is set up (refresh → chargeback 
   await screen.findByText('alerts on (threshold set in the Alerts tab)');
   tab('Reports');
   fireEvent.click(screen.getByRole('button', { name: 'Generate budget' }));
-  await screen.findByText(/^Wrote Budget/);
+  await screen.findByText(/^Wrote Budget/, undefined, { timeout: 10000 });
   tab('Maturity');
   await stage('Optimized');
   tab('Alerts');

@@ -1,9 +1,10 @@
 /** @jest-environment jsdom */
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { PreviewHost } from '../../src/hosts/preview';
-import { RefreshCancelled, type Progress, type RefreshComputed } from '../../src/taskpane/services/refresh-core';
+import { computeRefresh, RefreshCancelled, type Progress, type RefreshComputed } from '../../src/taskpane/services/refresh-core';
+import { DEFAULT_LINK_RULES } from '../../src/sources/links';
 import type { RefreshRunner } from '../../src/taskpane/services/runner';
-import { loadAndRefresh, renderPane, tab } from './helpers';
+import { loadAndRefresh, renderPane, tab, TINY_SAMPLE } from './helpers';
 
 /** A runner the test drives: it reports progress when told and settles when told. */
 function manualRunner() {
@@ -100,4 +101,32 @@ it('while the sheets are written Cancel is disabled and says why', async () => {
   expect(screen.getByText(/never left half-written/)).toBeTruthy();
   release();
   await screen.findByText(/Refreshed/, undefined, { timeout: 20000 });
+});
+
+it('incomplete: a failed source makes the headline a warning naming it and what is missing, and reports say so', async () => {
+  const { ctl, runner } = manualRunner();
+  const { host } = renderPane({ services: { createRunner: () => runner } });
+  fireEvent.click(screen.getByRole('button', { name: 'Load sample data' }));
+  tab('Refresh');
+  fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+  await waitFor(() => expect(ctl.resolve).toBeDefined());
+  const computed = await computeRefresh(
+    {
+      sources: [{ id: 's', name: 'sample', type: 'sample', options: TINY_SAMPLE }, { id: 'x', name: 'usage-week2.csv', type: 'file', format: 'canonical', kind: 'usage', text: 'a,b\n1,2' }],
+      links: DEFAULT_LINK_RULES,
+      workbook: {},
+    },
+    { onProgress: () => {}, cancelled: () => false },
+  );
+  act(() => ctl.resolve!(computed));
+  const alert = await screen.findByRole('alert', undefined, { timeout: 20000 });
+  expect(alert.textContent).toMatch(/^Refresh incomplete .*usage-week2\.csv failed — missing the whole file \(usage-week2\.csv: missing required column/);
+  expect(screen.queryByText(/^Refreshed /)).toBeNull();
+  const summary = screen.getByRole('table', { name: 'Refresh summary' });
+  const rows = Object.fromEntries(within(summary).getAllByRole('row').map((r) => within(r).getAllByRole('cell').map((c) => c.textContent)));
+  expect(rows['Rejected rows']).toBe('0');
+  tab('Reports');
+  expect((await screen.findAllByText(/The last refresh was incomplete: source usage-week2\.csv failed/)).length).toBeGreaterThan(0);
+  fireEvent.click(screen.getByRole('button', { name: 'Generate chargeback' }));
+  await waitFor(async () => expect(((await (host as PreviewHost).readSheet('Chargeback 2026-10')) ?? [[]])[0].join(' ')).toMatch(/INCOMPLETE: source usage-week2\.csv failed \(missing the whole file\)/), { timeout: 20000 });
 });

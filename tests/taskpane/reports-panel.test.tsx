@@ -30,14 +30,14 @@ it('loading then success: buttons wait while a sheet is written; each report say
     expect((screen.getByRole('button', { name: b }) as HTMLButtonElement).disabled).toBe(true);
   }
   release();
-  await screen.findByText(/^Wrote Chargeback 2026-10: \d+ rows\.$/);
+  await screen.findByText(/^Wrote Chargeback 2026-10: \d+ rows\.$/, undefined, { timeout: 10000 });
   spy.mockRestore();
   expect(host.active?.sheet).toBe('Chargeback 2026-10');
 
   const count = (await host.listSheets()).length;
   for (const [b, sheet] of [['Generate budget', 'Budget'], ['Generate migration payback', 'Migration Payback'], ['Generate SLO monitor', 'SLO Monitor'], ['Generate agent P&L', 'Agent P&L'], ['Generate chargeback', 'Chargeback 2026-10']] as const) {
     fireEvent.click(screen.getByRole('button', { name: b }));
-    await screen.findByText(new RegExp(`^Wrote ${sheet}: \\d+ rows`));
+    await screen.findByText(new RegExp(`^Wrote ${sheet}: \\d+ rows`), undefined, { timeout: 10000 });
     expect(host.active?.sheet).toBe(sheet);
   }
   expect((await host.listSheets()).length).toBe(count + 4);

@@ -1,6 +1,7 @@
 // The pane's service modules, without React: refresh computation and runners, the workbook writes, reports,
 // alerts (each pointing at the row that explains it), trends, maturity, credentials and the Excel chart.
 import { aggregate, buildLedger } from '../../src/core/ledger';
+import { roundShown } from '../../src/core/ledger/rounding';
 import { sampleData } from '../../src/core/sample';
 import { PreviewHost } from '../../src/hosts/preview';
 import { DEFAULT_LINK_RULES } from '../../src/sources/links';
@@ -8,7 +9,7 @@ import { AGENTS, INVOICES, ISSUES_SHEET, SLO_SHEET, inputSheet, type CellValue }
 import { computeRefresh, RefreshCancelled, type RefreshRequest, type SourceInput } from '../../src/taskpane/services/refresh-core';
 import { inProcessRunner } from '../../src/taskpane/services/runner';
 import { workerRunner } from '../../src/taskpane/services/worker-runner';
-import { refreshWorkbook, summarizeRefresh } from '../../src/taskpane/services/refresh';
+import { incompleteText, refreshWorkbook, summarizeRefresh } from '../../src/taskpane/services/refresh';
 import { generateReport } from '../../src/taskpane/services/reports';
 import { deriveAlerts } from '../../src/taskpane/services/alerts';
 import { trendSeries } from '../../src/taskpane/services/trends';
@@ -92,6 +93,37 @@ describe('computeRefresh', () => {
     expect(c.result.counts.events).toBeGreaterThan(0);
   });
 
+  it('a failed or stopped API pull and an unreadable file make the refresh incomplete, naming each and what is missing (not rejected rows)', async () => {
+    // LiteLLM answers the first page, then refuses the second: partial, what was read is kept
+    const page1 = { data: [{ request_id: 'r1', startTime: '2026-10-14T03:00:00Z', model: 'gpt-4o', spend: 0.5, prompt_tokens: 10, completion_tokens: 5, status: 'success', metadata: { user_api_key_team_alias: 'csr-tier1' } }], total_pages: 2 };
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return calls === 1
+        ? { status: 200, headers: { get: () => null }, text: async () => JSON.stringify(page1) }
+        : { status: 403, headers: { get: () => null }, text: async () => 'forbidden' };
+    };
+    const api: SourceInput = { id: 'g', name: 'gateway', type: 'api', format: 'litellm', baseUrl: 'https://litellm.test', settings: { startDate: '2026-10-01', endDate: '2026-10-31' }, credentials: { apiKey: 'sk-1234' } };
+    const bad: SourceInput = { id: 'x', name: 'bad.csv', type: 'file', format: 'canonical', kind: 'usage', text: 'a,b\n1,2' };
+    const c = await computeRefresh(req([sample, api, bad]), { ...ctl, fetch });
+    const s = summarizeRefresh(c);
+    expect(s.rejected).toBe(c.sources.reduce((n, x) => n + x.rejected, 0)); // a failed source is not a rejected row
+    expect(s.incomplete).toEqual([
+      expect.objectContaining({ source: 'gateway', state: 'partial', missing: expect.stringMatching(/^(records after 2026-10-14T03:00:00Z up to 2026-10-31|everything it was asked for from 2026-10-01 to 2026-10-31)$/) }),
+      expect.objectContaining({ source: 'bad.csv', state: 'failed', missing: 'the whole file', reason: expect.stringMatching(/missing required column/) }),
+    ]);
+    expect(JSON.stringify(s)).not.toContain('sk-1234');
+    // a report generated meanwhile carries the line
+    const host = new PreviewHost();
+    await refreshWorkbook({ host, sources: [sample], links: DEFAULT_LINK_RULES, runner: inProcessRunner(), onProgress: () => {} });
+    const text = incompleteText(s.incomplete)!;
+    for (const kind of ['chargeback', 'reconciliation', 'budget', 'payback', 'slo', 'pnl'] as const) {
+      const w = await generateReport(host, kind, '2026-10', { result: c.result, ctx: c.ctx, incomplete: text });
+      const top = (await host.readSheet(w.sheet))![0].join(' ');
+      expect(top).toMatch(/INCOMPLETE: source gateway stopped early \(missing .*\); source bad\.csv failed \(missing the whole file\)/);
+    }
+  });
+
   it('stops with RefreshCancelled when cancelled between steps', async () => {
     let n = 0;
     await expect(computeRefresh(req([sample, sample]), { onProgress: () => void n++, cancelled: () => n >= 2 })).rejects.toBeInstanceOf(RefreshCancelled);
@@ -162,16 +194,31 @@ describe('refreshWorkbook', () => {
   it('writes the data and input sheets, fills the functions’ store, and reports progress to 100%', async () => {
     const host = new PreviewHost();
     const steps: number[] = [];
-    const store = { set: jest.fn(), invalidate: jest.fn(), notifyWorkbookRefreshed: jest.fn() };
+    const order: string[] = [];
+    const end = jest.fn(() => void order.push('end'));
+    const store = { set: jest.fn(() => void order.push('set')), invalidate: jest.fn(), notifyWorkbookRefreshed: jest.fn(() => void order.push('notify')), beginWrite: jest.fn(() => (order.push('begin'), end)) };
     const o = await refreshWorkbook({ host, sources: [sample], links: DEFAULT_LINK_RULES, runner: inProcessRunner(), onProgress: (p) => steps.push(p.done / p.total), functionStore: store });
     expect(await host.listSheets()).toEqual(expect.arrayContaining(['Ledger', 'Unattributed', 'Import Issues', 'Agents', 'Budget Drivers', 'Benchmarks']));
     const ledger = (await host.readSheet('Ledger'))!;
     expect(ledger.length - 1).toBe(o.computed.result.rows.length);
     expect(store.set).toHaveBeenCalledWith(expect.objectContaining({ rows: o.computed.result.rows, agents: o.computed.result.agents }));
-    expect(store.invalidate).toHaveBeenCalled();
-    expect(store.notifyWorkbookRefreshed).toHaveBeenCalled();
+    // the sheets are written inside the store's write window; the store gets what was written, then one recalculation
+    expect(order).toEqual(['begin', 'set', 'end', 'notify']);
+    expect(store.invalidate).not.toHaveBeenCalled();
     expect(steps[steps.length - 1]).toBe(1);
     expect(steps.every((x, i) => i === 0 || x >= steps[i - 1])).toBe(true);
+  });
+
+  it('a failed write ends the write window and drops the functions\' data (they re-read what is there); a failed recalculation is a warning', async () => {
+    const host = new PreviewHost();
+    const failing = Object.assign(Object.create(Object.getPrototypeOf(host)), host, { writeWorkbook: async () => { throw new Error('disk full'); } }) as PreviewHost;
+    const order: string[] = [];
+    const store = { set: jest.fn(), invalidate: jest.fn(() => void order.push('invalidate')), beginWrite: () => (order.push('begin'), () => void order.push('end')) };
+    await expect(refreshWorkbook({ host: failing, sources: [sample], links: DEFAULT_LINK_RULES, runner: inProcessRunner(), onProgress: () => {}, functionStore: store })).rejects.toThrow(/disk full/);
+    expect(order).toEqual(['begin', 'end', 'invalidate']);
+    expect(store.set).not.toHaveBeenCalled();
+    const o = await refreshWorkbook({ host, sources: [sample], links: DEFAULT_LINK_RULES, runner: inProcessRunner(), onProgress: () => {}, functionStore: { set: () => {}, invalidate: () => {}, notifyWorkbookRefreshed: async () => { throw new Error('GeneralException'); } } });
+    expect(o.functionsWarning).toMatch(/did not recalculate the AILABOR cells \(GeneralException\): press Ctrl\+Alt\+F9/);
   });
 
   it('reads a bad input cell back by address, leaves its row out and lists it on Import Issues', async () => {
@@ -274,7 +321,7 @@ describe('trends', () => {
     const s = trendSeries(o.computed.result);
     const core = aggregate(o.computed.result, 'agent', '2026-10').find((a) => a.key === s[0].agent_id)!;
     expect(s[0].points.map((p) => p.period)).toEqual(['2026-08', '2026-09', '2026-10']);
-    expect(s[0].points[2].value).toBeCloseTo(core.total / core.outcomes, 9);
+    expect(s[0].points[2].value).toBe(roundShown(core.total / core.outcomes, 2)); // at cents, as the SLO Monitor shows it
     expect(s[0].target).toBe(o.computed.result.agents.find((a) => a.agent_id === s[0].agent_id)!.target_cost_per_outcome);
   });
 });

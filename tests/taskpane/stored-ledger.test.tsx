@@ -26,7 +26,7 @@ beforeAll(async () => {
   tab('Reports');
   fireEvent.change(screen.getByLabelText('Month'), { target: { value: '2026-09' } });
   fireEvent.click(screen.getByRole('button', { name: 'Generate chargeback' }));
-  await screen.findByText(/^Wrote Chargeback 2026-09/);
+  await screen.findByText(/^Wrote Chargeback 2026-09/, undefined, { timeout: 10000 });
   refreshedGrid = (await host.readSheet('Chargeback 2026-09'))!;
   refreshedHost = host;
   cleanup();
@@ -76,7 +76,7 @@ describe('a new session on a workbook that already has a Ledger', () => {
     expect([...month.options].map((o) => o.value)).toEqual(['2026-08', '2026-09', '2026-10']);
     fireEvent.change(month, { target: { value: '2026-09' } });
     fireEvent.click(screen.getByRole('button', { name: 'Generate chargeback' }));
-    await screen.findByText(/^Wrote Chargeback 2026-09: \d+ rows\.$/);
+    await screen.findByText(/^Wrote Chargeback 2026-09: \d+ rows\.$/, undefined, { timeout: 10000 });
     const grid = (await host.readSheet('Chargeback 2026-09'))!;
     expect(Math.round(total(grid) * 100)).toBe(Math.round(total(refreshedGrid) * 100));
     expect(total(grid)).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 // monitor is generated when missing); after a Refresh the Daily sheet is written and Today is computed from it.
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { PreviewHost } from '../../src/hosts/preview';
-import { AGENTS, DAILY_MONITOR_SHEET, DAILY_SHEET, dailyRows, dailySheet, inputSheet, ledgerSheet } from '../../src/workbook';
+import { AGENTS, DAILY_MONITOR_SHEET, DAILY_SHEET, SheetKeys, dailyRows, dailySheet, inputSheet, ledgerSheet } from '../../src/workbook';
 import { dayRange, DEFAULT_DAILY_SETTINGS, monitorSeries } from '../../src/core/daily';
 import { CSR, series, steady } from '../../src/core/daily/fixtures';
 import { loadAndRefresh, renderPane, tab } from './helpers';
@@ -14,7 +14,7 @@ it('a reopened workbook with a Daily sheet: today\'s retry storm is listed, and 
   const s = series(days, (d, i) => ({ ...steady()(d), use: i === last ? 1.25 : 0.6, retryShare: i === last ? 0.55 : 0.03 }));
   const host = new PreviewHost();
   const rows = dailyRows(s, monitorSeries(s, [CSR], DEFAULT_DAILY_SETTINGS));
-  await host.writeWorkbook({ sheets: [ledgerSheet([]), inputSheet(AGENTS, [CSR]), dailySheet(rows)] });
+  await host.writeWorkbook({ sheets: [ledgerSheet([], SheetKeys.of({ rows: [], unattributed: [], agents: [CSR] })), inputSheet(AGENTS, [CSR]), dailySheet(rows)] });
   renderPane({ host, tab: 'Alerts' });
   const heading = await screen.findByRole('heading', { level: 3, name: /^Today: 2026-06-24 \(\d+\)$/ }, { timeout: 10_000 });
   expect(heading).toBeTruthy();

@@ -1,9 +1,15 @@
 // Compares a recalculated workbook (any host: HyperFormula in-process, LibreOffice via CSV) with the core's figures.
 // Returns a list of mismatches ("Budget!F5: expected 362.73, got 362.74") so a failing test says exactly where.
 import { aggregate } from '../../src/core/ledger/aggregate';
+import { roundShown } from '../../src/core/ledger/rounding';
 import type { LedgerContext, LedgerResult } from '../../src/core/ledger/types';
 import {
+  BUDGET,
+  BUDGET_SLACK,
   CB,
+  PAYBACK,
+  RECON,
+  RECONCILIATION_SHEET,
   chargebackSheetName,
   computeBudget,
   computePayback,
@@ -66,6 +72,12 @@ class Checker {
     const got = v === null ? '' : String(v);
     if (got !== expected) this.problems.push(`${where}: expected "${expected}", got ${JSON.stringify(v)}`);
   }
+  /** a cost per outcome cell: cents, "no outcomes" when cost has no success, else blank */
+  cpo(g: CellValue[][], sheet: string, r: number, c: number, total: number, outcomes: number) {
+    if (outcomes > 0) this.money(g, sheet, r, c, roundShown(total / outcomes, 2));
+    else if (total > 0) this.text(g, sheet, r, c, 'no outcomes');
+    else this.num(g, sheet, r, c, null);
+  }
 }
 
 function findRow(g: CellValue[][], col: number, label: string, from = 0): number {
@@ -82,7 +94,7 @@ export interface FigureInputs {
   alertPct?: number;
 }
 
-/** Chargeback, Budget, Migration Payback, SLO Monitor and Agent P&L against the core, to the cent. */
+/** Chargeback, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor and Agent P&L against the core, to the cent. */
 export function checkFigures(read: Reader, f: FigureInputs): { problems: string[]; checked: number } {
   const k = new Checker(read);
   const { result, period } = f;
@@ -100,10 +112,9 @@ export function checkFigures(read: Reader, f: FigureInputs): { problems: string[
     comps.forEach((c, j) => k.money(cb, cbName, r, CB.cols.api + j, a[c]));
     k.money(cb, cbName, r, CB.cols.unattributed, a.unattributed);
     k.money(cb, cbName, r, CB.cols.total, a.total);
-    if (a.cost_per_outcome === null) k.num(cb, cbName, r, CB.cols.cpo, null);
-    else k.money(cb, cbName, r, CB.cols.cpo, a.cost_per_outcome);
+    k.cpo(cb, cbName, r, CB.cols.cpo, a.total, a.outcomes);
     k.num(cb, cbName, r, CB.cols.target, a.target_cost_per_outcome, 1e-9);
-    k.num(cb, cbName, r, CB.cols.agents, f.ctx.agents.filter((g) => g.business_unit === a.key).length);
+    k.num(cb, cbName, r, CB.cols.agents, result.agents.filter((g) => g.business_unit === a.key).length);
   });
   const all = aggregate(result, 'all', period)[0];
   const tr = CB.firstLine + bus.length;
@@ -113,70 +124,147 @@ export function checkFigures(read: Reader, f: FigureInputs): { problems: string[
   k.num(cb, cbName, tr, CB.cols.outcomes, all.outcomes);
   k.money(cb, cbName, tr + 1, CB.cols.total, all.total);
   k.money(cb, cbName, tr + 2, CB.cols.total, 0);
+  k.text(cb, cbName, tr + 2, CB.cols.total + 1, 'ties');
   const agentRows = aggregate(result, 'agent', period);
   const ah = findRow(cb, 0, 'Agent', tr);
   agentRows.forEach((a, i) => {
     const r = ah + 1 + i;
     k.text(cb, cbName, r, 0, a.key);
+    comps.forEach((c, j) => k.money(cb, cbName, r, CB.cols.api + j, a[c]));
+    k.money(cb, cbName, r, CB.cols.unattributed, a.unattributed);
     k.money(cb, cbName, r, CB.cols.total, a.total);
     k.num(cb, cbName, r, CB.cols.outcomes, a.outcomes);
+    k.cpo(cb, cbName, r, CB.cols.cpo, a.total, a.outcomes);
+    k.num(cb, cbName, r, CB.cols.target, a.target_cost_per_outcome, 1e-9);
   });
+  // By P&L line and agent: every business unit × agent cell, from the published rows
+  const pt = findRow(cb, 0, 'By P&L line and agent', ah);
+  const cellOf = new Map<string, Record<(typeof comps)[number] | 'unattributed' | 'total' | 'work_items' | 'outcomes', number>>();
+  const cell = (bu: string, agent: string) => {
+    const key = `${bu}\u0001${agent}`;
+    let x = cellOf.get(key);
+    if (!x) cellOf.set(key, (x = { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0, unattributed: 0, total: 0, work_items: 0, outcomes: 0 }));
+    return x;
+  };
+  const cc = (x: number) => Math.round(x * 100);
+  for (const r of result.rows) {
+    if (r.period !== period) continue;
+    const x = cell(r.business_unit, r.agent_id);
+    for (const k of comps) x[k] += cc(r[k]);
+    x.total += cc(r.total);
+    x.work_items++;
+    x.outcomes += r.success;
+  }
+  for (const u of result.unattributed) {
+    if (u.period !== period) continue;
+    const x = cell(u.business_unit, u.agent_id);
+    x.trueup += cc(u.trueup);
+    x.unattributed += cc(u.total) - cc(u.trueup);
+    x.total += cc(u.total);
+  }
+  let pairs = 0;
+  for (let r = pt + 2; r < cb.length && typeof cb[r]?.[0] === 'string' && cb[r][0] !== 'Journal entry'; r++) {
+    const x = cellOf.get(`${cb[r][0]}\u0001${cb[r][1]}`) ?? { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0, unattributed: 0, total: 0, work_items: 0, outcomes: 0 };
+    pairs++;
+    k.num(cb, cbName, r, CB.cols.workItems, x.work_items);
+    k.num(cb, cbName, r, CB.cols.outcomes, x.outcomes);
+    comps.forEach((cmp, j) => k.money(cb, cbName, r, CB.cols.api + j, x[cmp] / 100));
+    k.money(cb, cbName, r, CB.cols.unattributed, x.unattributed / 100);
+    k.money(cb, cbName, r, CB.cols.total, x.total / 100);
+  }
+  if (pt < 0 || pairs < [...cellOf.values()].length) k.problems.push(`${cbName}: the By P&L line and agent block lists ${pairs} cells, the ledger has ${cellOf.size}`);
   const jh = findRow(cb, 0, 'Cost centre', ah);
   const jt = findRow(cb, 0, 'Total', jh);
-  const debits = bus.reduce((s, a) => s + Math.max(0, Math.round(a.total * 100)), 0) / 100;
-  const credits = bus.reduce((s, a) => s + Math.max(0, -Math.round(a.total * 100)), 0) / 100;
-  const gross = Math.max(debits, credits);
-  k.money(cb, cbName, jt, 2, gross);
-  k.money(cb, cbName, jt, 3, gross);
+  const c = (x: number) => Math.round(x * 100);
+  const debits = (bus.reduce((s, a) => s + Math.max(0, c(a.total)), 0) + Math.max(0, -c(all.total))) / 100;
+  const credits = (bus.reduce((s, a) => s + Math.max(0, -c(a.total)), 0) + Math.max(0, c(all.total))) / 100;
+  k.money(cb, cbName, jt, 2, debits);
+  k.money(cb, cbName, jt, 3, credits);
+  k.money(cb, cbName, jt - 1, 3, Math.max(0, all.total)); // the platform's credit: the Ledger + Unattributed total
   k.text(cb, cbName, jt + 1, 0, 'balanced');
+
+  // Invoice Reconciliation
+  if (result.providers) {
+    const rg = k.grid(RECONCILIATION_SHEET);
+    result.providers.forEach((p, i) => {
+      const r = RECON.firstRow + i;
+      k.text(rg, RECONCILIATION_SHEET, r, RECON.cols.period, p.period);
+      k.text(rg, RECONCILIATION_SHEET, r, RECON.cols.provider, p.provider);
+      k.money(rg, RECONCILIATION_SHEET, r, RECON.cols.invoice, p.billed);
+      k.money(rg, RECONCILIATION_SHEET, r, RECON.cols.computed, p.computed);
+      k.money(rg, RECONCILIATION_SHEET, r, RECON.cols.trueup, p.trueup);
+      k.money(rg, RECONCILIATION_SHEET, r, RECON.cols.difference, 0);
+      k.text(rg, RECONCILIATION_SHEET, r, RECON.cols.check, 'ties');
+    });
+    const ph = findRow(rg, 0, 'Period', RECON.firstRow + result.providers.length);
+    [...new Set(result.providers.map((p) => p.period))].sort().forEach((p, i) => {
+      const r = ph + 1 + i;
+      const ps = result.providers!.filter((x) => x.period === p);
+      const trueup = [...result.rows, ...result.unattributed].filter((x) => x.period === p).reduce((t, x) => t + c(x.trueup), 0) / 100;
+      k.text(rg, RECONCILIATION_SHEET, r, 0, p);
+      k.money(rg, RECONCILIATION_SHEET, r, 1, ps.reduce((t, x) => t + c(x.billed), 0) / 100);
+      k.money(rg, RECONCILIATION_SHEET, r, 2, ps.reduce((t, x) => t + c(x.computed), 0) / 100);
+      k.money(rg, RECONCILIATION_SHEET, r, 3, trueup);
+      k.money(rg, RECONCILIATION_SHEET, r, 4, 0);
+      k.text(rg, RECONCILIATION_SHEET, r, 5, 'ties');
+    });
+  }
 
   // Budget
   const bg = k.grid('Budget');
   const bf = computeBudget(f.budget.lines, f.budget.drivers);
   const hb = findRow(bg, 0, 'P&L line');
+  const B = BUDGET.cols;
   bf.lines.forEach((l, i) => {
     const r = hb + 1 + i;
-    k.text(bg, 'Budget', r, 0, l.business_unit);
-    k.num(bg, 'Budget', r, 1, l.agents);
-    k.num(bg, 'Budget', r, 4, l.volume);
-    k.money(bg, 'Budget', r, 5, l.monthly);
+    k.text(bg, 'Budget', r, B.line, l.business_unit);
+    k.num(bg, 'Budget', r, B.agents, l.agents);
+    k.num(bg, 'Budget', r, B.volume, l.volume);
+    k.money(bg, 'Budget', r, B.fixed, l.fixed);
+    k.money(bg, 'Budget', r, B.monthly, l.monthly);
   });
-  const bt = hb + 1 + bf.lines.length;
-  k.num(bg, 'Budget', bt, 1, bf.agents);
-  k.num(bg, 'Budget', bt, 4, bf.volume);
-  k.money(bg, 'Budget', bt, 5, bf.monthly);
-  k.money(bg, 'Budget', bt, 2, bf.blended);
+  for (let r = hb + 1 + bf.lines.length; r < hb + 1 + bf.lines.length + BUDGET_SLACK; r++) k.text(bg, 'Budget', r, B.monthly, '');
+  const bt = findRow(bg, 0, 'Total AI labor');
+  k.num(bg, 'Budget', bt, B.agents, bf.agents);
+  k.num(bg, 'Budget', bt, B.volume, bf.volume);
+  k.money(bg, 'Budget', bt, B.monthly, bf.monthly);
+  k.money(bg, 'Budget', bt, B.costPerUnit, bf.blended);
   const ba = findRow(bg, 0, 'Agent labor cost (variable) = monthly × 12');
-  k.money(bg, 'Budget', ba, 5, bf.annualLabor);
+  k.money(bg, 'Budget', ba, B.monthly, bf.annualLabor);
   const btot = findRow(bg, 0, 'Total annual AI labor budget');
-  k.money(bg, 'Budget', btot, 5, bf.annualTotal);
-  k.money(bg, 'Budget', btot + 1, 5, bf.margin);
-  k.money(bg, 'Budget', btot + 2, 5, bf.withMargin);
+  k.money(bg, 'Budget', btot, B.monthly, bf.annualTotal);
+  k.money(bg, 'Budget', btot + 1, B.monthly, bf.margin);
+  k.money(bg, 'Budget', btot + 2, B.monthly, bf.withMargin);
 
   // Migration Payback
   const pg = k.grid('Migration Payback');
   const ph = findRow(pg, 0, 'Agent');
-  const figs = new Map(computePayback(result, f.payback).map((x) => [x.agent_id, x]));
+  const P = PAYBACK.cols;
+  const figs = new Map(computePayback(result, f.payback, f.ctx.agents).map((x) => [x.agent_id, x]));
   for (let r = ph + 1; r < pg.length; r++) {
     const id = pg[r]?.[0];
-    if (typeof id !== 'string' || !id) continue;
+    if (typeof id !== 'string' || !id) break;
     const x = figs.get(id);
     if (!x) {
       k.problems.push(`Migration Payback!A${r + 1}: unexpected agent ${id}`);
       continue;
     }
     figs.delete(id);
-    k.num(pg, 'Migration Payback', r, 4, x.volume);
-    k.num(pg, 'Migration Payback', r, 5, x.inputPerItem, 1e-9);
-    k.money(pg, 'Migration Payback', r, 11, x.currentUnit);
-    k.money(pg, 'Migration Payback', r, 13, x.spend);
-    k.money(pg, 'Migration Payback', r, 15, x.saving);
-    k.money(pg, 'Migration Payback', r, 18, x.parallelCost);
-    if (x.payback === null) k.num(pg, 'Migration Payback', r, 19, null);
-    else k.num(pg, 'Migration Payback', r, 19, x.payback, 1e-9);
-    if (x.rank === null) k.num(pg, 'Migration Payback', r, 20, null);
-    else k.num(pg, 'Migration Payback', r, 20, x.rank);
-    k.text(pg, 'Migration Payback', r, 21, x.quarter);
+    k.num(pg, 'Migration Payback', r, P.volume, x.volume);
+    k.num(pg, 'Migration Payback', r, P.inputPerItem, x.inputPerItem, 1e-9);
+    if (x.currentUnit === null) k.num(pg, 'Migration Payback', r, P.currentUnit, null);
+    else k.num(pg, 'Migration Payback', r, P.currentUnit, x.currentUnit, 1e-9);
+    k.money(pg, 'Migration Payback', r, P.ledgerSpend, x.ledgerSpend);
+    k.money(pg, 'Migration Payback', r, P.spend, x.spend);
+    if (x.saving === null) k.num(pg, 'Migration Payback', r, P.saving, null);
+    else k.money(pg, 'Migration Payback', r, P.saving, x.saving);
+    k.money(pg, 'Migration Payback', r, P.parallelCost, x.parallelCost);
+    if (x.payback === null) k.text(pg, 'Migration Payback', r, P.payback, 'never');
+    else k.num(pg, 'Migration Payback', r, P.payback, x.payback, 1e-9);
+    k.text(pg, 'Migration Payback', r, P.why, x.why);
+    if (x.rank === null) k.num(pg, 'Migration Payback', r, P.rank, null);
+    else k.num(pg, 'Migration Payback', r, P.rank, x.rank);
+    k.text(pg, 'Migration Payback', r, P.quarter, x.quarter);
   }
   for (const id of figs.keys()) k.problems.push(`Migration Payback: agent ${id} missing`);
 
@@ -195,6 +283,7 @@ export function checkFigures(read: Reader, f: FigureInputs): { problems: string[
     k.num(sg, 'SLO Monitor', r, 9, s.vs_target, 1e-9);
     k.num(sg, 'SLO Monitor', r, 10, s.accuracy, 1e-9);
     k.num(sg, 'SLO Monitor', r, 12, s.review_rate, 1e-9);
+    k.text(sg, 'SLO Monitor', r, 14, s.status);
     k.num(sg, 'SLO Monitor', r, 15, s.above);
     k.text(sg, 'SLO Monitor', r, 16, s.twoMonths ? '2 months above target' : '');
     k.text(sg, 'SLO Monitor', r, 17, s.alert ? 'ALERT' : '');
@@ -204,12 +293,18 @@ export function checkFigures(read: Reader, f: FigureInputs): { problems: string[
   // Agent P&L
   const ag = k.grid('Agent P&L');
   const ahp = findRow(ag, 0, 'Agent');
+  const runs = new Map(computeSlo(result, f.alertPct ?? 0.05).filter((s) => s.period === period).map((s) => [s.agent_id, s.retireRun]));
   agentRows.forEach((a, i) => {
     const r = ahp + 1 + i;
     k.text(ag, 'Agent P&L', r, 0, a.key);
     k.num(ag, 'Agent P&L', r, 5, a.work_items);
+    comps.forEach((cmp, j) => k.money(ag, 'Agent P&L', r, 7 + j, a[cmp]));
+    k.money(ag, 'Agent P&L', r, 13, a.unattributed);
     k.money(ag, 'Agent P&L', r, 14, a.total);
+    k.cpo(ag, 'Agent P&L', r, 15, a.total, a.outcomes);
     if (a.human_cost_per_unit !== null) k.money(ag, 'Agent P&L', r, 18, Math.round(a.outcomes * a.human_cost_per_unit * 100) / 100 - a.total);
+    const run = runs.get(a.key) ?? 0;
+    k.text(ag, 'Agent P&L', r, 21, run >= f.budget.drivers.retirement_months ? 'retire or replace' : a.outcomes === 0 && a.total > 0 ? 'no outcomes' : run > 0 ? 'watch' : 'keep');
   });
   return { problems: k.problems, checked: k.checked };
 }

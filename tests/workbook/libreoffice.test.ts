@@ -49,12 +49,12 @@ maybe('workbooks recalculated by LibreOffice', () => {
     await host.save(path);
     const before = await recalcWithLibreOffice(path, ['Budget', 'Budget Drivers']);
     const b = before.get('Budget')!;
-    expect(b[7][0]).toBe('Total AI labor');
-    expect([b[7][1], b[7][4], b[7][5]]).toEqual([7, 130_000, 202_000]);
-    expect([b[4][5], b[5][5], b[6][5]]).toEqual([180_000, 18_400, 3_600]);
-    expect(Math.round((b[7][2] as number) * 100) / 100).toBe(1.55);
-    expect(b.find((r) => r[0] === 'Total annual AI labor budget')?.[5]).toBe(2_724_000);
-    expect(b.find((r) => r[0] === 'Agent labor cost (variable) = monthly × 12')?.[5]).toBe(2_424_000);
+    const t = b.findIndex((r) => r[0] === 'Total AI labor');
+    expect([b[t][1], b[t][4], b[t][6]]).toEqual([7, 130_000, 202_000]);
+    expect([b[4][6], b[5][6], b[6][6]]).toEqual([180_000, 18_400, 3_600]);
+    expect(Math.round((b[t][2] as number) * 100) / 100).toBe(1.55);
+    expect(b.find((r) => r[0] === 'Total annual AI labor budget')?.[6]).toBe(2_724_000);
+    expect(b.find((r) => r[0] === 'Agent labor cost (variable) = monthly × 12')?.[6]).toBe(2_424_000);
 
     // edit as a user would: open the file, change Customer Service's volume and the migration driver, save
     const edited = await XlsxHost.open(path);
@@ -63,17 +63,24 @@ maybe('workbooks recalculated by LibreOffice', () => {
     const drivers = readBudgetDrivers((await edited.readSheet('Budget Drivers'))!);
     expect(drivers.errors).toEqual([]);
     let migRow = 0;
-    ws.eachRow((row, r) => { if (row.getCell(1).value === 'model_migrations_usd') migRow = r; });
-    ws.getCell(`B${migRow}`).value = 200_000;
+    ws.eachRow((row, r) => { if (row.getCell(9).value === 'model_migrations_usd') migRow = r; });
+    ws.getCell(`J${migRow}`).value = 200_000;
+    // and a fourth P&L line typed under the three
+    ws.getCell('A5').value = 'Fraud Review';
+    ws.getCell('B5').value = 1;
+    ws.getCell('C5').value = 0.75;
+    ws.getCell('D5').value = 4_000;
+    ws.getCell('E5').value = 500;
     const path2 = join(dir, 'budget-edited.xlsx');
     await edited.save(path2);
     const after = (await recalcWithLibreOffice(path2, ['Budget'])).get('Budget')!;
-    expect(after[4][5]).toBe(195_000);
-    expect(after[7][5]).toBe(217_000);
-    expect(after.find((r) => r[0] === 'Total annual AI labor budget')?.[5]).toBe(217_000 * 12 + 200_000 + 96_000 + 84_000);
+    expect(after[4][6]).toBe(195_000);
+    expect([after[7][0], after[7][6]]).toEqual(['Fraud Review', 3_500]);
+    expect(after[t][6]).toBe(217_000 + 3_500);
+    expect(after.find((r) => r[0] === 'Total annual AI labor budget')?.[6]).toBe((217_000 + 3_500) * 12 + 200_000 + 96_000 + 84_000);
   });
 
-  it('playbook migration pays back in 2.0 months', async () => {
+  it('playbook migration pays back in 2.0 months with the defaults (the candidate priced by a Prices row)', async () => {
     const m = playbookMigration();
     const host = new XlsxHost();
     await host.writeWorkbook(m.spec);
@@ -81,8 +88,9 @@ maybe('workbooks recalculated by LibreOffice', () => {
     await host.save(path);
     const p = (await recalcWithLibreOffice(path, ['Migration Payback'])).get('Migration Payback')!;
     expect(p[7][0]).toBe('csr-agent');
-    expect(p[7].slice(13, 16)).toEqual([40_000, 0.5, 20_000]);
-    expect(p[7][19]).toBe(2);
-    expect(p[7][21]).toBe('2027-Q1');
+    expect([p[7][7], p[7][9]]).toEqual([3, 1.5]);
+    expect(p[7].slice(13, 17)).toEqual([40_000, 40_000, 0.5, 20_000]);
+    expect(p[7][20]).toBe(2);
+    expect(p[7][23]).toBe('2027-Q1');
   });
 });

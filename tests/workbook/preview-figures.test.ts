@@ -17,7 +17,7 @@ describe('demo workbook in the preview host', () => {
     expect(demo.result.rows.length).toBeGreaterThan(100);
     expect(demo.result.unattributed.length).toBeGreaterThan(0);
     expect(demo.spec.sheets.map((s) => s.name)).toEqual([
-      `Chargeback ${demo.period}`, 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Import Issues',
+      `Chargeback ${demo.period}`, 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Import Issues',
       'Agents', 'Rates', 'Tool Prices', 'Prices', 'Overheads', 'Invoices', 'Budget Drivers', 'Benchmarks',
     ]);
   });

@@ -36,14 +36,19 @@ export interface BuildOutcome {
   reports: ImportReport[];
   /** every rejected row and every file-level error (as a row at line 1), in input order */
   rejected: RejectedRow[];
+  /** `--config` runs: records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price) */
+  warnings?: RejectedRow[];
   /** true when at least one usage event was accepted */
   usable: boolean;
   /** `--config` runs: what each source of the config produced */
   sources?: SourceReport[];
-  /** `--config` runs: true when an API source stopped early (the outputs then cover only what was read) */
+  /** true when an API source stopped early (`--config`) or an input file could not be read at all: the outputs then
+   * cover only what was read, say so, and the command exits 3 */
   partial?: boolean;
   /** the daily series, when the build collected one (for the workbook's Daily and Daily Monitor sheets) */
   daily?: DailySeries;
+  /** input files that could not be read at all (the rest were built) */
+  failedFiles?: string[];
 }
 
 /** An output step: a flag whose value is a path, and what to write there from the built ledger. */
@@ -54,7 +59,7 @@ export interface BuildOutput {
 }
 
 export interface Attribution {
-  /** usage cost of the period: api + retry + tools + unattributed */
+  /** usage cost of the period: api + retry + tools of the ledger rows and of the unattributed usage lines */
   usage_usd: number;
   /** usage cost that reached a known work item */
   linked_usd: number;
@@ -64,11 +69,16 @@ export interface Attribution {
   unattributed_share: number;
 }
 
-/** How much of the period's usage cost the link rules tied to work items, from the summary's cent totals. */
-export function attribution(t: Summary['totals']): Attribution {
+/**
+ * How much of the period's usage cost the link rules tied to work items, in cents of the published rows. Usage only:
+ * reviews of unknown items, overhead whose scope had no work items and invoice true-up are not "unattributed usage".
+ */
+export function attribution(result: Pick<LedgerResult, 'rows' | 'unattributed'>, period: string): Attribution {
   const c = (x: number) => Math.round(x * 100);
-  const linked = c(t.api) + c(t.retry) + c(t.tools);
-  const unattributed = c(t.unattributed);
+  let linked = 0;
+  let unattributed = 0;
+  for (const r of result.rows) if (r.period === period) linked += c(r.api) + c(r.retry) + c(r.tools);
+  for (const u of result.unattributed) if (u.period === period && u.kind === 'usage') unattributed += c(u.api) + c(u.retry) + c(u.tools);
   const usage = linked + unattributed;
   const share = (x: number) => (usage ? Math.round((x / usage) * 1e4) / 1e4 : 0);
   return { usage_usd: usage / 100, linked_usd: linked / 100, unattributed_usd: unattributed / 100, linked_share: share(linked), unattributed_share: share(unattributed) };
@@ -78,20 +88,23 @@ export function buildSummary(o: BuildOutcome): Summary & { attribution: Attribut
   const summary = summarize(o.result, o.period, { rejected: o.rejected });
   return {
     ...summary,
-    attribution: attribution(summary.totals),
+    attribution: attribution(o.result, o.period),
     imports: o.reports.map((r) => ({
       file: r.file, kind: r.kind, read: r.read, accepted: r.accepted, rejected: r.rejectedCount, duplicates: r.duplicates, conflicts: r.conflicts,
       ...(r.fatal ? { error: r.fatal } : {}), ...(r.ignoredColumns.length ? { ignored_columns: r.ignoredColumns } : {}),
     })),
-    ...(o.sources ? { sources: o.sources, partial: !!o.partial } : {}),
+    ...(o.sources ? { sources: o.sources, partial: !!o.partial } : o.failedFiles ? { partial: true } : {}),
   };
 }
 
-/** One line naming every partial source, or '' when none is. */
+/** One line naming every partial source and every file that could not be read, or '' when there is none. */
 export function partialNote(o: BuildOutcome): string {
   if (!o.partial) return '';
+  const parts: string[] = [];
   const names = (o.sources ?? []).filter((s) => s.partial).map((s) => s.name);
-  return `PARTIAL: ${names.join(', ') || 'a source'} stopped early; the figures cover only what was read`;
+  if (names.length || !o.failedFiles?.length) parts.push(`${names.join(', ') || 'a source'} stopped early`);
+  for (const f of o.failedFiles ?? []) parts.push(`${f} could not be read (missing the whole file)`);
+  return `PARTIAL: ${parts.join('; ')}; the figures cover only what was read`;
 }
 
 export const BUILD_OUTPUTS: BuildOutput[] = [
@@ -111,7 +124,8 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     flag: 'out',
     help: '--out WORKBOOK.xlsx  the workbook: Chargeback, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger and input sheets',
     async write(o, path, io) {
-      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, daily: o.daily }, io);
+      const note = partialNote(o);
+      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, warnings: o.warnings, daily: o.daily, ...(note ? { incomplete: note.replace(/^PARTIAL: /, '') } : {}) }, io);
     },
   },
 ];
@@ -166,7 +180,9 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
       rejected.push({ file: r.file, line: 0, column: '', value: '', reason: `${fmt(r.rejectedCount - r.rejected.length)} more rejected rows not listed` });
     }
   }
-  return { period, result, ctx, reports, rejected, usable: events > 0 };
+  // A file that could not be read at all leaves its whole content out: the build is incomplete, and says so.
+  const failedFiles = reports.filter((r) => r.fatal).map((r) => r.file);
+  return { period, result, ctx, reports, rejected, usable: events > 0, ...(failedFiles.length ? { partial: true, failedFiles } : {}) };
 }
 
 /** Ledger from a loaded month-end config: every source and input is already read; rejected rows come along. */
@@ -174,7 +190,7 @@ export function buildFromConfig(loaded: LoadedConfig, period = loaded.period, op
   const i = loaded.inputs;
   const ctx: LedgerContext = { agents: i.agents, rates: i.rates, toolPrices: i.toolPrices, overheads: i.overheads, invoices: i.invoices, prices: i.prices };
   const result = buildLedger(i, { expectedEvents: i.events.length, observer: options.observer });
-  return { period, result, ctx, reports: [], rejected: loaded.rejected, usable: i.events.length > 0, sources: loaded.sources, partial: loaded.partial };
+  return { period, result, ctx, reports: [], rejected: loaded.rejected, warnings: loaded.warnings, usable: i.events.length > 0, sources: loaded.sources, partial: loaded.partial };
 }
 
 const INPUT_FLAGS = ['usage', 'work-items', 'reviews', 'agents', 'rates', 'tool-prices', 'overheads', 'invoices', 'prices', 'workbook'];
@@ -194,8 +210,9 @@ rules, canonical inputs and outputs in one JSON file; paths in it are relative t
 override the file's. A config names all inputs: do not combine it with --usage, --work-items and the like.
 Rows that fail validation are skipped and listed in the summary with file, line, column and reason.
 Exit codes: 0 done; 1 no usage event could be read at all (nothing written); 2 bad flags or an invalid config file
-(each problem named by its JSON path); 3 outputs written but an API source stopped early (partial: the summary says
-"partial": true and names the source; resume it with its "cursor").`;
+(each problem named by its JSON path); 3 outputs written but incomplete: an API source stopped early (the summary says
+"partial": true and names the source; resume it with its "cursor") or an input file could not be read at all; the
+workbook's report sheets then carry an "INCOMPLETE" line.`;
 
 /**
  * The config's outputs, checked before any source is read (an API pull may take minutes): every key must be a
@@ -285,7 +302,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
         }
         for (const o of BUILD_OUTPUTS) paths[o.flag] = (v[o.flag] as string | undefined) ?? loaded.outputs[o.flag];
         for (const s of loaded.sources) {
-          io.err(`build: source ${s.name} (${s.format}): ${[['events', s.events], ['work items', s.work_items], ['reviews', s.reviews], ['invoice lines', s.invoices], ['overheads', s.overheads], ['rejected', s.rejected], ['skipped', s.skipped]]
+          io.err(`build: source ${s.name} (${s.format}): ${[['events', s.events], ['work items', s.work_items], ['reviews', s.reviews], ['invoice lines', s.invoices], ['overheads', s.overheads], ['rejected', s.rejected], ['skipped', s.skipped], ['consistency warnings', s.warnings ?? 0]]
             .filter(([, n]) => n)
             .map(([k, n]) => `${fmt(n as number)} ${k}`)
             .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);

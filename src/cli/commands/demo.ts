@@ -84,13 +84,17 @@ Writes the sample organisation of the CFO playbook (Customer Service, Claims Und
 
   --out-dir DIR   where to write (created if missing)
   --out F.xlsx    also (or instead) write the whole workbook built from the sample: Chargeback, Budget, Migration
-                  Payback, SLO Monitor, Agent P&L, Ledger, input sheets (e.g. --scale 0.05 --months 3: the Ledger
-                  must stay under ${fmt(MAX_XLSX_LEDGER_ROWS)} rows)
-  --months N      months of data, ending with --end (default 6)
+                  Payback, SLO Monitor, Agent P&L, Ledger, input sheets (the Ledger must stay under
+                  ${fmt(MAX_XLSX_LEDGER_ROWS)} rows; with --out the defaults are --scale 0.05 --months 3)
+  --months N      months of data, ending with --end (default 6; 3 with --out)
   --end YYYY-MM   the last month (default 2026-10)
-  --scale X       volume multiplier (default 1 = ~130,000 work items and ~1M usage events a month)
+  --scale X       volume multiplier (default 1 = ~130,000 work items and ~1M usage events a month; 0.05 with --out)
   --seed S        random seed (default 42); the same flags give the same files
   --with-cost     fill cost_usd on every usage event with its computed cost`;
+
+/** Defaults: the playbook's full volume over six months as CSV; a workbook-sized sample with --out. */
+const CSV_DEFAULTS = { scale: 1, months: 6 };
+const WORKBOOK_DEFAULTS = { scale: 0.05, months: 3 };
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -103,8 +107,14 @@ export const demoCommand: Command = {
         end: { type: 'string' }, 'with-cost': { type: 'boolean' }, out: { type: 'string' },
       });
       if (!v['out-dir'] && !v.out) throw new UsageError('demo: --out-dir DIR is required (or --out WORKBOOK.xlsx)');
-      const months = numberFlag('demo', '--months', v.months as string | undefined, 6, (n) => Number.isInteger(n) && n >= 1 && n <= 120, 'a whole number of months from 1 to 120');
-      const scale = numberFlag('demo', '--scale', v.scale as string | undefined, 1, (n) => n > 0 && n <= 100, 'a number > 0 (1 = the playbook volumes)');
+      // A workbook must fit in .xlsx (and in memory while ExcelJS writes it): with --out the defaults are the workbook's.
+      const defaults = v.out ? WORKBOOK_DEFAULTS : CSV_DEFAULTS;
+      const months = numberFlag('demo', '--months', v.months as string | undefined, defaults.months, (n) => Number.isInteger(n) && n >= 1 && n <= 120, 'a whole number of months from 1 to 120');
+      const scale = numberFlag('demo', '--scale', v.scale as string | undefined, defaults.scale, (n) => n > 0 && n <= 100, 'a number > 0 (1 = the playbook volumes)');
+      const chosen = [v.scale === undefined ? `--scale ${scale}` : '', v.months === undefined ? `--months ${months}` : ''].filter(Boolean);
+      if (v.out && chosen.length) {
+        io.err(`demo: writing the workbook with ${chosen.join(' ')} (defaults for --out: ~${fmt(estimateDemoRows(scale, months))} Ledger rows; pass --scale/--months for more, up to ${fmt(MAX_XLSX_LEDGER_ROWS)} rows)`);
+      }
       const seed = numberFlag('demo', '--seed', v.seed as string | undefined, 42, (n) => Number.isInteger(n), 'a whole number');
       const end = (v.end as string | undefined) ?? '2026-10';
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(end)) throw new UsageError(`demo: --end "${end}" is not a period; expected YYYY-MM such as 2026-10`);

@@ -1,6 +1,7 @@
 // `pull SOURCE`: pulls an API (credentials from environment variables) or converts vendor files, and writes
 // canonical JSONL the build command imports. A partial pull writes what it got and prints the cursor to resume.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { FORMATS, USAGE_FORMATS, parseSourceFile, previewFileLinks, type SourceFormat, type UsageFormat } from '../../sources/formats';
 import type { LinkPreview } from '../../sources/links';
 import { PULL_SOURCES, runPull } from '../../sources/pulls';
@@ -26,6 +27,7 @@ const ENV_LINES = Object.entries(PULL_SOURCES)
 
 const usage = `Usage: ai-labor-ledger pull SOURCE --out FILE.jsonl [--from DATE] [--to DATE] [--set key=value ...]
          [--settings FILE.json] [--links RULES.json] [--cursor CURSOR] [--reviews FILE.jsonl] [--rejected FILE.json]
+         [--warnings FILE.json]
        ai-labor-ledger pull FORMAT --file VENDOR_FILE... --out FILE.jsonl [--settings FILE.json] [--links RULES.json]
        ai-labor-ledger pull FORMAT --file VENDOR_FILE... --preview [--links RULES.json]   (usage formats: what each rule links)
 
@@ -39,11 +41,15 @@ into canonical JSONL for "build". Usage sources write usage events; Zendesk/Jira
   --cursor C        resume a partial pull; records are appended to --out
   --max-pages N     stop after N pages (the result is partial and prints its cursor)
   --preview         with --file: print how many events each link rule links and which stay unlinked; writes nothing
+  --rejected F      write every rejected row (file, line, column, value, reason) as JSON
+  --warnings F      write every consistency warning (a vendor total that is not the sum of its parts, a reported
+                    cost far from the catalog price of its tokens) as JSON; they are also counted on stderr
 
 Credentials come only from environment variables, never from flags or files:
 ${ENV_LINES}
 
-Exit codes: 0 complete, 1 partial or failed (what was read is written; the resume cursor is printed), 2 bad flags.`;
+Output folders are created. Exit codes: 0 complete, 1 partial or failed (what was read is written; the resume cursor
+is printed) or a --file that cannot be read or yields no record at all, 2 bad flags.`;
 
 function parseSetting(v: string): [string, unknown] {
   const eq = v.indexOf('=');
@@ -58,6 +64,8 @@ function parseSetting(v: string): [string, unknown] {
 }
 
 function writeJsonl(path: string, records: unknown[], append: boolean) {
+  // --out (and the files next to it) may name a folder that does not exist yet: create it.
+  mkdirSync(dirname(path), { recursive: true });
   const text = records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
   if (append) appendFileSync(path, text);
   else writeFileSync(path, text);
@@ -108,7 +116,7 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
         v = parseFlags('pull', rest, {
           out: { type: 'string' }, reviews: { type: 'string' }, rejected: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
           set: { type: 'string', multiple: true }, settings: { type: 'string' }, links: { type: 'string' }, cursor: { type: 'string' },
-          'max-pages': { type: 'string' }, file: { type: 'string', multiple: true }, preview: { type: 'boolean' },
+          'max-pages': { type: 'string' }, file: { type: 'string', multiple: true }, preview: { type: 'boolean' }, warnings: { type: 'string' },
         });
         const files = (v.file as string[] | undefined) ?? [];
         if (v.preview && (!files.length || !(USAGE_FORMATS as readonly string[]).includes(source))) {
@@ -166,12 +174,20 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
       let result: MapResult;
       let pull: PullResult | null = null;
       const files = (v.file as string[] | undefined) ?? [];
+      /** files that gave nothing to write: a pull of them fails (exit 1) after writing what the others gave */
+      const empty: string[] = [];
       if (files.length) {
         result = emptyResult();
         for (const f of files) {
           const text = readVendorFile(f, io);
           if (text === null) return 1;
-          mergeResults(result, parseSourceFile(source as Exclude<SourceFormat, 'canonical'>, text, f, { links, options: settings }));
+          const one = parseSourceFile(source as Exclude<SourceFormat, 'canonical'>, text, f, { links, options: settings });
+          const records = one.events.length + one.workItems.length + one.reviews.length + one.invoices.length + one.overheads.length;
+          if (records === 0) {
+            const why = one.rejected.length ? `all ${fmt(one.rejected.length)} rows rejected` : one.skipped ? `${fmt(one.skipped)} records, none of them ${source} records to import` : 'nothing in it';
+            empty.push(`${f} yielded no record (${why})`);
+          }
+          mergeResults(result, one);
         }
       } else {
         const fetchFn = deps.fetch ?? (globalThis.fetch as unknown as FetchLike);
@@ -201,11 +217,23 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
       for (const [kind, recs] of kinds) {
         if (!recs.length) continue;
         const path = primaryDone ? `${base}.${kind}.jsonl` : out;
-        writeJsonl(path, recs, append);
+        try {
+          writeJsonl(path, recs, append);
+        } catch (e) {
+          io.err(`pull: cannot write ${path} (${(e as Error).message})`);
+          return 1;
+        }
         io.out(`Wrote ${fmt(recs.length)} ${kind.replace('_', ' ')} to ${path}`);
         primaryDone = true;
       }
-      if (!primaryDone) writeJsonl(out, [], append);
+      if (!primaryDone) {
+        try {
+          writeJsonl(out, [], append);
+        } catch (e) {
+          io.err(`pull: cannot write ${out} (${(e as Error).message})`);
+          return 1;
+        }
+      }
       if (result.reviews.length) {
         const path = (v.reviews as string | undefined) ?? `${base}.reviews.jsonl`;
         writeJsonl(path, result.reviews, append);
@@ -214,7 +242,22 @@ export function makePullCommand(deps: PullCommandDeps = {}): Command {
       if (result.rejected.length) {
         io.err(`pull ${source}: ${fmt(result.rejected.length)} records rejected${v.rejected ? ` (all in ${v.rejected})` : ''}; first:`);
         for (const r of result.rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` line ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}${r.value ? ` (got ${r.value})` : ''}`);
-        if (v.rejected) writeFileSync(v.rejected as string, JSON.stringify(result.rejected, null, 2) + '\n');
+        if (v.rejected) {
+          mkdirSync(dirname(v.rejected as string), { recursive: true });
+          writeFileSync(v.rejected as string, JSON.stringify(result.rejected, null, 2) + '\n');
+        }
+      }
+      if (result.warnings.length) {
+        io.err(`pull ${source}: ${fmt(result.warnings.length)} consistency warnings (records kept as reported)${v.warnings ? ` (all in ${v.warnings})` : ''}; first:`);
+        for (const w of result.warnings.slice(0, 10)) io.err(`  ${w.file}${w.line ? ` line ${w.line}` : ''}${w.column ? `, ${w.column}` : ''}: ${w.reason}`);
+      }
+      if (v.warnings) {
+        mkdirSync(dirname(v.warnings as string), { recursive: true });
+        writeFileSync(v.warnings as string, JSON.stringify(result.warnings, null, 2) + '\n');
+      }
+      if (empty.length) {
+        for (const m of empty) io.err(`pull ${source}: ${m}`);
+        return 1;
       }
       if (pull?.partial) {
         io.err(`pull ${source}: PARTIAL — ${pull.error}`);

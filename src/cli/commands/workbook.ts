@@ -76,6 +76,10 @@ export interface WriteWorkbookArgs {
   rejected: RejectedRow[];
   /** the daily series: adds the Daily Monitor and Daily sheets */
   daily?: DailySeries;
+  /** consistency warnings of the sources read (Import Issues lists them) */
+  warnings?: RejectedRow[];
+  /** an API source stopped early: every report sheet says so */
+  incomplete?: string;
 }
 
 /**
@@ -110,13 +114,13 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
   // daily alert settings: the (kept) Budget Drivers' values over the defaults
   const d = budget.drivers;
   const settings = { ...DEFAULT_DAILY_SETTINGS, ...(d ? { drift_pct: d.slo_alert_pct ?? DEFAULT_DAILY_SETTINGS.drift_pct, window_days: d.daily_window_days ?? DEFAULT_DAILY_SETTINGS.window_days, baseline_days: d.daily_baseline_days ?? DEFAULT_DAILY_SETTINGS.baseline_days, min_change_pct: d.daily_min_change_pct ?? DEFAULT_DAILY_SETTINGS.min_change_pct } : {}) };
-  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, budget, benchmarks, daily: a.daily ? { series: a.daily, settings } : undefined });
+  const spec = buildWorkbook({ result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete, daily: a.daily ? { series: a.daily, settings } : undefined });
   const host = new XlsxHost();
   await host.writeWorkbook(spec);
   await host.activate(spec.sheets[0].name);
   mkdirSync(dirname(a.path), { recursive: true });
   await host.save(a.path);
-  io.out(`Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Budget, Migration Payback, SLO Monitor,${a.daily ? ' Daily Monitor,' : ''} Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows,${a.daily ? ' Daily,' : ''} input sheets)`);
+  io.out(`Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor,${a.daily ? ' Daily Monitor,' : ''} Agent P&L, Ledger of ${fmt(a.result.rows.length)} rows,${a.daily ? ' Daily,' : ''} input sheets)${a.incomplete ? ' — marked INCOMPLETE' : ''}`);
 }
 
 /** Rough Ledger rows of the sample: ~130,000 work items a month at scale 1. */

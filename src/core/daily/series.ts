@@ -17,7 +17,8 @@ export interface DailyPoint {
   review: number;
   overhead: number;
   trueup: number;
-  /** the day's share of the scope's unattributed rows (usage with no or an unknown work item, unallocated overhead…) */
+  /** the day's share of the scope's unattributed rows (usage with no or an unknown work item, unallocated overhead…)
+   * less their true-up, which is in `trueup` (as aggregate() reports them) */
   unattributed: number;
   total: number;
   events: number;
@@ -278,18 +279,22 @@ function buildSeries(result: LedgerResult, accs: Acc[], models: Map<string, Map<
 
   // Unattributed rows: usage and reviews over the days of the events/reviews they hold; unallocated overhead and
   // invoice-only true-up (no event to date them) evenly over the days of their month.
+  // As aggregate() reports them: an unattributed row's true-up goes to the True-up column, the rest to Unattributed.
   for (const u of result.unattributed) {
-    const cents = toCents(u.total);
+    const trueup = toCents(u.trueup);
     const group = unattributedGroup(u, usageU, reviewUByKey);
     const isReview = u.kind === 'review';
-    const parts = group.length
-      ? splitOver(group, cents, (a) => (isReview ? a.review : a.api + a.retry + a.tools), (a) => (isReview ? a.reviews : a.events))
-      : null;
-    if (parts !== null) group.forEach((a, i) => addCents(u.agent_id, u.business_unit, dayIndex(a.day), cols.unattributed, parts[i]));
-    else {
-      const { first: f, last: l } = periodDays(u.period);
-      const spread = dayRange(f, l);
-      allocateCents(new Array<number>(spread.length).fill(1), cents).forEach((c, i) => addCents(u.agent_id, u.business_unit, dayIndex(spread[i]), cols.unattributed, c));
+    for (const [col, cents] of [[cols.unattributed, toCents(u.total) - trueup], [cols.trueup, trueup]] as const) {
+      if (cents === 0) continue;
+      const parts = group.length
+        ? splitOver(group, cents, (a) => (isReview ? a.review : a.api + a.retry + a.tools), (a) => (isReview ? a.reviews : a.events))
+        : null;
+      if (parts !== null) group.forEach((a, i) => addCents(u.agent_id, u.business_unit, dayIndex(a.day), col, parts[i]));
+      else {
+        const { first: f, last: l } = periodDays(u.period);
+        const spread = dayRange(f, l);
+        allocateCents(new Array<number>(spread.length).fill(1), cents).forEach((c, i) => addCents(u.agent_id, u.business_unit, dayIndex(spread[i]), col, c));
+      }
     }
     if (!isReview) for (const a of group) addCount(u.agent_id, u.business_unit, dayIndex(a.day), 'unattributed_events', a.events);
   }

@@ -1,6 +1,6 @@
 // The one accumulation behind aggregate() and LedgerIndex: integer-cent sums per scope and period, and the
 // Aggregate made from them (outcome-weighted business-unit targets). Shared so the two can never drift apart.
-import type { Aggregate, LedgerRow } from '../model/ledger';
+import type { Aggregate, LedgerRow, UnattributedRow } from '../model/ledger';
 import type { Agent } from '../model/records';
 import { toCents } from './rounding';
 
@@ -45,6 +45,16 @@ export function addRow(a: Acc, r: LedgerRow, cents: readonly number[]): void {
   for (let k = 0; k < COMPONENT_KEYS.length; k++) a.cents[COMPONENT_KEYS[k]] += cents[k];
   if (r.success) a.agentOutcomes.set(r.agent_id, (a.agentOutcomes.get(r.agent_id) ?? 0) + 1);
   else if (!a.agentOutcomes.has(r.agent_id)) a.agentOutcomes.set(r.agent_id, 0);
+}
+
+/**
+ * An unattributed line: its true-up counts as true-up (the True-up column is all the invoice true-up, on work items
+ * or not), the rest as unattributed (cost that reached no work item). RULES.md "Aggregates".
+ */
+export function addUnattributed(a: Acc, u: Pick<UnattributedRow, 'total' | 'trueup'>): void {
+  const t = toCents(u.trueup);
+  a.cents.trueup += t;
+  a.cents.unattributed += toCents(u.total) - t;
 }
 
 /** Outcome-weighted over the members (a plain mean when nothing succeeded yet); members without a figure are left out. */

@@ -128,11 +128,12 @@ describe('summary', () => {
       }),
     );
     const s = summarize(r, '2026-10', { rejected: [] });
-    // events 1.125 → invoice 1.5 (+0.375 true-up), overheads 15, mistral 0.99 → 17.49 exactly. Rounded column by
-    // column it would be 1.13 (api, round(1.125)) + 15 + 1.37 (true-up, round(1.365)) = 17.50; the true-up column
-    // absorbs the cent so the chargeback ties to the invoices: true-up 1.36 = 17.49 − 1.13 − 15.
+    // openai: computed 1.125 → 1.13 to the cent, invoice 1.50 → true-up 0.37; mistral: invoice 0.99, no events → true-up
+    // 0.99 on Unassigned. The True-up column is all of it (work items and unattributed lines): 1.36 = 1.50 + 0.99 − 1.13.
+    // api 1.00 (1/3 + 2/3) + overhead 10 + unattributed 5.13 (0.125 + the 5 unallocated) + true-up 1.36 = 17.49.
     expect(s.totals.total).toBe(17.49);
-    expect(Math.round((s.totals.trueup + r.unattributed.reduce((t, u) => t + u.trueup, 0)) * 100)).toBe(136);
+    expect(s.totals.trueup).toBe(1.36);
+    expect(s.totals.unattributed).toBe(5.13);
     const cents = (xs: { total: number }[]) => xs.reduce((t, x) => t + Math.round(x.total * 100), 0);
     expect(cents(s.agents)).toBe(1749);
     expect(cents(s.business_units)).toBe(1749);

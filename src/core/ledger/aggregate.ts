@@ -2,8 +2,7 @@
 // Sums run in integer cents over the published (cent-rounded) rows, so every figure ties to the rows a sheet shows.
 import type { Aggregate, LedgerRow, UnattributedRow } from '../model/ledger';
 import type { RejectedRow } from '../model/records';
-import { addRow, finishAggregate, newAcc, rowCents, type Acc } from './accumulate';
-import { toCents } from './rounding';
+import { addRow, addUnattributed, finishAggregate, newAcc, rowCents, type Acc } from './accumulate';
 import type { LedgerResult, Summary, SummaryAgent, SummaryBusinessUnit, SummaryComponents } from './types';
 
 function keyOf(by: 'agent' | 'business_unit' | 'all', r: LedgerRow | UnattributedRow): string {
@@ -36,7 +35,7 @@ export function aggregate(result: LedgerResult, by: 'agent' | 'business_unit' | 
     }
     for (const u of result.unattributed) {
       if (u.period !== p) continue;
-      get(keyOf(by, u)).cents.unattributed += toCents(u.total);
+      addUnattributed(get(keyOf(by, u)), u);
     }
     for (const [key, a] of accs) out.push(finishAggregate(a, key, p, by, result.agents, agentById));
   }
@@ -92,6 +91,7 @@ export function summarize(result: LedgerResult, period: string, extras: { reject
     trueup_spread: 0,
     trueup_difference: 0,
     cents_tie: true,
+    lines_within_cent: true,
     ok: true,
   };
   return {

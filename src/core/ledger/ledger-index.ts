@@ -5,8 +5,7 @@
 import type { Aggregate, LedgerRow, UnattributedRow } from '../model/ledger';
 import type { Agent } from '../model/records';
 import { placeholderAgent } from './builder';
-import { addRow, COMPONENT_KEYS, finishAggregate, newAcc, rowCents, type Acc } from './accumulate';
-import { toCents } from './rounding';
+import { addRow, addUnattributed, COMPONENT_KEYS, finishAggregate, newAcc, rowCents, type Acc } from './accumulate';
 
 export type ScopeKind = 'agent' | 'business_unit' | 'all';
 
@@ -107,10 +106,9 @@ export class LedgerIndex {
     for (const u of input.unattributed) {
       const pi = period(u.period);
       this.businessUnits.add(u.business_unit);
-      const c = toCents(u.total);
-      acc(pi.agent, u.agent_id).cents.unattributed += c;
-      acc(pi.business_unit, u.business_unit).cents.unattributed += c;
-      pi.all.cents.unattributed += c;
+      addUnattributed(acc(pi.agent, u.agent_id), u);
+      addUnattributed(acc(pi.business_unit, u.business_unit), u);
+      addUnattributed(pi.all, u);
     }
     this.periods = [...periods].sort();
     for (const a of this.agents) this.agentLower.set(a.agent_id.toLowerCase(), a.agent_id);

@@ -33,8 +33,39 @@ export interface BuildOptions {
   maxConflictsListed?: number;
   /** roughly how many events will be added, to size the de-duplication table once (it grows as needed anyway) */
   expectedEvents?: number;
+  /** keep every line's exact (unrounded) components in `LedgerResult.exact`, for checks against the published cents */
+  keepExact?: boolean;
   /** sees every accepted event and review with the exact cost the ledger gives it (the daily series of src/core/daily) */
   observer?: LedgerObserver;
+}
+
+/** Exact (unrounded) USD components of one ledger row or unattributed line. */
+export interface ExactComponents {
+  api: number;
+  retry: number;
+  tools: number;
+  review: number;
+  overhead: number;
+  trueup: number;
+}
+
+/** One invoiced provider in one period: the engine's side of the invoice reconciliation. */
+export interface InvoicedProvider {
+  period: string;
+  /** the provider as the price book names it (Bedrock = aws, case ignored) */
+  provider: string;
+  /** indices into the context's invoices of this provider's invoice lines for the period (summed) */
+  invoice_lines: number[];
+  /** usage events of the provider in the period (unattributed and unpriced ones included) */
+  events: number;
+  /** exact computed cost of those events (unpriced ones at 0) */
+  computed_exact: number;
+  /** the computed cost to the cent */
+  computed: number;
+  /** the invoice lines' sum to the cent */
+  billed: number;
+  /** billed − computed: the true-up spread over those events' lines (to the cent by construction of the two) */
+  trueup: number;
 }
 
 /**
@@ -102,6 +133,12 @@ export interface LedgerResult {
    * and "Unassigned" itself when cost landed on it */
   agents: Agent[];
   counts: LedgerCounts;
+  /** per period and invoiced provider: invoice, computed cost and true-up (the Invoice Reconciliation's engine side);
+   * absent when the result was read back from a workbook */
+  providers?: InvoicedProvider[];
+  /** with BuildOptions.keepExact: the exact components of each row and unattributed line, parallel to `rows` and
+   * `unattributed` */
+  exact?: { rows: ExactComponents[]; unattributed: ExactComponents[] };
 }
 
 export type SummaryComponents = Pick<Aggregate, 'api' | 'retry' | 'tools' | 'review' | 'overhead' | 'trueup' | 'unattributed' | 'total'>;

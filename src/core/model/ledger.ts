@@ -102,11 +102,17 @@ export interface Conservation {
   overhead_allocated: number;
   overhead_unallocated: number;
   overhead_difference: number;
+  /** Σ over invoiced providers of (invoice − computed cost of their events), each to the cent: what the true-up spreads */
   invoice_minus_computed: number;
+  /** Σ exact true-up on ledger and unattributed lines */
   trueup_spread: number;
   trueup_difference: number;
-  /** the cent-rounded rows sum to the cent-rounded totals */
+  /** the published rows add up: each row's total is the sum of its components, each component's column sums to its
+   * rounded exact total (the true-up column to the invoices minus the computed costs, each to the cent) */
   cents_tie: boolean;
+  /** every published component of every business unit, agent and business unit × agent cell is within one cent of
+   * its exact value */
+  lines_within_cent: boolean;
   ok: boolean;
 }
 

@@ -37,6 +37,69 @@ const tokens = z
 const id = z.string().trim().min(1, { message: 'expected a non-empty id' });
 const optText = z.string().trim().default('');
 
+/** Service tiers priced as the standard tier (vendors spell it differently; '' = not reported). */
+export const STANDARD_SERVICE_TIERS = ['', 'standard', 'default', 'auto', 'standard_only', 'on_demand'] as const;
+/** `context_tier`: '' = decide from the request's own input tokens; `standard`/`long` = the vendor said which price tier (Anthropic `context_window`). */
+export const CONTEXT_TIERS = ['', 'standard', 'long'] as const;
+export type ContextTier = (typeof CONTEXT_TIERS)[number];
+
+/**
+ * The token counts of a usage event nest (OpenAI / genai-prices convention): input counts every input token; cache
+ * reads and writes, audio and image tokens are parts of it; 1-hour cache writes are part of the cache writes; cached
+ * audio/image tokens are part of both the cached and the audio/image counts; reasoning, audio and image output tokens
+ * are parts of the output. Shared by the schema and the fast CSV path so both say the same thing about a bad row.
+ */
+export interface UsageCounts {
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  cache_write_1h_tokens?: number;
+  audio_input_tokens?: number;
+  cached_audio_input_tokens?: number;
+  image_input_tokens?: number;
+  cached_image_input_tokens?: number;
+  audio_output_tokens?: number;
+  image_output_tokens?: number;
+  reasoning_tokens?: number;
+}
+
+/** The first count that breaks the nesting above, as the column and what was expected; null when they nest. */
+export function usageCountsIssue(e: UsageCounts): { column: string; reason: string } | null {
+  const n = (v: number | undefined) => v ?? 0;
+  const inp = e.input_tokens;
+  if (e.cached_input_tokens > inp) return { column: 'cached_input_tokens', reason: `expected cached_input_tokens ≤ input_tokens (${inp})` };
+  if (e.cached_input_tokens + e.cache_write_tokens > inp) {
+    return { column: 'cache_write_tokens', reason: `expected cached_input_tokens + cache_write_tokens ≤ input_tokens (${inp}): input counts every input token` };
+  }
+  if (n(e.cache_write_1h_tokens) > e.cache_write_tokens) {
+    return { column: 'cache_write_1h_tokens', reason: `expected cache_write_1h_tokens ≤ cache_write_tokens (${e.cache_write_tokens}): 1-hour writes are part of the cache writes` };
+  }
+  if (n(e.cached_audio_input_tokens) > n(e.audio_input_tokens)) {
+    return { column: 'cached_audio_input_tokens', reason: `expected cached_audio_input_tokens ≤ audio_input_tokens (${n(e.audio_input_tokens)})` };
+  }
+  if (n(e.cached_image_input_tokens) > n(e.image_input_tokens)) {
+    return { column: 'cached_image_input_tokens', reason: `expected cached_image_input_tokens ≤ image_input_tokens (${n(e.image_input_tokens)})` };
+  }
+  if (n(e.cached_audio_input_tokens) + n(e.cached_image_input_tokens) > e.cached_input_tokens) {
+    return { column: 'cached_audio_input_tokens', reason: `expected cached_audio_input_tokens + cached_image_input_tokens ≤ cached_input_tokens (${e.cached_input_tokens})` };
+  }
+  const uncachedMedia = n(e.audio_input_tokens) - n(e.cached_audio_input_tokens) + n(e.image_input_tokens) - n(e.cached_image_input_tokens);
+  if (e.cached_input_tokens + e.cache_write_tokens + uncachedMedia > inp) {
+    return {
+      column: 'audio_input_tokens',
+      reason: `expected cached + cache-write + uncached audio and image tokens ≤ input_tokens (${inp}): audio and image tokens are part of the input`,
+    };
+  }
+  if (n(e.audio_output_tokens) + n(e.image_output_tokens) + n(e.reasoning_tokens) > e.output_tokens) {
+    return {
+      column: n(e.reasoning_tokens) > 0 ? 'reasoning_tokens' : 'audio_output_tokens',
+      reason: `expected reasoning_tokens + audio_output_tokens + image_output_tokens ≤ output_tokens (${e.output_tokens}): they are part of the output`,
+    };
+  }
+  return null;
+}
+
 export const usageEventSchema = z
   .object({
     event_id: id,
@@ -58,21 +121,31 @@ export const usageEventSchema = z
     batch: z.boolean().default(false),
     /** provider-reported cost; wins over the price book when present */
     cost_usd: nonNegMoney.nullable().default(null),
+    // Columns added after the first release: every one has a default, so files written before them still import.
+    /** the vendor's processing tier (standard, batch, flex, priority, scale…), lower case; '' = not reported */
+    service_tier: z.string().trim().toLowerCase().default(''),
+    /** which context-length price tier applies: '' = from the request's own input tokens */
+    context_tier: z.enum(CONTEXT_TIERS, { message: `expected standard, long or empty` }).default(''),
+    /** 1-hour cache writes (Anthropic bills them at 2× input; 5-minute writes at 1.25×): part of cache_write_tokens */
+    cache_write_1h_tokens: tokens.default(0),
+    /** audio input tokens, cached ones included: part of input_tokens */
+    audio_input_tokens: tokens.default(0),
+    cached_audio_input_tokens: tokens.default(0),
+    /** image input tokens, cached ones included: part of input_tokens */
+    image_input_tokens: tokens.default(0),
+    cached_image_input_tokens: tokens.default(0),
+    /** parts of output_tokens */
+    audio_output_tokens: tokens.default(0),
+    image_output_tokens: tokens.default(0),
+    reasoning_tokens: tokens.default(0),
+    /** server-side web searches (billed per 1,000) */
+    web_search_requests: tokens.default(0),
+    /** the vendor's own name for a cost line (OpenAI Costs `line_item`, Anthropic cost report `description`) */
+    line_item: optText,
   })
   .superRefine((e, ctx) => {
-    if (e.cached_input_tokens > e.input_tokens) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cached_input_tokens'],
-        message: `expected cached_input_tokens ≤ input_tokens (${e.input_tokens})`,
-      });
-    } else if (e.cached_input_tokens + e.cache_write_tokens > e.input_tokens) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cache_write_tokens'],
-        message: `expected cached_input_tokens + cache_write_tokens ≤ input_tokens (${e.input_tokens}): input counts every input token`,
-      });
-    }
+    const issue = usageCountsIssue(e);
+    if (issue) ctx.addIssue({ code: 'custom', path: [issue.column], message: issue.reason });
   });
 export type UsageEvent = z.output<typeof usageEventSchema>;
 
@@ -165,7 +238,8 @@ export type Invoice = z.output<typeof invoiceSchema>;
  * One row of the Prices sheet. A row with any *_mtok price is a negotiated price for that
  * provider/model from `effective_from` on; `discount_pct` and `batch_multiplier` adjust whatever
  * base price applies; `maps_to_model` makes `model` a deployment name (alias) of another model.
- * `provider` empty or `*` = any provider; `model` `*` = every model of the provider.
+ * `provider` empty or `*` = any provider; `model` `*` = every model of the provider. `service_tier` scopes a row to
+ * one processing tier; `tier_multiplier` prices a tier as a multiple of the standard price.
  */
 export const priceOverrideSchema = z.object({
   provider: z.string().trim().default('*'),
@@ -190,6 +264,15 @@ export const priceOverrideSchema = z.object({
   batch_multiplier: optMoney,
   maps_to_model: optText,
   note: optText,
+  // Columns added after the first release, optional so that older Prices sheets, files and callers still load.
+  /** the row applies only to events of this service tier (priority, flex, scale…); empty = any tier */
+  service_tier: z.string().trim().toLowerCase().optional(),
+  /** USD per 1M 1-hour cache-write tokens (Anthropic) */
+  cache_write_1h_mtok: nonNegMoney.nullable().optional(),
+  /** USD per 1,000 server-side web searches */
+  web_search_per_1k: nonNegMoney.nullable().optional(),
+  /** multiplier of the standard price for events of `service_tier` (e.g. 2 for a priority tier billed at twice the list) */
+  tier_multiplier: nonNegMoney.nullable().optional(),
 });
 export type PriceOverride = z.output<typeof priceOverrideSchema>;
 
@@ -214,6 +297,18 @@ export function emptyUsageEvent(): UsageEvent {
     status: 'ok',
     batch: false,
     cost_usd: null,
+    service_tier: '',
+    context_tier: '',
+    cache_write_1h_tokens: 0,
+    audio_input_tokens: 0,
+    cached_audio_input_tokens: 0,
+    image_input_tokens: 0,
+    cached_image_input_tokens: 0,
+    audio_output_tokens: 0,
+    image_output_tokens: 0,
+    reasoning_tokens: 0,
+    web_search_requests: 0,
+    line_item: '',
   };
 }
 

@@ -1,1 +1,2 @@
 export * from './pricebook';
+export * from './supplement';

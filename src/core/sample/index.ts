@@ -225,6 +225,10 @@ export function generateSample(options: SampleOptions, sinks: SampleSinks): Samp
       event_id: `ev-${(++eventSeq).toString(36).padStart(7, '0')}`, timestamp: iso(ms), agent_id: agent, work_item_id: item,
       provider: c.provider, model: c.model, kind: c.kind, input_tokens: input, cached_input_tokens: cached, cache_write_tokens: 0,
       output_tokens: output, units: c.units ?? 0, status, batch: false, cost_usd: null,
+      // a literal rather than a spread of emptyUsageEvent(): the demo writes millions of these
+      service_tier: '', context_tier: '', cache_write_1h_tokens: 0, audio_input_tokens: 0, cached_audio_input_tokens: 0,
+      image_input_tokens: 0, cached_image_input_tokens: 0, audio_output_tokens: 0, image_output_tokens: 0, reasoning_tokens: 0,
+      web_search_requests: 0, line_item: '',
     };
   };
 

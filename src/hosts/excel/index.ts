@@ -1,12 +1,16 @@
 // The Excel host (Office.js): writes sheet specs into the open workbook in planned blocks (plan.ts), one
-// context.sync per block, with calculation suspended during the write; reads sheets back; stores non-secret settings.
+// context.sync per block, with calculation and events suspended during the write; reads sheets back in blocks
+// (read.ts, the reader the functions use too); stores non-secret settings. Every batch runs with delayForCellEdit
+// (run.ts): a Refresh started while the user types in a cell waits for the edit instead of failing.
 import { assertNotSecretSetting, type HostSettings, type WorkbookHost, type WriteOptions } from '../../workbook/host';
 import type { CellValue, NameSpec, SheetSpec, WorkbookSpec } from '../../workbook/spec';
 import { colLetter as colName, planSheet, splitValues, type Block, type PlanOp, type PlanOptions, type ValuesOp } from './plan';
+import { readSheetsBlocked } from './read';
+import { describeOfficeError, excelRun, isPayloadTooLarge, jsonBytes, type Run } from './run';
 
 export * from './plan';
-
-type Run = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
+export * from './read';
+export * from './run';
 
 const hex = (rgb: string) => `#${rgb.replace(/^#/, '')}`;
 
@@ -16,12 +20,31 @@ const OPERATORS: Record<string, string> = {
 };
 
 export interface ExcelHostOptions extends PlanOptions {
-  /** default: Excel.run */
+  /** default: Excel.run with delayForCellEdit (run.ts) */
   run?: Run;
+  /** cells per context.sync when reading a sheet (read.ts) */
+  maxCellsPerSync?: number;
+  /**
+   * Called after every write with the sheets it touched (also when it failed part-way). Change events are off during
+   * the write (they would look like user edits), so this is how the custom functions' store hears about it.
+   */
+  onSheetsWritten?: (sheets: string[]) => void;
 }
 
-/** Errors Excel gives when a request is too large or times out: worth retrying the block in halves. */
-const RETRYABLE = /RequestPayloadSizeLimitExceeded|PayloadTooLarge|too large|Timeout|ResponsePayloadSizeLimitExceeded/i;
+/**
+ * A setting's largest value. Microsoft documents no limit of its own for workbook settings (they live in the file);
+ * the value travels in one request, which Excel on the web caps at 5 MB: stay far below, and say so before sending.
+ */
+export const MAX_SETTING_BYTES = 1_000_000;
+
+/** Runtime.enableEvents is ExcelApi 1.8: older Excel refuses to load it (the write would fail). Outside Office: yes. */
+function eventsSwitchable(): boolean {
+  const req = (globalThis as { Office?: { context?: { requirements?: { isSetSupported?(set: string, v: string): boolean } } } }).Office?.context?.requirements;
+  return typeof req?.isSetSupported !== 'function' || req.isSetSupported('ExcelApi', '1.8');
+}
+
+/** How often the host tries to put the calculation mode and events back after a failed write. */
+const RESTORE_ATTEMPTS = 3;
 
 export class ExcelHost implements WorkbookHost {
   private run: Run;
@@ -29,9 +52,14 @@ export class ExcelHost implements WorkbookHost {
   /** blocks sent in the last write, and how many were retried smaller (for diagnostics and tests) */
   stats = { blocks: 0, syncs: 0, retries: 0 };
 
+  private maxCellsPerSync: number | undefined;
+  private onSheetsWritten: ((sheets: string[]) => void) | undefined;
+
   constructor(opts: ExcelHostOptions = {}) {
-    this.run = opts.run ?? ((batch) => Excel.run(batch));
+    this.run = opts.run ?? excelRun;
     this.planOptions = { maxBytes: opts.maxBytes, maxRangesPerOp: opts.maxRangesPerOp };
+    this.maxCellsPerSync = opts.maxCellsPerSync;
+    this.onSheetsWritten = opts.onSheetsWritten;
   }
 
   async writeSheet(spec: SheetSpec, opts: WriteOptions = {}): Promise<void> {
@@ -47,31 +75,83 @@ export class ExcelHost implements WorkbookHost {
     const plans = sheets.map((s) => ({ spec: s, blocks: planSheet(s, this.planOptions) }));
     const total = plans.reduce((n, p) => n + p.blocks.length, 0);
     let done = 0;
-    await this.run(async (context) => {
-      const app = context.workbook.application;
-      app.load('calculationMode');
-      await context.sync();
-      this.stats.syncs++;
-      const mode = app.calculationMode;
-      app.calculationMode = 'Manual';
-      try {
-        for (const { spec, blocks } of plans) {
-          await this.prepareSheet(context, spec.name);
-          const ws = context.workbook.worksheets.getItem(spec.name);
-          for (const block of blocks) {
-            await this.sendBlock(context, ws, spec.name, block);
-            opts.onProgress?.(++done, total);
-          }
-        }
-        await this.writeNames(context, [...plans.flatMap((p) => p.spec.names ?? []), ...extraNames]);
-        const first = sheets[0];
-        if (opts.activate && first) context.workbook.worksheets.getItem(first.name).activate();
-      } finally {
-        app.calculationMode = mode;
+    // What to put back: the user's calculation mode (application-wide: it governs every open workbook) and events.
+    let saved: { mode: Excel.CalculationMode | `${Excel.CalculationMode}`; events: boolean | null } | null = null;
+    let writeError: unknown = null;
+    try {
+      await this.run(async (context) => {
+        const app = context.workbook.application;
+        app.load('calculationMode');
+        // ExcelApi 1.8: events are switched per runtime, so the functions' change watching (same shared runtime) does
+        // not take the add-in's own writes for user edits (docs "Work with events": Enable and disable events).
+        const runtime = eventsSwitchable() ? (context as { runtime?: Excel.Runtime }).runtime : undefined;
+        runtime?.load('enableEvents');
         await context.sync();
         this.stats.syncs++;
+        saved = { mode: app.calculationMode, events: runtime ? runtime.enableEvents : null };
+        app.calculationMode = 'Manual';
+        if (runtime) runtime.enableEvents = false;
+        let failure: unknown = null;
+        try {
+          for (const { spec, blocks } of plans) {
+            await this.prepareSheet(context, spec.name);
+            const ws = context.workbook.worksheets.getItem(spec.name);
+            for (const block of blocks) {
+              await this.sendBlock(context, ws, spec.name, block);
+              opts.onProgress?.(++done, total);
+            }
+          }
+          await this.writeNames(context, [...plans.flatMap((p) => p.spec.names ?? []), ...extraNames]);
+          const first = sheets[0];
+          if (opts.activate && first) context.workbook.worksheets.getItem(first.name).activate();
+        } catch (e) {
+          failure = e;
+        }
+        // Put the mode and events back in this batch; if that sync fails too, restore() below tries in new batches.
+        try {
+          app.calculationMode = saved.mode as Excel.CalculationMode;
+          if (runtime) runtime.enableEvents = saved.events ?? true;
+          await context.sync();
+          this.stats.syncs++;
+          saved = null;
+        } catch {
+          // restored below
+        }
+        if (failure) throw failure;
+      });
+    } catch (e) {
+      writeError = e;
+    }
+    try {
+      if (saved) await this.restore(saved, writeError);
+    } finally {
+      this.onSheetsWritten?.(sheets.map((s) => s.name));
+    }
+    if (writeError) throw writeError;
+  }
+
+  /** Puts calculation mode and events back after a write whose own batch could not; says so if Excel refuses. */
+  private async restore(saved: { mode: string; events: boolean | null }, writeError: unknown): Promise<void> {
+    let last: unknown = null;
+    // Each try is a new batch (Excel.run), not another sync of one context.
+    for (let i = 0; i < RESTORE_ATTEMPTS; i++) {
+      try {
+        await this.run(async (context) => {
+          context.workbook.application.calculationMode = saved.mode as Excel.CalculationMode;
+          const runtime = saved.events !== null ? (context as { runtime?: Excel.Runtime }).runtime : undefined;
+          if (runtime && saved.events !== null) runtime.enableEvents = saved.events;
+          // eslint-disable-next-line office-addins/no-context-sync-in-loop -- one sync per new batch (a retry)
+          await context.sync();
+        });
+        return;
+      } catch (e) {
+        last = e;
       }
-    });
+    }
+    const why = writeError ? ` after the write failed (${writeError instanceof Error ? writeError.message : describeOfficeError(writeError)})` : '';
+    throw new Error(
+      `Excel could not be put back in ${saved.mode} calculation${why}: ${describeOfficeError(last)}. Set Formulas → Calculation Options → ${saved.mode === 'Manual' ? 'Manual' : 'Automatic'} yourself, then reopen the task pane.`,
+    );
   }
 
   /**
@@ -111,8 +191,9 @@ export class ExcelHost implements WorkbookHost {
     } catch (e) {
       const op = block.ops[0];
       const halves = block.kind === 'values' && op.op === 'values' ? splitValues(op) : null;
-      if (!halves || !RETRYABLE.test(String((e as Error).message ?? e))) {
-        throw new Error(`writing ${block.kind} of sheet "${sheet}" (${op.op === 'values' ? op.range : op.op}) failed: ${(e as Error).message ?? e}`);
+      // By error.code: Excel's message is localized (run.ts).
+      if (!halves || !isPayloadTooLarge(e)) {
+        throw new Error(`writing ${block.kind} of sheet "${sheet}" (${op.op === 'values' ? op.range : op.op}) failed: ${describeOfficeError(e)}`);
       }
       // Excel refused the request as a whole (nothing of it was applied): send it again in halves.
       this.stats.retries++;
@@ -215,24 +296,9 @@ export class ExcelHost implements WorkbookHost {
   }
 
   async readSheet(name: string): Promise<CellValue[][] | null> {
-    return this.run(async (context) => {
-      const ws = context.workbook.worksheets.getItemOrNullObject(name);
-      ws.load('isNullObject');
-      await context.sync();
-      if (ws.isNullObject) return null;
-      const used = ws.getUsedRangeOrNullObject(true);
-      used.load('values,rowIndex,columnIndex');
-      await context.sync();
-      if (used.isNullObject) return [];
-      const out: CellValue[][] = [];
-      for (let i = 0; i < used.rowIndex; i++) out.push([]);
-      for (const row of used.values as CellValue[][]) {
-        const line = [...new Array(used.columnIndex).fill(null), ...row.map((v) => (v === '' ? null : v))];
-        while (line.length && line[line.length - 1] === null) line.pop();
-        out.push(line);
-      }
-      return out;
-    });
+    // The blocked reader the functions' loader uses (read.ts): a 100,000-row Ledger is never one request.
+    const read = await this.run((context) => readSheetsBlocked(context, [name], { maxCellsPerSync: this.maxCellsPerSync }));
+    return read.grids.get(name) ?? null;
   }
 
   async listSheets(): Promise<string[]> {
@@ -263,6 +329,10 @@ export class ExcelHost implements WorkbookHost {
       }),
     set: async (key, value) => {
       assertNotSecretSetting(key, value);
+      const bytes = jsonBytes(value);
+      if (bytes > MAX_SETTING_BYTES) {
+        throw new Error(`setting "${key}": ${bytes.toLocaleString('en-US')} bytes is more than a workbook setting may hold here (${MAX_SETTING_BYTES.toLocaleString('en-US')} bytes)`);
+      }
       await this.run(async (context) => {
         context.workbook.settings.add(key, value);
         await context.sync();

@@ -1,11 +1,13 @@
 // The Office.js write planner: a pure function from a sheet spec to the blocks the Excel host sends, one
 // context.sync per block. Excel on the web rejects a request over 5 MB (RequestPayloadSizeLimitExceeded), so each
-// block's estimated payload stays under `maxBytes` (4 MB by default). Order: values (number formats first, so text
+// block's estimated payload — JSON in UTF-8 bytes, not characters: a CJK title is 3 bytes a character, an emoji 4 —
+// stays under `maxBytes` (4 MB by default). Order: values (number formats first, so text
 // is marked "@" before it lands and `=HYPERLINK(...)` in a ticket title stays a string), then cell formats, then
 // tables (after their data), validation, conditional formats and layout.
 import { a1, colLetter, parseA1 } from '../../workbook/address';
 import { cleanText } from '../../workbook/sanitize';
 import { isCell, type CellInput, type CellStyle, type ConditionalFormatSpec, type SheetSpec, type TableSpec, type ValidationSpec } from '../../workbook/spec';
+import { jsonBytes, utf8Length } from './run';
 
 export type OfficeCell = string | number | boolean | null;
 
@@ -79,16 +81,11 @@ function formatKey(s: CellStyle | undefined): string | null {
   return JSON.stringify(keys.sort().map((k) => [k, (rest as Record<string, unknown>)[k]]));
 }
 
-/** The JSON size of a row of cells as the request would carry it (values and formats), plus separators. */
-function rowBytes(formulas: OfficeCell[], formats: (string | null)[]): number {
+/** The UTF-8 JSON size of a row of cells as the request carries it (values and formats), separators included. */
+export function rowBytes(formulas: OfficeCell[], formats: (string | null)[]): number {
   let n = 4;
-  for (let i = 0; i < formulas.length; i++) {
-    const v = formulas[i];
-    n += v === null ? 5 : typeof v === 'string' ? v.length * 1.1 + 3 : String(v).length + 1;
-    const f = formats[i];
-    n += f === null ? 5 : f.length + 3;
-  }
-  return Math.ceil(n);
+  for (let i = 0; i < formulas.length; i++) n += jsonBytes(formulas[i]) + 1 + jsonBytes(formats[i]) + 1;
+  return n;
 }
 
 /** Splits the sheet's grids into value blocks under maxBytes; empty rows split a block (nothing to send). */
@@ -224,7 +221,7 @@ export function planSheet(spec: SheetSpec, opts: PlanOptions = {}): Block[] {
   if (spec.freeze && (spec.freeze.rows || spec.freeze.cols)) structure.push({ op: 'freeze', rows: spec.freeze.rows, cols: spec.freeze.cols });
   if (spec.tabColor) structure.push({ op: 'tab', color: spec.tabColor });
   if (structure.length) {
-    const bytes = structure.reduce((s, op) => s + OP_OVERHEAD + JSON.stringify(op).length, 0);
+    const bytes = structure.reduce((s, op) => s + OP_OVERHEAD + utf8Length(JSON.stringify(op)), 0);
     blocks.push({ kind: 'structure', ops: structure, bytes });
   }
   return blocks;

@@ -4,6 +4,7 @@
 // identity.arn, errorCode. No cost: priced by the price book with provider aws. Bedrock counts input apart from
 // cache reads/writes (Converse usage convention), so they are added to the canonical input.
 import { emptyLinkFields } from '../links';
+import { emptyUsageEvent } from '../../core/model/records';
 import { mapEach, readRecords, type RawRecord } from '../common/records';
 import { asRecord, bedrockModelId, canonicalInput, FieldError, text, timestamp, tokenCount, type TokenConvention } from '../common/normalize';
 import type { DraftBatch } from '../common/usage';
@@ -31,6 +32,7 @@ export function bedrockRecord(r: Record<string, unknown>, file: string, line: nu
   link.project = text(r.accountId);
   return {
     event: {
+      ...emptyUsageEvent(),
       event_id: id,
       timestamp: timestamp(r.timestamp, 'timestamp'),
       provider: 'aws',

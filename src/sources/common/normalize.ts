@@ -83,20 +83,27 @@ export function isoOf(d: Date): string {
  */
 export function timestamp(v: unknown, field: string, unit: 's' | 'ms' | 'ns' | 'auto' = 'auto'): string {
   if (isBlank(v)) throw new FieldError(field, v, 'expected a timestamp (ISO 8601 such as 2026-10-03T14:05:00Z)');
-  if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v.trim()))) {
+  if (typeof v === 'number' || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()))) {
     const s = String(v).trim();
     let ms: number;
-    if (unit === 'ns' || (unit === 'auto' && s.length >= 17)) ms = Number(BigInt(s) / 1_000_000n);
+    if (s.includes('.')) {
+      // Fractional epochs (LiteLLM's StandardLoggingPayload writes startTime as float seconds).
+      const n = Number(s);
+      ms = unit === 'ms' || (unit === 'auto' && n >= 1e11) ? n : n * 1000;
+    } else if (unit === 'ns' || (unit === 'auto' && s.length >= 17)) ms = Number(BigInt(s) / 1_000_000n);
     else if (unit === 'ms' || (unit === 'auto' && s.length >= 12)) ms = Number(s);
     else ms = Number(s) * 1000;
-    const d = new Date(ms);
+    const d = new Date(Math.floor(ms));
     if (Number.isNaN(d.getTime()) || ms === 0) throw new FieldError(field, v, 'expected a timestamp');
     return isoOf(d);
   }
   if (typeof v !== 'string') throw new FieldError(field, v, 'expected a timestamp (ISO 8601 such as 2026-10-03T14:05:00Z)');
+  // "YYYY-MM-DD HH:MM:SS[.fff]" without a zone (ServiceNow, LiteLLM, Helicone/ClickHouse, DB exports) is UTC.
   let s = v.trim().replace(' ', 'T');
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) s += 'T00:00:00Z';
   else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)) s += 'Z';
+  // Jira writes offsets without a colon ("+0000"); Date.parse wants "+00:00".
+  s = s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const d = new Date(s);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(d.getTime())) {
     throw new FieldError(field, v, 'expected a timestamp (ISO 8601 such as 2026-10-03T14:05:00Z)');
@@ -136,6 +143,13 @@ export function bedrockModelId(model: string): string {
 export function normalizeModel(provider: string, model: string): { provider: string; model: string } {
   let p = (provider ?? '').trim().toLowerCase();
   let m = (model ?? '').trim();
+  // Vertex AI resource names: projects/<p>/locations/<l>/publishers/<publisher>/models/<model>. Google bills every
+  // publisher's model on Vertex (Gemini and Claude alike), so the provider is google.
+  const vertex = /(?:^|\/)publishers\/([^/]+)\/models\/([^/]+)$/.exec(m);
+  if (vertex) {
+    m = vertex[2];
+    if (!p || p === 'vertex_ai' || p === 'vertex' || p === vertex[1].toLowerCase()) p = 'google';
+  } else if (/^models\/[^/]+$/.test(m)) m = m.slice(7);
   const slash = m.indexOf('/');
   if (slash > 0 && !m.startsWith('arn:')) {
     const prefix = m.slice(0, slash).toLowerCase();

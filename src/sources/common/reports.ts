@@ -9,6 +9,7 @@ import { show, text } from './normalize';
 import { mapEach, readRecords, type RawRecord } from './records';
 import { emptyResult, type MapResult, type UsageDraft } from './types';
 import { finalizeUsage } from './usage';
+import { DecimalSum } from './decimal';
 
 export const reportOptionsSchema = z.object({
   /** key id / project id / workspace id / user id → agent id; checked in that order */
@@ -27,17 +28,19 @@ export function agentFor(map: Record<string, string>, fallback: string, ...ids: 
   return fallback;
 }
 
-/** Sums invoice lines per period and provider in 1e-8 USD integers, so many small lines add without float drift. */
+/** Sums invoice lines per period and provider exactly (decimal, no per-line rounding), so many small lines add without drift. */
 export function combineInvoices(lines: Invoice[]): Invoice[] {
-  const sums = new Map<string, number>();
+  const sums = new Map<string, DecimalSum>();
   for (const l of lines) {
     const k = `${l.period}\u0000${l.provider}`;
-    sums.set(k, (sums.get(k) ?? 0) + Math.round(l.billed_usd * 1e8));
+    let s = sums.get(k);
+    if (!s) sums.set(k, (s = new DecimalSum()));
+    s.add(l.billed_usd);
   }
   return [...sums.entries()]
     .map(([k, v]) => {
       const [period, provider] = k.split('\u0000');
-      return { period, provider, billed_usd: v / 1e8 };
+      return { period, provider, billed_usd: v.value() };
     })
     .sort((a, b) => (a.period + a.provider < b.period + b.provider ? -1 : 1));
 }
@@ -98,6 +101,7 @@ export function mapReportBuckets(format: string, mapLine: ReportLineMapper, buck
   res.events = fin.events;
   res.invoices = combineInvoices(m.out.filter(isInvoice));
   res.rejected = [...rejected, ...m.rejected, ...fin.rejected];
+  res.warnings = fin.warnings;
   return res;
 }
 

@@ -9,12 +9,18 @@ export interface MapResult {
   invoices: Invoice[];
   overheads: Overhead[];
   rejected: RejectedRow[];
+  /**
+   * Records kept whose vendor figures disagree with each other (a total that is not the sum of its parts, a reported
+   * cost far from the tokens × the catalog price): reported per row, never resolved in silence. Same shape as a
+   * rejected row; `reason` says what disagrees and which figure was kept.
+   */
+  warnings: RejectedRow[];
   /** records that are not usage (Langfuse spans, OTel spans without gen_ai usage): counted, not rejected */
   skipped: number;
 }
 
 export function emptyResult(): MapResult {
-  return { events: [], workItems: [], reviews: [], invoices: [], overheads: [], rejected: [], skipped: 0 };
+  return { events: [], workItems: [], reviews: [], invoices: [], overheads: [], rejected: [], warnings: [], skipped: 0 };
 }
 
 export function mergeResults(into: MapResult, from: MapResult): MapResult {
@@ -24,6 +30,7 @@ export function mergeResults(into: MapResult, from: MapResult): MapResult {
   into.invoices.push(...from.invoices);
   into.overheads.push(...from.overheads);
   into.rejected.push(...from.rejected);
+  for (const w of from.warnings ?? []) into.warnings.push(w);
   into.skipped += from.skipped;
   return into;
 }
@@ -37,6 +44,10 @@ export interface UsageDraft {
   link: LinkFields;
   /** where the record came from, for rejections raised after mapping */
   where: { file: string; line: number };
+  /** consistency findings about this record (see MapResult.warnings) */
+  warnings?: RejectedRow[];
+  /** the vendor field holding the reported cost, for the cost-vs-catalog check; absent = no check (e.g. a cache hit billed 0) */
+  costField?: string;
 }
 
 /** Where a record sits: a file (line = 1-based line or record number) or an API page ("page 3", record index). */

@@ -44,6 +44,9 @@ const NUMBER_COLUMNS = new Set([
   'minutes', 'target_cost_per_outcome', 'human_cost_per_unit', 'slo_max_cost_per_outcome', 'slo_min_accuracy',
   'slo_max_review_rate', 'hourly_rate_usd', 'unit_price_usd', 'amount_usd', 'billed_usd', 'input_mtok',
   'cached_input_mtok', 'cache_write_mtok', 'output_mtok', 'discount_pct', 'batch_multiplier',
+  'cache_write_1h_tokens', 'audio_input_tokens', 'cached_audio_input_tokens', 'image_input_tokens', 'cached_image_input_tokens',
+  'audio_output_tokens', 'image_output_tokens', 'reasoning_tokens', 'web_search_requests', 'cache_write_1h_mtok', 'web_search_per_1k',
+  'tier_multiplier',
   'alert_drift_pct', 'alert_min_change_pct', 'alert_window_days',
 ]);
 const BOOLEAN_COLUMNS = new Set(['batch']);

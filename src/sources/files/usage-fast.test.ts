@@ -26,6 +26,12 @@ const variants: Record<string, string>[] = [
   { ...good, status: 'failed' }, { ...good, batch: 'maybe' }, { ...good, batch: 'TRUE' }, { ...good, batch: '1' },
   { ...good, cost_usd: '-0.01' }, { ...good, cost_usd: 'free' },
   { ...good, kind: 'chat', input_tokens: '-1' }, { ...good, timestamp: 'x', units: '-1' },
+  // columns added in issue #13: tiers, splits, web searches, line item
+  { ...good, service_tier: ' Priority ', context_tier: 'long', cache_write_1h_tokens: '60', reasoning_tokens: '100', web_search_requests: '3', line_item: 'gpt-4o, input' },
+  { ...good, audio_input_tokens: '300', cached_audio_input_tokens: '50', image_input_tokens: '100', cached_image_input_tokens: '50', audio_output_tokens: '20', image_output_tokens: '10' },
+  { ...good, context_tier: 'huge' }, { ...good, cache_write_1h_tokens: '101' }, { ...good, reasoning_tokens: '301' }, { ...good, web_search_requests: '1.5' },
+  { ...good, audio_input_tokens: '10', cached_audio_input_tokens: '11' }, { ...good, cached_audio_input_tokens: '150', audio_input_tokens: '150', cached_image_input_tokens: '60', image_input_tokens: '60' },
+  { ...good, audio_input_tokens: '901' }, { ...good, audio_output_tokens: '200', image_output_tokens: '101' },
 ];
 
 test.each(variants.map((v, i) => [i, v] as const))('variant %i: fast path == zod schema', (_i, v) => {
@@ -37,6 +43,15 @@ test.each(variants.map((v, i) => [i, v] as const))('variant %i: fast path == zod
   } else {
     expect(slow).toEqual({ column: fast.issue.column, reason: fast.issue.reason });
   }
+});
+
+test('a file written before the columns of issue #13 (header without them) reads with their defaults', () => {
+  const old = header.slice(0, header.indexOf('cost_usd') + 1);
+  const oldIx = Object.fromEntries(header.map((h) => [h, old.indexOf(h)])) as UsageColumnIndex;
+  const cells = old.map((h) => good[h] ?? '');
+  const fast = parseUsageRow(cells, oldIx);
+  expect({ record: 'event' in fast ? fast.event : null }).toEqual(parseRowWithSchema('usage', old, cells));
+  expect('event' in fast && fast.event).toMatchObject({ service_tier: '', context_tier: '', reasoning_tokens: 0, web_search_requests: 0, line_item: '' });
 });
 
 test('the list above has both accepted and rejected rows', () => {

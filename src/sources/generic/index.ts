@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseRowWithSchema, type RecordKind } from '../files';
 import { emptyResult, type MapResult } from '../common/types';
 import { readRecords } from '../common/records';
-import { text } from '../common/normalize';
+import { FieldError, text, timestamp } from '../common/normalize';
 import type { Review, UsageEvent, WorkItem } from '../../core/model/records';
 
 export const columnMappingSchema = z.object({
@@ -23,6 +23,8 @@ export const columnMappingSchema = z.object({
 });
 export type ColumnMapping = z.input<typeof columnMappingSchema>;
 
+const TIMESTAMP_FIELDS = new Set(['timestamp', 'opened_at', 'closed_at', 'reviewed_at']);
+
 export function parseGenericFile(textIn: string, fileName: string, mapping: ColumnMapping): MapResult {
   const mp = columnMappingSchema.parse(mapping);
   const raw = readRecords(textIn, fileName, ['data', 'records', 'items']);
@@ -39,6 +41,15 @@ export function parseGenericFile(textIn: string, fileName: string, mapping: Colu
       if (vm && v in vm) v = vm[v];
       if (mp.scale[f] !== undefined && v !== '' && Number.isFinite(Number(v))) v = String(Number(v) * mp.scale[f]);
       if (f === 'work_item_id' && v !== '') v = `${mp.idPrefix}${v}`;
+      // Timestamps without a zone ("2025-08-16 00:31:37.520", as databases export them) are UTC, written as ISO UTC;
+      // a value that is no timestamp at all is left for the canonical validation to name.
+      if (TIMESTAMP_FIELDS.has(f) && /^\d{4}-\d{2}-\d{2}/.test(v)) {
+        try {
+          v = timestamp(v, f);
+        } catch (e) {
+          if (!(e instanceof FieldError)) throw e;
+        }
+      }
       return v;
     });
     const r = parseRowWithSchema(mp.kind as RecordKind, fields, cells);

@@ -64,12 +64,18 @@ export function jiraIssue(issue: Record<string, unknown>, file: string, line: nu
   if ('rejected' in v) throw new FieldError(v.rejected.column, v.rejected.value, v.rejected.reason);
   const labels = asStringArray(f.labels);
   const resultOf = labels.map((l) => o.reviewResultLabels[l]).find(Boolean) ?? 'approved';
-  const embedded = asRecord(f.worklog).worklogs;
+  // fields.worklog is a page ({ worklogs, total }) in search results, and a plain array in the issue examples of the
+  // Cloud REST API reference (Get issue, Search for issues); anything else is refused on its own row.
+  const rejected: RejectedRow[] = [];
+  const wl = f.worklog;
+  const embedded = Array.isArray(wl) ? wl : asRecord(wl).worklogs;
+  if (wl !== undefined && wl !== null && !Array.isArray(embedded)) {
+    rejected.push({ file, line, column: 'fields.worklog', value: show(wl), reason: `expected the worklogs as an array or as { worklogs: [...] } (no review recorded for ${id}; the issue is kept)` });
+  }
   const logs = [...(Array.isArray(embedded) ? embedded : []), ...extraWorklogs];
   const seen = new Set<string>();
   const reviews: Review[] = [];
   // A bad worklog is rejected on its own; the issue and its other worklogs still count.
-  const rejected: RejectedRow[] = [];
   logs.forEach((wl, i) => {
    try {
     const w = asRecord(wl);
@@ -139,8 +145,9 @@ export async function pullJira(config: JiraPullConfig, deps: PullDeps): Promise<
       const extra = new Map<string, unknown[]>();
       for (const is of issues) {
         const issue = asRecord(is);
-        const wl = asRecord(asRecord(issue.fields).worklog);
-        const have = Array.isArray(wl.worklogs) ? wl.worklogs.length : 0;
+        const field = asRecord(issue.fields).worklog;
+        const wl = asRecord(field);
+        const have = Array.isArray(field) ? field.length : Array.isArray(wl.worklogs) ? wl.worklogs.length : 0;
         const total = Number(wl.total ?? have);
         if (!(total > have)) continue;
         const key = text(issue.key || issue.id);

@@ -2,9 +2,11 @@
 // collector's file exporter writes them). gen_ai.* semantic conventions: provider (gen_ai.provider.name, older
 // gen_ai.system), model (gen_ai.response.model, else gen_ai.request.model), gen_ai.usage.input_tokens (all input,
 // cached included), gen_ai.usage.output_tokens, gen_ai.usage.cache_read.input_tokens,
-// gen_ai.usage.cache_creation.input_tokens, gen_ai.conversation.id. No cost attribute: the price book prices them.
+// gen_ai.usage.cache_creation.input_tokens, gen_ai.usage.reasoning.output_tokens (part of the output),
+// openai.response.service_tier, gen_ai.conversation.id. No cost attribute: the price book prices them.
 // The work item is any attribute, chosen by a link rule ({ from: 'attribute', name: 'app.work_item.id' }).
 import { emptyLinkFields } from '../links';
+import { emptyUsageEvent } from '../../core/model/records';
 import type { RejectedRow } from '../../core/model/records';
 import { canonicalInput, FieldError, normalizeModel, show, text, timestamp, tokenCount, type TokenConvention } from '../common/normalize';
 import { readJsonl } from '../common/records';
@@ -65,6 +67,7 @@ export function otelSpan(span: Record<string, unknown>, resource: Record<string,
   link.project = text(a['service.name']);
   return {
     event: {
+      ...emptyUsageEvent(),
       event_id: id,
       timestamp: timestamp(span.startTimeUnixNano, 'startTimeUnixNano', 'ns'),
       provider,
@@ -72,6 +75,9 @@ export function otelSpan(span: Record<string, unknown>, resource: Record<string,
       kind: isTool ? 'tool' : op === 'embeddings' ? 'embedding' : 'llm',
       ...canonicalInput(reported, read, write, opts.tokenConvention ?? 'inclusive', provider, model),
       output_tokens: tokenCount(first(a, 'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'), 'gen_ai.usage.output_tokens'),
+      // semconv: gen_ai.usage.reasoning.output_tokens SHOULD be included in gen_ai.usage.output_tokens
+      reasoning_tokens: tokenCount(first(a, 'gen_ai.usage.reasoning.output_tokens'), 'gen_ai.usage.reasoning.output_tokens'),
+      service_tier: text(first(a, 'openai.response.service_tier', 'gen_ai.openai.response.service_tier')).toLowerCase(),
       units: isTool ? 1 : 0,
       status: failed ? 'error' : 'ok',
       batch: false,

@@ -1,7 +1,9 @@
 // ServiceNow Table API (`/api/now/table/<table>`, sysparm_offset/sysparm_limit paging) → work items; time_worked →
 // one review per record. With sysparm_display_value=false, dates are UTC "YYYY-MM-DD HH:MM:SS" and time_worked is
 // a duration stored as a date after the epoch ("1970-01-01 01:30:00" = 90 minutes).
-// Incident state: 6 Resolved, 7 Closed → success; 8 Canceled → failure; others pending (outcomeMap overrides).
+// State codes belong to each table (incident 6 Resolved/7 Closed/8 Canceled; problem 106/107, legacy 4; change_request
+// 3 Closed/4 Canceled; sc_task 3/4/5/7…); `active` false and `closed_at` are the signals every task table shares.
+// The table comes from the pull (`table`), else the record's sys_class_name, else its number prefix (PRB…, CHG…).
 import { z } from 'zod';
 import type { RejectedRow, Review, WorkItem } from '../../core/model/records';
 import { emptyResult, type MapResult } from '../common/types';
@@ -13,6 +15,8 @@ import { agentChoiceSchema, chooseAgent, dedupeWork, validReview, validWorkItem 
 export const servicenowOptionsSchema = z.object({
   idFrom: z.enum(['number', 'sys_id']).default('number'),
   idPrefix: z.string().default(''),
+  /** the table the records come from when they do not say (sys_class_name) and their number has no known prefix */
+  table: z.string().default(''),
   /** agent.field: assignment_group (default), category, sys_class_name, or any column */
   agent: agentChoiceSchema,
   outcomeMap: z.record(z.string(), z.enum(['success', 'failure', 'pending'])).default({}),
@@ -22,8 +26,44 @@ export const servicenowOptionsSchema = z.object({
 export type ServiceNowOptions = z.input<typeof servicenowOptionsSchema>;
 type Opts = z.output<typeof servicenowOptionsSchema>;
 
-const DEFAULT_STATE: Record<string, 'success' | 'failure' | 'pending'> = {
-  '6': 'success', '7': 'success', '8': 'failure', resolved: 'success', closed: 'success', canceled: 'failure', cancelled: 'failure',
+type Out = 'success' | 'failure' | 'pending';
+
+/**
+ * Final state codes (and display values) per table: the outcome a record in that state reached. Codes from the
+ * ServiceNow-certified Ansible collection servicenow.itsm (plugins/module_utils/*.py) and the platform's choice lists;
+ * a state not listed is decided by `active` / `closed_at`.
+ */
+const FINAL_STATES: Record<string, Record<string, Out>> = {
+  incident: { '6': 'success', '7': 'success', '8': 'failure', resolved: 'success', closed: 'success', canceled: 'failure', cancelled: 'failure' },
+  // Problem: 106 Resolved, 107 Closed (Madrid and later); 4 Closed/Resolved in the legacy problem states.
+  problem: { '106': 'success', '107': 'success', '4': 'success', resolved: 'success', closed: 'success', 'closed/resolved': 'success' },
+  change_request: { '3': 'success', '4': 'failure', closed: 'success', canceled: 'failure', cancelled: 'failure' },
+  change_task: { '3': 'success', '4': 'failure', closed: 'success', canceled: 'failure', cancelled: 'failure' },
+  problem_task: { '157': 'success', closed: 'success' },
+  sc_task: { '3': 'success', '4': 'failure', '5': 'failure', '7': 'failure', 'closed complete': 'success', 'closed incomplete': 'failure', 'closed skipped': 'failure' },
+  sc_req_item: { '3': 'success', '4': 'failure', '7': 'failure', 'closed complete': 'success', 'closed incomplete': 'failure', 'closed skipped': 'failure' },
+  sc_request: { '3': 'success', '4': 'failure', 'closed complete': 'success', 'closed incomplete': 'failure' },
+};
+
+/** close_code / resolution_code values that mean the work did not succeed. */
+const FAILED_CLOSE = /^(unsuccessful|canceled|cancelled|closed\/resolved by caller: canceled|duplicate|rejected)$/i;
+
+const PREFIX_TABLE: [RegExp, string][] = [
+  [/^INC/i, 'incident'], [/^PRB/i, 'problem'], [/^PTASK/i, 'problem_task'], [/^CHG/i, 'change_request'], [/^CTASK/i, 'change_task'],
+  [/^SCTASK/i, 'sc_task'], [/^RITM/i, 'sc_req_item'], [/^REQ/i, 'sc_request'],
+];
+
+export function servicenowTable(r: Record<string, unknown>, table = ''): string {
+  const cls = ref(r.sys_class_name).toLowerCase();
+  if (cls) return cls;
+  if (table) return table;
+  const num = ref(r.number);
+  return PREFIX_TABLE.find(([re]) => re.test(num))?.[1] ?? '';
+}
+
+const bool = (v: unknown): boolean | null => {
+  const s = ref(v).toLowerCase();
+  return s === 'true' ? true : s === 'false' ? false : null;
 };
 
 /** A reference field is a sys_id string, or { value, link } / { value, display_value }. */
@@ -48,15 +88,26 @@ export function servicenowRecord(r: Record<string, unknown>, file: string, line:
   const rawId = ref(r[o.idFrom]);
   if (!rawId) throw new FieldError(o.idFrom, r[o.idFrom], `expected the record's ${o.idFrom}`);
   const state = ref(r.state);
-  const out = o.outcomeMap[state] ?? DEFAULT_STATE[state.toLowerCase()] ?? 'pending';
+  const table = servicenowTable(r, o.table);
+  const active = bool(r.active);
+  const closedAt = ref(r.closed_at);
+  const stamp = (f: string) => (ref(r[f]) ? timestamp(ref(r[f]), f) : '');
+  // 1. the user's map; 2. the table's own final states; 3. a record no longer active (or, without `active`, with a
+  // closed_at) is closed, failed when its close/resolution code says so; 4. otherwise still open.
+  let out: Out = o.outcomeMap[state] ?? FINAL_STATES[table]?.[state.toLowerCase()] ?? 'pending';
+  if (!o.outcomeMap[state] && out === 'pending' && (active === false || (active === null && closedAt))) {
+    out = FAILED_CLOSE.test(ref(r.close_code)) || FAILED_CLOSE.test(ref(r.resolution_code)) ? 'failure' : 'success';
+  }
   const field = o.agent.field ?? 'assignment_group';
   const agent = chooseAgent(o.agent, [ref(r[field])], field);
-  const closedRaw = ref(r.resolved_at) || ref(r.closed_at);
-  const closed = out === 'pending' ? '' : closedRaw ? timestamp(closedRaw, r.resolved_at ? 'resolved_at' : 'closed_at') : ref(r.sys_updated_on) ? timestamp(ref(r.sys_updated_on), 'sys_updated_on') : '';
+  // Incidents are done when resolved (closed follows automatically); other tables when closed.
+  const dateFields = table === 'incident' ? ['resolved_at', 'closed_at', 'sys_updated_on'] : ['closed_at', 'resolved_at', 'sys_updated_on'];
+  const closedField = dateFields.find((f) => ref(r[f]));
+  const closed = out === 'pending' || !closedField ? '' : stamp(closedField);
   const id = `${o.idPrefix}${rawId}`;
   const v = validWorkItem({
     work_item_id: id, agent_id: agent, business_unit: '', type: ref(r.category) || ref(r.sys_class_name),
-    opened_at: ref(r.opened_at) ? timestamp(ref(r.opened_at), 'opened_at') : '', closed_at: closed, outcome: closed || out === 'pending' ? out : 'pending',
+    opened_at: stamp('opened_at'), closed_at: closed, outcome: closed || out === 'pending' ? out : 'pending',
   }, file, line);
   if ('rejected' in v) throw new FieldError(v.rejected.column, v.rejected.value, v.rejected.reason);
   const reviews: Review[] = [];
@@ -96,7 +147,7 @@ export function parseServiceNowFile(textIn: string, fileName: string, options: S
   return res;
 }
 
-export const servicenowPullSchema = servicenowOptionsSchema.extend({
+export const servicenowPullSchema = servicenowOptionsSchema.omit({ table: true }).extend({
   /** https://<instance>.service-now.com */
   baseUrl: z.string({ message: 'expected the base URL (SERVICENOW_BASE_URL)' }).url({ message: 'expected the base URL (SERVICENOW_BASE_URL) such as https://example.com' }),
   table: z.string().regex(/^[a-z0-9_]+$/, { message: 'expected a table name such as incident' }).default('incident'),

@@ -41,7 +41,15 @@ export function RefreshPanel() {
       )}
       <div role="status" aria-live="polite">
         {refresh.running && p ? <Caption1>Step: {p.step}</Caption1> : null}
-        {!refresh.running && sum && o ? (
+        {!refresh.running && sum && o && sum.incomplete.length > 0 ? (
+          <MessageBar intent="warning" role="alert">
+            <MessageBarBody>
+              Refresh incomplete ({new Date(o.at).toLocaleTimeString('en-GB')}):{' '}
+              {sum.incomplete.map((x) => `${x.source} ${x.state === 'failed' ? 'failed' : 'stopped early'} — missing ${x.missing} (${x.reason})`).join('; ')}.
+              {' '}The {fmtMoney(sum.total)} read so far leaves that out; reports generated now say so.
+            </MessageBarBody>
+          </MessageBar>
+        ) : !refresh.running && sum && o ? (
           <Body1>
             Refreshed {new Date(o.at).toLocaleTimeString('en-GB')}: {sum.periods.length} month{sum.periods.length === 1 ? '' : 's'}
             {sum.periods.length ? ` (${sum.periods[0]} – ${sum.periods[sum.periods.length - 1]})` : ''}, {fmtMoney(sum.total)} in total.
@@ -51,6 +59,11 @@ export function RefreshPanel() {
       {refresh.error && (
         <MessageBar intent={refresh.error.startsWith('Refresh cancelled') ? 'warning' : 'error'} role="alert">
           <MessageBarBody>{refresh.error}</MessageBarBody>
+        </MessageBar>
+      )}
+      {o?.functionsWarning && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{o.functionsWarning}</MessageBarBody>
         </MessageBar>
       )}
       {!refresh.running && !o && !refresh.error && <Caption1 className={s.muted}>Not refreshed yet in this session.</Caption1>}

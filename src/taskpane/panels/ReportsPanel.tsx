@@ -39,7 +39,7 @@ export function ReportsPanel() {
     setCellErrors([]);
     setLast(`Writing ${reportSheetName(kind, period)}…`);
     try {
-      const w = await generateReport(host, kind, period, { result: o.result, ctx: o.ctx, daily: o.daily });
+      const w = await generateReport(host, kind, period, { result: o.result, ctx: o.ctx, incomplete: o.incomplete, daily: o.daily });
       addReport(w);
       setCellErrors(w.errors);
       setLast(`Wrote ${w.sheet}: ${fmtInt(w.rows)} rows${w.errors.length ? `; ${w.errors.length} bad input cells skipped` : ''}.${w.notes.length ? ` ${w.notes.join(' ')}` : ''}`);
@@ -55,6 +55,11 @@ export function ReportsPanel() {
     <div className={s.stack}>
       <H2>Reports</H2>
       <Body1>Each report is one sheet of native formulas over the Ledger and input sheets. Generating again replaces it. Your edits to Agents, Prices and Budget Drivers are read back; a price change reprices the Ledger at the next Refresh.</Body1>
+      {o.incomplete && (
+        <MessageBar intent="warning" role="alert">
+          <MessageBarBody>The last refresh was incomplete: {o.incomplete}. Reports generated now carry that line.</MessageBarBody>
+        </MessageBar>
+      )}
       {o.fromWorkbook && (
         <MessageBar intent="info">
           <MessageBarBody>

@@ -4,7 +4,7 @@ import type { LedgerResult } from '../../core/ledger';
 import type { Invoice } from '../../core/model/records';
 import { INVOICES, ISSUES_SHEET, SLO, SLO_SHEET, computeSlo } from '../../workbook';
 
-export type AlertKind = 'slo' | 'above' | 'twoMonths' | 'unpriced' | 'trueup';
+export type AlertKind = 'noOutcomes' | 'slo' | 'above' | 'twoMonths' | 'unpriced' | 'trueup';
 
 export interface Alert {
   id: string;
@@ -18,6 +18,7 @@ export interface Alert {
 }
 
 export const ALERT_KINDS: { kind: AlertKind; heading: string }[] = [
+  { kind: 'noOutcomes', heading: 'Cost with no successful outcome' },
   { kind: 'slo', heading: 'SLO breaches' },
   { kind: 'above', heading: 'More than the threshold above target' },
   { kind: 'twoMonths', heading: 'Above target two months in a row' },
@@ -51,10 +52,18 @@ export function deriveAlerts(result: LedgerResult, o: AlertOptions = {}): Alert[
     const row = SLO.firstRow + index.get(f.agent_id)! * np + result.periods.indexOf(f.period) + 1;
     const at = (col: string) => ({ sheet: SLO_SHEET, cell: `${col}${row}` });
     const who = `${f.agent_id}, ${f.period}`;
+    // The SLO Monitor's own verdicts (figures.ts, compared at displayed precision), so an alert and a status never disagree.
+    if (f.noOutcomes) {
+      out.push({
+        id: `none|${who}`, kind: 'noOutcomes', severity: 'error', title: `No successful outcome: ${who}`,
+        detail: `${money(f.total)} spent and nothing succeeded: cost per outcome is undefined, counted as above target${ag.slo_max_cost_per_outcome !== null ? ' and over its cost SLO' : ''}`,
+        ...at('O'),
+      });
+    }
     const breaches: string[] = [];
-    if (f.cost_per_outcome !== null && ag.slo_max_cost_per_outcome !== null && f.cost_per_outcome > ag.slo_max_cost_per_outcome) breaches.push(`cost per outcome ${money(f.cost_per_outcome)} > SLO ${money(ag.slo_max_cost_per_outcome)}`);
-    if (f.accuracy !== null && ag.slo_min_accuracy !== null && f.accuracy < ag.slo_min_accuracy) breaches.push(`accuracy ${pct(f.accuracy)} < SLO ${pct(ag.slo_min_accuracy)}`);
-    if (f.review_rate !== null && ag.slo_max_review_rate !== null && f.review_rate > ag.slo_max_review_rate) breaches.push(`review rate ${pct(f.review_rate)} > SLO ${pct(ag.slo_max_review_rate)}`);
+    if (f.breaches.includes('cost') && f.cost_per_outcome !== null) breaches.push(`cost per outcome ${money(f.cost_per_outcome)} > SLO ${money(ag.slo_max_cost_per_outcome ?? 0)}`);
+    if (f.breaches.includes('accuracy') && f.accuracy !== null) breaches.push(`accuracy ${pct(f.accuracy)} < SLO ${pct(ag.slo_min_accuracy ?? 0)}`);
+    if (f.breaches.includes('review_rate') && f.review_rate !== null) breaches.push(`review rate ${pct(f.review_rate)} > SLO ${pct(ag.slo_max_review_rate ?? 0)}`);
     if (breaches.length) out.push({ id: `slo|${who}`, kind: 'slo', severity: 'error', title: `SLO breach: ${who}`, detail: breaches.join('; '), ...at('O') });
     if (f.alert && f.vs_target !== null) {
       out.push({ id: `above|${who}`, kind: 'above', severity: 'warning', title: `${pct(f.vs_target)} above target: ${who}`, detail: `cost per outcome ${money(f.cost_per_outcome ?? 0)} vs target ${money(ag.target_cost_per_outcome ?? 0)} (threshold ${pct(alertPct)})`, ...at('J') });

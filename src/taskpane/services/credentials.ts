@@ -1,5 +1,8 @@
-// Per-user credential storage for API sources. Never the workbook or its settings (anyone with the file reads those):
+// Credential storage for API sources. Never the workbook or its settings (anyone with the file reads those):
 // OfficeRuntime.storage when the shared runtime offers it, else localStorage partitioned by Office.context.partitionKey.
+// Neither is a vault: OfficeRuntime.storage is "persistent, unencrypted, key-value storage ... 10 MB of data per
+// domain. Domains can be shared by more than one add-in" (docs "Runtime for Excel custom functions"); localStorage is
+// the webview's, per origin. The `where` text tells the user exactly that.
 
 export interface CredentialStore {
   get(key: string): Promise<string | undefined>;
@@ -28,7 +31,7 @@ export function createCredentialStore(): CredentialStore {
   const rt = g.OfficeRuntime?.storage;
   if (rt && typeof rt.getItem === 'function') {
     return {
-      where: 'OfficeRuntime.storage (this user, this add-in)',
+      where: 'OfficeRuntime.storage on this computer: not encrypted, and readable by any add-in served from the same web domain',
       get: async (k) => (await rt.getItem(PREFIX + k)) ?? undefined,
       set: (k, v) => rt.setItem(PREFIX + k, v),
       remove: (k) => rt.removeItem(PREFIX + k),
@@ -38,7 +41,7 @@ export function createCredentialStore(): CredentialStore {
   if (ls) {
     const p = partitionPrefix();
     return {
-      where: 'this browser’s local storage (this user only)',
+      where: 'this browser’s local storage for the add-in’s web address: not encrypted, readable by pages of the same origin',
       get: async (k) => ls.getItem(p + k) ?? undefined,
       set: async (k, v) => ls.setItem(p + k, v),
       remove: async (k) => ls.removeItem(p + k),

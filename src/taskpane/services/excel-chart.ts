@@ -1,9 +1,8 @@
 // A native Excel line chart of cost per outcome by agent beside the SLO Monitor. WorkbookHost has no chart capability
 // (HyperFormula and ExcelJS hosts draw none), so this talks to Office.js directly and is offered only inside Excel.
+import { excelRun, type Run } from '../../hosts/excel/run';
 import { SLO_COLS, SLO_SHEET } from '../../workbook';
 import type { TrendSeries } from './trends';
-
-type Run = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
 export interface ChartService {
   addTrendChart(series: TrendSeries[], periods: string[]): Promise<{ sheet: string; range: string }>;
@@ -23,7 +22,8 @@ export function chartBlock(series: TrendSeries[], periods: string[]): (string | 
   return [['Period', ...series.map((s) => s.agent_id)], ...periods.map((p) => [p, ...series.map((s) => s.points.find((x) => x.period === p)?.value ?? '')])];
 }
 
-export function excelChartService(run: Run = (b) => Excel.run(b)): ChartService {
+/** `run`: Excel.run with delayForCellEdit by default (hosts/excel/run.ts). */
+export function excelChartService(run: Run = excelRun): ChartService {
   return {
     async addTrendChart(series, periods) {
       if (!series.length || !periods.length) throw new Error('No cost per outcome to chart: run Refresh first.');

@@ -23,7 +23,7 @@ export interface StoredLedger {
 export function unknownConservation(): Conservation {
   return {
     events_and_reviews: 0, ledger_plus_unattributed: 0, difference: 0, overhead_imported: 0, overhead_allocated: 0, overhead_unallocated: 0,
-    overhead_difference: 0, invoice_minus_computed: 0, trueup_spread: 0, trueup_difference: 0, cents_tie: false, ok: false,
+    overhead_difference: 0, invoice_minus_computed: 0, trueup_spread: 0, trueup_difference: 0, cents_tie: false, lines_within_cent: false, ok: false,
   };
 }
 

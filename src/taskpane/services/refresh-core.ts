@@ -45,8 +45,12 @@ export interface SourceReport {
   rejected: number;
   /** rejected rows (file, line, column, reason), at most MAX_LISTED */
   rejectedRows: RejectedRow[];
-  /** a problem with the whole source: nothing was imported from it */
+  /** a problem with the source: nothing was imported from it, or (with `partial`) it stopped early */
   error?: string;
+  /** the source stopped early: what was read is kept, `missing` is not */
+  partial?: boolean;
+  /** what the ledger lacks because of `error`: "the whole file", "events after 2026-10-14T03:00:00Z up to 2026-10-31" */
+  missing?: string;
 }
 
 export interface RefreshComputed {
@@ -59,6 +63,8 @@ export interface RefreshComputed {
   sources: SourceReport[];
   /** every rejected row of every source, in source order (at most MAX_LISTED per source) */
   rejected: RejectedRow[];
+  /** records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price), at most MAX_LISTED per source */
+  warnings: RejectedRow[];
 }
 
 export interface Progress {
@@ -90,12 +96,43 @@ interface Collected {
   read: number;
   rejected: number;
   rejectedRows: RejectedRow[];
+  warnings: RejectedRow[];
   error?: string;
+  partial?: boolean;
+  missing?: string;
+}
+
+const START_KEYS = /^(start|from|since|start_?date|start_?time|from_?date|from_?timestamp|startTime)$/i;
+const END_KEYS = /^(end|to|until|end_?date|end_?time|to_?date|to_?timestamp|endTime)$/i;
+
+/** The window a source was asked for (its settings' start/end, when it has them), as text: " from X to Y". */
+function requestedWindow(settings: Record<string, unknown> | undefined): { from?: string; to?: string } {
+  const out: { from?: string; to?: string } = {};
+  for (const [k, v] of Object.entries(settings ?? {})) {
+    if (typeof v !== 'string' && typeof v !== 'number') continue;
+    if (START_KEYS.test(k)) out.from = String(v);
+    else if (END_KEYS.test(k)) out.to = String(v);
+  }
+  return out;
+}
+
+/**
+ * What a failed or partial source leaves out, for the pane's headline and the reports' "incomplete" line: everything
+ * it was asked for when it failed, else what lies after the last record it read (up to the requested end).
+ */
+export function missingWindow(c: Pick<Collected, 'events' | 'workItems'>, settings: Record<string, unknown> | undefined, partial: boolean, kind: 'file' | 'api'): string {
+  const w = requestedWindow(settings);
+  const range = w.from || w.to ? ` ${w.from ? `from ${w.from} ` : ''}${w.to ? `to ${w.to}` : 'on'}`.trimEnd() : '';
+  if (!partial) return kind === 'file' ? 'the whole file' : `everything it was asked for${range}`;
+  let last = '';
+  for (const e of c.events) if (e.timestamp > last) last = e.timestamp;
+  for (const x of c.workItems) if (x.opened_at > last) last = x.opened_at;
+  return last ? `records after ${last}${w.to ? ` up to ${w.to}` : ''}` : `everything it was asked for${range}`;
 }
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
-const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {}, read: 0, rejected: 0, rejectedRows: [] });
+const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {}, read: 0, rejected: 0, rejectedRows: [], warnings: [] });
 
 const KIND_TO_CTX: Partial<Record<RecordKind, ContextKey>> = {
   agents: 'agents', rates: 'rates', tool_prices: 'toolPrices', prices: 'prices', overheads: 'overheads', invoices: 'invoices',
@@ -130,7 +167,12 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
     c.read = r.events.length + r.workItems.length + r.reviews.length + r.invoices.length + r.rejected.length + r.skipped;
     c.rejected = r.rejected.length;
     c.rejectedRows = r.rejected.slice(0, MAX_LISTED);
-    if (r.partial) c.error = `${s.name}: stopped after ${r.pages} pages (${r.error ?? 'incomplete'}); what was read is kept`;
+    c.warnings = (r.warnings ?? []).slice(0, MAX_LISTED);
+    if (r.partial) {
+      c.error = `${s.name}: stopped after ${r.pages} pages (${r.error ?? 'incomplete'}); what was read is kept`;
+      c.partial = true;
+      c.missing = missingWindow(c, s.settings, true, 'api');
+    }
     return c;
   }
   if (s.format === 'canonical') {
@@ -142,7 +184,11 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
     c.read = rep.read;
     c.rejected = rep.rejectedCount;
     c.rejectedRows = rep.rejected;
-    if (rep.fatal) c.error = rep.fatal;
+    if (rep.fatal) {
+      c.error = rep.fatal;
+      c.missing = missingWindow(c, undefined, c.read > 0, 'file');
+      c.partial = c.read > 0;
+    }
     if (s.kind === 'usage') c.events = out as UsageEvent[];
     else if (s.kind === 'work_items') c.workItems = out as WorkItem[];
     else if (s.kind === 'reviews') c.reviews = out as Review[];
@@ -161,6 +207,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
   c.read = r.events.length + r.workItems.length + r.reviews.length + r.invoices.length + r.overheads.length + r.rejected.length + r.skipped;
   c.rejected = r.rejected.length;
   c.rejectedRows = r.rejected.slice(0, MAX_LISTED);
+  c.warnings = (r.warnings ?? []).slice(0, MAX_LISTED);
   return c;
 }
 
@@ -181,7 +228,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
       collected.push(await collect(s, req.links, ctl, at));
     } catch (e) {
       if (e instanceof RefreshCancelled) throw e;
-      collected.push({ ...empty(), error: `${s.name}: ${(e as Error).message}` });
+      collected.push({ ...empty(), error: `${s.name}: ${(e as Error).message}`, missing: missingWindow(empty(), s.type === 'api' ? s.settings : undefined, false, s.type === 'api' ? 'api' : 'file') });
     }
     done++;
   }
@@ -220,7 +267,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
       id: s.id, name: s.name, format: s.type === 'sample' ? 'sample' : s.type === 'api' ? `${s.format} API` : s.format,
       read: c.read, events: c.events.length, workItems: c.workItems.length, reviews: c.reviews.length,
       linked, unattributed: c.events.length - linked, rejected: c.rejected, rejectedRows: c.rejectedRows,
-      ...(c.error ? { error: c.error } : {}),
+      ...(c.error ? { error: c.error, missing: c.missing ?? (s.type === 'file' ? 'the whole file' : 'everything it was asked for'), ...(c.partial ? { partial: true } : {}) } : {}),
     };
   });
   const rejected: RejectedRow[] = [];
@@ -229,6 +276,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     rejected.push(...s.rejectedRows);
     if (s.rejected > s.rejectedRows.length) rejected.push({ file: s.name, line: 0, column: '', value: '', reason: `${s.rejected - s.rejectedRows.length} more rejected rows not listed` });
   }
+  const warnings = collected.flatMap((c) => c.warnings);
   ctl.onProgress({ step: 'Ledger built', done, total });
-  return { result, ctx, daily: daily.series(result), writeInputs, sources, rejected };
+  return { result, ctx, daily: daily.series(result), writeInputs, sources, rejected, warnings };
 }

@@ -23,6 +23,23 @@ export interface RefreshSummary {
   rejected: number;
   unpriced: number;
   conservationOk: boolean;
+  /** sources that failed or stopped early: the refresh is incomplete while any is listed */
+  incomplete: IncompleteSource[];
+}
+
+export interface IncompleteSource {
+  source: string;
+  /** failed (nothing imported) or partial (stopped early, what was read is kept) */
+  state: 'failed' | 'partial';
+  reason: string;
+  /** what the ledger lacks: "the whole file", "records after 2026-10-14T03:00:00Z" */
+  missing: string;
+}
+
+/** The "incomplete" line report sheets carry while a source failed: names each source and what is missing. */
+export function incompleteText(list: readonly IncompleteSource[]): string | undefined {
+  if (!list.length) return undefined;
+  return list.map((x) => `source ${x.source} ${x.state === 'failed' ? 'failed' : 'stopped early'} (missing ${x.missing})`).join('; ') + ' — these figures leave that out';
 }
 
 export interface RefreshOutcome {
@@ -32,6 +49,8 @@ export interface RefreshOutcome {
   /** bad cells found in the input sheets (their rows were left out and listed on Import Issues) */
   inputErrors: CellError[];
   at: string;
+  /** the sheets were written but Excel did not recalculate the AILABOR cells: they may show old values */
+  functionsWarning?: string;
 }
 
 const c = (x: number) => Math.round(x * 100);
@@ -57,8 +76,10 @@ export function summarizeRefresh(r: RefreshComputed): RefreshSummary {
     periods: r.result.periods, total: total / 100, components: comp,
     workItems: new Set(r.result.rows.map((x) => x.work_item_id)).size, events: r.result.counts.events,
     linkedShare: total > 0 ? 1 - unattr / total : 0, unattributedCost: unattr / 100, unattributedEvents: unattrEvents,
-    rejected: r.sources.reduce((n, s) => n + s.rejected + (s.error ? 1 : 0), 0), unpriced: r.result.counts.unpriced,
+    // a failed source is not a rejected row: it is an incomplete refresh, said in the headline
+    rejected: r.sources.reduce((n, s) => n + s.rejected, 0), unpriced: r.result.counts.unpriced,
     conservationOk: r.result.conservation.ok,
+    incomplete: r.sources.filter((s) => s.error).map((s) => ({ source: s.name, state: s.partial ? 'partial' : 'failed', reason: s.error!, missing: s.missing ?? 'unknown' })),
   };
 }
 
@@ -82,12 +103,26 @@ export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
   const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx }, (p) => scale(5, 70, p.step, p.done, p.total));
   const rows = computed.result.rows.length;
   scale(70, 100, `Writing the Ledger (${rows.toLocaleString('en-US')} rows) and data sheets`, 0, 1);
-  const written = await writeRefresh(a.host, computed, read, (done, total) => scale(70, 100, `Writing sheets (${done} of ${total})`, done, total));
-  if (a.functionStore) {
-    a.functionStore.invalidate();
-    a.functionStore.set({ rows: computed.result.rows, unattributed: computed.result.unattributed, agents: computed.result.agents, prices: computed.ctx.prices, benchmarks: PLAYBOOK_BENCHMARKS });
-    a.functionStore.notifyWorkbookRefreshed?.();
+  // While the sheets are written the functions wait (no read of a half-written Ledger); the store then holds exactly
+  // what was written, so the add-in's own writes never send it back to re-read the sheets.
+  const fs = a.functionStore;
+  const endWrite = fs?.beginWrite?.();
+  let written: WrittenRefresh;
+  try {
+    written = await writeRefresh(a.host, computed, read, (done, total) => scale(70, 100, `Writing sheets (${done} of ${total})`, done, total));
+    fs?.set({ rows: computed.result.rows, unattributed: computed.result.unattributed, agents: computed.result.agents, prices: computed.ctx.prices, benchmarks: read.benchmarks ?? PLAYBOOK_BENCHMARKS });
+  } catch (e) {
+    endWrite?.();
+    fs?.invalidate(); // part of the sheets may be written: the functions read what is there
+    throw e;
+  }
+  endWrite?.();
+  let functionsWarning: string | undefined;
+  try {
+    await fs?.notifyWorkbookRefreshed?.();
+  } catch (e) {
+    functionsWarning = `The sheets are written, but Excel did not recalculate the AILABOR cells (${e instanceof Error ? e.message : String(e)}): press Ctrl+Alt+F9.`;
   }
   a.onProgress({ step: 'Done', done: 1000, total: 1000 });
-  return { computed, summary: summarizeRefresh(computed), written, inputErrors: read.errors, at: new Date().toISOString() };
+  return { computed, summary: summarizeRefresh(computed), written, inputErrors: read.errors, at: new Date().toISOString(), functionsWarning };
 }

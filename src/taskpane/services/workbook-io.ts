@@ -5,7 +5,7 @@ import {
   AGENTS, BENCHMARKS, BUDGET_LINES, INVOICES, OVERHEADS, PLAYBOOK_BENCHMARKS, PRICES, RATES, TOOL_PRICES,
   budgetDriversSheet, defaultBudget, importIssuesSheet, inputSheet, issueRows, ledgerSheet, unattributedSheet,
   readAgents, readBenchmarks, readBudgetDrivers, readInvoices, readOverheads, readPrices, readRates, readToolPrices,
-  LEDGER_SHEET, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
+  LEDGER_SHEET, SheetKeys, type Benchmark, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
 } from '../../workbook';
 import type { ContextKey, RefreshComputed } from './refresh-core';
 import { configuredAgents, dailySettingsFrom, dailySpecs } from './daily';
@@ -15,18 +15,22 @@ export const INPUT_DEFS: Record<ContextKey, InputSheetDef<unknown>> = {
   prices: PRICES as InputSheetDef<unknown>, overheads: OVERHEADS as InputSheetDef<unknown>, invoices: INVOICES as InputSheetDef<unknown>,
 };
 
-const READERS: Record<ContextKey, (g: CellValue[][] | null) => { records: unknown[]; errors: CellError[] }> = {
+const READERS: Record<ContextKey, (g: CellValue[][] | null) => { records: unknown[]; errors: CellError[]; rows: number[] }> = {
   agents: readAgents, rates: readRates, toolPrices: readToolPrices, prices: readPrices, overheads: readOverheads, invoices: readInvoices,
 };
 
 export interface WorkbookInputsRead {
   /** records of the input sheets that exist */
   ctx: Partial<LedgerContext>;
+  /** per sheet read, each record's position among the sheet's data rows (sheet row 2 = 1), for exact lookups */
+  rows: Partial<Record<ContextKey, number[]>>;
   /** bad cells of those sheets, by address */
   errors: CellError[];
   /** null when the workbook has no Budget Drivers sheet */
   budget: BudgetDriversRead | null;
   benchmarksPresent: boolean;
+  /** the Benchmarks sheet's valid rows (null without the sheet): the functions' store gets what the sheet holds */
+  benchmarks: Benchmark[] | null;
   sheets: string[];
 }
 
@@ -35,12 +39,14 @@ export async function readWorkbookInputs(host: WorkbookHost): Promise<WorkbookIn
   const sheets = await host.listSheets();
   const has = new Set(sheets);
   const ctx: Partial<LedgerContext> = {};
+  const rows: Partial<Record<ContextKey, number[]>> = {};
   const errors: CellError[] = [];
   for (const k of Object.keys(INPUT_DEFS) as ContextKey[]) {
     const name = INPUT_DEFS[k].sheet;
     if (!has.has(name)) continue;
     const r = READERS[k](await host.readSheet(name));
     (ctx as Record<string, unknown[]>)[k] = r.records;
+    rows[k] = r.rows;
     errors.push(...r.errors);
   }
   let budget: BudgetDriversRead | null = null;
@@ -49,11 +55,14 @@ export async function readWorkbookInputs(host: WorkbookHost): Promise<WorkbookIn
     errors.push(...budget.errors);
   }
   let benchmarksPresent = false;
+  let benchmarks: Benchmark[] | null = null;
   if (has.has(BENCHMARKS.sheet)) {
     benchmarksPresent = true;
-    errors.push(...readBenchmarks(await host.readSheet(BENCHMARKS.sheet)).errors);
+    const b = readBenchmarks(await host.readSheet(BENCHMARKS.sheet));
+    errors.push(...b.errors);
+    benchmarks = b.records;
   }
-  return { ctx, errors, budget, benchmarksPresent, sheets };
+  return { ctx, rows, errors, budget, benchmarksPresent, benchmarks, sheets };
 }
 
 /** Reader errors as Import Issues rows: file = the sheet, line = the sheet row, column = cell and column. */
@@ -80,10 +89,11 @@ export function specRows(spec: SheetSpec): number {
 /** Writes the data sheets, the input sheets the refresh owns, and Budget Drivers/Benchmarks when missing. */
 export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read: WorkbookInputsRead, onProgress?: (done: number, total: number) => void): Promise<WrittenRefresh> {
   const rejected = [...cellErrorsAsRejected(read.errors), ...c.rejected];
+  const keys = SheetKeys.of(c.result);
   const sheets: SheetSpec[] = [
-    ledgerSheet(c.result.rows),
-    unattributedSheet(c.result.unattributed),
-    importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts)),
+    ledgerSheet(c.result.rows, keys),
+    unattributedSheet(c.result.unattributed, keys),
+    importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts, c.warnings ?? [])),
   ];
   // The daily series as a data sheet (the Daily Monitor report and Alerts → Today read it), judged with the
   // workbook's own settings.

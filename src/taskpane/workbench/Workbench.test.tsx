@@ -5,6 +5,7 @@ import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import ExcelJS from 'exceljs';
 import { PreviewHost } from '../../hosts/preview';
 import type { SheetSpec } from '../../workbook/spec';
+import { BUDGET, BUDGET_SLACK } from '../../workbook/reports';
 import { playbookBudgetWorkbook } from '../../../tests/workbook/playbook';
 import { Workbench } from './Workbench';
 import { workbookXlsx } from './exportXlsx';
@@ -26,6 +27,9 @@ const cell = (ref: string) => {
   if (!el) throw new Error(`no rendered cell ${ref}`);
   return el;
 };
+
+const TOTAL_ROW = BUDGET.firstLine + 3 + BUDGET_SLACK + 1;
+const TOTAL = `G${TOTAL_ROW}`;
 
 async function budgetHost() {
   const h = new PreviewHost();
@@ -98,13 +102,14 @@ describe('workbench shell (preview workbook beside the pane)', () => {
     ui(h);
     fireEvent.click(screen.getByRole('tab', { name: 'Budget' }));
     const grid = screen.getByRole('grid', { name: 'Sheet Budget' });
-    expect(cell('F8').textContent).toBe('$202,000.00');
-    expect(cell('A8').textContent).toBe('Total AI labor');
-    fireEvent.mouseDown(cell('F8'));
-    expect((screen.getByRole('textbox', { name: 'Formula bar' }) as HTMLInputElement).value).toBe('=ROUND(SUM(F5:F7),2)');
-    expect((screen.getByRole('textbox', { name: 'Cell address' }) as HTMLInputElement).value).toBe('F8');
-    expect(cell('F8').getAttribute('aria-selected')).toBe('true');
-    expect(grid.getAttribute('aria-activedescendant')).toBe(cell('F8').id);
+    // the total row follows the playbook's three lines and the blank lines kept for lines the CFO adds
+    expect(cell(TOTAL).textContent).toBe('$202,000.00');
+    expect(cell(`A${TOTAL_ROW}`).textContent).toBe('Total AI labor');
+    fireEvent.mouseDown(cell(TOTAL));
+    expect((screen.getByRole('textbox', { name: 'Formula bar' }) as HTMLInputElement).value).toBe(`=ROUND(SUM(G5:G${TOTAL_ROW - 1}),2)`);
+    expect((screen.getByRole('textbox', { name: 'Cell address' }) as HTMLInputElement).value).toBe(TOTAL);
+    expect(cell(TOTAL).getAttribute('aria-selected')).toBe('true');
+    expect(grid.getAttribute('aria-activedescendant')).toBe(cell(TOTAL).id);
   });
 
   it('recomputes the Budget when a Budget Drivers cell is edited from the formula bar', async () => {
@@ -121,9 +126,9 @@ describe('workbench shell (preview workbook beside the pane)', () => {
     // Enter commits and moves down, as in Excel
     expect((screen.getByRole('textbox', { name: 'Cell address' }) as HTMLInputElement).value).toBe('D3');
     expect(h.value('Budget Drivers', 'D2')).toBe(volume * 2);
-    expect(h.value('Budget', 'F8')).toBe(Math.round((202_000 + unit * volume) * 100) / 100);
+    expect(h.value('Budget', TOTAL)).toBe(Math.round((202_000 + unit * volume) * 100) / 100);
     fireEvent.click(screen.getByRole('tab', { name: 'Budget' }));
-    expect(cell('F8').textContent).toBe(formatValue(h.value('Budget', 'F8'), '$#,##0.00'));
+    expect(cell(TOTAL).textContent).toBe(formatValue(h.value('Budget', TOTAL), '$#,##0.00'));
   });
 
   it('edits in the cell: typing starts an editor, Enter commits, Escape cancels, Delete clears', async () => {
@@ -205,7 +210,7 @@ describe('workbench shell (preview workbook beside the pane)', () => {
     expect(address()).toBe('A1');
     fireEvent.keyDown(grid, { key: 'End', ctrlKey: true });
     const d = h.dimensions('Budget');
-    expect(address()).toBe(`F${d.rows}`);
+    expect(address()).toBe(`${String.fromCharCode(64 + d.cols)}${d.rows}`);
     await act(() => h.activate('Budget Drivers', 'B9'));
     expect(screen.getByRole('grid', { name: 'Sheet Budget Drivers' })).toBeTruthy();
     expect(address()).toBe('B9');
@@ -238,7 +243,7 @@ describe('workbench shell (preview workbook beside the pane)', () => {
     await wb.xlsx.load(data);
     expect(wb.worksheets.map((w) => w.name)).toEqual(h.sheetNames());
     expect(wb.getWorksheet('Budget Drivers')!.getCell('D2').value).toBe(200_000);
-    expect(wb.getWorksheet('Budget')!.getCell('F8').value).toMatchObject({ formula: 'ROUND(SUM(F5:F7),2)' });
+    expect(wb.getWorksheet('Budget')!.getCell(TOTAL).value).toMatchObject({ formula: `ROUND(SUM(G5:G${TOTAL_ROW - 1}),2)` });
     await expect(workbookXlsx(new PreviewHost())).rejects.toThrow(/no sheets yet/);
   });
 });

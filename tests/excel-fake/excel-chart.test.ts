@@ -1,0 +1,49 @@
+// The native trend chart (src/taskpane/services/excel-chart.ts) against the documented-behaviour Excel fake: its
+// block lands beside the SLO Monitor as text-safe values, one named chart replaces the previous one, and the batch
+// waits while the user edits a cell (delayForCellEdit) instead of failing.
+import { chartBlock, excelChartService } from '../../src/taskpane/services/excel-chart';
+import { SLO_SHEET } from '../../src/workbook';
+import { createExcelFake } from './excel-fake';
+
+const series = [
+  { agent_id: '=evil', target: 1.5, points: [{ period: '2026-09', value: 1.4 }, { period: '2026-10', value: 1.6 }] },
+  { agent_id: 'claims', target: 2.3, points: [{ period: '2026-09', value: 2.1 }, { period: '2026-10', value: null }] },
+];
+
+it('writes the block, keeps agent ids and periods as text, and replaces the named chart (twice = one chart)', async () => {
+  const x = createExcelFake();
+  const undo = x.install();
+  try {
+    x.seedSheet(SLO_SHEET, [['Agent', 'Period']]);
+    const svc = excelChartService();
+    const r = await svc.addTrendChart(series, ['2026-09', '2026-10']);
+    expect(r).toEqual({ sheet: SLO_SHEET, range: 'V1:X3' });
+    await svc.addTrendChart(series, ['2026-09', '2026-10']);
+    const s = x.sheet(SLO_SHEET)!;
+    expect(s.charts).toEqual([{ name: 'AILaborTrend', type: 'Line', source: 'V1:X3', seriesBy: 'Columns', title: 'Cost per outcome by agent', position: 'V5' }]);
+    const block = chartBlock(series, ['2026-09', '2026-10']);
+    expect([x.value(SLO_SHEET, 'W1'), x.formula(SLO_SHEET, 'W1')]).toEqual(['=evil', undefined]); // text, not a formula
+    expect(x.value(SLO_SHEET, 'V2')).toBe('2026-09');
+    expect(x.value(SLO_SHEET, 'X3')).toBe(block[2][2] === '' ? '' : block[2][2]);
+    expect(x.log.runs.every((run) => run.delayForCellEdit)).toBe(true);
+  } finally {
+    undo();
+  }
+});
+
+it('waits for a cell edit to end instead of failing', async () => {
+  const x = createExcelFake();
+  const undo = x.install();
+  try {
+    x.seedSheet(SLO_SHEET, [['Agent']]);
+    x.user.beginCellEdit();
+    const p = excelChartService().addTrendChart(series, ['2026-09', '2026-10']);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(x.sheet(SLO_SHEET)!.charts).toEqual([]);
+    x.user.endCellEdit();
+    await p;
+    expect(x.sheet(SLO_SHEET)!.charts).toHaveLength(1);
+  } finally {
+    undo();
+  }
+});
