@@ -165,6 +165,8 @@ export interface DailyMonitorInput {
   rows: readonly DailyRow[];
   /** the agents in the order of the Agents sheet (its row = position + 2) */
   agentsSheet?: readonly { agent_id: string }[];
+  /** a source failed or stopped early: said in red in the title row, as on the other report sheets */
+  incomplete?: string;
 }
 
 const SPARK = '▁▂▃▄▅▆▇█';
@@ -183,6 +185,7 @@ export function dailyMonitorSheet(i: DailyMonitorInput): SheetSpec {
   for (const r of i.rows) if (r.scope === 'agent' && !index.has(r.id)) index.set(r.id, r.index);
   const dateStyle: CellStyle = { ...S.input, numFmt: DATE_FMT, align: 'right' };
   b.value(0, 0, 'Daily monitor', S.title);
+  if (i.incomplete) b.value(0, 3, `INCOMPLETE: ${i.incomplete}`, { fill: COLORS.bad, color: COLORS.badText, bold: true });
   b.value(1, 0, 'Day', S.label).value(1, 1, day ? daySerial(day) : null, dateStyle);
   b.value(1, 3, 'Window (days)', S.label).value(1, 4, s.window_days, { numFmt: FMT.int });
   b.value(1, 6, 'Alert above target by', S.label).value(1, 7, s.drift_pct, { numFmt: FMT.pct });

@@ -59,12 +59,12 @@ export interface WorkbookInputs {
 }
 
 /** The Daily Monitor and Daily sheets: the agents as configured (alert_* columns), judged on every day. */
-export function dailySheets(daily: { series: DailySeries; settings?: DailySettings }, result: LedgerResult, ctx: LedgerContext) {
+export function dailySheets(daily: { series: DailySeries; settings?: DailySettings }, result: LedgerResult, ctx: LedgerContext, incomplete?: string) {
   const settings = daily.settings ?? DEFAULT_DAILY_SETTINGS;
   const configured = new Map(ctx.agents.map((a) => [a.agent_id, a]));
   const monitors = monitorSeries(daily.series, result.agents.map((a) => configured.get(a.agent_id) ?? a), settings);
   const rows = dailyRows(daily.series, monitors);
-  return { monitor: dailyMonitorSheet({ series: daily.series, monitors, settings, rows, agentsSheet: ctx.agents }), data: dailySheet(rows), monitors, rows };
+  return { monitor: dailyMonitorSheet({ series: daily.series, monitors, settings, rows, agentsSheet: ctx.agents, incomplete }), data: dailySheet(rows), monitors, rows };
 }
 
 export function lastPeriod(result: LedgerResult): string {
@@ -87,7 +87,7 @@ export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
   // The data sheets and every report number names the same way; the Agents sheet is written from ctx.agents in order.
   const keys = SheetKeys.of(i.result);
   const opts = { keys, incomplete: i.incomplete, agentRows: agentRowsOf(i.ctx.agents) };
-  const daily = i.daily ? dailySheets(i.daily, i.result, i.ctx) : null;
+  const daily = i.daily ? dailySheets(i.daily, i.result, i.ctx, i.incomplete) : null;
   return {
     sheets: [
       ...periods.map((p) => chargebackSheet(i.result, p, i.ctx.agents, { ...i.chargeback, ...opts })),

@@ -168,6 +168,14 @@ describe('report daily', () => {
     }
   }, 60_000);
 
+  test('an input file that cannot be read: the report is still produced (exit 0) and every day says it is incomplete', async () => {
+    writeFileSync(f(dir, 'broken.csv'), 'id,when\n1,2\n');
+    const c = io();
+    const out = f(dir, 'incomplete.json');
+    expect(await main(['report', 'daily', ...demoFlags(), '--usage', f(dir, 'broken.csv'), '--from', '2026-10-20', '--to', '2026-10-21', '--json', out], c.io)).toBe(0);
+    for (const d of JSON.parse(readFileSync(out, 'utf8')).days) expect(d.text.split('\n')[1]).toMatch(/^INCOMPLETE: .*broken\.csv could not be read \(missing the whole file\); the figures cover only what was read\.$/);
+  }, 60_000);
+
   test('bad flags and settings are refused before anything is read, naming what was expected', async () => {
     const run = async (args: string[], env: Record<string, string> = {}) => {
       const c = io();

@@ -106,10 +106,10 @@ describe('workbook from the command line', () => {
     const code = await main(['build', '--usage', f('usage.csv'), f('usage-broken.csv'), '--work-items', f('work_items.csv'), ...small(), '--agents', f('agents.csv'), '--period', '2026-10', '--out', f('incomplete.xlsx'), '--summary', f('incomplete.json')], c.io);
     expect(code).toBe(3);
     expect(c.err.join('\n')).toMatch(/PARTIAL: .*usage-broken\.csv could not be read \(missing the whole file\); the figures cover only what was read/);
-    expect(c.out.join('\n')).toMatch(/incomplete\.xlsx: 17 sheets .* — marked INCOMPLETE/);
+    expect(c.out.join('\n')).toMatch(/incomplete\.xlsx: 19 sheets .* — marked INCOMPLETE/);
     expect(JSON.parse(readFileSync(f('incomplete.json'), 'utf8')).partial).toBe(true);
     const h = await XlsxHost.open(f('incomplete.xlsx'));
-    for (const sheet of ['Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L']) {
+    for (const sheet of ['Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Daily Monitor', 'Agent P&L']) {
       expect((await h.readSheet(sheet))![0].join(' ')).toMatch(/INCOMPLETE: .*usage-broken\.csv could not be read/);
     }
   }, 60_000);

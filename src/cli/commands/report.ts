@@ -29,7 +29,7 @@ import { XlsxHost } from '../../hosts/xlsx';
 import { readBudgetDrivers } from '../../workbook';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, numberFlag, parseFlags } from './args';
-import { buildFromConfig, buildFromFiles, type BuildOutcome } from './build';
+import { buildFromConfig, buildFromFiles, partialNote, type BuildOutcome } from './build';
 
 const INPUT_FLAGS = ['usage', 'work-items', 'reviews', 'agents', 'rates', 'tool-prices', 'overheads', 'invoices', 'prices', 'workbook'];
 export const WEBHOOK_ENV = 'AILABOR_WEBHOOK_URL';
@@ -244,6 +244,13 @@ export function makeReportCommand(deps: ReportCommandDeps = {}): Command {
       const configured = new Map(outcome.ctx.agents.map((a) => [a.agent_id, a]));
       const agents = outcome.result.agents.map((a) => configured.get(a.agent_id) ?? a);
       const { report } = dailyReport(series, agents, days, { settings });
+      // A source that failed or stopped early: every day's report says so (exit 0 still: the report was produced).
+      const note = partialNote(outcome);
+      if (note) {
+        const line = `INCOMPLETE: ${note.replace(/^PARTIAL: /, '')}.`;
+        for (const d of report.days) d.text = d.text.replace(/\n/, `\n${line}\n`);
+        io.err(`report daily: ${note}`);
+      }
       for (const d of report.days) io.out(`${d.text}\n`);
       if (series.last_data_day && days.some((d) => d > series.last_data_day!)) io.err(`report daily: the data ends on ${series.last_data_day}; later days are reported as "no data"`);
       const jsonPath = (v.json as string | undefined) ?? daily.json;

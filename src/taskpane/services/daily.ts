@@ -55,7 +55,7 @@ export function todayAlerts(series: DailySeries, agents: readonly Agent[], setti
 }
 
 /** The Daily (data) and Daily Monitor (report) sheets for the workbook. */
-export function dailySpecs(series: DailySeries, result: LedgerResult, ctx: LedgerContext, settings: DailySettings): { data: SheetSpec; monitor: SheetSpec } {
-  const d = dailySheets({ series, settings }, result, ctx);
+export function dailySpecs(series: DailySeries, result: LedgerResult, ctx: LedgerContext, settings: DailySettings, incomplete?: string): { data: SheetSpec; monitor: SheetSpec } {
+  const d = dailySheets({ series, settings }, result, ctx, incomplete);
   return { data: d.data, monitor: d.monitor };
 }

@@ -111,7 +111,7 @@ export async function generateReport(host: WorkbookHost, kind: ReportKind, perio
     case 'daily': {
       if (!refreshed.daily || !refreshed.daily.days.length) throw new Error('No daily series: run Refresh (it writes the Daily sheet the monitor reads).');
       const edited = configuredAgents(result, agents);
-      const d = dailySpecs(refreshed.daily, { ...result, agents: edited }, { ...ctx, agents: edited }, dailySettingsFrom(read.budget?.drivers));
+      const d = dailySpecs(refreshed.daily, { ...result, agents: edited }, { ...ctx, agents: edited }, dailySettingsFrom(read.budget?.drivers), refreshed.incomplete);
       // the data sheet again, judged with today's settings, so the monitor and its Daily sheet agree
       await host.writeSheet(d.data);
       spec = d.monitor;
