@@ -40,7 +40,7 @@ export interface AgentFalse {
   agent_id: string;
   volume: VolumeClass;
   clean: boolean;
-  /** alerts outside every injected event (+ a week after each) */
+  /** alerts outside every injected event (+ a week after each) whose episode did not begin during one */
   alerts: DailyAlert[];
   /** after a sustained event ended: the metric moving back the other way within the baseline's length (its normal
    * had partly taken the event in), not counted as false */
@@ -96,7 +96,9 @@ export function score(b: Pick<Built, 'ctx' | 'series' | 'agents'>, settings: Dai
     // moving back: the opposite direction of the event's change, on its metric, after it ended
     const back = (x: { t: number; a: DailyAlert }) =>
       evs.some((e) => x.t > at(e.end) && x.t <= at(e.end) + settings.baseline_days && MOVED_BY[e.type].includes(x.a.metric) && x.a.kind !== 'slo' && x.a.kind !== 'drift' && (x.a.change_pct ?? 0) * (e.type === 'accuracy_drop' ? -1 : 1) < 0);
-    const outside = list.filter((x) => !inEvent(x.t));
+    // an alert whose episode began during an event (its `since`) is about that event, however long its window
+    const aboutEvent = (x: { a: DailyAlert }) => evs.some((e) => x.a.since >= e.start && x.a.since <= e.end);
+    const outside = list.filter((x) => !inEvent(x.t) && !aboutEvent(x));
     const falseOnes = outside.filter((x) => !back(x)).map((x) => x.a);
     agents.push({ agent_id: id, volume: g.volume, clean: g.clean, alerts: falseOnes, returns: outside.filter(back).map((x) => x.a), episodes: new Set(falseOnes.map((a) => `${a.metric}|${a.kind}|${a.since}`)).size, months: (lastT - from + 1) / 30 });
   }

@@ -34,10 +34,12 @@ interface AgentSummary {
 
 let events: ScoredEvent[] = [];
 let agents: AgentSummary[] = [];
+let seedsRun = seeds;
 if (f['from-json']) {
-  const saved = JSON.parse(readFileSync(f['from-json'], 'utf8')) as { events: ScoredEvent[]; agents: AgentSummary[] };
+  const saved = JSON.parse(readFileSync(f['from-json'], 'utf8')) as { seeds: number[]; events: ScoredEvent[]; agents: AgentSummary[] };
   events = saved.events;
   agents = saved.agents;
+  seedsRun = saved.seeds;
 } else {
   for (const seed of seeds) {
     const b = buildGenerated({ seed, perClass, days });
@@ -61,7 +63,7 @@ function row(label: string, es: ScoredEvent[]) {
   return `| ${label} | ${es.length} | ${pct(sameDay.length, es.length)} | ${pct(fast.length, es.length)} | ${pct(three.length, es.length)} | ${pct(caught.length, es.length)} | ${d.length ? med(d) : '–'} | ${d.length ? Math.max(...d) : '–'} |`;
 }
 const lines: string[] = [];
-lines.push(`Seeds ${seeds.join(', ')}; ${perClass} agents per volume class; ${days} days, scored from day ${WARMUP + 1}; default settings.`);
+lines.push(`Seeds ${seedsRun.join(', ')}; ${perClass} agents per volume class; ${days} days, scored from day ${WARMUP + 1}; default settings.`);
 lines.push('');
 lines.push('| events | n | on its first day | by its 2nd day | by its 3rd day | caught at all | median days to detect | max |');
 lines.push('|---|---|---|---|---|---|---|---|');
@@ -112,5 +114,5 @@ lines.push(`- clean agents, worst agent: ${cleanWorst.toFixed(2)} false alerts p
 console.log(lines.join('\n'));
 if (f.json) {
   mkdirSync(dirname(f.json), { recursive: true });
-  writeFileSync(f.json, JSON.stringify({ seeds, perClass, days, events, agents }, null, 2));
+  writeFileSync(f.json, JSON.stringify({ seeds: seedsRun, perClass, days, events, agents }, null, 2));
 }
