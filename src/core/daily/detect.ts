@@ -350,11 +350,9 @@ const FACTORS: Record<FactorKey, Ratio> = {
 const FACTOR_KEYS = Object.keys(FACTORS) as FactorKey[];
 /** Not judged as changes: allocations are monthly bookkeeping, flow is when items close, not what they cost. */
 const UNJUDGED = new Set<FactorKey>(['alloc', 'flow']);
-const CPO: Ratio = { num: (p) => p.total, den: (p) => p.outcomes };
 
 interface CpoBase {
   f: Record<FactorKey, RatioBase | null>;
-  total: RatioBase | null;
 }
 
 interface Contribution {
@@ -474,7 +472,7 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
   const alerts: DailyAlert[] = [];
   const W = Math.max(1, s.window_days);
 
-  const cpoBase: CpoBase = { f: {} as CpoBase['f'], total: enough ? ratioBase(ctx, idx, CPO) : null };
+  const cpoBase: CpoBase = { f: {} as CpoBase['f'] };
   for (const k of FACTOR_KEYS) cpoBase.f[k] = enough ? ratioBase(ctx, idx, FACTORS[k]) : null;
   const rrBase = enough ? ratioBase(ctx, idx, { num: (p) => p.reviewed, den: (p) => p.closed, binomial: true }) : null;
   const accBase = enough ? ratioBase(ctx, idx, { num: (p) => p.approved, den: (p) => p.reviews, binomial: true }) : null;
@@ -496,7 +494,7 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
   const sum = (ds: number[], f: (q: DailyPoint) => number) => ds.reduce((a, i) => a + f(P[i]), 0);
   // Human review comes in lumps (one review costs as much as dozens of model calls): with few reviews expected in the
   // window its cost is too skewed for a normal-theory bound, so the window also grows until ~10 reviews are expected.
-  const rpiBase = enough ? ratioBase(ctx, idx, FACTORS.rpi) : null;
+  const rpiBase = cpoBase.f.rpi;
   const expectedReviews = (ds: number[]) => (rpiBase ? ds.reduce((a, i) => a + rpiBase.m(i) * P[i].closed, 0) : sum(ds, (q) => q.reviews));
   const grow = (k0: number) => {
     let k = k0;
