@@ -3,6 +3,7 @@ import * as React from 'react';
 import type { SampleOptions } from '../core/sample';
 import type { LedgerContext, LedgerResult } from '../core/ledger';
 import type { RecordKind } from '../sources/files';
+import type { ColumnMapping } from '../sources/generic';
 import { DEFAULT_LINK_RULES, type LinkRules } from '../sources/links';
 import type { WorkbookHost } from '../workbook';
 import { incompleteText, type RefreshOutcome } from './services/refresh';
@@ -25,6 +26,10 @@ export interface SourceEntry {
   bytes?: number;
   /** the file could not be recognized (not imported) */
   error?: string;
+  /** a text file in no known format: its columns can be mapped (the Sources tab shows the mapping step) */
+  mappable?: boolean;
+  /** the column mapping of a file read as format "generic" */
+  mapping?: ColumnMapping;
   sample?: SampleOptions;
   baseUrl?: string;
   /** non-secret pull settings (dates, JQL…), saved with the workbook */

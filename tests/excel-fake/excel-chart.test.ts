@@ -17,14 +17,14 @@ it('writes the block, keeps agent ids and periods as text, and replaces the name
     x.seedSheet(SLO_SHEET, [['Agent', 'Period']]);
     const svc = excelChartService();
     const r = await svc.addTrendChart(series, ['2026-09', '2026-10']);
-    expect(r).toEqual({ sheet: SLO_SHEET, range: 'V1:X3' });
+    expect(r).toEqual({ sheet: SLO_SHEET, range: 'Y1:AA3' });
     await svc.addTrendChart(series, ['2026-09', '2026-10']);
     const s = x.sheet(SLO_SHEET)!;
-    expect(s.charts).toEqual([{ name: 'AILaborTrend', type: 'Line', source: 'V1:X3', seriesBy: 'Columns', title: 'Cost per outcome by agent', position: 'V5' }]);
+    expect(s.charts).toEqual([{ name: 'AILaborTrend', type: 'Line', source: 'Y1:AA3', seriesBy: 'Columns', title: 'Cost per outcome by agent', position: 'Y5' }]);
     const block = chartBlock(series, ['2026-09', '2026-10']);
-    expect([x.value(SLO_SHEET, 'W1'), x.formula(SLO_SHEET, 'W1')]).toEqual(['=evil', undefined]); // text, not a formula
-    expect(x.value(SLO_SHEET, 'V2')).toBe('2026-09');
-    expect(x.value(SLO_SHEET, 'X3')).toBe(block[2][2] === '' ? '' : block[2][2]);
+    expect([x.value(SLO_SHEET, 'Z1'), x.formula(SLO_SHEET, 'Z1')]).toEqual(['=evil', undefined]); // text, not a formula
+    expect(x.value(SLO_SHEET, 'Y2')).toBe('2026-09');
+    expect(x.value(SLO_SHEET, 'AA3')).toBe(block[2][2] === '' ? '' : block[2][2]);
     expect(x.log.runs.every((run) => run.delayForCellEdit)).toBe(true);
   } finally {
     undo();

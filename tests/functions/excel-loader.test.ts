@@ -5,6 +5,7 @@
 // own writes, cell-edit mode, failed loads and recalculation scope behave as Microsoft documents.
 import { generateCustomFunctionsMetadata } from 'custom-functions-metadata';
 import * as path from 'path';
+import { roundShown } from '../../src/core/ledger/rounding';
 import { aggregate } from '../../src/core/ledger/aggregate';
 import { installExcelLedgerLoader, loadLedgerFromWorkbook, WATCHED_SHEETS, type InstalledLoader } from '../../src/functions/excel-loader';
 import * as fns from '../../src/functions/functions';
@@ -178,12 +179,13 @@ describe('AILABOR cells in Excel (the fake runs the registered functions)', () =
     x.user.fullCalculation();
     await quiet();
     const a = aggregate(result, 'agent', period).find((v) => v.key === agentOf(1))!;
-    expect(x.value('Model', 'A1')).toBeCloseTo(a.cost_per_outcome! - demo.ctx.agents[1].target_cost_per_outcome!, 12);
+    // compared as the Chargeback shows it: cost per outcome and target in cents
+    expect(x.value('Model', 'A1')).toBe(roundShown(roundShown(a.cost_per_outcome!, 2) - demo.ctx.agents[1].target_cost_per_outcome!, 2));
     // the user sets a new target on the Agents sheet
     const col = values.Agents[0].indexOf('target_cost_per_outcome');
     x.user.edit('Agents', `${String.fromCharCode(65 + col)}3`, 99);
     await quiet();
-    expect(x.value('Model', 'A1')).toBeCloseTo(a.cost_per_outcome! - 99, 12);
+    expect(x.value('Model', 'A1')).toBe(roundShown(roundShown(a.cost_per_outcome!, 2) - 99, 2));
     expect(x.log.calculations).toEqual([{ scope: 'worksheet', sheet: 'Model', workbooks: 1, functionCells: 1 }]);
     // an edit elsewhere changes nothing
     x.user.edit('Notes', 'B1', 5);

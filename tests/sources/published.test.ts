@@ -79,11 +79,14 @@ test('Langfuse Gemini trace: reasoning counted once — 2055 output tokens, not 
 
 test('Langfuse Vertex model path lands on google, so the Google invoice true-up finds it', () => {
   const r = parse('langfuse', 'langfuse/published-vertex-trace.json');
-  const inputs = { ...emptyLedgerInputs(), events: r.events, invoices: [{ period: '2025-08', provider: 'google', billed_usd: 0.002 }] };
+  const inputs = { ...emptyLedgerInputs(), events: r.events, invoices: [{ period: '2025-08', provider: 'google', billed_usd: 1.25 }] };
   const l = buildLedger(inputs);
-  // the whole invoice minus the computed cost is spread over the event: nothing left unattributed as a bare true-up
+  // the invoice finds the event: google's computed cost is the event's, and invoice − computed (each to the cent) is spread
+  // over it, nothing left unattributed as a bare true-up
+  expect(l.providers).toEqual([expect.objectContaining({ period: '2025-08', provider: 'google', events: 1, billed: 1.25, computed: 0 })]);
+  expect(l.providers![0].computed_exact).toBeCloseTo(0.00085, 12);
   expect(l.unattributed.filter((u) => u.kind === 'trueup')).toEqual([]);
-  expect(l.conservation.invoice_minus_computed).toBeCloseTo(0.002 - 0.00085, 12);
+  expect(l.conservation.invoice_minus_computed).toBeCloseTo(1.25, 12);
 });
 
 test('FOCUS sample: exact decimal sums (1e-8 rounding per line gave Microsoft $1.97651422)', () => {

@@ -25,7 +25,7 @@ it('success: alerts under headings with counts; each links to the row that expla
   const show = within(above).getByRole('button', { name: /^Show SLO Monitor!J\d+$/ });
   expect(await host.listSheets()).not.toContain('SLO Monitor');
   fireEvent.click(show);
-  await waitFor(() => expect(host.active?.sheet).toBe('SLO Monitor'));
+  await waitFor(() => expect(host.active?.sheet).toBe('SLO Monitor'), { timeout: 20000 });
   const row = Number(host.active!.cell!.slice(1));
   const slo = (await host.readSheet('SLO Monitor'))!;
   expect(above.textContent).toContain(`${slo[row - 1][0]}, ${slo[row - 1][2]}`);

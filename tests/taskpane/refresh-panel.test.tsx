@@ -35,13 +35,18 @@ it('loading: a progress bar, the current step in a live region, and Cancel that 
   tab('Refresh');
   fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
   await waitFor(() => expect(ctl.progress).toBeDefined());
-  act(() => ctl.progress!({ step: 'Reading sample (1 of 1)', done: 1, total: 3 }));
+  act(() => ctl.progress!({ step: 'Reading sample (1 of 1)', done: 1, total: 3, phase: 'import' }));
   const bar = screen.getByRole('progressbar', { name: 'Refresh progress' });
   expect(Number(bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0.05);
   expect(Number(bar.getAttribute('aria-valuenow'))).toBeLessThan(0.7);
   expect(screen.getByText('Step: Reading sample (1 of 1)')).toBeTruthy();
-  expect((screen.getByRole('button', { name: 'Refresh' }) as HTMLButtonElement).disabled).toBe(true);
+  // Refresh stays focusable while running (a keyboard user keeps focus on it), but does nothing
+  expect(screen.getByRole('button', { name: 'Refresh' }).getAttribute('aria-disabled')).toBe('true');
   expect((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled).toBe(false);
+  // the steps, with the current one marked
+  const steps = within(screen.getByRole('list', { name: 'Refresh steps' })).getAllByRole('listitem');
+  expect(steps.map((li) => li.getAttribute('aria-current'))).toEqual([null, 'step', null, null]);
+  expect(steps[0].textContent).toMatch(/done$/);
   fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
   expect(ctl.cancelled).toBe(true);
   const alert = await screen.findByRole('alert');
@@ -72,7 +77,8 @@ it('success: "Refreshed" with months, totals, linked share, unattributed, reject
   expect(rows['Unattributed']).toMatch(/\(\d+ events\)/);
   expect(rows['Rejected rows']).toBe('0');
   expect(rows['Unpriced events']).toBe('0');
-  expect(rows['Conservation']).toBe('holds (to the cent)');
+  expect(rows['Every cost accounted for']).toMatch(/^yes: .* reconcile to the cent$/);
+  expect(screen.getByText(/^Linked share: the part of all AI cost traced to a work item/)).toBeTruthy();
   expect(screen.getByText(/Wrote: Ledger, Unattributed, Import Issues, Agents/)).toBeTruthy();
 
   // The user types a bad target into Agents; the next refresh names the cell and the link shows it.

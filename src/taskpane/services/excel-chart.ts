@@ -2,10 +2,15 @@
 // (HyperFormula and ExcelJS hosts draw none), so this talks to Office.js directly and is offered only inside Excel.
 import { excelRun, type Run } from '../../hosts/excel/run';
 import { SLO_COLS, SLO_SHEET } from '../../workbook';
-import type { TrendSeries } from './trends';
+/** What the chart reads of a trend series (services/trends.ts): cost per outcome per month, named by the agent. */
+export interface ChartSeries {
+  agent_id: string;
+  name?: string;
+  points: { period: string; value: number | null }[];
+}
 
 export interface ChartService {
-  addTrendChart(series: TrendSeries[], periods: string[]): Promise<{ sheet: string; range: string }>;
+  addTrendChart(series: ChartSeries[], periods: string[]): Promise<{ sheet: string; range: string }>;
 }
 
 /** The chart's data block starts two columns right of the SLO Monitor's last column. */
@@ -18,8 +23,8 @@ const col = (i: number) => {
 };
 
 /** Period rows × agent columns of cost per outcome (empty cell where no outcome closed). */
-export function chartBlock(series: TrendSeries[], periods: string[]): (string | number)[][] {
-  return [['Period', ...series.map((s) => s.agent_id)], ...periods.map((p) => [p, ...series.map((s) => s.points.find((x) => x.period === p)?.value ?? '')])];
+export function chartBlock(series: ChartSeries[], periods: string[]): (string | number)[][] {
+  return [['Period', ...series.map((s) => s.name || s.agent_id)], ...periods.map((p) => [p, ...series.map((s) => s.points.find((x) => x.period === p)?.value ?? '')])];
 }
 
 /** `run`: Excel.run with delayForCellEdit by default (hosts/excel/run.ts). */

@@ -67,10 +67,20 @@ export interface RefreshComputed {
   warnings: RejectedRow[];
 }
 
+/** The refresh's phases, in order, as the pane shows them. */
+export const REFRESH_PHASES = [
+  { phase: 'read', label: 'Read the workbook’s input sheets' },
+  { phase: 'import', label: 'Import the sources' },
+  { phase: 'build', label: 'Cost every work item (prices, attribution, overheads, invoice true-up)' },
+  { phase: 'write', label: 'Write the Ledger and data sheets' },
+] as const;
+export type RefreshPhase = (typeof REFRESH_PHASES)[number]['phase'];
+
 export interface Progress {
   step: string;
   done: number;
   total: number;
+  phase?: RefreshPhase;
 }
 
 export interface RunControl {
@@ -221,7 +231,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   };
   const collected: Collected[] = [];
   for (const s of req.sources) {
-    const at = { step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total };
+    const at: Progress = { step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total, phase: 'import' };
     ctl.onProgress(at);
     await check();
     try {
@@ -244,7 +254,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (useSources) writeInputs.push(k);
   }
 
-  ctl.onProgress({ step: 'Building the ledger: pricing, attributing and allocating', done, total });
+  ctl.onProgress({ step: 'Pricing usage, linking it to work items and sharing out overheads', done, total, phase: 'build' });
   await check();
   const daily = new DailyCollector();
   const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0), observer: daily });
@@ -254,7 +264,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   await check();
   for (const c of collected) for (const r of c.reviews) b.addReview(r);
   done++;
-  ctl.onProgress({ step: 'Checking conservation and rounding to the cent', done, total });
+  ctl.onProgress({ step: 'Checking that every dollar is accounted for, and rounding to the cent', done, total, phase: 'build' });
   await check();
   const result = b.finish();
   done++;
@@ -277,6 +287,6 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (s.rejected > s.rejectedRows.length) rejected.push({ file: s.name, line: 0, column: '', value: '', reason: `${s.rejected - s.rejectedRows.length} more rejected rows not listed` });
   }
   const warnings = collected.flatMap((c) => c.warnings);
-  ctl.onProgress({ step: 'Ledger built', done, total });
+  ctl.onProgress({ step: 'Ledger built', done, total, phase: 'build' });
   return { result, ctx, daily: daily.series(result), writeInputs, sources, rejected, warnings };
 }
