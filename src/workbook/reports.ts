@@ -215,12 +215,15 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
 
   // By P&L line and agent: each cell of the business unit × agent table, within a cent of its exact cost like the lines
   b.value(pairHeader - 1, 0, 'By P&L line and agent', S.title);
-  b.row(pairHeader, 0, ['P&L line', 'Agent', null, 'Work items', 'Outcomes', ...COMPONENT_LABELS, 'Unattributed', 'Total', null, 'Target'].map((h) => ({ v: h, s: S.header })));
+  b.row(pairHeader, 0, ['P&L line', 'Agent', null, 'Work items', 'Outcomes', ...COMPONENT_LABELS, 'Unattributed', 'Total', null, 'Target', null, null, 'key'].map((h) => ({ v: h, s: S.header })));
   b.row(pairHeader, HW, ['weight', 'weight × target', 'has target', 'target or 0', 'line key', 'agent key', 'Agents row'].map((h) => ({ v: h, s: S.note })));
   pairs.forEach((p, i) => {
     const r = pairFirst + i;
     const R = r + 1;
     b.value(r, 0, p.bu, S.label).value(r, 1, p.agent);
+    // The agent's key in the visible key column, as in the block above. (Left empty, LibreOffice draws the hidden
+    // helpers' contents there when printing: "weight" and ### on the page.)
+    b.value(r, 17, keys.agent(p.agent), keyStyle);
     b.value(r, HBU, keys.bu(p.bu), keyStyle).value(r, HAG, keys.agent(p.agent), keyStyle);
     lineFigures(r, [['bu_key', `$${colLetter(HBU)}${R}`], ['agent_key', `$${colLetter(HAG)}${R}`]]);
     b.formula(r, HROW, exactIndex(`$B${R}`, 'Agents_agent_id', agentRows.get(p.agent)), keyStyle);

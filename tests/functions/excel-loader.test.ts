@@ -216,7 +216,7 @@ describe('AILABOR cells in Excel (the fake runs the registered functions)', () =
       functionStore: defaultFunctionStore,
       onProgress: (p) => {
         // a calculation while the sheets are being written: the function waits instead of reading half a Ledger
-        if (!during && p.step.startsWith('Writing sheets')) {
+        if (!during && /^Writing the Ledger .*: \d+%$/.test(p.step)) {
           during = fns.totalCost('*', '2026-10');
           during.catch(() => undefined);
         }

@@ -164,9 +164,9 @@ maybe('the demo workbook on paper (LibreOffice PDF)', () => {
     await wb.xlsx.readFile(path);
     const cb = wb.getWorksheet(chargeback)!;
     expect(cb.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:5', printTitlesColumn: 'A:A' });
-    // The print area stops at Variance % (Q): the hidden outcome-weight helpers (S:V) stay off the page.
-    expect(cb.pageSetup.printArea).toMatch(/^A1:Q\d+$/);
-    for (const c of ['S', 'T', 'U', 'V']) expect(cb.getColumn(c).hidden).toBe(true);
+    // The print area stops at the key column (R): the hidden helpers (S:Y: outcome weights, keys, Agents rows) stay off the page.
+    expect(cb.pageSetup.printArea).toMatch(/^A1:R\d+$/);
+    for (const c of ['S', 'T', 'U', 'V', 'W', 'X', 'Y']) expect(cb.getColumn(c).hidden).toBe(true);
     expect(cb.headerFooter.oddHeader).toBe(`&LAI labor chargeback ${demo.period}&CPeriod ${demo.period}&RAI Labor Ledger`);
     expect(cb.headerFooter.oddFooter).toBe('&LGenerated 2026-11-02 08:30 UTC&C&A&RPage &P of &N');
     // The header row is tall enough for its wrapped titles; the journal's Debit/Credit (C, D) fit their amounts.

@@ -5,7 +5,7 @@ import { generateSample, samplePeriods } from '../../core/sample';
 import { csvHeader, csvLine, toCsv, type RecordKind } from '../../sources/files';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, numberFlag, parseFlags } from './args';
-import { demoLedger, estimateDemoRows, MAX_XLSX_LEDGER_ROWS, writeWorkbookFile } from './workbook';
+import { demoLedger, estimateDemoRows, MAX_XLSX_LEDGER_ROWS, WorkbookRefused, writeWorkbookFile } from './workbook';
 
 export const DEMO_FILES: Record<RecordKind, string> = {
   usage: 'usage.csv', work_items: 'work_items.csv', reviews: 'reviews.csv', agents: 'agents.csv', rates: 'rates.csv',
@@ -85,7 +85,11 @@ Writes the sample organisation of the CFO playbook (Customer Service, Claims Und
   --out-dir DIR   where to write (created if missing)
   --out F.xlsx    also (or instead) write the whole workbook built from the sample: Chargeback, Budget, Migration
                   Payback, SLO Monitor, Agent P&L, Ledger, input sheets (the Ledger must stay under
-                  ${fmt(MAX_XLSX_LEDGER_ROWS)} rows; with --out the defaults are --scale 0.05 --months 3)
+                  ${fmt(MAX_XLSX_LEDGER_ROWS)} rows; with --out the defaults are --scale 0.05 --months 3). An existing
+                  F.xlsx is written over: the sheets a user added stay; a file that cannot be read, or cells of the
+                  user's that would be lost, make it refuse (exit 4) unless --force (the old file is kept as
+                  F.backup-DATE-TIME.xlsx)
+  --force         see --out
   --months N      months of data, ending with --end (default 6; 3 with --out)
   --end YYYY-MM   the last month (default 2026-10)
   --scale X       volume multiplier (default 1 = ~130,000 work items and ~1M usage events a month; 0.05 with --out)
@@ -104,7 +108,7 @@ export const demoCommand: Command = {
     try {
       const v = parseFlags('demo', argv, {
         'out-dir': { type: 'string' }, months: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' },
-        end: { type: 'string' }, 'with-cost': { type: 'boolean' }, out: { type: 'string' },
+        end: { type: 'string' }, 'with-cost': { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' },
       });
       if (!v['out-dir'] && !v.out) throw new UsageError('demo: --out-dir DIR is required (or --out WORKBOOK.xlsx)');
       // A workbook must fit in .xlsx (and in memory while ExcelJS writes it): with --out the defaults are the workbook's.
@@ -125,7 +129,7 @@ export const demoCommand: Command = {
       }
       if (v.out) {
         const { result, ctx, daily } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
-        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [], daily }, io);
+        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [], force: !!v.force, daily }, io);
         if (!v['out-dir']) return 0;
       }
       const ctx = writeDemo({
@@ -141,6 +145,10 @@ export const demoCommand: Command = {
       if (e instanceof UsageError || e instanceof RangeError) {
         io.err(e.message);
         return 2;
+      }
+      if (e instanceof WorkbookRefused) {
+        io.err(`demo: --out: ${e.message}`);
+        return 4;
       }
       io.err(`demo: ${(e as Error).message}`);
       return 1;

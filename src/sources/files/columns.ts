@@ -11,6 +11,7 @@ import {
   usageEventSchema,
   workItemSchema,
 } from '../../core/model/records';
+import { decimalNumber } from '../../core/model/ranges';
 
 export const RECORD_KINDS = ['usage', 'work_items', 'reviews', 'agents', 'rates', 'tool_prices', 'overheads', 'invoices', 'prices'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
@@ -89,7 +90,8 @@ export function coerceCell(raw: string, spec: ColumnSpec): unknown {
   const s = raw.trim();
   if (s === '') return spec.optional ? undefined : spec.type === 'text' ? '' : undefined;
   if (spec.type === 'number') {
-    const n = Number(s);
+    // Decimal notation only: Number() would also read "0x1F" as 31.
+    const n = decimalNumber(s);
     return Number.isNaN(n) ? s : n;
   }
   if (spec.type === 'boolean') {

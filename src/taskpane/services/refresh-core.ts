@@ -168,7 +168,9 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
       return c;
     }
     for (const [k, v] of Object.entries(s.credentials)) if (def.credentials[k] && v) env[def.credentials[k]] = v;
-    const r = await runPull(s.format, { ...(s.settings ?? {}), ...(s.baseUrl ? { baseUrl: s.baseUrl } : {}) }, env, { fetch: ctl.fetch, links });
+    // The base URL was entered with the credentials, in this pane: it is the credential's own host.
+    if (s.baseUrl) env[def.baseUrlEnv] = s.baseUrl;
+    const r = await runPull(s.format, s.settings ?? {}, env, { fetch: ctl.fetch, links });
     c.events = r.events;
     c.workItems = r.workItems;
     c.reviews = r.reviews;
