@@ -20,6 +20,8 @@ import {
 import { agentPnlSheet, agentRowsOf, budgetLinesFromActuals, budgetSheet, chargebackSheet, paybackSheet, reconciliationSheet, sloSheet, type ChargebackOptions, type PaybackInputs } from './reports';
 import { SheetKeys } from './keys';
 import type { WorkbookSpec } from './spec';
+import { DEFAULT_DAILY_SETTINGS, monitorSeries, type DailySeries, type DailySettings } from '../core/daily';
+import { dailyMonitorSheet, dailyRows, dailySheet } from './daily';
 
 export * from './spec';
 export * from './host';
@@ -31,6 +33,7 @@ export * from './reports';
 export * from './figures';
 export * from './sanitize';
 export * from './address';
+export * from './daily';
 export * from './keys';
 
 export interface WorkbookInputs {
@@ -49,8 +52,19 @@ export interface WorkbookInputs {
   budget?: BudgetDriversInput;
   payback?: PaybackInputs;
   chargeback?: ChargebackOptions;
+  /** the daily series (core/daily) when the ledger was built from events: adds the Daily Monitor and Daily sheets */
+  daily?: { series: DailySeries; settings?: DailySettings };
   /** a source failed or stopped early: every report sheet says so in red ("incomplete: …") */
   incomplete?: string;
+}
+
+/** The Daily Monitor and Daily sheets: the agents as configured (alert_* columns), judged on every day. */
+export function dailySheets(daily: { series: DailySeries; settings?: DailySettings }, result: LedgerResult, ctx: LedgerContext, incomplete?: string) {
+  const settings = daily.settings ?? DEFAULT_DAILY_SETTINGS;
+  const configured = new Map(ctx.agents.map((a) => [a.agent_id, a]));
+  const monitors = monitorSeries(daily.series, result.agents.map((a) => configured.get(a.agent_id) ?? a), settings);
+  const rows = dailyRows(daily.series, monitors);
+  return { monitor: dailyMonitorSheet({ series: daily.series, monitors, settings, rows, agentsSheet: ctx.agents, incomplete }), data: dailySheet(rows), monitors, rows };
 }
 
 export function lastPeriod(result: LedgerResult): string {
@@ -73,6 +87,7 @@ export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
   // The data sheets and every report number names the same way; the Agents sheet is written from ctx.agents in order.
   const keys = SheetKeys.of(i.result);
   const opts = { keys, incomplete: i.incomplete, agentRows: agentRowsOf(i.ctx.agents) };
+  const daily = i.daily ? dailySheets(i.daily, i.result, i.ctx, i.incomplete) : null;
   return {
     sheets: [
       ...periods.map((p) => chargebackSheet(i.result, p, i.ctx.agents, { ...i.chargeback, ...opts })),
@@ -80,9 +95,11 @@ export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
       budgetSheet(budget.lines.length, opts),
       paybackSheet(payback, keys, order, i.ctx.agents, opts),
       sloSheet(i.result, opts),
+      ...(daily ? [daily.monitor] : []),
       agentPnlSheet(i.result, period, opts),
       ledgerSheet(i.result.rows, keys),
       unattributedSheet(i.result.unattributed, keys),
+      ...(daily ? [daily.data] : []),
       importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts, i.warnings ?? [])),
       inputSheet(AGENTS, i.ctx.agents),
       inputSheet(RATES, i.ctx.rates),

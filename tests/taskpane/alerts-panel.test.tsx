@@ -18,7 +18,7 @@ it('success: alerts under headings with counts; each links to the row that expla
   tab('Alerts');
   await screen.findByText(/\d+ alerts? over 3 months/);
   const headings = screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
-  expect(headings).toEqual([expect.stringMatching(/^Cost with no successful outcome \(\d+\)$/), expect.stringMatching(/^SLO breaches \(\d+\)$/), expect.stringMatching(/^More than the threshold above target \(\d+\)$/), expect.stringMatching(/^Above target two months in a row \(\d+\)$/), 'Unpriced models (0)', expect.stringMatching(/^Invoice true-up above threshold \(\d+\)$/)]);
+  expect(headings).toEqual([expect.stringMatching(/^Today: 2026-10-31 \(\d+\)$/), expect.stringMatching(/^Cost with no successful outcome \(\d+\)$/), expect.stringMatching(/^SLO breaches \(\d+\)$/), expect.stringMatching(/^More than the threshold above target \(\d+\)$/), expect.stringMatching(/^Above target two months in a row \(\d+\)$/), 'Unpriced models (0)', expect.stringMatching(/^Invoice true-up above threshold \(\d+\)$/)]);
   const items = screen.getAllByRole('listitem');
   expect(items.length).toBeGreaterThan(0);
   const above = within(screen.getByRole('list', { name: 'More than the threshold above target' })).getAllByRole('listitem')[0];

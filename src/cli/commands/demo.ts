@@ -128,8 +128,8 @@ export const demoCommand: Command = {
         throw new UsageError(`demo: --out: ~${fmt(estimateDemoRows(scale, months))} Ledger rows at --scale ${scale} over ${months} months; a workbook holds at most ${fmt(MAX_XLSX_LEDGER_ROWS)} here. Try --scale 0.05 --months 3.`);
       }
       if (v.out) {
-        const { result, ctx } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
-        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [], force: !!v.force }, io);
+        const { result, ctx, daily } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
+        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [], force: !!v.force, daily }, io);
         if (!v['out-dir']) return 0;
       }
       const ctx = writeDemo({

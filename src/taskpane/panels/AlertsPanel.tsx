@@ -7,6 +7,7 @@ import { generateReport, withEditedAgents } from '../services/reports';
 import { readWorkbookInputs } from '../services/workbook-io';
 import type { Agent, Invoice } from '../../core/model/records';
 import { H2, H3, usePanelStyles } from './common';
+import { TodayAlerts } from './TodayAlerts';
 
 export function AlertsPanel() {
   const s = usePanelStyles();
@@ -70,6 +71,7 @@ export function AlertsPanel() {
           <div role="status" aria-live="polite"><Body1>{list.length} alert{list.length === 1 ? '' : 's'} over {o.result.periods.length} months.</Body1></div>
           {o.fromWorkbook && <Caption1>From the Ledger already in this workbook: unpriced-model and invoice true-up alerts need a Refresh in this session (the workbook does not keep them).</Caption1>}
           {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+          <TodayAlerts />
           {ALERT_KINDS.map((k) => {
             const items = list.filter((a) => a.kind === k.kind);
             return (
