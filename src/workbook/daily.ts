@@ -217,7 +217,8 @@ export function dailyMonitorSheet(i: DailyMonitorInput): SheetSpec {
       const n = `$${colLetter(HELP + 3)}${R}`;
       const label = { cost_per_outcome: `Cost per ${unitOf(m)}`, cost: 'Spend', volume: `Volume (${unitOf(m)}s closed)`, review_rate: 'Review rate', accuracy: 'Accuracy' }[metric];
       b.value(r, 1, label, k === 0 ? S.label : undefined);
-      const fmt = metric === 'cost_per_outcome' ? FMT.rate : metric === 'cost' ? FMT.money : metric === 'volume' ? FMT.int : FMT.pct;
+      // cost per outcome in cents like every report (targets and SLOs included); the Daily sheet keeps the full figure
+      const fmt = metric === 'cost_per_outcome' || metric === 'cost' ? FMT.money : metric === 'volume' ? FMT.int : FMT.pct;
       const st: CellStyle = { numFmt: fmt };
       // values of one day (dayRef: a header cell or B2)
       const value = (dayRef: string) =>

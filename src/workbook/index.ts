@@ -74,7 +74,7 @@ export function lastPeriod(result: LedgerResult): string {
 }
 
 export function defaultBudget(result: LedgerResult, ctx: LedgerContext, period: string): BudgetDriversInput {
-  return { lines: budgetLinesFromActuals(result, period, ctx.agents), basis: `Defaults from the actuals of ${period} (cost per unit = total cost ÷ work items; cost with no work items as fixed monthly): the monthly total equals that month's chargeback.` };
+  return { lines: budgetLinesFromActuals(result, period, ctx.agents), basis: `Defaults from the actuals of ${period} (cost per unit = the Chargeback's cost per outcome: total cost ÷ successful outcomes; volume = successful outcomes; cost with no successful outcome as fixed monthly): the monthly total equals that month's chargeback to the cent.` };
 }
 
 /** The whole workbook: reports, data sheets, input sheets. */

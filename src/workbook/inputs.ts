@@ -165,7 +165,7 @@ export const BUDGET_LINES: InputSheetDef<BudgetLine> = {
   sheet: 'Budget Drivers',
   prefix: 'Drivers',
   schema: budgetLineSchema,
-  note: 'Per P&L line: agents, average cost per unit, monthly volume and a fixed monthly cost. Defaults come from last month\'s actuals; type over them, add lines below (the Budget picks them up).',
+  note: 'Per P&L line: agents, cost per outcome (as on the Chargeback), monthly volume in successful outcomes of its unit, and a fixed monthly cost. Defaults come from last month\'s actuals; type over them, add lines below (the Budget picks them up).',
   columns: [
     text('business_unit', 24, true),
     { key: 'agents', type: 'integer', expected: 'a whole number ≥ 0', width: 10, min: 0, numFmt: FMT.int },
