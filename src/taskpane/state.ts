@@ -11,6 +11,7 @@ import type { Progress } from './services/refresh-core';
 import type { ReportWritten } from './services/reports';
 import type { Services } from './services/types';
 import type { StoredLedger } from './services/ledger-read';
+import type { DailySeries } from '../core/daily';
 
 export interface SourceEntry {
   id: string;
@@ -66,6 +67,8 @@ export interface LedgerData {
   ctx: LedgerContext;
   /** true when read back from the workbook rather than computed by a refresh in this session */
   fromWorkbook: boolean;
+  /** the daily series (refresh), or read back from the Daily sheet; null without one */
+  daily: DailySeries | null;
   /** set when the refresh was incomplete (a source failed or stopped early): the line reports carry */
   incomplete?: string;
   /** the workbook's Ledger predates the work_items column: the first report rewrites it (same rows) */
@@ -74,8 +77,8 @@ export interface LedgerData {
 
 export function ledgerData(s: Pick<Session, 'refresh' | 'stored'>): LedgerData | null {
   const o = s.refresh.outcome;
-  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false, incomplete: incompleteText(o.summary.incomplete) };
-  return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true, countsMissing: s.stored.ledger.countsMissing } : null;
+  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false, incomplete: incompleteText(o.summary.incomplete), daily: o.computed.daily ?? null };
+  return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true, daily: s.stored.ledger.daily ?? null, countsMissing: s.stored.ledger.countsMissing } : null;
 }
 
 export interface Session {

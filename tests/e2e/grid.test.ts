@@ -2,12 +2,12 @@
 // page's long tasks measured (PerformanceObserver 'longtask') and focus kept where the keyboard left it; the grid's
 // frozen panes, text overflow and hidden helper columns on the generated chargeback; the sheet-tab strip's arrows
 // and sheet list; an AILABOR.* result in its format; the column-mapping step on an unrecognised CSV and the one line
-// a binary file gets; the Trends charts. Screenshots and the long-task measurement: test-artifacts/e2e/grid/.
+// a binary file gets; the Trends charts; the Agent P&L's total row and its tie-out. Screenshots and the long-task measurement: test-artifacts/e2e/grid/.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { WORKBENCH_SAMPLE } from '../../src/taskpane/services/sample';
-import { NpmStart, ROOT, freePort, freshArtifacts, openBrowser, workbenchUi } from './harness';
+import { NpmStart, ROOT, cents, freePort, freshArtifacts, openBrowser, workbenchUi } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -201,5 +201,44 @@ describe('the workbench on npm start: like Excel where users notice', () => {
     await shot('trends');
     expect(pageErrors).toEqual([]);
     expect(failedRequests).toEqual([]);
+  });
+
+  it('Agent P&L: the total row is in view under the agents, sums them, ties to the Ledger, and says DOES NOT TIE when a figure is typed over', async () => {
+    await ui.paneTab('Reports').click();
+    await page.getByLabel('Month').selectOption(period);
+    await page.getByRole('button', { name: 'Generate agent P&L' }).click();
+    await page.getByRole('status').filter({ hasText: 'Wrote Agent P&L' }).first().waitFor({ timeout: 60_000 });
+    await ui.sheetTab('Agent P&L').click();
+    const g = ui.grid('Agent P&L');
+    await g.waitFor();
+    const t = await ui.rowWhere(g, 'A', 'Total');
+    const first = 6; // PNL.firstRow + 1: the first agent
+    expect(t).toBeGreaterThan(first);
+    // on screen: the total row's cells are inside the grid's visible area, with its figures formatted
+    const total = ui.cellIn(g, `O${t}`);
+    const [cell, view] = [await box(total), await box(g)];
+    expect(cell.y + cell.height).toBeLessThanOrEqual(view.y + view.height);
+    expect(await ui.cellIn(g, `D${t}`).innerText()).toBe('mixed units');
+    const agentTotals = await Promise.all(Array.from({ length: t - first }, (_, i) => ui.cellIn(g, `O${first + i}`).innerText()));
+    expect(cents(await total.innerText())).toBe(agentTotals.reduce((sum, x) => sum + cents(x), 0));
+    await ui.selectCell(g, `O${t}`);
+    expect(await ui.formulaBar().inputValue()).toBe(`=ROUND(SUM(O${first}:O${t - 1}),2)`);
+    expect(cents(await ui.cellIn(g, `O${t + 1}`).innerText())).toBe(cents(await total.innerText()));
+    expect(await ui.cellIn(g, `P${t + 2}`).innerText()).toBe('ties');
+    await total.scrollIntoViewIfNeeded();
+    await shot('agent-pnl-total');
+    // a controller types over an agent's API cost: the total moves, the Ledger's does not, the check says so
+    await ui.selectCell(g, `H${first}`);
+    const formula = await ui.formulaBar().inputValue();
+    await ui.formulaBar().fill('99999');
+    await ui.formulaBar().press('Enter');
+    await ui.expectText(ui.cellIn(g, `P${t + 2}`), 'DOES NOT TIE');
+    await ui.cellIn(g, `P${t + 2}`).scrollIntoViewIfNeeded();
+    await shot('agent-pnl-does-not-tie');
+    await ui.selectCell(g, `H${first}`);
+    await ui.formulaBar().fill(formula);
+    await ui.formulaBar().press('Enter');
+    await ui.expectText(ui.cellIn(g, `P${t + 2}`), 'ties');
+    expect(pageErrors).toEqual([]);
   });
 });

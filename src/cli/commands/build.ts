@@ -2,8 +2,9 @@
 // canonical inputs), builds the ledger, then runs each requested output step (summary JSON, workbook).
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LedgerBuilder, buildLedger, summarize, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
+import { LedgerBuilder, buildLedger, summarize, type BuildOptions, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
+import { DailyCollector, type DailySeries } from '../../core/daily';
 import { PriceBook } from '../../core/pricing';
 import { importAccounting, type ImportReport, type RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
@@ -46,6 +47,8 @@ export interface BuildOutcome {
   /** true when an API source stopped early (`--config`) or an input file could not be read at all: the outputs then
    * cover only what was read, say so, and the command exits 3 */
   partial?: boolean;
+  /** the daily series, when the build collected one (for the workbook's Daily and Daily Monitor sheets) */
+  daily?: DailySeries;
   /** `--config` runs: events, work items and reviews handed to the ledger builder */
   handed?: number;
   /** `--workbook`: the edited workbook the inputs came from (its own sheets carry over into --out) */
@@ -192,7 +195,7 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     async write(o, path, io) {
       const note = partialNote(o);
       await writeWorkbookFile({
-        path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, warnings: o.warnings, base: o.workbook, force: o.force,
+        path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, warnings: o.warnings, base: o.workbook, force: o.force, daily: o.daily,
         ...(note ? { incomplete: note.replace(/^PARTIAL: /, '') } : {}),
       }, io);
     },
@@ -212,7 +215,8 @@ export function estimateRows(paths: string[]): number {
   return Math.ceil(bytes / 120);
 }
 
-export async function buildFromFiles(files: BuildInputs, period: string, io: CliIO): Promise<BuildOutcome> {
+/** `observer`: sees every priced event and review (the daily series of `report daily` and the workbook). */
+export async function buildFromFiles(files: BuildInputs, period: string, io: CliIO, options: Pick<BuildOptions, 'observer'> = {}): Promise<BuildOutcome> {
   const reports: ImportReport[] = [];
   const progress = (file: string) => (n: number) => io.err(`build: ${file}: ${fmt(n)} rows read…`);
   async function readAll<T>(kind: RecordKind, path: string | undefined): Promise<T[]> {
@@ -230,7 +234,7 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
     invoices: files.invoices || !book?.ctx.invoices ? await readAll('invoices', files.invoices) : book.ctx.invoices,
     prices: files.prices || !book?.ctx.prices ? await readAll('prices', files.prices) : book.ctx.prices,
   };
-  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage) });
+  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage), observer: options.observer });
   for (const path of files.workItems) reports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
   let events = 0;
   for (const path of files.usage) {
@@ -254,10 +258,10 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
 }
 
 /** Ledger from a loaded month-end config: every source and input is already read; rejected rows come along. */
-export function buildFromConfig(loaded: LoadedConfig, period = loaded.period): BuildOutcome {
+export function buildFromConfig(loaded: LoadedConfig, period = loaded.period, options: Pick<BuildOptions, 'observer'> = {}): BuildOutcome {
   const i = loaded.inputs;
   const ctx: LedgerContext = { agents: i.agents, rates: i.rates, toolPrices: i.toolPrices, overheads: i.overheads, invoices: i.invoices, prices: i.prices };
-  const result = buildLedger(i, { expectedEvents: i.events.length });
+  const result = buildLedger(i, { expectedEvents: i.events.length, observer: options.observer });
   return {
     period, result, ctx, reports: loaded.imports, rejected: loaded.rejected, warnings: loaded.warnings, usable: i.events.length > 0, sources: loaded.sources,
     partial: loaded.partial, handed: i.events.length + i.workItems.length + i.reviews.length,
@@ -383,9 +387,13 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
             .map(([k, n]) => `${fmt(n as number)} ${k}`)
             .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);
         }
-        outcome = buildFromConfig(loaded, period);
+        // the workbook has the Daily and Daily Monitor sheets: collect the daily series on the way (only then)
+        const daily = paths.out ? new DailyCollector() : undefined;
+        outcome = buildFromConfig(loaded, period, { observer: daily });
+        if (daily) outcome.daily = daily.series(outcome.result);
       } else {
         for (const o of BUILD_OUTPUTS) paths[o.flag] = v[o.flag] as string | undefined;
+        const daily = paths.out ? new DailyCollector() : undefined;
         outcome = await buildFromFiles(
           {
             usage: v.usage as string[], workItems: v['work-items'] as string[], reviews: (v.reviews as string[] | undefined) ?? [],
@@ -395,7 +403,9 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           },
           period!,
           io,
+          { observer: daily },
         );
+        if (daily) outcome.daily = daily.series(outcome.result);
         for (const r of outcome.reports) {
           if (r.fatal) io.err(r.fatal);
           else if (r.rejectedCount || r.conflicts) io.err(`${r.file}: ${fmt(r.rejectedCount)} of ${fmt(r.read)} rows rejected${r.conflicts ? ` (${fmt(r.conflicts)} conflicting duplicates)` : ''}; listed in the summary`);

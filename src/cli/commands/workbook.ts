@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type ExcelJS from 'exceljs';
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
 import { generateSample, type SampleOptions } from '../../core/sample';
+import { DailyCollector, DEFAULT_DAILY_SETTINGS, type DailySeries } from '../../core/daily';
 import type { RejectedRow } from '../../core/model/records';
 import { fromExcel, XlsxHost } from '../../hosts/xlsx';
 import { PreviewHost } from '../../hosts/preview';
@@ -83,6 +84,8 @@ export interface WriteWorkbookArgs {
   ctx: LedgerContext;
   period: string;
   rejected: RejectedRow[];
+  /** the daily series: adds the Daily Monitor and Daily sheets */
+  daily?: DailySeries;
   /** the edited workbook the inputs came from (`build --workbook`): its own sheets carry over into the output */
   base?: string;
   /** replace a target that cannot be read, or whose user content would be lost (a dated backup is kept) */
@@ -335,7 +338,10 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
     const b = readBenchmarks(await base.readSheet('Benchmarks'));
     if (b.records.length && !b.errors.length) benchmarks = b.records;
   }
-  const inputs = { result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete };
+  // daily alert settings: the (kept) Budget Drivers' values over the defaults
+  const d = budget.drivers;
+  const settings = { ...DEFAULT_DAILY_SETTINGS, ...(d ? { drift_pct: d.slo_alert_pct ?? DEFAULT_DAILY_SETTINGS.drift_pct, window_days: d.daily_window_days ?? DEFAULT_DAILY_SETTINGS.window_days, baseline_days: d.daily_baseline_days ?? DEFAULT_DAILY_SETTINGS.baseline_days, min_change_pct: d.daily_min_change_pct ?? DEFAULT_DAILY_SETTINGS.min_change_pct } : {}) };
+  const inputs = { result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete, daily: a.daily ? { series: a.daily, settings } : undefined };
   const spec = buildWorkbook({ ...inputs, ledger: { grain, detail: `${detailName}, beside this workbook (${fmt(a.result.rows.length)} rows: one per work item and month)` } });
   // What the existing target holds of the user's, before anything is written over it.
   const before = target ? await snapshot(target, spec) : null;
@@ -380,7 +386,7 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
       ? `Ledger of ${fmt(sheetRows)} rows by agent × day × business unit × outcome (${fmt(a.result.rows.length)} work-item rows, more than the ${fmt(LEDGER_DETAIL_MAX_ROWS)} a workbook holds one by one)`
       : `Ledger of ${fmt(a.result.rows.length)} rows`;
   io.out(
-    `Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor, Agent P&L, ${ledgerText}, input sheets)` +
+    `Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor,${a.daily ? ' Daily Monitor,' : ''} Agent P&L, ${ledgerText},${a.daily ? ' Daily,' : ''} input sheets)` +
       `${own > 0 ? `, and ${own} other sheet${own > 1 ? 's' : ''} kept` : ''}${a.incomplete ? ' — marked INCOMPLETE' : ''}`,
   );
   if (detail) io.out(`Wrote ${detailPath}: the per-work-item Ledger, ${fmt(a.result.rows.length)} rows (${(detail.bytes / 1e6).toFixed(1)} MB)`);
@@ -412,11 +418,13 @@ export const estimateDemoRows = (scale: number, months: number) => Math.ceil(130
  * need the month's totals, and the ledger needs invoices up front), the second streams events into the builder.
  * The generator is deterministic, so both passes see the same data.
  */
-export function demoLedger(o: SampleOptions): { result: LedgerResult; ctx: LedgerContext } {
+export function demoLedger(o: SampleOptions): { result: LedgerResult; ctx: LedgerContext; daily: DailySeries } {
   const noop = () => {};
   const first = generateSample(o, { event: noop, workItem: noop, review: noop });
   const ctx: LedgerContext = { agents: first.agents, rates: first.rates, toolPrices: first.toolPrices, overheads: first.overheads, invoices: first.invoices, prices: first.prices };
-  const b = new LedgerBuilder(ctx, { expectedEvents: first.stats.events });
+  const daily = new DailyCollector();
+  const b = new LedgerBuilder(ctx, { expectedEvents: first.stats.events, observer: daily });
   generateSample(o, { event: (e) => b.addEvent(e), workItem: (w) => b.addWorkItem(w), review: (r) => b.addReview(r) });
-  return { result: b.finish(), ctx };
+  const result = b.finish();
+  return { result, ctx, daily: daily.series(result) };
 }

@@ -15,6 +15,7 @@ import {
   type InvoicedProvider,
   type LedgerContext,
   type LedgerCounts,
+  type LedgerObserver,
   type LedgerResult,
   type UnpricedGroup,
 } from './types';
@@ -251,6 +252,7 @@ export class LedgerBuilder {
   private readonly conflicts: ConflictNote[] = [];
   private readonly counts: LedgerCounts = { events: 0, duplicates: 0, conflicts: 0, work_items: 0, reviews: 0, unpriced: 0 };
   private finished = false;
+  private readonly observer: LedgerObserver | undefined;
 
   constructor(
     private readonly ctx: LedgerContext,
@@ -259,6 +261,7 @@ export class LedgerBuilder {
     this.book = options.priceBook ?? new PriceBook(ctx.prices);
     this.maxUnpriced = options.maxUnpricedListed ?? 10_000;
     this.maxConflicts = options.maxConflictsListed ?? 10_000;
+    this.observer = options.observer;
     this.keepExact = options.keepExact ?? false;
     this.seenEvents = new IdSet(Math.min(Math.max(options.expectedEvents ?? 65_536, 1024), 1 << 26));
     // Per-day unit prices are exact unless a Prices row takes effect at a time of day.
@@ -399,6 +402,7 @@ export class LedgerBuilder {
     a.inTok += e.input_tokens;
     a.outTok += e.output_tokens;
     this.periodExact(period).eventsAndReviews += cost;
+    if (this.observer !== undefined) this.observer.event(e, cost, agent);
 
     if (this.invoicedProviders.size > 0) {
       const slot = this.slotFor(e.provider, period);
@@ -593,6 +597,7 @@ export class LedgerBuilder {
     a.reviews++;
     if (r.result === 'approved') a.approved++;
     this.periodExact(period).eventsAndReviews += cost;
+    if (this.observer !== undefined) this.observer.review(r, cost);
     return 'added';
   }
 

@@ -199,6 +199,19 @@ export const agentSchema = z.object({
   slo_max_review_rate: optRatio,
   /** the cost centre the chargeback debits; empty = the business unit's name */
   cost_center: optText,
+  /** daily alerts (src/core/daily): alert when cost per outcome over the window is more than this above target;
+   * empty = Budget Drivers' slo_alert_pct (5%) */
+  alert_drift_pct: optRatio,
+  /** daily alerts: the smallest change against the agent's own normal cost per outcome that alerts; empty = 5% */
+  alert_min_change_pct: optRatio,
+  /** daily alerts: the trailing window in days (drift vs target, shifts); empty = 3 */
+  alert_window_days: z
+    .number({ message: 'expected a whole number of days from 1 to 14' })
+    .int({ message: 'expected a whole number of days from 1 to 14' })
+    .min(1, { message: 'expected a whole number of days from 1 to 14' })
+    .max(14, { message: 'expected a whole number of days from 1 to 14' })
+    .nullable()
+    .default(null),
 });
 export type Agent = z.output<typeof agentSchema>;
 
@@ -319,6 +332,9 @@ export function blankAgent(agent_id: string, business_unit: string): Agent {
     slo_min_accuracy: null,
     slo_max_review_rate: null,
     cost_center: '',
+    alert_drift_pct: null,
+    alert_min_change_pct: null,
+    alert_window_days: null,
   };
 }
 

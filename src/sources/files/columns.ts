@@ -48,6 +48,7 @@ const NUMBER_COLUMNS = new Set([
   'cache_write_1h_tokens', 'audio_input_tokens', 'cached_audio_input_tokens', 'image_input_tokens', 'cached_image_input_tokens',
   'audio_output_tokens', 'image_output_tokens', 'reasoning_tokens', 'web_search_requests', 'cache_write_1h_mtok', 'web_search_per_1k',
   'tier_multiplier',
+  'alert_drift_pct', 'alert_min_change_pct', 'alert_window_days',
 ]);
 const BOOLEAN_COLUMNS = new Set(['batch']);
 

@@ -2,6 +2,7 @@
 // (HyperFormula and ExcelJS hosts draw none), so this talks to Office.js directly and is offered only inside Excel.
 import { excelRun, type Run } from '../../hosts/excel/run';
 import { SLO_COLS, SLO_SHEET } from '../../workbook';
+import { FMT } from '../../workbook/styles';
 /** What the chart reads of a trend series (services/trends.ts): cost per outcome per month, named by the agent. */
 export interface ChartSeries {
   agent_id: string;
@@ -42,6 +43,8 @@ export function excelChartService(run: Run = excelRun): ChartService {
         // Agent ids and periods are text: format first so nothing is read as a formula or a date.
         ws.getRange(`${c0}1:${c1}1`).numberFormat = [block[0].map(() => '@')];
         ws.getRange(`${c0}2:${c0}${block.length}`).numberFormat = block.slice(1).map(() => ['@']);
+        // cost per outcome in cents, as on the SLO Monitor beside it
+        ws.getRange(`${col(CHART_DATA_COL + 1)}2:${c1}${block.length}`).numberFormat = block.slice(1).map(() => series.map(() => FMT.money));
         range.values = block;
         const old = ws.charts.getItemOrNullObject('AILaborTrend');
         old.load('isNullObject');

@@ -1,6 +1,7 @@
 // The refresh computation (import every source, build the ledger). Pure and DOM-free so it runs in the Web Worker
 // (refresh.worker.ts) and, in tests, in-process. Writing sheets is the UI thread's job (refresh.ts): the host lives there.
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
+import { DailyCollector, type DailySeries } from '../../core/daily';
 import type { PriceOverride, RejectedRow, Review, UsageEvent, WorkItem } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
 import { sampleData, type SampleOptions } from '../../core/sample';
@@ -60,6 +61,8 @@ export interface SourceReport {
 export interface RefreshComputed {
   result: LedgerResult;
   ctx: LedgerContext;
+  /** per agent and business unit and day, from the same build (the Daily sheet, the Daily Monitor, Alerts → Today) */
+  daily: DailySeries;
   /** input sheets to (re)write: configuration missing from the workbook, data the sources provided */
   writeInputs: ContextKey[];
   sources: SourceReport[];
@@ -277,7 +280,8 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
 
   ctl.onProgress({ step: 'Pricing usage, linking it to work items and sharing out overheads', done, total, phase: 'build' });
   await check();
-  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0) });
+  const daily = new DailyCollector();
+  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0), observer: daily });
   const itemIds = new Set<string>();
   for (const c of collected) for (const w of c.workItems) if (b.addWorkItem(w) !== 'conflict') itemIds.add(w.work_item_id);
   for (const c of collected) for (const e of c.events) b.addEvent(e);
@@ -287,6 +291,8 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   ctl.onProgress({ step: 'Checking that every dollar is accounted for, and rounding to the cent', done, total, phase: 'build' });
   await check();
   let result = b.finish();
+  // the daily series reads the per-item rows, so it is taken before any aggregation below
+  const dailySeries = daily.series(result);
   done++;
   let detail: LedgerDetail | undefined;
   if (chooseGrain(result.rows.length, req.ledger) === 'aggregated') {
@@ -324,5 +330,5 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   }
   const warnings = collected.flatMap((c) => c.warnings);
   ctl.onProgress({ step: 'Ledger built', done, total, phase: 'build' });
-  return { result, ctx, writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
+  return { result, ctx, daily: dailySeries, writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
 }

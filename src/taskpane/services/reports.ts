@@ -8,6 +8,9 @@ import {
   type CellError, type SheetSpec, type WorkbookHost,
 } from '../../workbook';
 import { budgetDefaults, hasLedger, readWorkbookInputs, specRows } from './workbook-io';
+import { DAILY_MONITOR_SHEET } from '../../workbook';
+import type { DailySeries } from '../../core/daily';
+import { configuredAgents, dailySettingsFrom, dailySpecs } from './daily';
 
 export const REPORTS = [
   { kind: 'chargeback', button: 'Generate chargeback', monthly: true },
@@ -16,12 +19,15 @@ export const REPORTS = [
   { kind: 'payback', button: 'Generate migration payback', monthly: true },
   { kind: 'slo', button: 'Generate SLO monitor', monthly: false },
   { kind: 'pnl', button: 'Generate agent P&L', monthly: true },
+  { kind: 'daily', button: 'Generate daily monitor', monthly: false },
 ] as const;
 export type ReportKind = (typeof REPORTS)[number]['kind'];
 
 export interface Refreshed {
   result: LedgerResult;
   ctx: LedgerContext;
+  /** the daily series, for the Daily Monitor */
+  daily?: DailySeries | null;
   /** set while the last refresh was incomplete (a source failed or stopped early): every report sheet says so */
   incomplete?: string;
   /** the workbook's Ledger was written before the work_items column existed (ledger-read.ts) */
@@ -61,7 +67,7 @@ const countsWritten = new WeakSet<LedgerResult>();
 export async function generateReport(host: WorkbookHost, kind: ReportKind, period: string, refreshed: Refreshed): Promise<ReportWritten> {
   if (!(await hasLedger(host))) throw new Error('The workbook has no Ledger sheet yet: run Refresh first.');
   const { result, ctx } = refreshed;
-  if (!result.periods.includes(period) && kind !== 'budget' && kind !== 'slo' && kind !== 'reconciliation') throw new Error(`No data for ${period}: the ledger covers ${result.periods.join(', ') || 'no month'}.`);
+  if (!result.periods.includes(period) && kind !== 'budget' && kind !== 'slo' && kind !== 'reconciliation' && kind !== 'daily') throw new Error(`No data for ${period}: the ledger covers ${result.periods.join(', ') || 'no month'}.`);
   const read = await readWorkbookInputs(host);
   const agents = read.ctx.agents ?? ctx.agents;
   const prices = read.ctx.prices ?? ctx.prices;
@@ -114,6 +120,15 @@ export async function generateReport(host: WorkbookHost, kind: ReportKind, perio
     case 'pnl':
       spec = agentPnlSheet(withEditedAgents(result, read.ctx.agents), period, opts);
       break;
+    case 'daily': {
+      if (!refreshed.daily || !refreshed.daily.days.length) throw new Error('No daily series: run Refresh (it writes the Daily sheet the monitor reads).');
+      const edited = configuredAgents(result, agents);
+      const d = dailySpecs(refreshed.daily, { ...result, agents: edited }, { ...ctx, agents: edited }, dailySettingsFrom(read.budget?.drivers), refreshed.incomplete);
+      // the data sheet again, judged with today's settings, so the monitor and its Daily sheet agree
+      await host.writeSheet(d.data);
+      spec = d.monitor;
+      break;
+    }
   }
   await host.writeSheet(spec, { activate: true });
   await host.activate(spec.name);
@@ -121,4 +136,4 @@ export async function generateReport(host: WorkbookHost, kind: ReportKind, perio
 }
 
 export const reportSheetName = (kind: ReportKind, period: string) =>
-  kind === 'chargeback' ? chargebackSheetName(period) : kind === 'reconciliation' ? RECONCILIATION_SHEET : kind === 'budget' ? BUDGET_SHEET : kind === 'payback' ? PAYBACK_SHEET : kind === 'slo' ? SLO_SHEET : PNL_SHEET;
+  kind === 'chargeback' ? chargebackSheetName(period) : kind === 'reconciliation' ? RECONCILIATION_SHEET : kind === 'budget' ? BUDGET_SHEET : kind === 'payback' ? PAYBACK_SHEET : kind === 'slo' ? SLO_SHEET : kind === 'daily' ? DAILY_MONITOR_SHEET : PNL_SHEET;

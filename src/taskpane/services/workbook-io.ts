@@ -8,6 +8,7 @@ import {
   LEDGER_SHEET, SheetKeys, type Benchmark, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
 } from '../../workbook';
 import type { ContextKey, RefreshComputed } from './refresh-core';
+import { configuredAgents, dailySettingsFrom, dailySpecs } from './daily';
 
 export const INPUT_DEFS: Record<ContextKey, InputSheetDef<unknown>> = {
   agents: AGENTS as InputSheetDef<unknown>, rates: RATES as InputSheetDef<unknown>, toolPrices: TOOL_PRICES as InputSheetDef<unknown>,
@@ -100,6 +101,13 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
   const keepBudget = read.budget && read.budget.lines.length > 0 && read.budget.errors.length === 0;
   if (!keepBudget) build.push(() => budgetDriversSheet(budgetDefaults(c.result, c.ctx)));
   if (!read.benchmarksPresent) build.push(() => inputSheet(BENCHMARKS, PLAYBOOK_BENCHMARKS));
+  // The daily series as a data sheet (the Daily Monitor report and Alerts → Today read it), judged with the
+  // workbook's own settings; last, so the sheets above keep their order.
+  if (c.daily && c.daily.days.length) {
+    const agents = configuredAgents(c.result, read.ctx.agents ?? c.ctx.agents);
+    const daily = c.daily;
+    build.push(() => dailySpecs(daily, { ...c.result, agents }, { ...c.ctx, agents }, dailySettingsFrom(read.budget?.drivers)).data);
+  }
   const sheets: SheetSpec[] = [];
   for (const b of build) {
     sheets.push(b());
