@@ -25,7 +25,7 @@ async function refreshAndReport(maxRows?: number) {
   const period = o.computed.result.periods[o.computed.result.periods.length - 1];
   const reports = new Map<string, CellValue[][]>();
   for (const r of REPORTS) {
-    const w = await generateReport(host, r.kind, period, { result: o.computed.result, ctx: o.computed.ctx });
+    const w = await generateReport(host, r.kind, period, { result: o.computed.result, ctx: o.computed.ctx, daily: o.computed.daily });
     reports.set(w.sheet, (await host.readSheet(w.sheet))!);
   }
   return { host, o, reports };
@@ -71,7 +71,7 @@ describe('a refresh above the Ledger threshold', () => {
     expect(stored.countsMissing).toBe(false);
     expect(stored.result.counts.work_items).toBe(agg.o.computed.detail!.workItemRows);
     const period = stored.result.periods[stored.result.periods.length - 1];
-    const w = await generateReport(agg.host, 'chargeback', period, { result: stored.result, ctx: stored.ctx });
+    const w = await generateReport(agg.host, 'chargeback', period, { result: stored.result, ctx: stored.ctx, daily: stored.daily });
     expect(await agg.host.readSheet(w.sheet)).toEqual(item.reports.get(w.sheet));
   });
 });
@@ -92,11 +92,11 @@ describe('a Ledger written before the work_items column', () => {
     const stored = (await readLedgerFromHost(host))!;
     expect(stored.countsMissing).toBe(true);
     const period = result.periods[result.periods.length - 1];
-    const first = await generateReport(host, 'chargeback', period, { result: stored.result, ctx: stored.ctx, countsMissing: true });
+    const first = await generateReport(host, 'chargeback', period, { result: stored.result, ctx: stored.ctx, daily: stored.daily, countsMissing: true });
     expect(first.notes.join(' ')).toMatch(/Ledger sheet was written again with its work_items column/);
     expect(await host.readSheet(first.sheet)).toEqual(reports.get(first.sheet));
     // once per stored ledger
-    const again = await generateReport(host, 'slo', period, { result: stored.result, ctx: stored.ctx, countsMissing: true });
+    const again = await generateReport(host, 'slo', period, { result: stored.result, ctx: stored.ctx, daily: stored.daily, countsMissing: true });
     expect(again.notes.join(' ')).not.toMatch(/written again/);
     expect(await host.readSheet(again.sheet)).toEqual(reports.get(again.sheet));
   }, 60_000);

@@ -122,7 +122,7 @@ describe('workbook from the command line', () => {
     await prior.save(f('agg.xlsx'));
     expect(await main(['demo', '--out', f('agg.xlsx'), '--scale', '0.005', '--months', '2', '--ledger-grain', 'aggregated'], c.io)).toBe(0);
     const out = c.out.join('\n');
-    expect(out).toMatch(/Wrote .*agg\.xlsx: 17 sheets .*Ledger of [\d,]+ rows by agent × day × business unit × outcome \(([\d,]+) work-item rows.*, and 1 other sheet kept/);
+    expect(out).toMatch(/Wrote .*agg\.xlsx: 19 sheets .*Ledger of [\d,]+ rows by agent × day × business unit × outcome \(([\d,]+) work-item rows.*, and 1 other sheet kept/);
     expect(out).toMatch(/Wrote .*agg\.ledger-detail\.csv: the per-work-item Ledger, [\d,]+ rows/);
     const item = await XlsxHost.open(f('demo.xlsx'));
     const agg = await XlsxHost.open(f('agg.xlsx'));
