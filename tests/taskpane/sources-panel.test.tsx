@@ -78,7 +78,7 @@ it('an unrecognised CSV: map its columns (kind, columns, values), preview the fi
   await loadAndRefresh();
   tab('Sources');
   const counts = within(screen.getByRole('table', { name: 'Counts for helpdesk-export.csv' })).getAllByRole('row').map((r) => r.textContent);
-  expect(counts).toEqual(['Read6', 'Linked0', 'Unattributed0', 'Rejected1']);
+  expect(counts).toEqual(['Read6', 'Linked0', 'Unattributed0', 'Rejected1', 'Warnings0']);
 
   // the same export added again maps itself from the saved mapping
   upload([file('helpdesk-november.csv', HELPDESK)]);
@@ -108,7 +108,7 @@ it('after Refresh: counts per source and the rejected rows with file, line, colu
   tab('Sources');
   const table = screen.getByRole('table', { name: 'Counts for usage.csv' });
   const rows = within(table).getAllByRole('row').map((r) => r.textContent);
-  expect(rows).toEqual(['Read2', 'Linked0', 'Unattributed1', 'Rejected1']);
+  expect(rows).toEqual(['Read2', 'Linked0', 'Unattributed1', 'Rejected1', 'Warnings0']);
   fireEvent.click(screen.getByRole('button', { name: /Show 1 rejected rows of usage\.csv/ }));
   const rej = screen.getByRole('table', { name: 'Rejected rows of usage.csv' });
   const row = within(rej).getAllByRole('row')[1];

@@ -200,6 +200,7 @@ export function SourceCounts({ report }: { report?: SourceReport }) {
             ['Linked', report.linked],
             ['Unattributed', report.unattributed],
             ['Rejected', report.rejected],
+            ['Warnings', report.warnings ?? 0],
           ] as const).map(([k, v]) => (
             <TableRow key={k}>
               <TableHeaderCell scope="row">{k}</TableHeaderCell>
@@ -209,6 +210,9 @@ export function SourceCounts({ report }: { report?: SourceReport }) {
         </TableBody>
       </Table>
       <Caption1>{fmtInt(report.events)} usage events, {fmtInt(report.workItems)} work items, {fmtInt(report.reviews)} reviews.</Caption1>
+      {(report.warnings ?? 0) > 0 && (
+        <Caption1>Warnings are rows kept whose vendor figures disagree (a total that is not the sum of its parts, a reported cost far from the catalog price); each is listed on the Import Issues sheet.</Caption1>
+      )}
     </>
   );
 }

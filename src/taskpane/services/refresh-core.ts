@@ -50,6 +50,8 @@ export interface SourceReport {
   rejected: number;
   /** rejected rows (file, line, column, reason), at most MAX_LISTED */
   rejectedRows: RejectedRow[];
+  /** records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price) */
+  warnings: number;
   /** a problem with the source: nothing was imported from it, or (with `partial`) it stopped early */
   error?: string;
   /** the source stopped early: what was read is kept, `missing` is not */
@@ -128,7 +130,9 @@ interface Collected {
   read: number;
   rejected: number;
   rejectedRows: RejectedRow[];
+  /** at most MAX_LISTED of them */
   warnings: RejectedRow[];
+  warningCount: number;
   error?: string;
   partial?: boolean;
   missing?: string;
@@ -164,7 +168,7 @@ export function missingWindow(c: Pick<Collected, 'events' | 'workItems'>, settin
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
-const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {}, read: 0, rejected: 0, rejectedRows: [], warnings: [] });
+const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {}, read: 0, rejected: 0, rejectedRows: [], warnings: [], warningCount: 0 });
 
 const KIND_TO_CTX: Partial<Record<RecordKind, ContextKey>> = {
   agents: 'agents', rates: 'rates', tool_prices: 'toolPrices', prices: 'prices', overheads: 'overheads', invoices: 'invoices',
@@ -202,6 +206,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
     c.rejected = r.rejected.length;
     c.rejectedRows = r.rejected.slice(0, MAX_LISTED);
     c.warnings = (r.warnings ?? []).slice(0, MAX_LISTED);
+    c.warningCount = r.warnings?.length ?? 0;
     if (r.partial) {
       c.error = `${s.name}: stopped after ${r.pages} pages (${r.error ?? 'incomplete'}); what was read is kept`;
       c.partial = true;
@@ -242,6 +247,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
   c.rejected = r.rejected.length;
   c.rejectedRows = r.rejected.slice(0, MAX_LISTED);
   c.warnings = (r.warnings ?? []).slice(0, MAX_LISTED);
+  c.warningCount = r.warnings?.length ?? 0;
   return c;
 }
 
@@ -318,7 +324,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     return {
       id: s.id, name: s.name, format: s.type === 'sample' ? 'sample' : s.type === 'api' ? `${s.format} API` : s.format,
       read: c.read, events: c.events.length, workItems: c.workItems.length, reviews: c.reviews.length,
-      linked, unattributed: c.events.length - linked, rejected: c.rejected, rejectedRows: c.rejectedRows,
+      linked, unattributed: c.events.length - linked, rejected: c.rejected, rejectedRows: c.rejectedRows, warnings: c.warningCount,
       ...(c.error ? { error: c.error, missing: c.missing ?? (s.type === 'file' ? 'the whole file' : 'everything it was asked for'), ...(c.partial ? { partial: true } : {}) } : {}),
     };
   });
@@ -328,7 +334,12 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     rejected.push(...s.rejectedRows);
     if (s.rejected > s.rejectedRows.length) rejected.push({ file: s.name, line: 0, column: '', value: '', reason: `${s.rejected - s.rejectedRows.length} more rejected rows not listed` });
   }
-  const warnings = collected.flatMap((c) => c.warnings);
+  const warnings: RejectedRow[] = [];
+  req.sources.forEach((s, i) => {
+    const c = collected[i];
+    warnings.push(...c.warnings);
+    if (c.warningCount > c.warnings.length) warnings.push({ file: s.name, line: 0, column: '', value: '', reason: `${c.warningCount - c.warnings.length} more warnings not listed` });
+  });
   ctl.onProgress({ step: 'Ledger built', done, total, phase: 'build' });
   return { result, ctx, daily: dailySeries, writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
 }
