@@ -23,6 +23,8 @@ import { SheetKeys } from './keys';
 import type { WorkbookSpec } from './spec';
 import { DEFAULT_DAILY_SETTINGS, monitorSeries, type DailySeries, type DailySettings } from '../core/daily';
 import { dailyMonitorSheet, dailyRows, dailySheet } from './daily';
+import { usageMixSheet } from './usage-mix';
+import type { UsageMixRow } from '../core/ledger/usage-mix';
 
 export * from './spec';
 export * from './host';
@@ -35,6 +37,7 @@ export * from './figures';
 export * from './sanitize';
 export * from './address';
 export * from './daily';
+export * from './usage-mix';
 export * from './keys';
 export * from './grain';
 export * from './detail';
@@ -61,6 +64,8 @@ export interface WorkbookInputs {
   incomplete?: string;
   /** the Ledger sheet's grain (grain.ts): per work item up to LEDGER_DETAIL_MAX_ROWS rows, else aggregated */
   ledger?: LedgerGrainOptions;
+  /** the usage behind the cost (core/ledger/usage-mix.ts) when the ledger was built from events: adds the Usage Mix sheet */
+  usageMix?: readonly UsageMixRow[];
 }
 
 /** The Daily Monitor and Daily sheets: the agents as configured (alert_* columns), judged on every day. */
@@ -105,6 +110,7 @@ export function buildWorkbook(i: WorkbookInputs): WorkbookSpec {
       ledgerSheetAtGrain(i.result.rows, keys, i.ledger).spec,
       unattributedSheet(i.result.unattributed, keys),
       ...(daily ? [daily.data] : []),
+      ...(i.usageMix ? [usageMixSheet(i.usageMix)] : []),
       importIssuesSheet(issueRows(i.rejected ?? [], i.result.unpriced, i.result.conflicts, i.warnings ?? [])),
       inputSheet(AGENTS, i.ctx.agents),
       inputSheet(RATES, i.ctx.rates),

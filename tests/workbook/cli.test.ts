@@ -26,7 +26,7 @@ describe('workbook from the command line', () => {
   test('demo --out writes the whole workbook from the sample', async () => {
     const h = await XlsxHost.open(f('demo.xlsx'));
     expect(await h.listSheets()).toEqual([
-      'Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Daily Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Daily', 'Import Issues',
+      'Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Daily Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Daily', 'Usage Mix', 'Import Issues',
       'Agents', 'Rates', 'Tool Prices', 'Prices', 'Overheads', 'Invoices', 'Budget Drivers', 'Benchmarks',
     ]);
     const agents = readAgents(await h.readSheet('Agents'));
@@ -37,7 +37,7 @@ describe('workbook from the command line', () => {
   test('build --out writes the workbook, and an edited workbook feeds build again (bad cells by address)', async () => {
     const c = io();
     expect(await main(['build', ...events(), '--agents', f('agents.csv'), '--rates', f('rates.csv'), ...small(), '--period', '2026-10', '--out', f('book.xlsx'), '--summary', f('before.json')], c.io)).toBe(0);
-    expect(c.out.join('\n')).toMatch(/Wrote .*book\.xlsx: 19 sheets \(.*Daily Monitor.*Daily,/);
+    expect(c.out.join('\n')).toMatch(/Wrote .*book\.xlsx: 20 sheets \(.*Daily Monitor.*Daily,/);
     const before = JSON.parse(readFileSync(f('before.json'), 'utf8'));
 
     // the user doubles every reviewer's rate on the Rates sheet, types "n/a" as one agent's target and the ambiguous
@@ -106,7 +106,7 @@ describe('workbook from the command line', () => {
     const code = await main(['build', '--usage', f('usage.csv'), f('usage-broken.csv'), '--work-items', f('work_items.csv'), ...small(), '--agents', f('agents.csv'), '--period', '2026-10', '--out', f('incomplete.xlsx'), '--summary', f('incomplete.json')], c.io);
     expect(code).toBe(3);
     expect(c.err.join('\n')).toMatch(/PARTIAL: .*usage-broken\.csv could not be read \(missing the whole file\); the figures cover only what was read/);
-    expect(c.out.join('\n')).toMatch(/incomplete\.xlsx: 19 sheets .* — marked INCOMPLETE/);
+    expect(c.out.join('\n')).toMatch(/incomplete\.xlsx: 20 sheets .* — marked INCOMPLETE/);
     expect(JSON.parse(readFileSync(f('incomplete.json'), 'utf8')).partial).toBe(true);
     const h = await XlsxHost.open(f('incomplete.xlsx'));
     for (const sheet of ['Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Daily Monitor', 'Agent P&L']) {
@@ -122,7 +122,7 @@ describe('workbook from the command line', () => {
     await prior.save(f('agg.xlsx'));
     expect(await main(['demo', '--out', f('agg.xlsx'), '--scale', '0.005', '--months', '2', '--ledger-grain', 'aggregated'], c.io)).toBe(0);
     const out = c.out.join('\n');
-    expect(out).toMatch(/Wrote .*agg\.xlsx: 19 sheets .*Ledger of [\d,]+ rows by agent × day × business unit × outcome \(([\d,]+) work-item rows.*, and 1 other sheet kept/);
+    expect(out).toMatch(/Wrote .*agg\.xlsx: 20 sheets .*Ledger of [\d,]+ rows by agent × day × business unit × outcome \(([\d,]+) work-item rows.*, and 1 other sheet kept/);
     expect(out).toMatch(/Wrote .*agg\.ledger-detail\.csv: the per-work-item Ledger, [\d,]+ rows/);
     const item = await XlsxHost.open(f('demo.xlsx'));
     const agg = await XlsxHost.open(f('agg.xlsx'));

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { LedgerBuilder, buildLedger, summarize, type BuildOptions, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import { DailyCollector, type DailySeries } from '../../core/daily';
+import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
 import { PriceBook } from '../../core/pricing';
 import { importAccounting, type ImportReport, type RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
@@ -49,6 +50,8 @@ export interface BuildOutcome {
   partial?: boolean;
   /** the daily series, when the build collected one (for the workbook's Daily and Daily Monitor sheets) */
   daily?: DailySeries;
+  /** the usage behind the cost, when the build collected it (the workbook's Usage Mix sheet) */
+  usageMix?: UsageMixRow[];
   /** `--config` runs: events, work items and reviews handed to the ledger builder */
   handed?: number;
   /** `--workbook`: the edited workbook the inputs came from (its own sheets carry over into --out) */
@@ -195,7 +198,7 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     async write(o, path, io) {
       const note = partialNote(o);
       await writeWorkbookFile({
-        path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, warnings: o.warnings, base: o.workbook, force: o.force, daily: o.daily,
+        path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, warnings: o.warnings, base: o.workbook, force: o.force, daily: o.daily, usageMix: o.usageMix,
         ...(note ? { incomplete: note.replace(/^PARTIAL: /, '') } : {}),
       }, io);
     },
@@ -389,11 +392,14 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
         }
         // the workbook has the Daily and Daily Monitor sheets: collect the daily series on the way (only then)
         const daily = paths.out ? new DailyCollector() : undefined;
-        outcome = buildFromConfig(loaded, period, { observer: daily });
+        const mix = paths.out ? new UsageMixCollector() : undefined;
+        outcome = buildFromConfig(loaded, period, { observer: observeAll(daily, mix) });
         if (daily) outcome.daily = daily.series(outcome.result);
+        if (mix) outcome.usageMix = mix.rows();
       } else {
         for (const o of BUILD_OUTPUTS) paths[o.flag] = v[o.flag] as string | undefined;
         const daily = paths.out ? new DailyCollector() : undefined;
+        const mix = paths.out ? new UsageMixCollector() : undefined;
         outcome = await buildFromFiles(
           {
             usage: v.usage as string[], workItems: v['work-items'] as string[], reviews: (v.reviews as string[] | undefined) ?? [],
@@ -403,9 +409,10 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           },
           period!,
           io,
-          { observer: daily },
+          { observer: observeAll(daily, mix) },
         );
         if (daily) outcome.daily = daily.series(outcome.result);
+        if (mix) outcome.usageMix = mix.rows();
         for (const r of outcome.reports) {
           if (r.fatal) io.err(r.fatal);
           else if (r.rejectedCount || r.conflicts) io.err(`${r.file}: ${fmt(r.rejectedCount)} of ${fmt(r.read)} rows rejected${r.conflicts ? ` (${fmt(r.conflicts)} conflicting duplicates)` : ''}; listed in the summary`);

@@ -132,8 +132,8 @@ export const demoCommand: Command = {
       const t0 = Date.now();
       if (v.out) {
         if (estimateDemoRows(scale, months) > 300_000) io.err(`demo: building ~${fmt(estimateDemoRows(scale, months))} work-item rows from ~${fmt(Math.round(8 * estimateDemoRows(scale, months)))} usage events in memory (the playbook's six months: about a minute and 2 GB)…`);
-        const { result, ctx, daily } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
-        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [], force: !!v.force, daily, ledgerGrain: grain as (typeof LEDGER_GRAINS)[number] }, io);
+        const { result, ctx, daily, usageMix } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
+        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [], force: !!v.force, daily, usageMix, ledgerGrain: grain as (typeof LEDGER_GRAINS)[number] }, io);
         if (!v['out-dir']) return 0;
       }
       const ctx = writeDemo({

@@ -7,6 +7,7 @@ import type ExcelJS from 'exceljs';
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
 import { generateSample, type SampleOptions } from '../../core/sample';
 import { DailyCollector, DEFAULT_DAILY_SETTINGS, type DailySeries } from '../../core/daily';
+import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
 import type { RejectedRow } from '../../core/model/records';
 import { fromExcel, XlsxHost } from '../../hosts/xlsx';
 import { PreviewHost } from '../../hosts/preview';
@@ -86,6 +87,8 @@ export interface WriteWorkbookArgs {
   rejected: RejectedRow[];
   /** the daily series: adds the Daily Monitor and Daily sheets */
   daily?: DailySeries;
+  /** the usage behind the cost: adds the Usage Mix sheet */
+  usageMix?: UsageMixRow[];
   /** the edited workbook the inputs came from (`build --workbook`): its own sheets carry over into the output */
   base?: string;
   /** replace a target that cannot be read, or whose user content would be lost (a dated backup is kept) */
@@ -341,7 +344,7 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
   // daily alert settings: the (kept) Budget Drivers' values over the defaults
   const d = budget.drivers;
   const settings = { ...DEFAULT_DAILY_SETTINGS, ...(d ? { drift_pct: d.slo_alert_pct ?? DEFAULT_DAILY_SETTINGS.drift_pct, window_days: d.daily_window_days ?? DEFAULT_DAILY_SETTINGS.window_days, baseline_days: d.daily_baseline_days ?? DEFAULT_DAILY_SETTINGS.baseline_days, min_change_pct: d.daily_min_change_pct ?? DEFAULT_DAILY_SETTINGS.min_change_pct } : {}) };
-  const inputs = { result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete, daily: a.daily ? { series: a.daily, settings } : undefined };
+  const inputs = { result: a.result, ctx: a.ctx, period: a.period, rejected: a.rejected, warnings: a.warnings, budget, benchmarks, incomplete: a.incomplete, daily: a.daily ? { series: a.daily, settings } : undefined, usageMix: a.usageMix };
   const spec = buildWorkbook({ ...inputs, ledger: { grain, detail: `${detailName}, beside this workbook (${fmt(a.result.rows.length)} rows: one per work item and month)` } });
   // What the existing target holds of the user's, before anything is written over it.
   const before = target ? await snapshot(target, spec) : null;
@@ -386,7 +389,7 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
       ? `Ledger of ${fmt(sheetRows)} rows by agent × day × business unit × outcome (${fmt(a.result.rows.length)} work-item rows, more than the ${fmt(LEDGER_DETAIL_MAX_ROWS)} a workbook holds one by one)`
       : `Ledger of ${fmt(a.result.rows.length)} rows`;
   io.out(
-    `Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor,${a.daily ? ' Daily Monitor,' : ''} Agent P&L, ${ledgerText},${a.daily ? ' Daily,' : ''} input sheets)` +
+    `Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor,${a.daily ? ' Daily Monitor,' : ''} Agent P&L, ${ledgerText},${a.daily ? ' Daily,' : ''}${a.usageMix ? ' Usage Mix,' : ''} input sheets)` +
       `${own > 0 ? `, and ${own} other sheet${own > 1 ? 's' : ''} kept` : ''}${a.incomplete ? ' — marked INCOMPLETE' : ''}`,
   );
   if (detail) io.out(`Wrote ${detailPath}: the per-work-item Ledger, ${fmt(a.result.rows.length)} rows (${(detail.bytes / 1e6).toFixed(1)} MB)`);
@@ -418,13 +421,14 @@ export const estimateDemoRows = (scale: number, months: number) => Math.ceil(130
  * need the month's totals, and the ledger needs invoices up front), the second streams events into the builder.
  * The generator is deterministic, so both passes see the same data.
  */
-export function demoLedger(o: SampleOptions): { result: LedgerResult; ctx: LedgerContext; daily: DailySeries } {
+export function demoLedger(o: SampleOptions): { result: LedgerResult; ctx: LedgerContext; daily: DailySeries; usageMix: UsageMixRow[] } {
   const noop = () => {};
   const first = generateSample(o, { event: noop, workItem: noop, review: noop });
   const ctx: LedgerContext = { agents: first.agents, rates: first.rates, toolPrices: first.toolPrices, overheads: first.overheads, invoices: first.invoices, prices: first.prices };
   const daily = new DailyCollector();
-  const b = new LedgerBuilder(ctx, { expectedEvents: first.stats.events, observer: daily });
+  const mix = new UsageMixCollector();
+  const b = new LedgerBuilder(ctx, { expectedEvents: first.stats.events, observer: observeAll(daily, mix) });
   generateSample(o, { event: (e) => b.addEvent(e), workItem: (w) => b.addWorkItem(w), review: (r) => b.addReview(r) });
   const result = b.finish();
-  return { result, ctx, daily: daily.series(result) };
+  return { result, ctx, daily: daily.series(result), usageMix: mix.rows() };
 }

@@ -103,7 +103,7 @@ describe('Office.js block planner', () => {
     const blocks = planSheet(ledger);
     const styleOps = blocks.flatMap((b) => b.ops).filter((o) => o.op === 'style');
     expect(styleOps.length).toBe(1); // the header row
-    expect(styleOps[0]).toMatchObject({ ranges: ['A1:AA1'] }); // the Ledger's columns and its three key columns
+    expect(styleOps[0]).toMatchObject({ ranges: ['A1:AB1'] }); // the Ledger's columns (work_items included) and its three key columns
   });
 
   it('splits a refused values block in halves that cover the same cells', () => {

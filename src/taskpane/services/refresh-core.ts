@@ -2,6 +2,7 @@
 // (refresh.worker.ts) and, in tests, in-process. Writing sheets is the UI thread's job (refresh.ts): the host lives there.
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
 import { DailyCollector, type DailySeries } from '../../core/daily';
+import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
 import type { PriceOverride, RejectedRow, Review, UsageEvent, WorkItem } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
 import { sampleData, type SampleOptions } from '../../core/sample';
@@ -65,6 +66,8 @@ export interface RefreshComputed {
   ctx: LedgerContext;
   /** per agent and business unit and day, from the same build (the Daily sheet, the Daily Monitor, Alerts → Today) */
   daily: DailySeries;
+  /** the usage behind the cost (Usage Mix sheet) */
+  usageMix?: UsageMixRow[];
   /** input sheets to (re)write: configuration missing from the workbook, data the sources provided */
   writeInputs: ContextKey[];
   sources: SourceReport[];
@@ -287,7 +290,8 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   ctl.onProgress({ step: 'Pricing usage, linking it to work items and sharing out overheads', done, total, phase: 'build' });
   await check();
   const daily = new DailyCollector();
-  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0), observer: daily });
+  const mix = new UsageMixCollector();
+  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0), observer: observeAll(daily, mix) });
   const itemIds = new Set<string>();
   for (const c of collected) for (const w of c.workItems) if (b.addWorkItem(w) !== 'conflict') itemIds.add(w.work_item_id);
   for (const c of collected) for (const e of c.events) b.addEvent(e);
@@ -341,5 +345,5 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (c.warningCount > c.warnings.length) warnings.push({ file: s.name, line: 0, column: '', value: '', reason: `${c.warningCount - c.warnings.length} more warnings not listed` });
   });
   ctl.onProgress({ step: 'Ledger built', done, total, phase: 'build' });
-  return { result, ctx, daily: dailySeries, writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
+  return { result, ctx, daily: dailySeries, usageMix: mix.rows(), writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
 }

@@ -3,7 +3,7 @@ import type { LedgerContext, LedgerResult } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import {
   AGENTS, BENCHMARKS, BUDGET_LINES, INVOICES, OVERHEADS, PLAYBOOK_BENCHMARKS, PRICES, RATES, TOOL_PRICES,
-  budgetDriversSheet, defaultBudget, importIssuesSheet, inputSheet, issueRows, ledgerSheet, unattributedSheet,
+  budgetDriversSheet, defaultBudget, importIssuesSheet, inputSheet, issueRows, ledgerSheet, unattributedSheet, usageMixSheet,
   readAgents, readBenchmarks, readBudgetDrivers, readInvoices, readOverheads, readPrices, readRates, readToolPrices,
   LEDGER_SHEET, SheetKeys, type Benchmark, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
 } from '../../workbook';
@@ -107,6 +107,10 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
     const agents = configuredAgents(c.result, read.ctx.agents ?? c.ctx.agents);
     const daily = c.daily;
     build.push(() => dailySpecs(daily, { ...c.result, agents }, { ...c.ctx, agents }, dailySettingsFrom(read.budget?.drivers)).data);
+  }
+  if (c.usageMix) {
+    const mix = c.usageMix;
+    build.push(() => usageMixSheet(mix));
   }
   const sheets: SheetSpec[] = [];
   for (const b of build) {
