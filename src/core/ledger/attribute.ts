@@ -35,14 +35,13 @@ export function attributeChain(x: AttributeContext, head: Line, rows: Line[], uM
     }
     return;
   }
-  // Reviews of an unknown item go to the agent whose events named it, if any.
-  let eventAgent = UNASSIGNED;
+  // Reviews of an unknown item go to the agent whose events named it, if any (the first by id when several did, so
+  // the ledger does not depend on the order records arrive in).
+  let eventAgent = '';
   for (let a: Line | undefined = head; a !== undefined; a = a.next) {
-    if (a.agent !== '') {
-      eventAgent = a.agent;
-      break;
-    }
+    if (a.agent !== '' && (eventAgent === '' || a.agent < eventAgent)) eventAgent = a.agent;
   }
+  if (eventAgent === '') eventAgent = UNASSIGNED;
   for (let a: Line | undefined = head; a !== undefined; a = a.next) {
     const isReview = a.agent === '';
     const agent = isReview ? eventAgent : a.agent;
@@ -59,8 +58,13 @@ export function attributeChain(x: AttributeContext, head: Line, rows: Line[], uM
     mergeInto(u, a);
     if (a.item) {
       u.idCount++;
+      // the first three ids in sorted order (not arrival order), so the reason is the same whatever the record order
       const ids = u.ids ?? (u.ids = []);
-      if (ids.length < 3 && !ids.includes(a.item)) ids.push(a.item);
+      if (!ids.includes(a.item) && (ids.length < 3 || a.item < ids[2])) {
+        ids.push(a.item);
+        ids.sort(cmp);
+        if (ids.length > 3) ids.length = 3;
+      }
     }
   }
 }
