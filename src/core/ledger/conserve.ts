@@ -5,7 +5,7 @@ import type { Conservation, LedgerRow } from '../model/ledger';
 import type { ExactComponents } from './types';
 import type { Line } from './line';
 import { TABLES, TRUEUP, UNATTR, type PeriodRounding } from './round';
-import { toCents } from './rounding';
+import { sumToCents, toCents } from './rounding';
 
 /** Tolerance of the conservation checks: one micro-dollar. */
 export const MICRO = 1e-6;
@@ -71,7 +71,7 @@ export function checkPublished(rounded: PeriodRounding, outRows: Published[], ou
       cellE[ix.cellOf[i]] += exact[k][i];
       cellP[ix.cellOf[i]] += pub[k][i];
     }
-    if (sumP !== (k === TRUEUP ? trueupCents : toCents(sumE / 100))) tie = false;
+    if (sumP !== (k === TRUEUP ? trueupCents : sumToCents(sumE / 100))) tie = false;
     const rowE = new Float64Array(ix.nRows), rowP = new Float64Array(ix.nRows);
     const colE = new Float64Array(ix.nCols), colP = new Float64Array(ix.nCols);
     for (let c = 0; c < nCells; c++) {

@@ -1,7 +1,7 @@
 // Phase 5 — round (RULES.md "Rounding"): per period and per component table, the business unit × agent table of exact
 // sums by controlled rounding (every cell, business unit and agent within a cent, the table to its target), then each
 // cell's cents over its lines by largest remainder (ties to the earlier line). Integer cents throughout.
-import { controlledRound, roundExactCents, toCents } from './rounding';
+import { controlledRound, roundExactCents, sumToCents } from './rounding';
 import type { Line } from './line';
 
 /**
@@ -172,7 +172,7 @@ export function roundPeriod(rows: Line[], unattributed: Line[], trueupCents: num
   const out = Array.from({ length: TABLES }, () => new Float64Array(n));
   for (let k = 0; k < TABLES; k++) {
     const { cells, sum } = sumByCell(exact[k], ix.cellOf, ix.cellRow.length);
-    const target = k === TRUEUP ? trueupCents : toCents(sum / 100);
+    const target = k === TRUEUP ? trueupCents : sumToCents(sum / 100);
     // null only if the target were not the floor or ceiling of the exact total; plain largest remainder over the
     // cells then still ties the total, and the within-a-cent check (lines_within_cent) reports what it gives up.
     const cellCents = controlledRound(ix.cellRow, ix.cellCol, cells, ix.nRows, ix.nCols, target) ?? roundExactCents(cells, target);

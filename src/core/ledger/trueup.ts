@@ -6,7 +6,7 @@ import type { Invoice } from '../model/records';
 import { normalizeProvider } from '../pricing';
 import { UNASSIGNED, type InvoicedProvider } from './types';
 import { Line, own } from './line';
-import { toCents } from './rounding';
+import { sumToCents, toCents } from './rounding';
 
 export interface TrueupTotals {
   /** Σ over the period's invoiced providers of (invoice − computed), each to the cent, in USD */
@@ -86,9 +86,9 @@ export class InvoiceSlots {
     return slots;
   }
 
-  /** A slot's true-up in cents: the invoice to the cent − the computed cost to the cent. */
+  /** A slot's true-up in cents: the invoice to the cent − the computed cost (a sum of many events) to the cent. */
   trueupCents(s: number): number {
-    return toCents(this.slotBilled[s]) - toCents(this.slotComputed[s]);
+    return toCents(this.slotBilled[s]) - sumToCents(this.slotComputed[s]);
   }
 
   /** The engine's side of a slot's invoice reconciliation. */
@@ -99,7 +99,7 @@ export class InvoiceSlots {
       invoice_lines: this.slotLines[s],
       events: this.slotEvents[s],
       computed_exact: this.slotComputed[s] + 0,
-      computed: toCents(this.slotComputed[s]) / 100,
+      computed: sumToCents(this.slotComputed[s]) / 100,
       billed: toCents(this.slotBilled[s]) / 100,
       trueup: this.trueupCents(s) / 100,
     };

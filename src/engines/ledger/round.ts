@@ -2,7 +2,7 @@
 // exact sums (summed in SQL) is rounded by core's controlledRound in JavaScript — the tables are small, one cell per
 // business unit and agent — and each cell's cents go to its lines by largest remainder in SQL (a window per cell:
 // there can be millions of lines), with the same floors, the same 2⁻³⁰-cent remainder keys and the same ties.
-import { controlledRound, roundExactCents, toCents } from '../../core/ledger/rounding';
+import { controlledRound, roundExactCents, sumToCents } from '../../core/ledger/rounding';
 import { TRUEUP } from '../../core/ledger/round';
 import type { Line } from '../../core/ledger/line';
 import type { SqlValue } from '../connection';
@@ -125,7 +125,7 @@ export async function roundLines(x: Run): Promise<RoundingTargets> {
   for (const [period, p] of byPeriod) {
     const nRows = Math.max(-1, ...p.rows) + 1;
     const nCols = Math.max(-1, ...p.cols) + 1;
-    const tg = K.map((k) => (k === TRUEUP ? (x.trueupCents.get(period) ?? 0) : toCents((total.get(period)?.[k] ?? 0) / 100)));
+    const tg = K.map((k) => (k === TRUEUP ? (x.trueupCents.get(period) ?? 0) : sumToCents((total.get(period)?.[k] ?? 0) / 100)));
     targets.target.set(period, tg);
     // null only if the target were not the floor or ceiling of the exact total (as in core: plain largest remainder)
     const cents = K.map((k) => controlledRound(p.rows, p.cols, p.exact[k], nRows, nCols, tg[k]) ?? roundExactCents(p.exact[k], tg[k]));
@@ -139,7 +139,7 @@ export async function roundLines(x: Run): Promise<RoundingTargets> {
   const long = K.map((k) => `SELECT period, li, cid, ${k} AS k, e${k} AS e FROM ${T.cents}_ex WHERE ${MEMBER(k)}`).join(' UNION ALL ');
   const cc = K.map((k) => `SELECT period, cid, ${k} AS k, t${k} AS t FROM ${T.cellc}`).join(' UNION ALL ');
   const rem = 'f.e - f.f';
-  const key = `CASE WHEN nd.need >= 0 THEN -(CASE WHEN nd.n < 4194304 THEN floor(greatest(${rem}, 0) * 1073741824) ELSE ${rem} END) ELSE ${rem} END`;
+  const key = `CASE WHEN nd.need >= 0 THEN -(CASE WHEN nd.n < 4194304 THEN ${jsRound(`greatest(${rem}, 0) * 1073741824`)} ELSE ${rem} END) ELSE ${rem} END`;
   await x.conn.exec(
     d.createTable(
       `${T.cents}_lr`,
