@@ -83,7 +83,7 @@ export interface ClickHouseServerOptions {
 
 /** A ClickHouse server through @clickhouse/client; one HTTP session per build (temporary tables live in it). */
 export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickHouseConnection> {
-  const { createClient } = await import('@clickhouse/client');
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const client = createClient({
     url: o.url,
     username: o.username ?? 'default',
@@ -92,6 +92,8 @@ export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickH
     session_id: `ai-labor-ledger-${randomUUID()}`,
     clickhouse_settings: { ...CLICKHOUSE_SETTINGS, ...(o.settings ?? {}) } as unknown as ClickHouseSettings,
     request_timeout: 3_600_000,
+    // failures are thrown and reported by the caller; the client's own log would print request details to the console
+    log: { level: ClickHouseLogLevel.OFF },
   });
   const command = async (query: string) => {
     await client.command({ query });

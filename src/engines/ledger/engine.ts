@@ -56,6 +56,9 @@ export interface SqlBuildOptions {
   rows?: boolean;
   priceBook?: PriceBook;
   expectedEvents?: number;
+  /** runs between rounding and the checks (tests break the published cents or the exact lines with it, to show the
+   * checks fail) */
+  beforeChecks?: (conn: SqlConnection) => Promise<void>;
 }
 
 /** Per source relation (file) of a kind: rows read, accepted, duplicates (native path). */
@@ -93,8 +96,23 @@ export async function buildLedgerSql(conn: SqlConnection, ctx: LedgerContext, fe
     return await run(conn, ctx, feeds, options);
   } catch (e) {
     if (!(e instanceof NeedsJsImport) || !feeds.load || feeds.typedUsage) throw e;
+    await dropScratch(conn);
     const r = await run(conn, ctx, { load: feeds.load }, options);
     return { ...r, native: false, fallbackReason: e.message };
+  }
+}
+
+/** Drops every scratch table and view of a build (a fallback starts again on the same connection). */
+async function dropScratch(conn: SqlConnection): Promise<void> {
+  const d = conn.dialect;
+  if (d.name === 'duckdb') {
+    for (const r of await conn.query(`SELECT table_name AS name, table_type AS type FROM information_schema.tables WHERE starts_with(table_name, 'll_')`)) {
+      await conn.exec(`DROP ${str(r.type) === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${d.id(str(r.name))}`);
+    }
+  } else {
+    for (const name of [...Object.values(T), ...Object.values(T).flatMap((t) => [`${t}_all`, `${t}_raw`, `${t}_in`, `${t}_c`, `${t}_rates`, `${t}_amt`, `${t}_dup`, `${t}_fixed`, `${t}_ex`, `${t}_lr`])]) {
+      await conn.exec(d.dropTable(name));
+    }
   }
 }
 
@@ -186,6 +204,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   await timed(x, 'lines', () => finalLines(x, extra));
   const targets = await timed(x, 'round', () => roundLines(x));
   // 6. Conserve.
+  if (options.beforeChecks) await options.beforeChecks(conn);
   const cons = await timed(x, 'conserve', () => conserve(x, targets));
 
   // Publish.
