@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { aggregate, buildLedger, summarize, type LedgerContext, type LedgerResult } from '../../src/core/ledger';
 import type { LedgerInputs } from '../../src/core/model/records';
 import { toCsv, type RecordKind } from '../../src/sources/files';
-import { openDuckDb } from '../../src/engines/duckdb';
-import { openChdb } from '../../src/engines/clickhouse';
 import type { SqlConnection } from '../../src/engines/connection';
 import { buildLedgerSql, type SqlBuildOptions, type SqlLedger } from '../../src/engines/ledger/engine';
 import { buildFromFilesSql, clickhouseRequest, duckdbRequest, type SqlBuildRequest } from '../../src/cli/commands/build-sql';
