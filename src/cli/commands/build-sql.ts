@@ -13,6 +13,7 @@ import { importFile } from '../../sources/files/node';
 import type { SqlConnection } from '../../engines/connection';
 import { openChdb, openClickHouse, type ClickHouseConnection } from '../../engines/clickhouse';
 import type { LoadedConfig } from '../../sources/config';
+import { periodWindow, tableUsage, type TableConnection } from '../../sources/clickhouse';
 import { duckdbRelation, openDuckDb, parquetColumns, type NativeFile } from '../../engines/duckdb';
 import { buildLedgerSql, type FeedStats, type RecordSink, type SqlFeeds, type SqlLedger } from '../../engines/ledger/engine';
 import { USAGE_TEXT_COLUMNS, WORK_ITEM_TEXT_COLUMNS, REVIEW_TEXT_COLUMNS } from '../../engines/ledger/canonical';
@@ -136,7 +137,7 @@ export const clickhouseRequest = (rows: boolean, env: Record<string, string | un
     env.CLICKHOUSE_URL
       ? openClickHouse({ url: env.CLICKHOUSE_URL, username: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD, database: env.CLICKHOUSE_DATABASE })
       : openChdb(),
-  relation: async (conn, file, kind, index) => (conn as ClickHouseConnection).upload(file, TEXT_COLUMNS[kind as 'usage'], `ll_raw_${kind}_${index}`),
+  relation: async (conn, file, kind, index) => (conn as ClickHouseConnection).upload(file, TEXT_COLUMNS[kind as 'usage'], `llsrc_${kind}_${index}`),
 });
 
 export function sqlRequest(engine: string, rows: boolean, env: Record<string, string | undefined>): SqlBuildRequest {
@@ -215,7 +216,11 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
 export async function buildFromConfigSql(loaded: LoadedConfig, period: string, io: CliIO, req: SqlBuildRequest): Promise<BuildOutcome & { sql: SqlLedger }> {
   const i = loaded.inputs;
   const ctx: LedgerContext = { agents: i.agents, rates: i.rates, toolPrices: i.toolPrices, overheads: i.overheads, invoices: i.invoices, prices: i.prices };
+  const tables = loaded.config.clickhouse?.usage ?? [];
+  if (tables.length && req.engine !== 'clickhouse') throw new Error('the config reads usage from ClickHouse tables ("clickhouse"): build it with --engine clickhouse');
+  if (tables.length && i.events.length) throw new Error('the config reads usage from ClickHouse tables and from other sources; read the usage from one or the other');
   const conn = await req.open();
+  const tableRejected: RejectedRow[] = [];
   try {
     const feeds: SqlFeeds = {
       load: async (sink) => {
@@ -224,10 +229,24 @@ export async function buildFromConfigSql(loaded: LoadedConfig, period: string, i
         for (const r of i.reviews) sink.addReview(r);
       },
     };
+    if (tables.length) {
+      feeds.typedUsage = async (c) => {
+        const rels: string[] = [];
+        for (const [k, t] of tables.entries()) {
+          const rel = await tableUsage(c as unknown as TableConnection, t, loaded.links, t.from && t.to ? { from: t.from, to: t.to } : periodWindow(period), k);
+          // rows whose token counts do not nest are not usage the ledger can take: listed, never dropped in silence
+          for (const r of await c.query(`SELECT event_id FROM ${rel} AS r WHERE ok = 0 ORDER BY event_id LIMIT 1000`)) {
+            tableRejected.push({ file: t.name ?? t.table, line: 0, column: 'usage_details', value: String(r.event_id), reason: 'token counts do not nest (cached or cache-write tokens above the input, or output parts above the output); not imported' });
+          }
+          rels.push(`SELECT * FROM ${rel} AS r${k}`);
+        }
+        return `(${rels.join(' UNION ALL ')})`;
+      };
+    }
     const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, expectedEvents: i.events.length });
     io.err(`build: ${req.engine}: ${Object.entries(sql.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
     return {
-      period, result: sql.result, ctx, reports: [], rejected: loaded.rejected, warnings: loaded.warnings, usable: sql.result.counts.events > 0,
+      period, result: sql.result, ctx, reports: [], rejected: [...loaded.rejected, ...tableRejected], warnings: loaded.warnings, usable: sql.result.counts.events > 0,
       sources: loaded.sources, partial: loaded.partial, aggregate: sql.aggregate, engine: req.engine, sql,
     };
   } finally {

@@ -317,7 +317,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
             .map(([k, n]) => `${fmt(n as number)} ${k}`)
             .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);
         }
-        const engine = (v.engine as string | undefined) ?? 'js';
+        const engine = (v.engine as string | undefined) ?? (loaded.config.clickhouse ? 'clickhouse' : 'js');
         outcome = engine === 'js' ? buildFromConfig(loaded, period) : await buildFromConfigSql(loaded, period ?? loaded.period, io, sqlRequest(engine, !!paths.out, deps.env ?? process.env));
       } else {
         for (const o of BUILD_OUTPUTS) paths[o.flag] = v[o.flag] as string | undefined;

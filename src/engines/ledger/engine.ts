@@ -38,8 +38,9 @@ export interface SqlFeeds {
   usage?: string[];
   workItems?: string[];
   reviews?: string[];
-  /** a typed usage relation (EVENT_COLUMNS + `src` + `ok`), e.g. a ClickHouse table mapped to canonical columns */
-  typedUsage?: string;
+  /** a typed usage relation (EVENT_COLUMNS + `src` + `ok`), e.g. a ClickHouse table mapped to canonical columns; a
+   * function when it needs tables of its own first (src/sources/clickhouse) */
+  typedUsage?: string | ((conn: SqlConnection) => Promise<string>);
   /** the usage relations are files, best scanned once (DuckDB reads, groups and counts in one pass) */
   usageOnePass?: boolean;
   /** streams every record of the kinds not given as relations through the sink (the JavaScript import) */
@@ -110,9 +111,7 @@ async function dropScratch(conn: SqlConnection): Promise<void> {
       await conn.exec(`DROP ${str(r.type) === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${d.id(str(r.name))}`);
     }
   } else {
-    for (const name of [...Object.values(T), ...Object.values(T).flatMap((t) => [`${t}_all`, `${t}_raw`, `${t}_in`, `${t}_c`, `${t}_rates`, `${t}_amt`, `${t}_dup`, `${t}_fixed`, `${t}_ex`, `${t}_lr`])]) {
-      await conn.exec(d.dropTable(name));
-    }
+    for (const r of await conn.query(`SELECT name FROM system.tables WHERE is_temporary AND startsWith(name, 'll_')`)) await conn.exec(d.dropTable(d.id(str(r.name))));
   }
 }
 
@@ -135,6 +134,8 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
     timings: {},
   };
   const { d } = x;
+  // a connection may have served a build before (a fallback, a server session): start from a clean slate
+  await dropScratch(conn);
   await conn.createAndInsert(T.agents, [{ name: 'agent', type: 'text' }, { name: 'bu', type: 'text' }], [...agentById.values()].map((a) => [a.agent_id, a.business_unit]));
 
   // 0. Load.
@@ -157,7 +158,9 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   const union = (rels: string[]) => rels.map((r, i) => `SELECT ${i} AS src, * FROM ${r}`).join(' UNION ALL ');
   if (!ingest && !(feeds.usage?.length || feeds.typedUsage)) await conn.createAndInsert(T.events, EVENT_TABLE_COLUMNS, []);
   const eventsRel = feeds.typedUsage
-    ? feeds.typedUsage
+    ? typeof feeds.typedUsage === 'string'
+      ? feeds.typedUsage
+      : await feeds.typedUsage(conn)
     : feeds.usage?.length
       ? typedUsageFromText(d, `(${union(feeds.usage)}) AS raw`, x.ctx.prices.some((p) => p.effective_from.length > 10))
       : `SELECT * FROM ${T.events}`;
