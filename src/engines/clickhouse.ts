@@ -53,7 +53,8 @@ function plain(v: unknown): SqlValue {
 }
 
 export interface ClickHouseConnection extends SqlConnection {
-  /** uploads a canonical file into a temporary table of text columns; returns the relation with canonical names */
+  /** makes a canonical file readable as text columns — uploaded into a temporary table (a server), or read in place
+   * (embedded) — and returns the relation with canonical names */
   upload(file: NativeFile, canonical: readonly string[], table: string): Promise<string>;
 }
 
@@ -194,15 +195,13 @@ export async function openChdb(): Promise<ClickHouseConnection> {
       await insertJson(table, columns, rows);
     },
     insert: insertJson,
-    async upload(file, canonical, table) {
-      await run(`CREATE TEMPORARY TABLE ${table} (${tableColumns(file)}) ENGINE = Memory`);
+    async upload(file, canonical) {
+      // Embedded, the engine reads the file where it is (the table function file()): no copy, whatever its size.
       const csv = file.format === 'csv';
       const structure = file.columns.map((c, i) => `${csv ? `c${i}` : id(c.source)} Nullable(String)`).join(', ');
-      await run(
-        `INSERT INTO ${table} SELECT * FROM file(${clickhouseDialect.str(file.path)}, ${csv ? 'CSV' : 'JSONEachRow'}, ${clickhouseDialect.str(structure)})
-         SETTINGS ${settingsClause(csv ? CSV_SETTINGS(file.delimiter ?? ',') : JSON_SETTINGS)}`,
-      );
-      return relationOver(table, file, canonical);
+      const source = `(SELECT * FROM file(${clickhouseDialect.str(file.path)}, ${csv ? 'CSV' : 'JSONEachRow'}, ${clickhouseDialect.str(structure)})
+        SETTINGS ${settingsClause(csv ? CSV_SETTINGS(file.delimiter ?? ',') : JSON_SETTINGS)})`;
+      return relationOver(source, file, canonical);
     },
     async close() {
       s.close();
