@@ -2,7 +2,7 @@
 // + the snapshot's prices and benchmarks). functions.ts (Excel, async) and hyperformula.ts (HyperFormula, sync) are
 // one-line wrappers over these. Every figure comes from LedgerIndex, whose aggregates equal core aggregate().
 import type { Scope } from '../core/ledger/ledger-index';
-import type { Aggregate, LedgerRow } from '../core/model/ledger';
+import { workItemsOf, type Aggregate, type LedgerRow } from '../core/model/ledger';
 import type { Agent } from '../core/model/records';
 import { PriceBook } from '../core/pricing';
 import { roundShown } from '../core/ledger/rounding';
@@ -243,13 +243,14 @@ function columnsOf(v: unknown): (keyof LedgerRow & string)[] {
   return names as (keyof LedgerRow & string)[];
 }
 
-/** The scope's ledger rows in the period, with a header row (the Ledger sheet's column names). */
+/** The scope's ledger rows in the period, with a header row (the Ledger sheet's column names); aggregated rows at that grain. */
 export function ledger(l: LoadedLedger, scope: unknown, p?: unknown, columns?: unknown): (string | number)[][] {
   const cols = columnsOf(columns);
   const s = scopeOf(l, scope);
   const rows = l.index.rowsOf(s, period(l, p));
   const out: (string | number)[][] = [cols];
-  for (const r of rows) out.push(cols.map((c) => r[c]));
+  // work_items: 1 on a work item's own row (absent from it), the count on an aggregated Ledger's row
+  for (const r of rows) out.push(cols.map((c) => (c === 'work_items' ? workItemsOf(r) : (r[c] as string | number))));
   return out;
 }
 

@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadMonthEndConfig, type ConfigDeps, type LoadedConfig } from './config';
+import { decodeText } from './common/text';
 
 export async function loadMonthEndConfigFile(path: string, deps: Omit<ConfigDeps, 'readText'> = {}): Promise<LoadedConfig> {
   let json: unknown;
@@ -12,7 +13,7 @@ export async function loadMonthEndConfigFile(path: string, deps: Omit<ConfigDeps
     throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e as Error).message}`);
   }
   const dir = dirname(resolve(path));
-  const loaded = await loadMonthEndConfig(json, path, { ...deps, readText: (p) => fs.readFile(isAbsolute(p) ? p : resolve(dir, p), 'utf8') });
+  const loaded = await loadMonthEndConfig(json, path, { ...deps, readText: async (p) => decodeText(await fs.readFile(isAbsolute(p) ? p : resolve(dir, p))) });
   // Output paths are relative to the config file too.
   for (const [k, v] of Object.entries(loaded.outputs)) loaded.outputs[k] = isAbsolute(v) ? v : resolve(dir, v);
   return loaded;

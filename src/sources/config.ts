@@ -3,7 +3,8 @@
 // Credentials are never in it: API sources read them from environment variables (see pulls.ts).
 import { z } from 'zod';
 import { emptyLedgerInputs, periodString, type LedgerInputs, type RejectedRow } from '../core/model/records';
-import { importRecords, type RecordKind } from './files';
+import { importRecords, type ImportReport, type RecordKind } from './files';
+import { pushAll, type MapResult, type RecordAccount } from './common/types';
 import { formatPath, linkRulesSchema, type LinkRules } from './links';
 import { FORMATS, parseSourceFile, type SourceFormat } from './formats';
 import { PULL_SOURCES, runPull, type Env } from './pulls';
@@ -90,6 +91,8 @@ export interface SourceReport {
   overheads: number;
   rejected: number;
   skipped: number;
+  /** vendor files: the row accounting of each (what became of every physical record) */
+  files?: RecordAccount[];
   /** records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price), listed in `warnings` */
   warnings?: number;
   /** API sources: stopped early, with the cursor to resume and why */
@@ -111,6 +114,8 @@ export interface LoadedConfig {
   outputs: Record<string, string>;
   /** true when any API source stopped early */
   partial: boolean;
+  /** canonical files read (sources of format canonical and `inputs`), with their row accounting */
+  imports: ImportReport[];
 }
 
 const KIND_TARGET: Record<RecordKind, keyof LedgerInputs> = {
@@ -138,29 +143,37 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
       return null;
     }
   }
-  async function canonical(kind: RecordKind, path: string) {
+  const imports: ImportReport[] = [];
+  async function canonical(kind: RecordKind, path: string): Promise<number> {
     const textIn = await read(path);
-    if (textIn === null) return;
+    if (textIn === null) return 1;
     const target = inputs[KIND_TARGET[kind]] as unknown[];
     const rep = await importRecords({ kind, fileName: path, input: textIn, sink: (r) => { target.push(r); } });
+    imports.push(rep);
     if (rep.fatal) rejected.push({ file: path, line: 1, column: '', value: '', reason: rep.fatal });
-    rejected.push(...rep.rejected);
+    pushAll(rejected, rep.rejected);
+    if (rep.rejectedCount > rep.rejected.length) {
+      rejected.push({ file: path, line: 0, column: '', value: '', reason: `${(rep.rejectedCount - rep.rejected.length).toLocaleString('en-US')} more rejected rows not listed` });
+    }
+    return rep.rejectedCount + (rep.fatal ? 1 : 0);
   }
   const warnings: RejectedRow[] = [];
-  const add = (rep: SourceReport, r: { events: unknown[]; workItems: unknown[]; reviews: unknown[]; invoices: unknown[]; overheads: unknown[]; rejected: RejectedRow[]; warnings?: RejectedRow[]; skipped: number }) => {
-    inputs.events.push(...(r.events as LedgerInputs['events']));
-    inputs.workItems.push(...(r.workItems as LedgerInputs['workItems']));
-    inputs.reviews.push(...(r.reviews as LedgerInputs['reviews']));
-    inputs.invoices.push(...(r.invoices as LedgerInputs['invoices']));
-    inputs.overheads.push(...(r.overheads as LedgerInputs['overheads']));
-    rejected.push(...r.rejected);
+  const add = (rep: SourceReport, r: MapResult) => {
+    pushAll(inputs.events, r.events);
+    pushAll(inputs.workItems, r.workItems);
+    pushAll(inputs.reviews, r.reviews);
+    pushAll(inputs.invoices, r.invoices);
+    pushAll(inputs.overheads, r.overheads);
+    pushAll(rejected, r.rejected);
     rep.events += r.events.length;
     rep.work_items += r.workItems.length;
     rep.reviews += r.reviews.length;
     rep.invoices += r.invoices.length;
     rep.overheads += r.overheads.length;
-    rep.rejected += r.rejected.length;
+    // Files say how many records they rejected (the list may be capped); API pages list every one.
+    rep.rejected += r.accounts ? r.accounts.reduce((n, a) => n + a.rejected, 0) : r.rejected.length;
     rep.skipped += r.skipped;
+    if (r.accounts) pushAll((rep.files ??= []), r.accounts);
     if (r.warnings?.length) {
       for (const w of r.warnings) warnings.push(w);
       rep.warnings = (rep.warnings ?? 0) + r.warnings.length;
@@ -173,9 +186,7 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
     if (s.files) {
       for (const path of s.files) {
         if (s.format === 'canonical') {
-          const before = rejected.length;
-          await canonical(s.kind as RecordKind, path);
-          rep.rejected += rejected.length - before;
+          rep.rejected += await canonical(s.kind as RecordKind, path);
           continue;
         }
         const textIn = await read(path);
@@ -190,7 +201,9 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
       deps.log?.(`${rep.name}: pulling ${PULL_SOURCES[s.format].label}…`);
       let res;
       try {
-        res = await runPull(s.format, { ...s.options, ...s.api }, deps.env ?? {}, { fetch: deps.fetch, cursor: s.cursor, sleep: deps.sleep, links: config.links });
+        res = await runPull(s.format, { ...s.options, ...s.api }, deps.env ?? {}, {
+          fetch: deps.fetch, cursor: s.cursor, sleep: deps.sleep, links: config.links, log: deps.log && ((m: string) => deps.log!(`${rep.name}: ${m}`)),
+        });
       } catch (e) {
         // Settings/credential problems (zod) name the field; no secret value is in them.
         const msg = e instanceof z.ZodError ? e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') : (e as Error).message;
@@ -219,5 +232,5 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
   for (const p of i.usage) await canonical('usage', p);
   for (const p of i.reviews) await canonical('reviews', p);
 
-  return { config, period: config.period, links: config.links, inputs, rejected, warnings, sources, outputs: config.outputs, partial };
+  return { config, period: config.period, links: config.links, inputs, rejected, warnings, sources, outputs: config.outputs, partial, imports };
 }

@@ -2,21 +2,16 @@
 // into canonical records (usage through the link rules).
 import type { LinkRules } from './links';
 import { DEFAULT_LINK_RULES, previewLinks, type LinkPreview } from './links';
-import { emptyResult, type MapResult } from './common/types';
-import { finalizeUsage, type DraftBatch } from './common/usage';
-import { parseLiteLLMFile, type LiteLLMOptions } from './litellm';
-import { parseLangfuseFile } from './langfuse';
-import { parseHeliconeFile, type HeliconeOptions } from './helicone';
-import { parseOtelFile, type OtelOptions } from './otel';
-import { parseBedrockFile, type BedrockOptions } from './bedrock';
-import { parseOpenAIReportFile } from './openai';
-import { parseAnthropicReportFile } from './anthropic';
-import type { ReportOptions } from './common/reports';
-import { parseFocusFile, type FocusOptions } from './focus';
-import { parseZendeskFile, type ZendeskOptions } from './zendesk';
-import { parseJiraFile, type JiraOptions } from './jira';
-import { parseServiceNowFile, type ServiceNowOptions } from './servicenow';
-import { parseGenericFile, type ColumnMapping } from './generic';
+import { pushAll } from './common/types';
+import type { DraftBatch } from './common/usage';
+import { RawRecordReader, type RawRecord } from './common/records';
+import { decodeText } from './common/text';
+import { asRecord } from './common/normalize';
+import { litellmDrafts, type LiteLLMOptions } from './litellm';
+import { langfuseDrafts } from './langfuse';
+import { heliconeDrafts, type HeliconeOptions } from './helicone';
+import { otelRequestDrafts, type OtelOptions } from './otel';
+import { BEDROCK_ARRAY_KEYS, bedrockDrafts, unwrapCloudWatch, type BedrockOptions } from './bedrock';
 
 export const USAGE_FORMATS = ['litellm', 'langfuse', 'helicone', 'otel', 'bedrock'] as const;
 export const REPORT_FORMATS = ['openai', 'anthropic'] as const;
@@ -56,7 +51,7 @@ function csvHeader(head: string): string[] {
  * each vendor writes; CSV by its header row. Anything else gets a message naming the file and the known formats.
  */
 export function detectFormat(name: string, firstBytes: string | Uint8Array): Detection {
-  const head = (typeof firstBytes === 'string' ? firstBytes : new TextDecoder().decode(firstBytes)).replace(/^\uFEFF/, '');
+  const head = (typeof firstBytes === 'string' ? firstBytes : decodeText(firstBytes)).replace(/^\uFEFF/, '');
   const t = head.trimStart();
   const has = (re: RegExp) => re.test(head);
   const ok = (format: SourceFormat, kind?: Extract<Detection, { ok: true }>['kind']): Detection => ({ ok: true, format, label: FORMAT_LABELS[format], ...(kind ? { kind } : {}) });
@@ -99,60 +94,37 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
   };
 }
 
-export interface FileOptions {
-  links?: LinkRules;
-  /** format-specific options (LiteLLMOptions, ZendeskOptions, ReportOptions, FocusOptions, a ColumnMapping for generic) */
-  options?: Record<string, unknown>;
-}
+export type { FileOptions } from './vendor-files';
+export { parseSourceFile, importSourceFile, SourceFileImport, VENDOR_FORMATS, type VendorFormat } from './vendor-files';
+
+type Container = Record<string, unknown> | undefined;
+const DRAFTS: Record<UsageFormat, { keys: string[]; drafts(r: RawRecord[], file: string, o: Record<string, unknown>, counter: { n: number }, container: Container): DraftBatch }> = {
+  litellm: { keys: ['data', 'logs'], drafts: (r, f, o) => litellmDrafts(r, f, o as LiteLLMOptions) },
+  // A downloaded trace ({ trace, observations }): the trace's session, user, tags and metadata belong to every observation.
+  langfuse: { keys: ['data', 'observations'], drafts: (r, f, _o, _c, container) => langfuseDrafts(r, f, asRecord(container?.trace)) },
+  helicone: { keys: ['data'], drafts: (r, f, o) => heliconeDrafts(r, f, o as HeliconeOptions) },
+  otel: { keys: [], drafts: (r, f, o, counter, container) => otelRequestDrafts(r[0].value, f, container ? null : r[0].line, o as OtelOptions, counter) },
+  bedrock: { keys: BEDROCK_ARRAY_KEYS, drafts: (r, f, o) => bedrockDrafts(r.map(unwrapCloudWatch), f, o as BedrockOptions) },
+};
 
 /** Usage drafts of a usage-format file, before link rules (for previews). */
 export function usageDrafts(format: UsageFormat, textIn: string, fileName: string, options: Record<string, unknown> = {}): DraftBatch {
-  switch (format) {
-    case 'litellm':
-      return parseLiteLLMFile(textIn, fileName, options as LiteLLMOptions);
-    case 'langfuse':
-      return parseLangfuseFile(textIn, fileName);
-    case 'helicone':
-      return parseHeliconeFile(textIn, fileName, options as HeliconeOptions);
-    case 'otel':
-      return parseOtelFile(textIn, fileName, options as OtelOptions);
-    case 'bedrock':
-      return parseBedrockFile(textIn, fileName, options as BedrockOptions);
-  }
-}
-
-/** Any format except canonical (whose files go through src/sources/files) → canonical records + rejected rows. */
-export function parseSourceFile(format: Exclude<SourceFormat, 'canonical'>, textIn: string, fileName: string, opts: FileOptions = {}): MapResult {
-  const links = opts.links ?? DEFAULT_LINK_RULES;
-  const o = opts.options ?? {};
-  if ((USAGE_FORMATS as readonly string[]).includes(format)) {
-    const b = usageDrafts(format as UsageFormat, textIn, fileName, o);
-    const fin = finalizeUsage(b, links, format);
-    const res = emptyResult();
-    res.events = fin.events;
-    res.rejected = fin.rejected;
-    res.warnings = fin.warnings;
-    res.skipped = b.skipped;
-    return res;
-  }
-  switch (format) {
-    case 'openai':
-      return parseOpenAIReportFile(textIn, fileName, o as ReportOptions, links);
-    case 'anthropic':
-      return parseAnthropicReportFile(textIn, fileName, o as ReportOptions, links);
-    case 'focus':
-      return parseFocusFile(textIn, fileName, o as FocusOptions);
-    case 'zendesk':
-      return parseZendeskFile(textIn, fileName, o as ZendeskOptions);
-    case 'jira':
-      return parseJiraFile(textIn, fileName, o as JiraOptions);
-    case 'servicenow':
-      return parseServiceNowFile(textIn, fileName, o as ServiceNowOptions);
-    case 'generic':
-      return parseGenericFile(textIn, fileName, o as unknown as ColumnMapping);
-    default:
-      throw new Error(`${fileName}: format ${format} has no file reader`);
-  }
+  const d = DRAFTS[format];
+  const out: DraftBatch = { drafts: [], rejected: [], skipped: 0 };
+  const counter = { n: 0 };
+  const reader = new RawRecordReader(fileName, d.keys, {
+    record: (r, container) => {
+      const b = d.drafts([r], fileName, options, counter, container);
+      pushAll(out.drafts, b.drafts);
+      pushAll(out.rejected, b.rejected);
+      out.skipped += b.skipped;
+    },
+    bad: (r) => out.rejected.push(r),
+  });
+  reader.push(textIn.charCodeAt(0) === 0xfeff ? textIn.slice(1) : textIn);
+  reader.end();
+  if (reader.error) out.rejected.push({ file: fileName, line: 1, column: '', value: '', reason: reader.error });
+  return out;
 }
 
 /** How many events of a usage file each link rule links, from the raw file. */

@@ -167,7 +167,7 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
           }
           inputs.push({ id: s.id, name: s.name, type: 'api', format: s.format, baseUrl: s.baseUrl ?? '', settings: s.settings, credentials });
         } else if (s.format === 'canonical') inputs.push({ id: s.id, name: s.name, type: 'file', format: 'canonical', kind: s.kind ?? 'usage', text: s.text ?? '' });
-        else inputs.push({ id: s.id, name: s.name, type: 'file', format: s.format as Exclude<SourceFormat, 'canonical'>, text: s.text ?? '' });
+        else inputs.push({ id: s.id, name: s.name, type: 'file', format: s.format as Exclude<SourceFormat, 'canonical'>, text: s.text ?? '', ...(s.mapping ? { options: s.mapping as unknown as Record<string, unknown> } : {}) });
       }
       return refreshWorkbook({ host, sources: inputs, links, runner: r, functionStore: services.functionStore, onProgress: (p) => setRefresh((s) => ({ ...s, progress: p })) });
     })().then(

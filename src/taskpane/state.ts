@@ -3,6 +3,7 @@ import * as React from 'react';
 import type { SampleOptions } from '../core/sample';
 import type { LedgerContext, LedgerResult } from '../core/ledger';
 import type { RecordKind } from '../sources/files';
+import type { ColumnMapping } from '../sources/generic';
 import { DEFAULT_LINK_RULES, type LinkRules } from '../sources/links';
 import type { WorkbookHost } from '../workbook';
 import { incompleteText, type RefreshOutcome } from './services/refresh';
@@ -10,6 +11,7 @@ import type { Progress } from './services/refresh-core';
 import type { ReportWritten } from './services/reports';
 import type { Services } from './services/types';
 import type { StoredLedger } from './services/ledger-read';
+import type { DailySeries } from '../core/daily';
 
 export interface SourceEntry {
   id: string;
@@ -24,6 +26,10 @@ export interface SourceEntry {
   bytes?: number;
   /** the file could not be recognized (not imported) */
   error?: string;
+  /** a text file in no known format: its columns can be mapped (the Sources tab shows the mapping step) */
+  mappable?: boolean;
+  /** the column mapping of a file read as format "generic" */
+  mapping?: ColumnMapping;
   sample?: SampleOptions;
   baseUrl?: string;
   /** non-secret pull settings (dates, JQL…), saved with the workbook */
@@ -61,14 +67,18 @@ export interface LedgerData {
   ctx: LedgerContext;
   /** true when read back from the workbook rather than computed by a refresh in this session */
   fromWorkbook: boolean;
+  /** the daily series (refresh), or read back from the Daily sheet; null without one */
+  daily: DailySeries | null;
   /** set when the refresh was incomplete (a source failed or stopped early): the line reports carry */
   incomplete?: string;
+  /** the workbook's Ledger predates the work_items column: the first report rewrites it (same rows) */
+  countsMissing?: boolean;
 }
 
 export function ledgerData(s: Pick<Session, 'refresh' | 'stored'>): LedgerData | null {
   const o = s.refresh.outcome;
-  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false, incomplete: incompleteText(o.summary.incomplete) };
-  return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true } : null;
+  if (o) return { result: o.computed.result, ctx: o.computed.ctx, fromWorkbook: false, incomplete: incompleteText(o.summary.incomplete), daily: o.computed.daily ?? null };
+  return s.stored.ledger ? { result: s.stored.ledger.result, ctx: s.stored.ledger.ctx, fromWorkbook: true, daily: s.stored.ledger.daily ?? null, countsMissing: s.stored.ledger.countsMissing } : null;
 }
 
 export interface Session {

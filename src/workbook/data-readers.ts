@@ -10,6 +10,8 @@ const NUMERIC_LEDGER = new Set(LEDGER_COLUMNS.filter((c) => c.fmt && c.fmt !== '
 const NUMERIC_UNATTR = new Set(UNATTRIBUTED_COLUMNS.filter((c) => c.fmt && c.fmt !== '@').map((c) => c.key as string));
 const REQUIRED_LEDGER = ['period', 'work_item_id', 'agent_id', 'business_unit', 'api', 'retry', 'tools', 'review', 'overhead', 'trueup', 'total', 'reviews', 'approved', 'reviewed', 'success'];
 const REQUIRED_UNATTR = ['period', 'agent_id', 'business_unit', 'total'];
+/** Columns a Ledger written before they existed lacks: left undefined on the rows, not read as 0. */
+const ABSENT_OK = new Set(['work_items']);
 
 /**
  * Rows of a data sheet (Ledger, Unattributed) by header name. Blank numeric cells read as 0 (as SUMIFS reads them);
@@ -36,6 +38,8 @@ export function readDataSheet<R>(sheet: string, grid: CellValue[][], keys: reado
     const obj: Record<string, unknown> = {};
     for (const k of keys) {
       const i = at.get(k);
+      // a column an earlier version did not write stays absent (work_items: each row then counts one work item)
+      if (i === undefined && ABSENT_OK.has(k)) continue;
       const v = i === undefined ? null : (row[i] ?? null);
       if (numeric.has(k)) {
         if (v === null) obj[k] = 0;
@@ -54,6 +58,12 @@ export function readDataSheet<R>(sheet: string, grid: CellValue[][], keys: reado
     out.push(obj as R);
   }
   return out;
+}
+
+/** Whether the data sheet's header row (the first of 10 rows with "period") has `column`: an earlier version's Ledger has no work_items. */
+export function headerHas(grid: CellValue[][], column: string): boolean {
+  const h = grid.find((row, i) => i < 10 && (row ?? []).some((v) => typeof v === 'string' && v.trim().toLowerCase() === 'period'));
+  return !!h && h.some((v) => typeof v === 'string' && v.trim().toLowerCase() === column);
 }
 
 export const readLedgerSheet = (grid: CellValue[][], errors: CellError[]): LedgerRow[] =>

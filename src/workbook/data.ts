@@ -2,7 +2,7 @@
 // Each Ledger/Unattributed column gets a defined name (`Ledger_total`), so report formulas read
 // `SUMIFS(Ledger_total, Ledger_period, $B$2, ...)` — traceable by an auditor, and valid in Excel 2010 and LibreOffice
 // (structured references such as Ledger[total] are not: HyperFormula and older Calc do not read them).
-import type { LedgerRow, PricedEventNote, UnattributedRow } from '../core/model/ledger';
+import { workItemsOf, type LedgerRow, type PricedEventNote, type UnattributedRow } from '../core/model/ledger';
 import type { RejectedRow } from '../core/model/records';
 import type { ConflictNote } from '../core/ledger/types';
 import { colLetter } from './address';
@@ -15,6 +15,8 @@ interface DataColumn<R> {
   key: keyof R & string;
   fmt?: string;
   width?: number;
+  /** the cell's value when it is not the record's own field as is */
+  value?: (r: R) => CellInput;
 }
 
 /** A number the add-in derives per row for formulas to match on (keys.ts); after the record's own columns. */
@@ -32,6 +34,9 @@ export const LEDGER_COLUMNS: DataColumn<LedgerRow>[] = [
   money('api'), money('retry'), money('tools'), money('review'), money('overhead'), money('trueup'), money('total'),
   int('input_tokens', 12), int('output_tokens', 12), int('events'), int('retries'), { key: 'review_minutes', fmt: '#,##0.0', width: 10 },
   int('reviews'), int('approved'), int('reviewed'), txt('outcome', 10), txt('closed_at', 21), int('closed'), int('success'),
+  // how many work items the row counts: 1 on a work item's row, more at the aggregated grain (formulas count work
+  // items with SUMIFS over it, so they give the same figures at either grain)
+  { ...int<LedgerRow>('work_items', 10), value: workItemsOf },
 ];
 
 export const UNATTRIBUTED_COLUMNS: DataColumn<UnattributedRow>[] = [
@@ -60,35 +65,67 @@ function keyColumns<R extends { period: string; agent_id: string; business_unit:
   ];
 }
 
-function dataSheet<R>(name: string, table: string, prefix: string, columns: DataColumn<R>[], rows: readonly R[], keyCols: KeyColumn<R>[] = []): SheetSpec {
+/**
+ * A data table with its header in row `notes.length + 1` (A1 without notes): notes are lines of text above it, the
+ * aggregated Ledger's explanation of its grain.
+ */
+function dataSheet<R>(name: string, table: string, prefix: string, columns: DataColumn<R>[], rows: readonly R[], keyCols: KeyColumn<R>[] = [], notes: CellInput[] = []): SheetSpec {
   const b = new SheetBuilder(name, 'data');
   const n = columns.length;
   const width = n + keyCols.length;
+  const top = notes.length;
   const data: CellInput[][] = [[...columns.map((c) => ({ v: c.key, s: S.header })), ...keyCols.map((k) => ({ v: k.key, s: S.header }))]];
   for (const r of rows) {
     const line: CellInput[] = new Array(width);
     for (let i = 0; i < n; i++) {
-      const v = (r as Record<string, unknown>)[columns[i].key];
+      const c = columns[i];
+      const v = c.value ? c.value(r) : (r as Record<string, unknown>)[c.key];
       line[i] = v === undefined || v === null ? null : (v as CellInput);
     }
     for (let i = 0; i < keyCols.length; i++) line[n + i] = keyCols[i].value(r);
     data.push(line);
   }
+  notes.forEach((t, i) => b.value(i, 0, t));
   const columnStyles: (CellStyle | undefined)[] = [...columns.map((c) => (c.fmt ? { numFmt: c.fmt } : undefined)), ...keyCols.map(() => ({ numFmt: '0' }))];
-  b.addGrid({ at: 'A1', rows: data, columnStyles });
+  b.addGrid({ at: `A${top + 1}`, rows: data, columnStyles });
   b.widths([...columns.map((c) => c.width ?? 12), ...keyCols.map(() => 9)]);
-  b.freeze(1, 2);
+  b.freeze(top + 1, 2);
   const last = width - 1;
   // An empty table still needs one data row for Excel; names then cover one blank row, and SUMIFS over it gives 0.
-  const lastRow = Math.max(rows.length, 1);
-  b.table({ name: table, ref: `A1:${colLetter(last)}${lastRow + 1}`, columns: [...columns.map((c) => c.key), ...keyCols.map((k) => k.key)], style: 'TableStyleMedium2' });
-  columns.forEach((c, i) => b.name(`${prefix}_${c.key}`, columnRange(`${name}!`, i, 1, lastRow)));
-  keyCols.forEach((k, i) => b.name(`${prefix}_${k.key}`, columnRange(`${name}!`, n + i, 1, lastRow)));
+  const lastRow = top + Math.max(rows.length, 1);
+  b.table({ name: table, ref: `A${top + 1}:${colLetter(last)}${lastRow + 1}`, columns: [...columns.map((c) => c.key), ...keyCols.map((k) => k.key)], style: 'TableStyleMedium2' });
+  columns.forEach((c, i) => b.name(`${prefix}_${c.key}`, columnRange(`${name}!`, i, top + 1, lastRow)));
+  keyCols.forEach((k, i) => b.name(`${prefix}_${k.key}`, columnRange(`${name}!`, n + i, top + 1, lastRow)));
   return b.build();
 }
 
-/** The Ledger sheet; `keys` must be those of the whole result (SheetKeys.of(result)), as the report sheets use. */
-export const ledgerSheet = (rows: readonly LedgerRow[], keys: SheetKeys) => dataSheet(LEDGER_SHEET, 'LedgerTable', 'Ledger', LEDGER_COLUMNS, rows, keyColumns<LedgerRow>(keys));
+/** What the Ledger sheet says about its grain when its rows are aggregated (src/workbook/README.md "Grain"). */
+export interface LedgerGrainNote {
+  /** work-item rows (work item × period) the aggregated rows stand for */
+  workItemRows: number;
+  /** where the per-work-item rows are (a file name), or why they are not */
+  detail: string;
+}
+
+/** The two lines above an aggregated Ledger: its grain, and where the per-work-item detail is. */
+export function ledgerGrainNotes(rows: number, g: LedgerGrainNote): CellInput[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return [
+    {
+      v: `Ledger by agent × day × business unit × outcome: ${n(g.workItemRows)} work-item rows summed into ${n(rows)} rows (more work items than a workbook holds per row). ` +
+        'work_items counts them; every report and AILABOR function gives the same figures as per work item.',
+      s: S.label,
+    },
+    { v: `Per-work-item detail: ${g.detail}`, s: S.note },
+  ];
+}
+
+/**
+ * The Ledger sheet; `keys` must be those of the whole result (SheetKeys.of(result)), as the report sheets use. With
+ * `grain`, the rows are aggregated (core/ledger/grain.ts): two lines above the table say so and name the detail file.
+ */
+export const ledgerSheet = (rows: readonly LedgerRow[], keys: SheetKeys, grain?: LedgerGrainNote) =>
+  dataSheet(LEDGER_SHEET, 'LedgerTable', 'Ledger', LEDGER_COLUMNS, rows, keyColumns<LedgerRow>(keys), grain ? ledgerGrainNotes(rows.length, grain) : []);
 export const unattributedSheet = (rows: readonly UnattributedRow[], keys: SheetKeys) =>
   dataSheet(UNATTRIBUTED_SHEET, 'UnattributedTable', 'Unattr', UNATTRIBUTED_COLUMNS, rows, keyColumns<UnattributedRow>(keys));
 

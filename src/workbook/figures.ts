@@ -4,7 +4,7 @@
 import { aggregate } from '../core/ledger/aggregate';
 import { roundShown } from '../core/ledger/rounding';
 import type { LedgerResult } from '../core/ledger/types';
-import type { Aggregate } from '../core/model/ledger';
+import { workItemsOf, type Aggregate } from '../core/model/ledger';
 import type { Agent, PriceOverride } from '../core/model/records';
 import { CATALOG_VERSION, PriceBook, normalizeProvider } from '../core/pricing';
 import type { BudgetLine, Drivers } from './inputs';
@@ -183,7 +183,7 @@ export function computePayback(result: LedgerResult, inputs: PaybackInputs, agen
     if (r.period !== inputs.period) continue;
     let a = rowsByAgent.get(r.agent_id);
     if (!a) rowsByAgent.set(r.agent_id, (a = { n: 0, inTok: 0, outTok: 0, apiCents: 0 }));
-    a.n++;
+    a.n += workItemsOf(r);
     a.inTok += r.input_tokens;
     a.outTok += r.output_tokens;
     a.apiCents += Math.round(r.api * 100) + Math.round(r.retry * 100);

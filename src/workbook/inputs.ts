@@ -71,6 +71,10 @@ export const AGENTS: InputSheetDef<Agent> = {
     ratio('slo_min_accuracy'),
     ratio('slo_max_review_rate'),
     text('cost_center', 16),
+    // Daily alerts per agent (blank = the Budget Drivers defaults): src/core/daily/README.md.
+    ratio('alert_drift_pct'),
+    ratio('alert_min_change_pct'),
+    { key: 'alert_window_days', type: 'integer', expected: 'a whole number of days from 1 to 14', width: 12, min: 1, max: 14, numFmt: FMT.int },
   ],
 };
 
@@ -161,7 +165,7 @@ export const BUDGET_LINES: InputSheetDef<BudgetLine> = {
   sheet: 'Budget Drivers',
   prefix: 'Drivers',
   schema: budgetLineSchema,
-  note: 'Per P&L line: agents, average cost per unit, monthly volume and a fixed monthly cost. Defaults come from last month\'s actuals; type over them, add lines below (the Budget picks them up).',
+  note: 'Per P&L line: agents, cost per outcome (as on the Chargeback), monthly volume in successful outcomes of its unit, and a fixed monthly cost. Defaults come from last month\'s actuals; type over them, add lines below (the Budget picks them up).',
   columns: [
     text('business_unit', 24, true),
     { key: 'agents', type: 'integer', expected: 'a whole number ≥ 0', width: 10, min: 0, numFmt: FMT.int },
@@ -181,6 +185,10 @@ export const DRIVER_KEYS = [
   { key: 'margin_pct', name: 'Drv_margin', label: 'Margin for underestimates (the playbook: 20–30%)', fmt: FMT.pct, min: 0, max: 1, def: 0.2 },
   { key: 'slo_alert_pct', name: 'Drv_alert_pct', label: 'Alert when cost per outcome is more than this above target', fmt: FMT.pct, min: 0, max: 10, def: 0.05 },
   { key: 'retirement_months', name: 'Drv_retire_months', label: 'Retirement trigger: months in a row above the human baseline or below the accuracy SLO', fmt: FMT.int, min: 1, max: 120, def: 3 },
+  // Daily alerts (src/core/daily): defaults for every agent; the Agents sheet's alert_* columns override per agent.
+  { key: 'daily_window_days', name: 'Drv_daily_window_days', label: 'Daily alerts: trailing window in days for drift vs target and level shifts', fmt: FMT.int, min: 1, max: 14, def: 3 },
+  { key: 'daily_baseline_days', name: 'Drv_daily_baseline_days', label: "Daily alerts: days of history an agent's normal is taken from (median, weekday-aware)", fmt: FMT.int, min: 14, max: 120, def: 35 },
+  { key: 'daily_min_change_pct', name: 'Drv_daily_min_change_pct', label: "Daily alerts: smallest change in cost per outcome against the agent's normal that alerts", fmt: FMT.pct, min: 0, max: 10, def: 0.05 },
 ] as const;
 export type DriverKey = (typeof DRIVER_KEYS)[number]['key'];
 export type Drivers = Record<DriverKey, number>;

@@ -19,7 +19,9 @@ import type { CellStyle, SheetSpec } from './spec';
 import { COLORS, FMT, S } from './styles';
 
 const money: CellStyle = { numFmt: FMT.money };
-const rate: CellStyle = { numFmt: FMT.rate };
+// Per-unit figures (cost per outcome, targets, SLO maxima, human baselines) show in cents on every report: they are
+// compared in cents (roundShown), and a column of $1.50 beside $1.5231 reads as two kinds of figure.
+const perUnit: CellStyle = { numFmt: FMT.money };
 const int: CellStyle = { numFmt: FMT.int };
 const pct: CellStyle = { numFmt: FMT.pct };
 const keyStyle: CellStyle = { numFmt: '0', color: '808080' };
@@ -138,7 +140,7 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
   /** work items .. total (columns D..M) of the rows matching `keyed` */
   const lineFigures = (r: number, keyed: [KeyCol, string][]) => {
     const R = r + 1;
-    b.formula(r, 3, countifs(L('period_key'), P, ...by(keyed)), int);
+    b.formula(r, 3, sumifs(L('work_items'), L('period_key'), P, ...by(keyed)), int);
     b.formula(r, 4, ledgerBy('success', keyed), int);
     COMPONENTS.forEach((c, k) => {
       const f = c === 'trueup' ? `${ledgerBy(c, keyed)}+${unattrBy('trueup', keyed)}` : ledgerBy(c, keyed);
@@ -167,7 +169,7 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
     // the line's target: outcome-weighted over its agents' targets (a plain mean while nothing succeeded)
     const w = `SUMIFS(${pCol(HW)},${pCol(HBU)},${key})`;
     const h = `SUMIFS(${pCol(HH)},${pCol(HBU)},${key})`;
-    b.formula(r, 14, `IF(${w}>0,SUMIFS(${pCol(HWT)},${pCol(HBU)},${key})/${w},IF(${h}>0,SUMIFS(${pCol(HT)},${pCol(HBU)},${key})/${h},""))`, rate);
+    b.formula(r, 14, `IF(${w}>0,SUMIFS(${pCol(HWT)},${pCol(HBU)},${key})/${w},IF(${h}>0,SUMIFS(${pCol(HT)},${pCol(HBU)},${key})/${h},""))`, perUnit);
     versusTarget(r);
   });
   const T = totalRow + 1;
@@ -206,7 +208,7 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
     b.value(r, 17, keys.agent(ag.agent_id), keyStyle);
     lineFigures(r, [['agent_key', key]]);
     b.formula(r, HROW, exactIndex(`$A${R}`, 'Agents_agent_id', agentRows.get(ag.agent_id)), keyStyle);
-    b.formula(r, 14, numberAt(`$${colLetter(HROW)}${R}`, 'Agents_target_cost_per_outcome'), rate);
+    b.formula(r, 14, numberAt(`$${colLetter(HROW)}${R}`, 'Agents_target_cost_per_outcome'), perUnit);
     versusTarget(r);
     b.value(r, HBU, keys.bu(ag.business_unit), keyStyle);
     b.value(r, HAG, keys.agent(ag.agent_id), keyStyle);
@@ -215,16 +217,19 @@ export function chargebackSheet(result: LedgerResult, period: string, configured
 
   // By P&L line and agent: each cell of the business unit × agent table, within a cent of its exact cost like the lines
   b.value(pairHeader - 1, 0, 'By P&L line and agent', S.title);
-  b.row(pairHeader, 0, ['P&L line', 'Agent', null, 'Work items', 'Outcomes', ...COMPONENT_LABELS, 'Unattributed', 'Total', null, 'Target'].map((h) => ({ v: h, s: S.header })));
+  b.row(pairHeader, 0, ['P&L line', 'Agent', null, 'Work items', 'Outcomes', ...COMPONENT_LABELS, 'Unattributed', 'Total', null, 'Target', null, null, 'key'].map((h) => ({ v: h, s: S.header })));
   b.row(pairHeader, HW, ['weight', 'weight × target', 'has target', 'target or 0', 'line key', 'agent key', 'Agents row'].map((h) => ({ v: h, s: S.note })));
   pairs.forEach((p, i) => {
     const r = pairFirst + i;
     const R = r + 1;
     b.value(r, 0, p.bu, S.label).value(r, 1, p.agent);
+    // The agent's key in the visible key column, as in the block above. (Left empty, LibreOffice draws the hidden
+    // helpers' contents there when printing: "weight" and ### on the page.)
+    b.value(r, 17, keys.agent(p.agent), keyStyle);
     b.value(r, HBU, keys.bu(p.bu), keyStyle).value(r, HAG, keys.agent(p.agent), keyStyle);
     lineFigures(r, [['bu_key', `$${colLetter(HBU)}${R}`], ['agent_key', `$${colLetter(HAG)}${R}`]]);
     b.formula(r, HROW, exactIndex(`$B${R}`, 'Agents_agent_id', agentRows.get(p.agent)), keyStyle);
-    b.formula(r, 14, numberAt(`$${colLetter(HROW)}${R}`, 'Agents_target_cost_per_outcome'), rate);
+    b.formula(r, 14, numberAt(`$${colLetter(HROW)}${R}`, 'Agents_target_cost_per_outcome'), perUnit);
     b.formula(r, HW, `IF(ISNUMBER(O${R}),E${R},0)`);
     b.formula(r, HWT, `IF(ISNUMBER(O${R}),O${R}*E${R},0)`);
     b.formula(r, HH, `IF(ISNUMBER(O${R}),1,0)`);
@@ -340,32 +345,45 @@ export function reconciliationSheet(result: LedgerResult, invoices: readonly Inv
 }
 
 /**
- * The Budget Drivers' P&L lines from the actuals of one period: cost per unit = total (unattributed cost included) ÷
- * work items, volume = work items; a line with cost but no work items (unallocated overhead) gets it as its fixed
- * monthly cost, so the default budget equals the period's chargeback to the cent.
+ * The Budget Drivers' P&L lines from the actuals of one period. Cost per unit is the Chargeback's cost per outcome —
+ * total (unattributed cost included) ÷ successful outcomes — and volume the successful outcomes, so a budget line reads
+ * in the same measure as the line's chargeback and its agents' targets (failed work is paid for by the successes, as
+ * on the Chargeback). A line with cost but no successful outcome (unallocated overhead, or a month where nothing
+ * succeeded) or a credit gets its cost as fixed monthly. So the default budget equals the period's chargeback to the
+ * cent. The unit is the line's agents' unit_name (distinct names joined with " / ": the line says what it counts).
  */
 export function budgetLinesFromActuals(result: LedgerResult, period: string, configured: readonly Agent[]): BudgetLine[] {
   const byBu = aggregate(result, 'business_unit', period);
+  const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const n = (x: number) => x.toLocaleString('en-US');
   return byBu
     .filter((a) => configured.some((g) => g.business_unit === a.key) || a.total !== 0)
     .map((a) => {
       const agents = configured.filter((g) => g.business_unit === a.key);
-      const driven = a.work_items > 0;
+      const driven = a.outcomes > 0 && a.total >= 0;
+      const units = [...new Set(agents.map((g) => g.unit_name?.trim() ?? '').filter(Boolean))];
       return {
         business_unit: a.key,
         agents: agents.length,
-        cost_per_unit: driven ? a.total / a.work_items : 0,
-        monthly_volume: a.work_items,
+        cost_per_unit: driven ? a.total / a.outcomes : 0,
+        monthly_volume: driven ? a.outcomes : 0,
         fixed_monthly_usd: driven ? 0 : a.total,
-        unit_name: agents.find((g) => g.unit_name)?.unit_name ?? '',
-        source: driven ? `actuals ${period}: $${a.total.toFixed(2)} over ${a.work_items} work items` : `actuals ${period}: $${a.total.toFixed(2)} with no work items (unallocated)`,
+        unit_name: units.join(' / '),
+        source: driven
+          ? `actuals ${period}: ${usd(a.total)} over ${n(a.outcomes)} successful outcomes (${n(a.work_items)} work items)`
+          : `actuals ${period}: ${usd(a.total)} with no successful outcome${a.work_items ? ` (${n(a.work_items)} work items)` : ' (unallocated)'}: fixed monthly`,
       };
     });
 }
 
 /** Budget lines kept beyond the Budget Drivers' lines, so lines the CFO adds there count without regenerating. */
 export const BUDGET_SLACK = 20;
+/** The row under the Budget's total that divides the monthly total by all outcomes, whatever their unit. */
+export const BUDGET_BLENDED_LABEL = 'AI labor cost per outcome, all lines (mixed units)';
 export const BUDGET = { headerRow: 3, firstLine: 4, cols: { line: 0, agents: 1, costPerUnit: 2, unit: 3, volume: 4, fixed: 5, monthly: 6 } } as const;
+
+/** What the Budget's cost per unit is, on the sheet (row 3). */
+export const BUDGET_MEASURE = 'Cost per outcome, as on the Chargeback and the targets: total cost ÷ successful outcomes (failed work included).';
 
 /** The playbook's AI labor budget, every derived figure a formula over Budget Drivers (its lines and BUDGET_SLACK more). */
 export function budgetSheet(lines: number, opts: ReportOptions = {}): SheetSpec {
@@ -375,7 +393,8 @@ export function budgetSheet(lines: number, opts: ReportOptions = {}): SheetSpec 
   b.value(0, 0, 'AI labor budget', S.title);
   incompleteBanner(b, opts.incomplete, 1);
   b.value(1, 0, 'Monthly P&L impact by business unit, from Budget Drivers (edit the drivers, not this sheet; lines added there appear here).', S.note);
-  b.row(BUDGET.headerRow, 0, ['P&L line', 'Agents', 'Avg cost per unit', 'Unit', 'Volume', 'Fixed monthly', 'Monthly cost'].map((h) => ({ v: h, s: S.header })));
+  b.value(2, 0, BUDGET_MEASURE, S.note);
+  b.row(BUDGET.headerRow, 0, ['P&L line', 'Agents', 'Cost per outcome', 'Unit', 'Outcomes a month', 'Fixed monthly', 'Monthly cost'].map((h) => ({ v: h, s: S.header })));
   const rowsN = lines + BUDGET_SLACK;
   for (let i = 0; i < rowsN; i++) {
     const r = BUDGET.firstLine + i;
@@ -384,7 +403,7 @@ export function budgetSheet(lines: number, opts: ReportOptions = {}): SheetSpec 
     const blank = `LEN(${D}${col('business_unit')}${src}&"")=0`;
     b.formula(r, 0, `IF(${blank},"",${D}${col('business_unit')}${src}&"")`, S.label);
     b.formula(r, 1, `IF($A${R}="","",N(${D}${col('agents')}${src}))`, int);
-    b.formula(r, 2, `IF($A${R}="","",N(${D}${col('cost_per_unit')}${src}))`, rate);
+    b.formula(r, 2, `IF($A${R}="","",N(${D}${col('cost_per_unit')}${src}))`, perUnit);
     b.formula(r, 3, `IF($A${R}="","",${D}${col('unit_name')}${src}&"")`);
     b.formula(r, 4, `IF($A${R}="","",N(${D}${col('monthly_volume')}${src}))`, int);
     b.formula(r, 5, `IF($A${R}="","",N(${D}${col('fixed_monthly_usd')}${src}))`, money);
@@ -393,15 +412,18 @@ export function budgetSheet(lines: number, opts: ReportOptions = {}): SheetSpec 
   const t = BUDGET.firstLine + rowsN;
   const T = t + 1;
   const rng = (c: string) => `SUM(${c}${BUDGET.firstLine + 1}:${c}${t})`;
+  // The total adds outcomes of different units (tickets, claims, applications): it says so rather than passing the
+  // sum off as one volume, and leaves the cost per outcome column empty.
   b.value(t, 0, 'Total AI labor', S.total);
   b.formula(t, 1, rng('B'), tot(FMT.int));
-  b.formula(t, 2, `IF(E${T}>0,G${T}/E${T},0)`, tot(FMT.rate));
-  b.value(t, 3, null, S.total);
+  b.value(t, 2, null, S.total);
+  b.value(t, 3, 'mixed units', { ...S.total, bold: false, italic: true });
   b.formula(t, 4, rng('E'), tot(FMT.int));
   b.formula(t, 5, `ROUND(${rng('F')},2)`, tot(FMT.money));
   b.formula(t, 6, `ROUND(${rng('G')},2)`, tot(FMT.money));
-  b.value(t + 1, 0, 'Blended cost per unit', S.label);
-  b.formula(t + 1, 2, `C${T}`, rate);
+  // monthly cost (fixed monthly included) ÷ all outcomes, a ticket and a claim counting alike: labelled as such
+  b.value(t + 1, 0, BUDGET_BLENDED_LABEL);
+  b.formula(t + 1, 2, `IF(E${T}>0,G${T}/E${T},"")`, perUnit);
 
   const a = t + 3;
   b.row(a, 0, [{ v: 'Annual budget drivers', s: S.header }, ...[1, 2, 3, 4, 5].map(() => ({ v: null, s: S.header })), { v: 'Annual', s: S.header }]);
@@ -562,21 +584,21 @@ export function paybackSheet(inputs: PaybackInputs, keys: SheetKeys, order: read
     b.value(r, C.agentKey, keys.agent(id), keyStyle);
     b.formula(r, C.curRow, exactIndex(`$C${R}`, modelRange, modelIndex.get(ag?.model ?? '')), keyStyle);
     b.formula(r, C.candRow, exactIndex(`$D${R}`, modelRange, modelIndex.get(row.candidate_model)), keyStyle);
-    b.formula(r, C.volume, countifs(L('agent_key'), key, L('period_key'), P), int);
+    b.formula(r, C.volume, sumifs(L('work_items'), L('agent_key'), key, L('period_key'), P), int);
     b.formula(r, C.inputPerItem, `IF(E${R}>0,${ledger('input_tokens')}/E${R},0)`, int);
     b.formula(r, C.outputPerItem, `IF(E${R}>0,${ledger('output_tokens')}/E${R},0)`, int);
     b.formula(r, C.curIn, priceAt(`$Z${R}`, 'C'), { numFmt: FMT.mtok });
     b.formula(r, C.curOut, priceAt(`$Z${R}`, 'D'), { numFmt: FMT.mtok });
     b.formula(r, C.candIn, priceAt(`$AA${R}`, 'C'), { numFmt: FMT.mtok });
     b.formula(r, C.candOut, priceAt(`$AA${R}`, 'D'), { numFmt: FMT.mtok });
-    b.formula(r, C.currentUnit, `IF(AND(ISNUMBER(H${R}),ISNUMBER(I${R})),(F${R}*H${R}+G${R}*I${R})/1000000,"")`, { numFmt: '$#,##0.0000' });
-    b.formula(r, C.candidateUnit, `IF(AND(ISNUMBER(J${R}),ISNUMBER(K${R})),(F${R}*J${R}+G${R}*K${R})/1000000,"")`, { numFmt: '$#,##0.0000' });
+    b.formula(r, C.currentUnit, `IF(AND(ISNUMBER(H${R}),ISNUMBER(I${R})),(F${R}*H${R}+G${R}*I${R})/1000000,"")`, { numFmt: FMT.modelUnit });
+    b.formula(r, C.candidateUnit, `IF(AND(ISNUMBER(J${R}),ISNUMBER(K${R})),(F${R}*J${R}+G${R}*K${R})/1000000,"")`, { numFmt: FMT.modelUnit });
     b.formula(r, C.ledgerSpend, `ROUND(${ledger('api')}+${ledger('retry')},2)`, money);
     if (row.monthly_spend_usd !== undefined && row.monthly_spend_usd !== null) b.value(r, C.spend, row.monthly_spend_usd, input(FMT.money));
     else b.formula(r, C.spend, `N${R}`, input(FMT.money));
     b.formula(r, C.savingPct, `IF(ISNUMBER(L${R}),IF(ISNUMBER(M${R}),IF(L${R}>0,1-M${R}/L${R},""),""),"")`, pct);
     b.formula(r, C.saving, `IF(ISNUMBER(P${R}),ROUND(O${R}*P${R},2),"")`, money);
-    b.value(r, C.oneOff, row.one_off_usd, input(FMT.money0));
+    b.value(r, C.oneOff, row.one_off_usd, input(FMT.money));
     b.value(r, C.parallelMonths, row.parallel_months, input('0.0'));
     b.formula(r, C.parallelCost, `ROUND(S${R}*O${R}*(1-N(P${R})),2)`, money);
     b.formula(r, C.payback, `IF(ISNUMBER(Q${R}),IF(Q${R}>0,(R${R}+T${R})/Q${R},"never"),"never")`, { numFmt: '0.0', align: 'right' });
@@ -667,12 +689,12 @@ export function sloSheet(result: LedgerResult, opts: ReportOptions = {}): SheetS
       b.value(r, 0, ag.agent_id, S.label).value(r, 1, ag.business_unit).value(r, 2, p, { numFmt: FMT.text });
       b.value(r, 20, keys.agent(ag.agent_id), keyStyle).value(r, 21, periodKey(p), keyStyle);
       b.formula(r, 22, exactIndex(`$A${R}`, 'Agents_agent_id', agentRows.get(ag.agent_id)), keyStyle);
-      b.formula(r, 3, countifs(L('agent_key'), A, L('period_key'), C), int);
+      b.formula(r, 3, sumifs(L('work_items'), L('agent_key'), A, L('period_key'), C), int);
       b.formula(r, 4, sumifs(L('success'), L('agent_key'), A, L('period_key'), C), int);
       b.formula(r, 5, `ROUND(${sumifs(L('total'), L('agent_key'), A, L('period_key'), C)}+${sumifs(U('total'), U('agent_key'), A, U('period_key'), C)},2)`, money);
       b.formula(r, 6, `IF(E${R}>0,${roundShown(`F${R}/E${R}`, 2)},"")`, money);
-      b.formula(r, 7, at('Agents_target_cost_per_outcome'), rate);
-      b.formula(r, 8, at('Agents_slo_max_cost_per_outcome'), rate);
+      b.formula(r, 7, at('Agents_target_cost_per_outcome'), perUnit);
+      b.formula(r, 8, at('Agents_slo_max_cost_per_outcome'), perUnit);
       b.formula(r, 9, `IF(ISNUMBER(G${R}),IF(ISNUMBER(H${R}),IF(ROUND(H${R},2)>0,${roundShown(`G${R}/ROUND(H${R},2)-1`, 3)},""),""),"")`, pct);
       const reviews = sumifs(L('reviews'), L('agent_key'), A, L('period_key'), C);
       b.formula(r, 10, `IF(${reviews}>0,${roundShown(`${sumifs(L('approved'), L('agent_key'), A, L('period_key'), C)}/${reviews}`, 3)},"")`, pct);
@@ -685,7 +707,7 @@ export function sloSheet(result: LedgerResult, opts: ReportOptions = {}): SheetS
       b.formula(r, 15, `IF(${noOutcomes},1,${gt(`G${R}`, shownOrBlank(`H${R}`, 2))})`, int);
       b.formula(r, 16, pi === 0 ? '""' : `IF(AND(P${R}=1,P${R - 1}=1),"2 months above target","")`);
       b.formula(r, 17, `IF(OR(${noOutcomes},${gt(`J${R}`, shownOrBlank('Drv_alert_pct', 3))}=1),"ALERT","")`, S.label);
-      b.formula(r, 18, at('Agents_human_cost_per_unit'), rate);
+      b.formula(r, 18, at('Agents_human_cost_per_unit'), perUnit);
       const bad = `${gt(`G${R}`, shownOrBlank(`S${R}`, 2))}+${lt(`K${R}`, shownOrBlank(`L${R}`, 3))}+IF(AND(${noOutcomes},ISNUMBER(S${R})),1,0)`;
       b.formula(r, 19, pi === 0 ? `IF(${bad}>0,1,0)` : `IF(${bad}>0,T${R - 1}+1,0)`, int);
       r++;
@@ -717,6 +739,8 @@ export function sloSheet(result: LedgerResult, opts: ReportOptions = {}): SheetS
 }
 
 export const PNL = { headerRow: 4, firstRow: 5 } as const;
+/** The Agent P&L's total row (0-based) for `agents` agent rows; the Ledger + Unattributed total and the tie follow it. */
+export const pnlTotalRow = (agents: number) => PNL.firstRow + agents;
 
 /**
  * Agent P&L for one period (B2, editable): cost structure, volume and outcomes, the human cost of the same outcomes
@@ -745,7 +769,7 @@ export function agentPnlSheet(result: LedgerResult, period: string, opts: Report
     b.value(r, 0, ag.agent_id, S.label).value(r, 1, ag.name || null).value(r, 2, ag.business_unit).value(r, 3, ag.unit_name || null).value(r, 4, ag.model || null);
     b.value(r, 22, keys.agent(ag.agent_id), keyStyle);
     b.formula(r, 23, exactIndex(`$A${R}`, 'Agents_agent_id', agentRows.get(ag.agent_id)), keyStyle);
-    b.formula(r, 5, countifs(L('agent_key'), A, L('period_key'), P), int);
+    b.formula(r, 5, sumifs(L('work_items'), L('agent_key'), A, L('period_key'), P), int);
     b.formula(r, 6, sumifs(L('success'), L('agent_key'), A, L('period_key'), P), int);
     COMPONENTS.forEach((c, k) => {
       const f = sumifs(L(c), L('agent_key'), A, L('period_key'), P);
@@ -754,14 +778,15 @@ export function agentPnlSheet(result: LedgerResult, period: string, opts: Report
     b.formula(r, 13, `ROUND(${sumifs(U('total'), U('agent_key'), A, U('period_key'), P)}-${sumifs(U('trueup'), U('agent_key'), A, U('period_key'), P)},2)`, money);
     b.formula(r, 14, `ROUND(SUM(H${R}:N${R}),2)`, { ...money, bold: true });
     b.formula(r, 15, costPerOutcome(`O${R}`, `G${R}`), money);
-    b.formula(r, 16, numberAt(`$X${R}`, 'Agents_human_cost_per_unit'), rate);
+    b.formula(r, 16, numberAt(`$X${R}`, 'Agents_human_cost_per_unit'), perUnit);
     b.formula(r, 17, `IF(ISNUMBER(Q${R}),ROUND(G${R}*Q${R},2),"")`, money);
     b.formula(r, 18, `IF(ISNUMBER(R${R}),ROUND(R${R}-O${R},2),"")`, money);
     b.formula(r, 19, `IF(ISNUMBER(S${R}),${ratio(`S${R}`, `R${R}`)},"")`, pct);
     b.formula(r, 20, `SUMIFS(Slo_retire_run,Slo_agent_key,${A},Slo_period_key,${P})`, int);
     b.formula(r, 21, `IF(U${R}>=Drv_retire_months,"retire or replace",IF(AND(G${R}=0,O${R}>0),"no outcomes",IF(U${R}>0,"watch","keep")))`, S.label);
   });
-  const last = PNL.firstRow + Math.max(result.agents.length, 1);
+  const n = result.agents.length;
+  const last = PNL.firstRow + Math.max(n, 1);
   b.conditional({
     ref: `V${PNL.firstRow + 1}:V${last}`,
     rules: [
@@ -770,6 +795,34 @@ export function agentPnlSheet(result: LedgerResult, period: string, opts: Report
     ],
   });
   b.conditional({ ref: `P${PNL.firstRow + 1}:P${last}`, rules: [{ type: 'expression', formula: `$P${PNL.firstRow + 1}="no outcomes"`, style: BAD }] });
+
+  // The total row: sums of the rows as published (each row within a cent of its exact cost, the total the sum of what
+  // is shown). Outcomes of different units (tickets, claims) add up to a count, but no cost per outcome is made of
+  // them. Human cost and saving cover the agents with a human baseline.
+  const t = pnlTotalRow(n);
+  const T = t + 1;
+  const rows = (c: string) => `${c}${PNL.firstRow + 1}:${c}${t}`;
+  const sum = (c: string) => (n ? `SUM(${rows(c)})` : '0');
+  b.value(t, 0, 'Total', S.total);
+  for (const c of [1, 2, 4, 15, 16, 20, 21]) b.value(t, c, null, S.total);
+  b.value(t, 3, 'mixed units', { ...S.total, bold: false, italic: true });
+  b.formula(t, 5, sum('F'), tot(FMT.int));
+  b.formula(t, 6, sum('G'), tot(FMT.int));
+  for (let c = 7; c <= 14; c++) b.formula(t, c, `ROUND(${sum(colLetter(c))},2)`, tot(FMT.money));
+  const withBaseline = n ? `COUNT(${rows('R')})>0` : 'FALSE';
+  b.formula(t, 17, `IF(${withBaseline},ROUND(${sum('R')},2),"")`, tot(FMT.money));
+  b.formula(t, 18, `IF(${withBaseline},ROUND(${sum('S')},2),"")`, tot(FMT.money));
+  b.formula(t, 19, `IF(ISNUMBER(S${T}),${ratio(`S${T}`, `R${T}`)},"")`, tot(FMT.pct));
+  // The tie-out: the Ledger + Unattributed total for the period, a SUMIFS over their total columns (which the rows
+  // above never read: they sum the component columns), against the total row. Overwriting a row's figure, or a
+  // Ledger component after the build, makes the difference non-zero and the check red.
+  b.value(t + 1, 0, 'Ledger + Unattributed for the period');
+  b.formula(t + 1, 14, `ROUND(${sumifs(L('total'), L('period_key'), P)}+${sumifs(U('total'), U('period_key'), P)},2)`, money);
+  b.value(t + 2, 0, 'Difference (ties when 0.00)');
+  b.formula(t + 2, 14, `ROUND(O${T}-O${T + 1},2)`, money);
+  b.formula(t + 2, 15, `IF(ROUND(O${T}-O${T + 1},2)=0,"ties","DOES NOT TIE")`, S.label);
+  b.conditional({ ref: `O${T + 2}:P${T + 2}`, rules: [{ type: 'expression', formula: `ROUND($O${T + 2},2)<>0`, style: BAD }] });
+  b.value(t + 3, 0, 'Total: every agent\'s work items, outcomes and cost (outcomes of different units are counted, not priced together); human cost and saving over the agents with a human baseline.', S.note);
   b.widths([18, 18, 20, 11, 24, 10, 10, 10, 9, 9, 9, 10, 9, 11, 12, 11, 11, 13, 13, 9, 9, 16]);
   for (let c = 22; c <= 23; c++) b.spec.columns![c] = { hidden: true, width: 6 };
   b.freeze(PNL.firstRow, 1);

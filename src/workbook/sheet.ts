@@ -1,10 +1,12 @@
 // A small helper for builders: place cells by row and column, get one SheetSpec with a single grid.
 import { a1, checkSheetName, colLetter } from './address';
-import type { Cell, CellInput, CellStyle, ConditionalFormatSpec, Grid, NameSpec, SheetKind, SheetSpec, TableSpec, ValidationSpec } from './spec';
+import { layoutSheet } from './print';
+import type { Cell, CellInput, CellStyle, ConditionalFormatSpec, Grid, NameSpec, PrintSpec, SheetKind, SheetSpec, TableSpec, ValidationSpec } from './spec';
 import { COLORS } from './styles';
 
 export class SheetBuilder {
   private rows: CellInput[][] = [];
+  private printOverrides: Partial<PrintSpec> = {};
   readonly spec: SheetSpec;
 
   constructor(name: string, kind: SheetKind) {
@@ -63,6 +65,21 @@ export class SheetBuilder {
     return this;
   }
 
+  /** Overrides parts of the page setup derived in build() (print.ts): orientation, title rows, area… */
+  print(p: Partial<PrintSpec>): this {
+    this.printOverrides = { ...this.printOverrides, ...p };
+    return this;
+  }
+
+  /** A row's height in points, or hidden (0-based row). */
+  rowLayout(index: number, r: { height?: number; hidden?: boolean }): this {
+    const rows = (this.spec.rows ??= []);
+    const at = rows.findIndex((x) => x.index === index);
+    if (at >= 0) rows[at] = { ...rows[at], ...r };
+    else rows.push({ index, ...r });
+    return this;
+  }
+
   name(name: string, ref: string): this {
     this.spec.names!.push({ name, ref });
     return this;
@@ -93,8 +110,11 @@ export class SheetBuilder {
     return this;
   }
 
+  /** The spec, with widths that fit its numbers, header rows tall enough for their titles and a page setup. */
   build(): SheetSpec {
     if (this.rows.length) this.spec.grids.unshift({ at: 'A1', rows: this.rows });
+    this.rows = [];
+    layoutSheet(this.spec, this.printOverrides);
     return this.spec;
   }
 }

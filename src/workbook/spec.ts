@@ -52,7 +52,48 @@ export interface Grid {
 export interface ColumnSpec {
   /** width in characters */
   width?: number;
+  /**
+   * the width the column's own content needs when `width` also leaves room for formula results not known yet
+   * (print.ts); a host that computes the values may size the column between the two
+   */
+  minWidth?: number;
   hidden?: boolean;
+}
+
+/** A row that differs from the default (15 pt, shown). */
+export interface RowSpec {
+  /** 0-based row */
+  index: number;
+  /** height in points (Excel's default row is 15) */
+  height?: number;
+  hidden?: boolean;
+}
+
+/**
+ * One part of a page header or footer. Text, with tokens the host replaces: `{page}`, `{pages}`, `{sheet}`, and
+ * `{generated}` (the time the host wrote the sheet, UTC). Anything else is literal (hosts escape Excel's `&` codes).
+ */
+export interface HeaderFooterSpec {
+  left?: string;
+  center?: string;
+  right?: string;
+}
+
+/** How the sheet prints (print.ts derives it from the sheet; builders may override parts). */
+export interface PrintSpec {
+  orientation: 'portrait' | 'landscape';
+  /** pages across (1 = one page wide) */
+  fitToWidth: number;
+  /** pages down; 0 = as many as needed */
+  fitToHeight: number;
+  /** 1-based rows repeated at the top of every page, e.g. { first: 1, last: 5 } */
+  titleRows?: { first: number; last: number };
+  /** 0-based columns repeated at the left of every page */
+  titleCols?: { first: number; last: number };
+  /** the range printed, without helper columns: "A1:Q40" */
+  area?: string;
+  header?: HeaderFooterSpec;
+  footer?: HeaderFooterSpec;
 }
 
 /** An Excel table (ListObject). `ref` includes the header row. Hosts without tables (HyperFormula) ignore it. */
@@ -113,8 +154,12 @@ export interface SheetSpec {
   tabColor?: string;
   /** index 0 = column A */
   columns?: ColumnSpec[];
+  /** rows that are taller than the default or hidden */
+  rows?: RowSpec[];
   /** rows and columns kept in view */
   freeze?: { rows: number; cols: number };
+  /** page setup; SheetBuilder fills it for every sheet it builds */
+  print?: PrintSpec;
   grids: Grid[];
   tables?: TableSpec[];
   /** workbook-scoped names that point into this sheet (written with it) */

@@ -4,13 +4,16 @@ import type { CellStyle } from './spec';
 export const FMT = {
   money: '$#,##0.00',
   money0: '$#,##0',
-  /** cost per unit: cents, more when small */
+  /** a per-unit input the user types (Agents targets, Budget Drivers): cents, more when typed. Reports show cents. */
   rate: '$#,##0.00##',
   int: '#,##0',
   num: '#,##0.0',
   pct: '0.0%',
   text: '@',
+  /** USD per million tokens: the catalog's precision (up to 4 decimals) */
   mtok: '$#,##0.00##',
+  /** model cost of one work item from token prices (Migration Payback): fractions of a cent matter there */
+  modelUnit: '$#,##0.0000',
 } as const;
 
 export const COLORS = {

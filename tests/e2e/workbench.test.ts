@@ -152,17 +152,37 @@ describe('workbench end to end (chromium, no Excel)', () => {
     expect(after).toBe(expected);
     expect(after).not.toBe(budgetBefore);
     await shot('budget-after');
+    // each line in its unit, the measure stated, the total's mixed units said
+    expect(await ui.cellIn(budget, 'A3').innerText()).toMatch(/^Cost per outcome, as on the Chargeback/);
+    expect(await ui.cellIn(budget, 'D5').innerText()).toBe('ticket');
+    expect(await ui.cellIn(budget, `D${totalRow}`).innerText()).toBe('mixed units');
+    expect(await ui.cellIn(budget, `A${totalRow + 1}`).innerText()).toBe('AI labor cost per outcome, all lines (mixed units)');
   });
 
-  it('shows at least one alert, linked to the sheet row that explains it', async () => {
+  it('alerts: the month filter shows the latest month; one entry per agent and month with its findings, each linked to the row that explains it; another month shows its own', async () => {
     await ui.paneTab('Alerts').click();
-    const status = page.getByRole('status').filter({ hasText: /\d+ alerts? over \d+ months/ }).first();
+    const filter = page.getByLabel('Month', { exact: true });
+    await filter.waitFor({ timeout: 30_000 });
+    expect(await filter.inputValue()).toBe(period);
+    const status = page.getByRole('status').filter({ hasText: /^\d+ alerts? in \d{4}-\d\d/ }).first();
     await status.waitFor({ timeout: 30_000 });
-    const n = Number(/(\d+) alert/.exec(await status.innerText())![1]);
+    expect(await status.innerText()).toMatch(new RegExp(`^\\d+ alerts? in ${period}`));
+    const n = Number(/^(\d+) alert/.exec(await status.innerText())![1]);
     expect(n).toBeGreaterThan(0);
-    const links = page.getByRole('button', { name: /^Show .+!/ });
-    expect(await links.count()).toBeGreaterThan(0);
-    // The link shows the explaining row: the workbench follows the pane's activation to that sheet and cell.
+    const list = page.getByRole('list', { name: 'Alerts by agent and month' });
+    const entryNames = () => list.locator(':scope > li').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const names = await entryNames();
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names).size).toBe(names.length); // an agent-month once
+    for (const x of names) expect(x.endsWith(`, ${period}`)).toBe(true);
+    // the findings of all entries and the month's other alerts add up to the headline
+    const findings = await list.locator(':scope > li li').count();
+    const other = await page.getByRole('list', { name: /^(Unpriced models|Invoice true-up above threshold)$/ }).locator('li').count();
+    expect(findings + other).toBe(n);
+    await shot('alerts');
+
+    // The first entry's first link shows the explaining row: the workbench follows the pane to that sheet and cell.
+    const links = list.getByRole('button', { name: /^Show .+!/ });
     const name = (await links.first().innerText()).trim();
     const m = /^Show (.+)!\$?([A-Z]+)\$?(\d+)/.exec(name);
     if (!m) throw new Error(`alert link "${name}" names no sheet!cell`);
@@ -170,6 +190,9 @@ describe('workbench end to end (chromium, no Excel)', () => {
     await ui.grid(m[1]).waitFor();
     await ui.expectText(page.getByRole('textbox', { name: 'Cell address' }), `${m[2]}${m[3]}`, 'value');
     await expect(ui.sheetTab(m[1]).getAttribute('aria-selected')).resolves.toBe('true');
+    // the row is that entry's agent and month
+    const row = ui.grid(m[1]);
+    expect(names[0]).toContain(`(${await ui.cellIn(row, `A${m[3]}`).innerText()}), ${await ui.cellIn(row, `C${m[3]}`).innerText()}`);
     // and its tab is scrolled into the (overflowing) tab strip
     const inView = await ui.sheetTab(m[1]).evaluate((tab) => {
       const strip = tab.closest('[role="tablist"]')!.parentElement!.getBoundingClientRect();
@@ -177,7 +200,18 @@ describe('workbench end to end (chromium, no Excel)', () => {
       return `tab ${Math.round(r.left)}–${Math.round(r.right)} in strip ${Math.round(strip.left)}–${Math.round(strip.right)}: ${r.left >= strip.left - 1 && r.right <= strip.right + 1 ? 'visible' : 'hidden'}`;
     });
     expect(inView).toMatch(/visible$/);
-    await shot('alerts');
+
+    // Another month: its own entries and count
+    const months = await filter.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(months[0]).toBe(period);
+    expect(months[months.length - 1]).toBe('all');
+    const earlier = months[1];
+    await filter.selectOption(earlier);
+    await page.getByRole('status').filter({ hasText: new RegExp(`^\\d+ alerts? in ${earlier}`) }).first().waitFor();
+    const earlierNames = await entryNames();
+    expect(earlierNames.length).toBeGreaterThan(0);
+    for (const x of earlierNames) expect(x.endsWith(`, ${earlier}`)).toBe(true);
+    await shot('alerts-earlier-month');
   });
 
   it('exports the workbook as a valid .xlsx with its sheets and the edited driver', async () => {

@@ -26,6 +26,9 @@ it('writes the block, keeps agent ids and periods as text, and replaces the name
     expect(x.value(SLO_SHEET, 'Y2')).toBe('2026-09');
     expect(x.value(SLO_SHEET, 'AA3')).toBe(block[2][2] === '' ? '' : block[2][2]);
     expect(x.log.runs.every((run) => run.delayForCellEdit)).toBe(true);
+    // cost per outcome in cents, as on the SLO Monitor (the agent and period cells stay text)
+    const fmt = (row: number, col: number) => x.sheet(SLO_SHEET)!.formats.get(`${row},${col}`); // 0-based: Y = 24
+    expect([fmt(1, 24), fmt(1, 25), fmt(2, 26)]).toEqual(['@', '$#,##0.00', '$#,##0.00']); // Y2, Z2, AA3
   } finally {
     undo();
   }

@@ -83,7 +83,7 @@ it('3. a block Excel refuses as too large (code, localized message) is written a
 it('4. the trend chart waits for a cell edit instead of failing', async () => {
   x.seedSheet(SLO_SHEET, [['Agent']]);
   x.user.beginCellEdit();
-  const p = excelChartService().addTrendChart([{ agent_id: 'a', target: 1, points: [{ period, value: 1 }] }], [period]).then(() => 'ok', (e: { code?: string }) => e.code);
+  const p = excelChartService().addTrendChart([{ agent_id: 'a', points: [{ period, value: 1 }] }], [period]).then(() => 'ok', (e: { code?: string }) => e.code);
   await wait(20);
   x.user.endCellEdit();
   expect(await p).toBe('ok');

@@ -187,7 +187,7 @@ describe('serve', () => {
       expect((await get(port, '/..%2foutside-secret.txt')).status).toBe(403);
       expect((await get(port, '/missing.js')).status).toBe(404);
 
-      const relayed = await get(port, '/relay/zendesk/api/v2/incremental/tickets/cursor.json?start_time=0', { authorization: 'Bearer placeholder', cookie: 'x=1', accept: 'application/json' });
+      const relayed = await get(port, '/relay/zendesk/api/v2/incremental/tickets/cursor.json?start_time=0', { authorization: 'Bearer placeholder', cookie: 'x=1', accept: 'application/json', 'x-ai-labor-ledger-relay': '1' });
       expect(relayed.status).toBe(200);
       expect(JSON.parse(relayed.body).after_cursor).toBe('c-after-1');
       expect(relayed.headers['retry-after']).toBe('3');
@@ -197,11 +197,12 @@ describe('serve', () => {
       expect(seen.headers.cookie).toBeUndefined();
       expect(seen.query).toEqual({ start_time: '0' });
 
-      const blocked = await get(port, '/relay/jira/rest/api/3/search/jql');
+      const relayHeader = { 'x-ai-labor-ledger-relay': '1' };
+      const blocked = await get(port, '/relay/jira/rest/api/3/search/jql', relayHeader);
       expect(blocked.status).toBe(503);
       expect(blocked.body).toContain('evil.example not in RELAY_ALLOWED_HOSTS');
-      expect((await get(port, '/relay/splunk/x')).status).toBe(404);
-      expect((await get(port, '/relay/zendesk/x', {}, 'DELETE')).status).toBe(405);
+      expect((await get(port, '/relay/splunk/x', relayHeader)).status).toBe(404);
+      expect((await get(port, '/relay/zendesk/api/v2/incremental/tickets/cursor.json', relayHeader, 'DELETE')).status).toBe(405);
       expect((await get(port, '/', { host: 'attacker.example' })).status).toBe(421);
       expect(upstream.requests).toHaveLength(1);
       expect([...logs, blocked.body, relayed.body].join('\n')).not.toMatch(/SECRET/);
@@ -224,9 +225,9 @@ describe('serve', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     const ca = readFileSync(cert);
-    const get = (path: string) =>
+    const get = (path: string, extra: Record<string, string> = {}) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpsRequest({ host: '127.0.0.1', servername: 'localhost', port, path, ca, headers: { host: `localhost:${port}` } }, (res) => {
+        const req = httpsRequest({ host: '127.0.0.1', servername: 'localhost', port, path, ca, headers: { host: `localhost:${port}`, ...extra } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -238,7 +239,7 @@ describe('serve', () => {
       const home = await get('/');
       expect(home.status).toBe(200);
       expect(home.body).toContain('AI Labor Ledger');
-      const relayed = await get('/relay/zendesk/api/v2/incremental/tickets/cursor.json?start_time=0');
+      const relayed = await get('/relay/zendesk/api/v2/incremental/tickets/cursor.json?start_time=0', { 'x-ai-labor-ledger-relay': '1' });
       expect(relayed.status).toBe(200);
       expect(JSON.parse(relayed.body).after_cursor).toBe('c-after-1');
       expect(upstream.requests[0].headers.authorization).toBe('Bearer zd-oauth-SECRET-2');

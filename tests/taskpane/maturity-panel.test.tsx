@@ -10,7 +10,7 @@ it('loading then empty: reads the workbook, then says Invisible and what Tracked
   expect(screen.getByText('Reading the workbook…')).toBeTruthy();
   await stage('Invisible');
   const next = within(screen.getByRole('list', { name: 'What Tracked needs' })).getAllByRole('listitem').map((l) => l.textContent);
-  expect(next).toEqual(['AI usage imported into the ledger', 'at least 95% of cost linked to work items (now 0.0%)']);
+  expect(next).toEqual(['AI usage imported into the ledger', 'at least 95% of cost linked to work items (linked share now 0.00%)']);
   const curve = screen.getByRole('list', { name: 'AI cost maturity curve' });
   expect(within(curve).getAllByRole('listitem')[0].getAttribute('aria-current')).toBe('step');
 });
@@ -22,14 +22,14 @@ it('success: climbs the curve as the workbook is set up (refresh → chargeback 
   await stage('Tracked');
   tab('Reports');
   fireEvent.click(screen.getByRole('button', { name: 'Generate chargeback' }));
-  await screen.findByText(/^Wrote Chargeback/, undefined, { timeout: 10000 });
+  await screen.findByText(/^Wrote Chargeback/, undefined, { timeout: 20000 });
   tab('Maturity');
   await stage('Allocated');
   tab('Reports');
   fireEvent.click(screen.getByRole('button', { name: 'Generate SLO monitor' }));
-  await screen.findByText(/^Wrote SLO Monitor/, undefined, { timeout: 10000 });
+  await screen.findByText(/^Wrote SLO Monitor/, undefined, { timeout: 20000 });
   fireEvent.click(screen.getByRole('button', { name: 'Generate migration payback' }));
-  await screen.findByText(/^Wrote Migration Payback/, undefined, { timeout: 10000 });
+  await screen.findByText(/^Wrote Migration Payback/, undefined, { timeout: 20000 });
   tab('Maturity');
   await stage('Optimized');
   expect(within(screen.getByRole('list', { name: 'What Governed needs' })).getAllByRole('listitem').map((l) => l.textContent)).toEqual(['an AI labor budget (Budget sheet)']);
@@ -39,7 +39,7 @@ it('success: climbs the curve as the workbook is set up (refresh → chargeback 
   await screen.findByText('alerts on (threshold set in the Alerts tab)');
   tab('Reports');
   fireEvent.click(screen.getByRole('button', { name: 'Generate budget' }));
-  await screen.findByText(/^Wrote Budget/, undefined, { timeout: 10000 });
+  await screen.findByText(/^Wrote Budget/, undefined, { timeout: 20000 });
   tab('Maturity');
   await stage('Optimized');
   tab('Alerts');

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { PreviewHost } from '../../src/hosts/preview';
 import { computeRefresh, RefreshCancelled, type Progress, type RefreshComputed } from '../../src/taskpane/services/refresh-core';
 import { DEFAULT_LINK_RULES } from '../../src/sources/links';
-import type { RefreshRunner } from '../../src/taskpane/services/runner';
+import { inProcessRunner, type RefreshRunner } from '../../src/taskpane/services/runner';
 import { loadAndRefresh, renderPane, tab, TINY_SAMPLE } from './helpers';
 
 /** A runner the test drives: it reports progress when told and settles when told. */
@@ -35,13 +35,18 @@ it('loading: a progress bar, the current step in a live region, and Cancel that 
   tab('Refresh');
   fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
   await waitFor(() => expect(ctl.progress).toBeDefined());
-  act(() => ctl.progress!({ step: 'Reading sample (1 of 1)', done: 1, total: 3 }));
+  act(() => ctl.progress!({ step: 'Reading sample (1 of 1)', done: 1, total: 3, phase: 'import' }));
   const bar = screen.getByRole('progressbar', { name: 'Refresh progress' });
   expect(Number(bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0.05);
   expect(Number(bar.getAttribute('aria-valuenow'))).toBeLessThan(0.7);
   expect(screen.getByText('Step: Reading sample (1 of 1)')).toBeTruthy();
-  expect((screen.getByRole('button', { name: 'Refresh' }) as HTMLButtonElement).disabled).toBe(true);
+  // Refresh stays focusable while running (a keyboard user keeps focus on it), but does nothing
+  expect(screen.getByRole('button', { name: 'Refresh' }).getAttribute('aria-disabled')).toBe('true');
   expect((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled).toBe(false);
+  // the steps, with the current one marked
+  const steps = within(screen.getByRole('list', { name: 'Refresh steps' })).getAllByRole('listitem');
+  expect(steps.map((li) => li.getAttribute('aria-current'))).toEqual([null, 'step', null, null]);
+  expect(steps[0].textContent).toMatch(/done$/);
   fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
   expect(ctl.cancelled).toBe(true);
   const alert = await screen.findByRole('alert');
@@ -72,7 +77,8 @@ it('success: "Refreshed" with months, totals, linked share, unattributed, reject
   expect(rows['Unattributed']).toMatch(/\(\d+ events\)/);
   expect(rows['Rejected rows']).toBe('0');
   expect(rows['Unpriced events']).toBe('0');
-  expect(rows['Conservation']).toBe('holds (to the cent)');
+  expect(rows['Every cost accounted for']).toMatch(/^yes: .* reconcile to the cent$/);
+  expect(screen.getByText(/^Linked share: the part of all AI cost traced to a work item/)).toBeTruthy();
   expect(screen.getByText(/Wrote: Ledger, Unattributed, Import Issues, Agents/)).toBeTruthy();
 
   // The user types a bad target into Agents; the next refresh names the cell and the link shows it.
@@ -130,3 +136,26 @@ it('incomplete: a failed source makes the headline a warning naming it and what 
   fireEvent.click(screen.getByRole('button', { name: 'Generate chargeback' }));
   await waitFor(async () => expect(((await (host as PreviewHost).readSheet('Chargeback 2026-10')) ?? [[]])[0].join(' ')).toMatch(/INCOMPLETE: source usage-week2\.csv failed \(missing the whole file\)/), { timeout: 20000 });
 });
+
+it('above the Ledger threshold: says the Ledger sheet is aggregated and offers the per-work-item rows as a download', async () => {
+  const base = inProcessRunner();
+  const runner: RefreshRunner = { ...base, run: (r, p) => base.run({ ...r, ledger: { maxRows: 100 } }, p) };
+  renderPane({ services: { createRunner: () => runner } });
+  fireEvent.click(screen.getByRole('button', { name: 'Load sample data' }));
+  tab('Refresh');
+  fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+  await screen.findByText(/Refreshed/, undefined, { timeout: 30000 });
+  expect(screen.getByText(/^The Ledger sheet holds [\d,]+ rows by agent × day × business unit × outcome: [\d,]+ work-item rows are more than a workbook holds one by one \(50,000\)\. Every report and AILABOR function gives the same figures\./)).toBeTruthy();
+  const button = screen.getByRole('button', { name: /^Download the per-work-item detail \(ledger-detail-2026-08-to-2026-10\.csv, [\d.]+ MB\)$/ });
+  const made: Blob[] = [];
+  const clicked: string[] = [];
+  Object.assign(URL, { createObjectURL: (b: Blob) => (made.push(b), 'blob:detail'), revokeObjectURL: () => {} });
+  const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    clicked.push(`${this.download} ${this.href}`);
+  });
+  fireEvent.click(button);
+  click.mockRestore();
+  expect(clicked).toEqual(['ledger-detail-2026-08-to-2026-10.csv blob:detail']);
+  // (its content: tests/taskpane/grain.test.ts; jsdom's Blob cannot be read back)
+  expect([made.length, made[0].type, made[0].size > 10_000]).toEqual([1, 'text/csv', true]);
+}, 60_000);

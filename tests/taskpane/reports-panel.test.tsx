@@ -30,14 +30,14 @@ it('loading then success: buttons wait while a sheet is written; each report say
     expect((screen.getByRole('button', { name: b }) as HTMLButtonElement).disabled).toBe(true);
   }
   release();
-  await screen.findByText(/^Wrote Chargeback 2026-10: \d+ rows\.$/, undefined, { timeout: 10000 });
+  await screen.findByText(/^Wrote Chargeback 2026-10: \d+ rows\.$/, undefined, { timeout: 20000 });
   spy.mockRestore();
   expect(host.active?.sheet).toBe('Chargeback 2026-10');
 
   const count = (await host.listSheets()).length;
   for (const [b, sheet] of [['Generate budget', 'Budget'], ['Generate migration payback', 'Migration Payback'], ['Generate SLO monitor', 'SLO Monitor'], ['Generate agent P&L', 'Agent P&L'], ['Generate chargeback', 'Chargeback 2026-10']] as const) {
     fireEvent.click(screen.getByRole('button', { name: b }));
-    await screen.findByText(new RegExp(`^Wrote ${sheet}: \\d+ rows`), undefined, { timeout: 10000 });
+    await screen.findByText(new RegExp(`^Wrote ${sheet}: \\d+ rows`), undefined, { timeout: 20000 });
     expect(host.active?.sheet).toBe(sheet);
   }
   expect((await host.listSheets()).length).toBe(count + 4);
@@ -51,12 +51,12 @@ it('errors: bad input cells are listed by address and link to the cell; a failed
   host.setCell('Agents', 'G3', 'soon');
   tab('Reports');
   fireEvent.click(screen.getByRole('button', { name: 'Generate SLO monitor' }));
-  const link = await screen.findByRole('button', { name: /^Agents!G3: expected a number/ });
+  const link = await screen.findByRole('button', { name: /^Agents!G3: expected a number/ }, { timeout: 20000 });
   expect(screen.getByText(/1 bad input cells skipped/)).toBeTruthy();
   fireEvent.click(link);
   await waitFor(() => expect(host.active).toEqual({ sheet: 'Agents', cell: 'G3' }));
 
   jest.spyOn(host, 'writeSheet').mockRejectedValueOnce(new Error('the workbook is read-only'));
   fireEvent.click(screen.getByRole('button', { name: 'Generate agent P&L' }));
-  expect((await screen.findByRole('alert')).textContent).toBe('Agent P&L: the workbook is read-only');
+  expect((await screen.findByRole('alert', undefined, { timeout: 20000 })).textContent).toBe('Agent P&L: the workbook is read-only');
 });

@@ -11,7 +11,7 @@ import { inProcessRunner } from '../../src/taskpane/services/runner';
 import { workerRunner } from '../../src/taskpane/services/worker-runner';
 import { incompleteText, refreshWorkbook, summarizeRefresh } from '../../src/taskpane/services/refresh';
 import { generateReport } from '../../src/taskpane/services/reports';
-import { deriveAlerts } from '../../src/taskpane/services/alerts';
+import { alertMonths, deriveAlerts, groupAlerts } from '../../src/taskpane/services/alerts';
 import { trendSeries } from '../../src/taskpane/services/trends';
 import { assessMaturity, type MaturityFacts } from '../../src/taskpane/services/maturity';
 import { createCredentialStore } from '../../src/taskpane/services/credentials';
@@ -312,6 +312,39 @@ describe('deriveAlerts', () => {
     const row = issues[Number(u.cell.slice(1)) - 1];
     expect(row[0]).toBe('unpriced');
     expect(String(row[1])).toContain('mystery-model-9');
+  });
+});
+
+describe('groupAlerts', () => {
+  it('one entry per agent and month with all its findings (kinds in order), latest month first; counts per month', async () => {
+    const { o } = await refreshed();
+    const r = o.computed.result;
+    const alerts = deriveAlerts(r, { alertPct: 0.05, invoices: o.computed.ctx.invoices });
+    const all = groupAlerts(alerts, r.agents, null);
+    const keys = all.agents.map((g) => `${g.agent_id}|${g.period}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    // every agent finding is in its own agent-month's entry, none left out
+    const agentFindings = alerts.filter((a) => a.agent_id !== undefined);
+    expect(all.agents.reduce((t, g) => t + g.alerts.length, 0)).toBe(agentFindings.length);
+    for (const g of all.agents) for (const a of g.alerts) expect([a.agent_id, a.period]).toEqual([g.agent_id, g.period]);
+    // the sample has agent-months with several findings: listed by kind, they showed up in several lists
+    expect(all.agents.some((g) => g.alerts.length > 1)).toBe(true);
+    expect(agentFindings.length).toBeGreaterThan(all.agents.length);
+    const order = ['noOutcomes', 'slo', 'above', 'twoMonths'];
+    for (const g of all.agents) expect(g.alerts.map((a) => order.indexOf(a.kind))).toEqual(g.alerts.map((a) => order.indexOf(a.kind)).sort((x, y) => x - y));
+    expect(all.agents.map((g) => g.period)).toEqual(all.agents.map((g) => g.period).sort().reverse());
+    // per month: only that month, in the SLO Monitor's agent order; the months' counts add up to all
+    const months = alertMonths(alerts, r.periods);
+    expect(months.map((m) => m.period)).toEqual([...r.periods].reverse());
+    expect(months.reduce((t, m) => t + m.count, 0)).toBe(all.count);
+    for (const { period, count } of months) {
+      const g = groupAlerts(alerts, r.agents, period);
+      expect(g.count).toBe(count);
+      expect(g.agents.every((x) => x.period === period)).toBe(true);
+      const idx = g.agents.map((x) => r.agents.findIndex((a) => a.agent_id === x.agent_id));
+      expect(idx).toEqual([...idx].sort((x, y) => x - y));
+      expect(g.count).toBe(g.agents.reduce((t, x) => t + x.alerts.length, 0) + g.unpriced.length + g.trueup.length);
+    }
   });
 });
 

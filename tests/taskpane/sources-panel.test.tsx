@@ -31,8 +31,73 @@ it('loading then success: a picked file is read, its format detected and shown; 
   expect(within(list).getByText(/Not imported yet/)).toBeTruthy();
 
   fireEvent.drop(screen.getByRole('group', { name: 'Add source files' }), { dataTransfer: { files: [file('notes.csv', 'colour,size\nred,3')] } });
-  await screen.findByText(/1 not recognized/);
-  expect(screen.getByText(/notes\.csv: not a known format — its header \(colour, size\) matches none of them/)).toBeTruthy();
+  await screen.findByText(/1 file needs its columns mapped \(below\)/);
+  expect(screen.getByText(/notes\.csv: not a format we recognize\. Map its columns below to import it\./)).toBeTruthy();
+  expect(screen.getByRole('region', { name: 'Map the columns of notes.csv' })).toBeTruthy();
+  // a file with no columns to map is named with the reason
+  fireEvent.drop(screen.getByRole('group', { name: 'Add source files' }), { dataTransfer: { files: [file('memo.txt', 'just a note')] } });
+  await screen.findByText(/1 could not be read/);
+  expect(screen.getByText(/memo\.txt: not a known format — its header \(just a note\) matches none of them/)).toBeTruthy();
+});
+
+const HELPDESK = readFileSync(join(__dirname, '../fixtures/workbench/helpdesk-export.csv'), 'utf8');
+
+it('an unrecognised CSV: map its columns (kind, columns, values), preview the first rows with their problems, use and save the mapping; the same file later maps itself', async () => {
+  const { host } = renderPane();
+  upload([file('helpdesk-export.csv', HELPDESK)]);
+  const mapper = await screen.findByRole('region', { name: 'Map the columns of helpdesk-export.csv' });
+  const m = within(mapper);
+  // guessed from the column names: work items, Ticket → work_item_id, Bot → agent_id, Status → outcome
+  expect((m.getByLabelText('Each row holds') as HTMLSelectElement).value).toBe('work_items');
+  expect((m.getByLabelText('work_item_id (required)') as HTMLSelectElement).value).toBe('Ticket');
+  expect((m.getByLabelText('agent_id (required)') as HTMLSelectElement).value).toBe('Bot');
+  expect((m.getByLabelText('outcome') as HTMLSelectElement).value).toBe('Status');
+  // the preview reads the first rows as the refresh would: "Done" is not an outcome yet, line 6 has a bad date
+  const problems = () => within(m.getByRole('list', { name: 'Problems in the first rows of helpdesk-export.csv' })).getAllByRole('listitem').map((li) => li.textContent);
+  expect(problems()).toEqual(expect.arrayContaining([expect.stringMatching(/^line 2, Status: expected one of success, failure, pending/)]));
+  fireEvent.change(m.getByLabelText('“Done” means'), { target: { value: 'success' } });
+  fireEvent.change(m.getByLabelText('“Open” means'), { target: { value: 'pending' } });
+  fireEvent.change(m.getByLabelText('“Won\'t fix” means'), { target: { value: 'failure' } });
+  expect(problems()).toEqual([expect.stringMatching(/^line 6, Opened: .*\(value: not a date\)$/)]);
+  const preview = m.getByRole('table', { name: 'Preview of helpdesk-export.csv' });
+  expect(within(preview).getAllByRole('row')[1].textContent).toContain('HD-1001');
+  // an unmapped required field holds the button back
+  fireEvent.change(m.getByLabelText('agent_id (required)'), { target: { value: '' } });
+  expect(m.getByText(/Still to map: agent_id/)).toBeTruthy();
+  expect((m.getByRole('button', { name: 'Use this mapping' }) as HTMLButtonElement).disabled).toBe(true);
+  fireEvent.change(m.getByLabelText('agent_id (required)'), { target: { value: 'Bot' } });
+  fireEvent.click(m.getByRole('button', { name: 'Use this mapping' }));
+  await waitFor(() => expect(screen.queryByRole('region', { name: /Map the columns/ })).toBeNull());
+  expect(screen.getByText(/Format: your own columns, mapped/)).toBeTruthy();
+  // saved with the workbook: column names and values only
+  await waitFor(async () => expect(await host.settings.get('ailabor.columnMappings')).toBeTruthy());
+  const saved = JSON.parse((await host.settings.get('ailabor.columnMappings'))!);
+  expect(Object.values(saved)).toEqual([{ kind: 'work_items', columns: expect.objectContaining({ work_item_id: 'Ticket', agent_id: 'Bot', outcome: 'Status' }), values: { outcome: { Done: 'success', Open: 'pending', "Won't fix": 'failure' } } }]);
+
+  // the refresh imports it through the mapping: 6 rows read, the bad date rejected with its line and column
+  await loadAndRefresh();
+  tab('Sources');
+  const counts = within(screen.getByRole('table', { name: 'Counts for helpdesk-export.csv' })).getAllByRole('row').map((r) => r.textContent);
+  expect(counts).toEqual(['Read6', 'Linked0', 'Unattributed0', 'Rejected1']);
+
+  // the same export added again maps itself from the saved mapping
+  upload([file('helpdesk-november.csv', HELPDESK)]);
+  await screen.findByText(/Format: your own columns, mapped with the mapping saved in this workbook/);
+  expect(screen.queryByRole('region', { name: 'Map the columns of helpdesk-november.csv' })).toBeNull();
+});
+
+it('a binary file gets one line, "not a text file", and none of its bytes', async () => {
+  renderPane();
+  const bytes = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0x62, 0xee, 0x9d, 0x68, 0x5e, 0x01, 0x00, 0x00, 0x90, 0x04]);
+  const bin = new File([bytes], 'budget.xlsx');
+  // as a browser decodes it (UTF-8: invalid bytes become U+FFFD); jsdom has no TextDecoder
+  Object.defineProperty(bin, 'text', { value: async () => [...bytes].map((b) => (b < 0x80 ? String.fromCharCode(b) : '\ufffd')).join('') });
+  upload([bin]);
+  await screen.findByText(/1 could not be read/);
+  const msg = screen.getByText(/^budget\.xlsx: not a text file/);
+  expect(msg.textContent).toBe('budget.xlsx: not a text file (a zip archive or an Excel workbook: save the sheet as CSV and add that). Add CSV, JSON or JSON Lines exports.');
+  expect(document.body.textContent).not.toMatch(/[\u0000-\u0008\ufffd]/);
+  expect(screen.queryByRole('region', { name: /Map the columns/ })).toBeNull();
 });
 
 it('after Refresh: counts per source and the rejected rows with file, line, column and reason', async () => {

@@ -4,12 +4,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type ExcelJS from 'exceljs';
 import { aggregate } from '../../src/core/ledger/aggregate';
 import { PreviewHost } from '../../src/hosts/preview';
 import { XlsxHost } from '../../src/hosts/xlsx';
 import { findSoffice, recalcWithLibreOffice } from '../../src/hosts/xlsx/libreoffice';
 import { deriveAlerts } from '../../src/taskpane/services/alerts';
-import { CB, PAYBACK, RECON, RECONCILIATION_SHEET, computeSlo, type CellValue } from '../../src/workbook';
+import { BUDGET, CB, PAYBACK, PNL, PNL_SHEET, RECON, RECONCILIATION_SHEET, computeSlo, pnlTotalRow, type CellValue } from '../../src/workbook';
 import { adversarialWorkbook, LONG_BU, NAMES } from './adversarial';
 import { checkFigures, errorCells } from './figures-check';
 
@@ -17,6 +18,14 @@ const wb = adversarialWorkbook();
 const CBN = `Chargeback ${wb.period}`;
 const names = () => wb.spec.sheets.map((s) => s.name);
 const rowOf = (g: CellValue[][], col: number, v: string, from = 0) => g.findIndex((r, i) => i >= from && r[col] === v);
+
+/** The Agent P&L's red rule on its tie-out difference (the cell under the total and the Ledger line). */
+function pnlTieRule() {
+  const T = pnlTotalRow(wb.result.agents.length) + 1;
+  const cf = wb.spec.sheets.find((s) => s.name === PNL_SHEET)!.conditionalFormats!.find((c) => c.ref === `O${T + 2}:P${T + 2}`)!;
+  expect(cf.rules[0].style.fill).toBe('FFC7CE');
+  return cf.rules[0];
+}
 
 /** Assertions on the sheets' values that do not depend on the engine. */
 function sameVerdicts(read: (s: string) => CellValue[][]) {
@@ -58,6 +67,12 @@ function sameVerdicts(read: (s: string) => CellValue[][]) {
   const total = budget.find((r) => r[0] === 'Total AI labor')!;
   expect(total[6]).toBeCloseTo(cb[CB.firstLine + bus.length][CB.cols.total] as number, 9);
   expect(budget.some((r) => r[0] === 'Nowhere*' && r[5] === 7.77)).toBe(true);
+  // each line in the Chargeback's measure: its cost per outcome (shown in cents) × its successful outcomes
+  for (const a of bus.filter((x) => x.outcomes > 0 && x.total >= 0)) {
+    const line = budget.find((r) => r[0] === a.key)!;
+    const shown = cb[rowOf(cb, 0, a.key)][CB.cols.cpo] as number;
+    expect([Math.round((line[BUDGET.cols.costPerUnit] as number) * 100) / 100, line[BUDGET.cols.volume]]).toEqual([shown, a.outcomes]);
+  }
   // the invoices reconcile, the provider with a wildcard in its name included
   const rc = read(RECONCILIATION_SHEET);
   const star3 = rc.find((r) => r[1] === '*star*' && r[0] === '2026-10')!;
@@ -104,6 +119,23 @@ describe('adversarial names, recalculated by HyperFormula (preview host)', () =>
     expect(after[T + 2][13]).toBe('DOES NOT TIE');
   });
 
+  it('overwriting one Agent P&L figure breaks its tie to the Ledger + Unattributed total (a computed comparison)', () => {
+    const t = pnlTotalRow(wb.result.agents.length);
+    const pnl = read(PNL_SHEET);
+    expect(pnl[t][0]).toBe('Total');
+    expect(pnl[t + 1][14]).toBeCloseTo(aggregate(wb.result, 'all', wb.period)[0].total, 9);
+    expect([pnl[t + 2][14], pnl[t + 2][15]]).toEqual([0, 'ties']);
+    expect(host.hf.calculateFormula(`=${pnlTieRule().formula}`, host.hf.getSheetId(PNL_SHEET)!)).toBe(false);
+    host.setCell(PNL_SHEET, `H${PNL.firstRow + 2}`, (pnl[PNL.firstRow + 1][7] as number) + 0.01); // the second agent's API, one cent up
+    const after = read(PNL_SHEET);
+    expect(after[t][14]).toBeCloseTo((pnl[t][14] as number) + 0.01, 9);
+    expect(after[t + 1][14]).toBe(pnl[t + 1][14]);
+    expect([after[t + 2][14], after[t + 2][15]]).toEqual([0.01, 'DOES NOT TIE']);
+    // and red: the conditional format on the difference now holds (it did not before)
+    const rule = pnlTieRule();
+    expect(host.hf.calculateFormula(`=${rule.formula}`, host.hf.getSheetId(PNL_SHEET)!)).toBe(true);
+  });
+
   it('a Ledger cell edited after the build breaks the chargeback tie; a true-up cell also the invoice reconciliation', () => {
     const ledger = read('Ledger');
     const col = ledger[0].indexOf('trueup');
@@ -115,6 +147,8 @@ describe('adversarial names, recalculated by HyperFormula (preview host)', () =>
     // the Ledger's total column was not touched: the chargeback (sum of components) no longer ties to it
     expect(cb.some((x) => x[13] === 'DOES NOT TIE')).toBe(true);
     expect(cb.some((x) => x[0] === 'OUT OF BALANCE')).toBe(true);
+    // the Agent P&L sums the true-up column, its tie reads the Ledger's total column: it no longer ties either
+    expect(read(PNL_SHEET)[pnlTotalRow(wb.result.agents.length) + 2][15]).toBe('DOES NOT TIE');
   });
 
   it('an invoice edited on the Invoices sheet shows as a difference for that provider', () => {
@@ -183,9 +217,35 @@ const soffice = findSoffice();
     ledger.getCell(row, col).value = (ledger.getCell(row, col).value as number) + 0.01;
     const path2 = join(dir, 'tampered.xlsx');
     await edited.save(path2);
-    const after = await recalcWithLibreOffice(path2, [CBN, RECONCILIATION_SHEET]);
+    const after = await recalcWithLibreOffice(path2, [CBN, RECONCILIATION_SHEET, PNL_SHEET]);
     expect(after.get(CBN)!.some((r) => r[0] === 'OUT OF BALANCE')).toBe(true);
     expect(after.get(CBN)!.some((r) => r[13] === 'DOES NOT TIE')).toBe(true);
     expect(after.get(RECONCILIATION_SHEET)!.some((r) => r[0] === wb.period && r[5] === 'DOES NOT TIE')).toBe(true);
+    const t = pnlTotalRow(wb.result.agents.length);
+    expect([after.get(PNL_SHEET)![t + 2][14], after.get(PNL_SHEET)![t + 2][15]]).toEqual([0.01, 'DOES NOT TIE']);
+  }, 120_000);
+
+  it('the Agent P&L total ties to the Ledger + Unattributed total; an overwritten agent figure turns it red', async () => {
+    const path = join(dir, 'pnl.xlsx');
+    const host = new XlsxHost();
+    await host.writeWorkbook(wb.spec);
+    await host.save(path);
+    const t = pnlTotalRow(wb.result.agents.length);
+    const before = (await recalcWithLibreOffice(path, [PNL_SHEET])).get(PNL_SHEET)!;
+    expect(before[t][0]).toBe('Total');
+    expect(before[t][14]).toBeCloseTo(aggregate(wb.result, 'all', wb.period)[0].total, 9);
+    expect([before[t + 2][14], before[t + 2][15]]).toEqual([0, 'ties']);
+    // a controller types over one agent's review cost, saves, and LibreOffice recalculates
+    const edited = await XlsxHost.open(path);
+    const ws = edited.wb.getWorksheet(PNL_SHEET)!;
+    ws.getCell(`K${PNL.firstRow + 1}`).value = 1234.56;
+    // the red rule's own expression in a spare cell, to see LibreOffice decide it
+    ws.getCell(`Z${t + 3}`).value = { formula: pnlTieRule().formula } as ExcelJS.CellFormulaValue;
+    const path2 = join(dir, 'pnl-tampered.xlsx');
+    await edited.save(path2);
+    const after = (await recalcWithLibreOffice(path2, [PNL_SHEET])).get(PNL_SHEET)!;
+    expect(after[t + 2][15]).toBe('DOES NOT TIE');
+    expect(after[t + 2][25]).toBe('TRUE'); // the CSV's boolean
+    expect(after[t + 2][14]).toBeCloseTo(1234.56 - (before[PNL.firstRow][10] as number), 9);
   }, 120_000);
 });

@@ -7,7 +7,7 @@ import { buildLedger } from '../../src/core/ledger';
 import { agent, ev, rv, wi } from '../../src/core/ledger/fixtures';
 import type { LedgerContext } from '../../src/core/ledger/types';
 import type { Review, UsageEvent, WorkItem } from '../../src/core/model/records';
-import { buildWorkbook, defaultBudget, defaultPaybackInputs, DEFAULT_DRIVERS } from '../../src/workbook';
+import { buildWorkbook, defaultBudget, defaultPaybackInputs, DEFAULT_DRIVERS, type LedgerGrainOptions } from '../../src/workbook';
 import type { FigureInputs } from './figures-check';
 
 export const LONG_BU = `Business unit ${'x'.repeat(290)}`;
@@ -24,7 +24,7 @@ export const NAMES = {
   date: { agent: '1,70', bu: '2026-10' },
 } as const;
 
-export function adversarialWorkbook() {
+export function adversarialWorkbook(ledger?: LedgerGrainOptions) {
   const agents = [
     agent({ agent_id: NAMES.star.agent, business_unit: NAMES.star.bu, target_cost_per_outcome: 1, human_cost_per_unit: 3, slo_max_cost_per_outcome: 5, model: 'gpt-4o' }),
     agent({ agent_id: NAMES.plain.agent, business_unit: NAMES.plain.bu, target_cost_per_outcome: 2, human_cost_per_unit: 4, model: 'gpt-4o-mini' }),
@@ -95,7 +95,7 @@ export function adversarialWorkbook() {
   const period = '2026-10';
   const budget = defaultBudget(result, ctx, period);
   const payback = defaultPaybackInputs(result, period, ctx.agents, ctx.prices);
-  const spec = buildWorkbook({ result, ctx, period, budget, payback, rejected: [] });
+  const spec = buildWorkbook({ result, ctx, period, budget, payback, rejected: [], ledger });
   const figures: FigureInputs = { result, ctx, period, budget: { lines: budget.lines, drivers: { ...DEFAULT_DRIVERS } }, payback };
   return { result, ctx, period, spec, figures };
 }

@@ -26,7 +26,7 @@ describe('workbook from the command line', () => {
   test('demo --out writes the whole workbook from the sample', async () => {
     const h = await XlsxHost.open(f('demo.xlsx'));
     expect(await h.listSheets()).toEqual([
-      'Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Import Issues',
+      'Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Daily Monitor', 'Agent P&L', 'Ledger', 'Unattributed', 'Daily', 'Import Issues',
       'Agents', 'Rates', 'Tool Prices', 'Prices', 'Overheads', 'Invoices', 'Budget Drivers', 'Benchmarks',
     ]);
     const agents = readAgents(await h.readSheet('Agents'));
@@ -37,7 +37,7 @@ describe('workbook from the command line', () => {
   test('build --out writes the workbook, and an edited workbook feeds build again (bad cells by address)', async () => {
     const c = io();
     expect(await main(['build', ...events(), '--agents', f('agents.csv'), '--rates', f('rates.csv'), ...small(), '--period', '2026-10', '--out', f('book.xlsx'), '--summary', f('before.json')], c.io)).toBe(0);
-    expect(c.out.join('\n')).toMatch(/Wrote .*book\.xlsx: 17 sheets/);
+    expect(c.out.join('\n')).toMatch(/Wrote .*book\.xlsx: 19 sheets \(.*Daily Monitor.*Daily,/);
     const before = JSON.parse(readFileSync(f('before.json'), 'utf8'));
 
     // the user doubles every reviewer's rate on the Rates sheet, types "n/a" as one agent's target and the ambiguous
@@ -106,17 +106,46 @@ describe('workbook from the command line', () => {
     const code = await main(['build', '--usage', f('usage.csv'), f('usage-broken.csv'), '--work-items', f('work_items.csv'), ...small(), '--agents', f('agents.csv'), '--period', '2026-10', '--out', f('incomplete.xlsx'), '--summary', f('incomplete.json')], c.io);
     expect(code).toBe(3);
     expect(c.err.join('\n')).toMatch(/PARTIAL: .*usage-broken\.csv could not be read \(missing the whole file\); the figures cover only what was read/);
-    expect(c.out.join('\n')).toMatch(/incomplete\.xlsx: 17 sheets .* — marked INCOMPLETE/);
+    expect(c.out.join('\n')).toMatch(/incomplete\.xlsx: 19 sheets .* — marked INCOMPLETE/);
     expect(JSON.parse(readFileSync(f('incomplete.json'), 'utf8')).partial).toBe(true);
     const h = await XlsxHost.open(f('incomplete.xlsx'));
-    for (const sheet of ['Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L']) {
+    for (const sheet of ['Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Daily Monitor', 'Agent P&L']) {
       expect((await h.readSheet(sheet))![0].join(' ')).toMatch(/INCOMPLETE: .*usage-broken\.csv could not be read/);
     }
   }, 60_000);
 
-  test('demo --out refuses a Ledger too large for one .xlsx, with what to do', async () => {
+  test('demo --out at the aggregated grain: a smaller Ledger, every report figure as per work item, the detail in a CSV named on the sheet', async () => {
     const c = io();
-    expect(await main(['demo', '--out', f('huge.xlsx'), '--scale', '1', '--months', '6'], c.io)).toBe(2);
-    expect(c.err.join('')).toMatch(/Ledger rows .* Try --scale/);
+    // a sheet of the user's in the target stays (safe write), as at the per-item grain
+    const prior = new XlsxHost();
+    prior.wb.addWorksheet('My notes').getCell('A1').value = 'keep me';
+    await prior.save(f('agg.xlsx'));
+    expect(await main(['demo', '--out', f('agg.xlsx'), '--scale', '0.005', '--months', '2', '--ledger-grain', 'aggregated'], c.io)).toBe(0);
+    const out = c.out.join('\n');
+    expect(out).toMatch(/Wrote .*agg\.xlsx: 19 sheets .*Ledger of [\d,]+ rows by agent × day × business unit × outcome \(([\d,]+) work-item rows.*, and 1 other sheet kept/);
+    expect(out).toMatch(/Wrote .*agg\.ledger-detail\.csv: the per-work-item Ledger, [\d,]+ rows/);
+    const item = await XlsxHost.open(f('demo.xlsx'));
+    const agg = await XlsxHost.open(f('agg.xlsx'));
+    expect((await agg.readSheet('My notes'))![0][0]).toBe('keep me');
+    // the saved (computed) value of every report cell is the per-item workbook's
+    for (const sheet of ['Chargeback 2026-10', 'Invoice Reconciliation', 'Budget', 'Migration Payback', 'SLO Monitor', 'Agent P&L']) {
+      expect(await agg.readSheet(sheet)).toEqual(await item.readSheet(sheet));
+    }
+    const itemLedger = (await item.readSheet('Ledger'))!;
+    const aggLedger = (await agg.readSheet('Ledger'))!;
+    expect(aggLedger.length).toBeLessThan(itemLedger.length);
+    expect(aggLedger[1][0]).toBe('Per-work-item detail: agg.ledger-detail.csv, beside this workbook (' + (itemLedger.length - 1).toLocaleString('en-US') + ' rows: one per work item and month)');
+    // the detail file holds the per-item Ledger's rows, column for column
+    const csv = readFileSync(f('agg.ledger-detail.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv[0].split(',')).toEqual(itemLedger[0].slice(0, 25));
+    expect(csv.length).toBe(itemLedger.length);
+    const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    for (const i of [1, 2, Math.floor(csv.length / 2), csv.length - 1]) expect(csv[i]).toBe(itemLedger[i].slice(0, 25).map(cell).join(','));
+  }, 120_000);
+
+  test('demo --ledger-grain takes only auto, work_item or aggregated', async () => {
+    const c = io();
+    expect(await main(['demo', '--out', f('x.xlsx'), '--ledger-grain', 'daily'], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/--ledger-grain "daily": expected auto, work_item, aggregated/);
   });
 });

@@ -5,6 +5,7 @@ import { roundShown } from '../../src/core/ledger/rounding';
 import type { LedgerContext, LedgerResult } from '../../src/core/ledger/types';
 import {
   BUDGET,
+  BUDGET_BLENDED_LABEL,
   BUDGET_SLACK,
   CB,
   PAYBACK,
@@ -228,7 +229,11 @@ export function checkFigures(read: Reader, f: FigureInputs): { problems: string[
   k.num(bg, 'Budget', bt, B.agents, bf.agents);
   k.num(bg, 'Budget', bt, B.volume, bf.volume);
   k.money(bg, 'Budget', bt, B.monthly, bf.monthly);
-  k.money(bg, 'Budget', bt, B.costPerUnit, bf.blended);
+  // the total adds outcomes of every unit: it says so, and makes no cost per outcome of them in its own row
+  k.num(bg, 'Budget', bt, B.costPerUnit, null);
+  k.text(bg, 'Budget', bt, B.unit, 'mixed units');
+  k.text(bg, 'Budget', bt + 1, 0, BUDGET_BLENDED_LABEL);
+  k.money(bg, 'Budget', bt + 1, B.costPerUnit, bf.blended);
   const ba = findRow(bg, 0, 'Agent labor cost (variable) = monthly × 12');
   k.money(bg, 'Budget', ba, B.monthly, bf.annualLabor);
   const btot = findRow(bg, 0, 'Total annual AI labor budget');
@@ -306,5 +311,26 @@ export function checkFigures(read: Reader, f: FigureInputs): { problems: string[
     const run = runs.get(a.key) ?? 0;
     k.text(ag, 'Agent P&L', r, 21, run >= f.budget.drivers.retirement_months ? 'retire or replace' : a.outcomes === 0 && a.total > 0 ? 'no outcomes' : run > 0 ? 'watch' : 'keep');
   });
+  // the total row: the sums of the agents' published figures; human cost and saving over the agents with a baseline
+  const pt0 = ahp + 1 + agentRows.length;
+  k.text(ag, 'Agent P&L', pt0, 0, 'Total');
+  k.num(ag, 'Agent P&L', pt0, 5, all.work_items);
+  k.num(ag, 'Agent P&L', pt0, 6, all.outcomes);
+  comps.forEach((cmp, j) => k.money(ag, 'Agent P&L', pt0, 7 + j, agentRows.reduce((t, a) => t + c(a[cmp]), 0) / 100));
+  k.money(ag, 'Agent P&L', pt0, 13, agentRows.reduce((t, a) => t + c(a.unattributed), 0) / 100);
+  k.money(ag, 'Agent P&L', pt0, 14, all.total);
+  const based = agentRows.filter((a) => a.human_cost_per_unit !== null);
+  const human = based.reduce((t, a) => t + Math.round(a.outcomes * a.human_cost_per_unit! * 100), 0);
+  const saving = based.reduce((t, a) => t + Math.round(a.outcomes * a.human_cost_per_unit! * 100) - c(a.total), 0);
+  if (based.length) {
+    k.money(ag, 'Agent P&L', pt0, 17, human / 100);
+    k.money(ag, 'Agent P&L', pt0, 18, saving / 100);
+    if (human > 0) k.num(ag, 'Agent P&L', pt0, 19, saving / human, 1e-9);
+  } else k.num(ag, 'Agent P&L', pt0, 17, null);
+  // and its tie-out to the Ledger + Unattributed total of the period
+  k.text(ag, 'Agent P&L', pt0 + 1, 0, 'Ledger + Unattributed for the period');
+  k.money(ag, 'Agent P&L', pt0 + 1, 14, all.total);
+  k.money(ag, 'Agent P&L', pt0 + 2, 14, 0);
+  k.text(ag, 'Agent P&L', pt0 + 2, 15, 'ties');
   return { problems: k.problems, checked: k.checked };
 }

@@ -52,7 +52,8 @@ maybe('workbooks recalculated by LibreOffice', () => {
     const t = b.findIndex((r) => r[0] === 'Total AI labor');
     expect([b[t][1], b[t][4], b[t][6]]).toEqual([7, 130_000, 202_000]);
     expect([b[4][6], b[5][6], b[6][6]]).toEqual([180_000, 18_400, 3_600]);
-    expect(Math.round((b[t][2] as number) * 100) / 100).toBe(1.55);
+    expect([b[t][2], b[t][3], b[t + 1][0]]).toEqual([null, 'mixed units', 'AI labor cost per outcome, all lines (mixed units)']);
+    expect(Math.round((b[t + 1][2] as number) * 100) / 100).toBe(1.55);
     expect(b.find((r) => r[0] === 'Total annual AI labor budget')?.[6]).toBe(2_724_000);
     expect(b.find((r) => r[0] === 'Agent labor cost (variable) = monthly × 12')?.[6]).toBe(2_424_000);
 

@@ -1,6 +1,6 @@
 // The playbook's numbers reproduce from Budget Drivers, and editing a driver moves the totals (preview host).
 import { PreviewHost } from '../../src/hosts/preview';
-import { computePayback } from '../../src/workbook';
+import { BUDGET_MEASURE, computePayback } from '../../src/workbook';
 import { PLAYBOOK_LINES, playbookBudgetWorkbook, playbookMigration } from './playbook';
 
 const cents = (v: unknown) => Math.round((v as number) * 100) / 100;
@@ -17,7 +17,7 @@ async function totalRow(h: PreviewHost) {
 }
 
 describe('the playbook budget from Budget Drivers (preview host)', () => {
-  it('reproduces $180,000 + $18,400 + $3,600 = $202,000 a month and a blended $1.55 per unit', async () => {
+  it('reproduces $180,000 + $18,400 + $3,600 = $202,000 a month, and the blended $1.55 labelled as mixed units', async () => {
     const h = await budgetHost();
     const T = await totalRow(h);
     // header row 4, lines 5-7, then blank lines for lines the CFO adds, then the total row
@@ -27,7 +27,15 @@ describe('the playbook budget from Budget Drivers (preview host)', () => {
     expect(h.value('Budget', `B${T}`)).toBe(7);
     expect(h.value('Budget', `E${T}`)).toBe(130_000);
     expect(h.value('Budget', `G${T}`)).toBe(202_000);
-    expect(cents(h.value('Budget', `C${T}`))).toBe(1.55);
+    // the playbook's "blended $1.55 per unit" adds tickets, claims and applications: the sheet says so in its label
+    expect(h.value('Budget', `C${T}`)).toBeNull();
+    expect(h.value('Budget', `D${T}`)).toBe('mixed units');
+    expect(h.value('Budget', `A${T + 1}`)).toBe('AI labor cost per outcome, all lines (mixed units)');
+    expect(cents(h.value('Budget', `C${T + 1}`))).toBe(1.55);
+    // each line's volume with its unit, and the measure the cost per unit is
+    expect([h.value('Budget', 'D5'), h.value('Budget', 'D6'), h.value('Budget', 'D7')]).toEqual(['ticket', 'claim', 'application']);
+    expect([h.value('Budget', 'C4'), h.value('Budget', 'D4'), h.value('Budget', 'E4')]).toEqual(['Cost per outcome', 'Unit', 'Outcomes a month']);
+    expect(h.value('Budget', 'A3')).toBe(BUDGET_MEASURE);
     expect(h.formula('Budget', `G${T}`)).toBe(`=ROUND(SUM(G5:G${T - 1}),2)`);
     expect(h.formula('Budget', 'G5')).toBe('=IF($A5="","",ROUND(C5*E5+F5,2))');
   });

@@ -27,7 +27,7 @@ export const PLAYBOOK_PRICES: PriceOverride[] = [
 export function playbookMigration() {
   const agent: Agent = {
     agent_id: 'csr-agent', name: 'CSR agent', business_unit: 'Customer Service', unit_name: 'ticket', model: 'claude-3-sonnet',
-    target_cost_per_outcome: null, human_cost_per_unit: null, slo_max_cost_per_outcome: null, slo_min_accuracy: null, slo_max_review_rate: null, cost_center: '',
+    target_cost_per_outcome: null, human_cost_per_unit: null, slo_max_cost_per_outcome: null, slo_min_accuracy: null, slo_max_review_rate: null, cost_center: '', alert_drift_pct: null, alert_min_change_pct: null, alert_window_days: null,
   };
   const result = buildLedger({
     agents: [agent], rates: [], toolPrices: [], overheads: [], invoices: [], prices: PLAYBOOK_PRICES, reviews: [],

@@ -20,6 +20,7 @@ import { USAGE_TEXT_COLUMNS, WORK_ITEM_TEXT_COLUMNS, REVIEW_TEXT_COLUMNS } from 
 import type { BuildInputs, BuildOutcome } from './build';
 import { fmt } from './args';
 import type { CliIO } from './index';
+import { pushAll } from '../../sources/common/types';
 import { cellErrorsAsRejected, readWorkbookInputs } from './workbook';
 
 export const ENGINES = ['js', 'duckdb', 'clickhouse'] as const;
@@ -103,6 +104,8 @@ export async function sniffCanonicalFile(path: string, kind: RecordKind, conn?: 
   const columns = cells.map((c) => ({ source: c, canonical: canonical(c) }));
   const present = new Set(columns.map((c) => c.canonical));
   if (specs.some((s) => !s.optional && !present.has(s.name))) return null;
+  // two columns for one canonical name: the JavaScript import decides between them and reports it
+  if (specs.some((s) => columns.filter((c) => c.canonical === s.name).length > 1)) return null;
   return { path, format, delimiter, columns };
 }
 
@@ -126,7 +129,9 @@ export const duckdbRequest = (rows: boolean): SqlBuildRequest => ({
 });
 
 function nativeReport(file: string, kind: RecordKind, s: FeedStats[number] | undefined, ignored: string[]): ImportReport {
-  return { file, kind, read: s?.read ?? 0, accepted: s?.accepted ?? 0, rejectedCount: 0, rejected: [], duplicates: s?.duplicates ?? 0, conflicts: 0, ignoredColumns: ignored };
+  return { file, kind, read: s?.read ?? 0, accepted: s?.accepted ?? 0, rejectedCount: 0, rejected: [], duplicates: s?.duplicates ?? 0, conflicts: 0, ignoredColumns: ignored, duplicateColumns: [],
+    // the database counts records, not physical lines: no line accounting for a file it read natively
+    lines: 0, linesAccounted: 0 };
 }
 
 /** ClickHouse: the server of CLICKHOUSE_URL (CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE), else embedded chDB. */
@@ -197,13 +202,13 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
     const rejected: RejectedRow[] = book ? cellErrorsAsRejected(files.workbook!, book.errors) : [];
     for (const r of reports) {
       if (r.fatal) rejected.push({ file: r.file, line: 1, column: '', value: '', reason: r.fatal });
-      rejected.push(...r.rejected);
+      pushAll(rejected, r.rejected);
       if (r.rejectedCount > r.rejected.length) rejected.push({ file: r.file, line: 0, column: '', value: '', reason: `${fmt(r.rejectedCount - r.rejected.length)} more rejected rows not listed` });
     }
     const failedFiles = reports.filter((r) => r.fatal).map((r) => r.file);
     io.err(`build: ${req.engine}: ${sql.native ? 'read natively' : 'records read by the JavaScript import'}; ${Object.entries(sql.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
     return {
-      period, result: sql.result, ctx, reports, rejected, usable: sql.result.counts.events > 0, aggregate: sql.aggregate, engine: req.engine, sql,
+      period, result: sql.result, ctx, reports, rejected, usable: sql.result.counts.events > 0, aggregate: sql.aggregate, engine: req.engine, sql, workbook: files.workbook,
       ...(failedFiles.length ? { partial: true, failedFiles } : {}),
     };
   } finally {
@@ -246,8 +251,10 @@ export async function buildFromConfigSql(loaded: LoadedConfig, period: string, i
     const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, expectedEvents: i.events.length });
     io.err(`build: ${req.engine}: ${Object.entries(sql.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
     return {
-      period, result: sql.result, ctx, reports: [], rejected: [...loaded.rejected, ...tableRejected], warnings: loaded.warnings, usable: sql.result.counts.events > 0,
+      period, result: sql.result, ctx, reports: loaded.imports, rejected: [...loaded.rejected, ...tableRejected], warnings: loaded.warnings, usable: sql.result.counts.events > 0,
       sources: loaded.sources, partial: loaded.partial, aggregate: sql.aggregate, engine: req.engine, sql,
+      // records handed to the ledger: the config's (as buildFromConfig) plus the rows the ClickHouse tables gave
+      handed: i.events.length + i.workItems.length + i.reviews.length + (tables.length ? sql.stats.usage.reduce((a, s) => a + s.read, 0) : 0),
     };
   } finally {
     await conn.close();

@@ -1,18 +1,21 @@
 // `build`: imports canonical files (or everything a month-end config names: vendor files, API pulls, link rules and
 // canonical inputs), builds the ledger, then runs each requested output step (summary JSON, workbook).
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LedgerBuilder, buildLedger, summarize, type Aggregator, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
+import { LedgerBuilder, buildLedger, summarize, type Aggregator, type BuildOptions, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
+import { DailyCollector, type DailySeries } from '../../core/daily';
 import { PriceBook } from '../../core/pricing';
-import type { ImportReport, RecordKind } from '../../sources/files';
+import { importAccounting, type ImportReport, type RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
 import { loadMonthEndConfigFile } from '../../sources/config-node';
 import type { LoadedConfig, SourceReport } from '../../sources/config';
 import type { FetchLike } from '../../sources/common/http';
+import { checkAccount, pushAll } from '../../sources/common/types';
+import { writeFileAtomic } from './safe-write';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, parseFlags, requirePeriod } from './args';
-import { cellErrorsAsRejected, readWorkbookInputs, writeWorkbookFile } from './workbook';
+import { cellErrorsAsRejected, readWorkbookInputs, WorkbookRefused, writeWorkbookFile } from './workbook';
 import { DUCKDB_FROM_BYTES, ENGINES, buildFromConfigSql, buildFromFilesSql, chooseEngine, sqlRequest } from './build-sql';
 
 export interface BuildInputs {
@@ -45,6 +48,14 @@ export interface BuildOutcome {
   /** true when an API source stopped early (`--config`) or an input file could not be read at all: the outputs then
    * cover only what was read, say so, and the command exits 3 */
   partial?: boolean;
+  /** the daily series, when the build collected one (for the workbook's Daily and Daily Monitor sheets) */
+  daily?: DailySeries;
+  /** `--config` runs: events, work items and reviews handed to the ledger builder */
+  handed?: number;
+  /** `--workbook`: the edited workbook the inputs came from (its own sheets carry over into --out) */
+  workbook?: string;
+  /** `--force`: replace an output whose existing content would be lost (a dated backup is kept) */
+  force?: boolean;
   /** input files that could not be read at all (the rest were built) */
   failedFiles?: string[];
   /** the SQL engines (--engine duckdb|clickhouse): aggregates summed in the database; `result.rows` may then be empty */
@@ -89,14 +100,70 @@ export function attribution(result: Pick<LedgerResult, 'rows' | 'unattributed'>,
   return { usage_usd: usage / 100, linked_usd: linked / 100, unattributed_usd: unattributed / 100, linked_share: share(linked), unattributed_share: share(unattributed) };
 }
 
-export function buildSummary(o: BuildOutcome): Summary & { attribution: Attribution; imports: object[]; sources?: SourceReport[]; partial?: boolean } {
+export interface RowAccountingFile {
+  file: string;
+  /** canonical record kind, or the vendor format */
+  kind: string;
+  records: number;
+  accepted: number;
+  skipped: number;
+  duplicates: number;
+  rejected: number;
+  /** records − (accepted + skipped + duplicates + rejected) */
+  difference: number;
+  /** canonical files: physical lines read, and lines the header, blank lines and records account for */
+  lines?: number;
+  lines_accounted?: number;
+  ok: boolean;
+}
+
+export interface RowAccounting {
+  ok: boolean;
+  files: RowAccountingFile[];
+  /** records the imports handed to the ledger vs what the ledger builder counted (added, duplicate or conflicting) */
+  ledger: { handed: number; counted: number; ok: boolean };
+}
+
+/**
+ * Row accounting, beside conservation: for every file, each physical record read is accepted, skipped on purpose,
+ * a duplicate or rejected (DESIGN.md §3); and the records handed to the ledger are the ones its builder counted.
+ * Each figure is counted where it happens (line reader, record reader, row outcome, ledger builder).
+ */
+export function rowAccounting(o: BuildOutcome): RowAccounting {
+  const files: RowAccountingFile[] = [];
+  let handed = 0;
+  for (const r of o.reports) {
+    const a = importAccounting(r);
+    files.push({
+      file: r.file, kind: r.kind, records: r.read, accepted: r.accepted, skipped: 0, duplicates: r.duplicates, rejected: r.rejectedCount,
+      difference: a.difference, lines: r.lines, lines_accounted: r.linesAccounted, ok: a.ok,
+    });
+    if (r.kind === 'usage' || r.kind === 'work_items' || r.kind === 'reviews') handed += r.accepted + r.duplicates + r.conflicts;
+  }
+  for (const s of o.sources ?? []) {
+    for (const a of s.files ?? []) {
+      const c = checkAccount(a);
+      files.push({ file: a.file, kind: a.format, records: a.records, accepted: a.accepted, skipped: a.skipped, duplicates: a.duplicates, rejected: a.rejected, difference: c.difference, ok: c.ok });
+    }
+  }
+  // Under --config every source's records reach the ledger through LedgerInputs: count those instead.
+  if (o.handed !== undefined) handed = o.handed;
+  const n = o.result.counts;
+  const counted = n.events + n.work_items + n.reviews + n.duplicates + n.conflicts;
+  const ledger = { handed, counted, ok: handed === counted };
+  return { ok: ledger.ok && files.every((f) => f.ok), files, ledger };
+}
+
+export function buildSummary(o: BuildOutcome): Summary & { row_accounting: RowAccounting; attribution: Attribution; imports: object[]; sources?: SourceReport[]; partial?: boolean } {
   const summary = summarize(o.result, o.period, { rejected: o.rejected }, o.aggregate);
   return {
     ...summary,
+    row_accounting: rowAccounting(o),
     attribution: attribution(o.result, o.period, o.aggregate),
     imports: o.reports.map((r) => ({
       file: r.file, kind: r.kind, read: r.read, accepted: r.accepted, rejected: r.rejectedCount, duplicates: r.duplicates, conflicts: r.conflicts,
       ...(r.fatal ? { error: r.fatal } : {}), ...(r.ignoredColumns.length ? { ignored_columns: r.ignoredColumns } : {}),
+      ...(r.duplicateColumns.length ? { duplicate_columns: r.duplicateColumns } : {}),
     })),
     ...(o.sources ? { sources: o.sources, partial: !!o.partial } : o.failedFiles ? { partial: true } : {}),
   };
@@ -118,10 +185,15 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     help: '--summary OUT.json   the period summary: totals, agents, business units, rejected rows, conservation',
     write(o, path, io) {
       const s = buildSummary(o);
-      writeFileSync(path, JSON.stringify(s, null, 2) + '\n');
+      writeFileAtomic(path, JSON.stringify(s, null, 2) + '\n');
       const note = partialNote(o);
       const a = s.attribution;
-      io.out(`Wrote ${path}: ${o.period} total $${s.totals.total.toFixed(2)} over ${fmt(s.work_items)} work items, ${fmt(s.rejected.length)} rejected rows, conservation difference ${s.conservation.difference}${note ? ` — ${note}` : ''}`);
+      const ra = s.row_accounting;
+      io.out(`Wrote ${path}: ${o.period} total $${s.totals.total.toFixed(2)} over ${fmt(s.work_items)} work items, ${fmt(s.rejected.length)} rejected rows, conservation difference ${s.conservation.difference}, row accounting ${ra.ok ? 'ok' : 'DOES NOT BALANCE'}${note ? ` — ${note}` : ''}`);
+      if (!ra.ok) {
+        for (const f of ra.files.filter((x) => !x.ok)) io.err(`build: row accounting: ${f.file}: ${fmt(f.records)} records ≠ ${fmt(f.accepted)} accepted + ${fmt(f.skipped)} skipped + ${fmt(f.duplicates)} duplicates + ${fmt(f.rejected)} rejected${f.lines !== undefined ? `; ${fmt(f.lines)} lines, ${fmt(f.lines_accounted ?? 0)} accounted for` : ''}`);
+        if (!ra.ledger.ok) io.err(`build: row accounting: ${fmt(ra.ledger.handed)} records handed to the ledger, ${fmt(ra.ledger.counted)} counted by it`);
+      }
       io.out(`  usage $${a.usage_usd.toFixed(2)}: linked to work items $${a.linked_usd.toFixed(2)} (${(a.linked_share * 100).toFixed(1)}%), unattributed $${a.unattributed_usd.toFixed(2)} (${(a.unattributed_share * 100).toFixed(1)}%)`);
     },
   },
@@ -130,7 +202,10 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
     help: '--out WORKBOOK.xlsx  the workbook: Chargeback, Budget, Migration Payback, SLO Monitor, Agent P&L, Ledger and input sheets',
     async write(o, path, io) {
       const note = partialNote(o);
-      await writeWorkbookFile({ path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, warnings: o.warnings, ...(note ? { incomplete: note.replace(/^PARTIAL: /, '') } : {}) }, io);
+      await writeWorkbookFile({
+        path, result: o.result, ctx: o.ctx, period: o.period, rejected: o.rejected, warnings: o.warnings, base: o.workbook, force: o.force, daily: o.daily,
+        ...(note ? { incomplete: note.replace(/^PARTIAL: /, '') } : {}),
+      }, io);
     },
   },
 ];
@@ -148,7 +223,8 @@ export function estimateRows(paths: string[]): number {
   return Math.ceil(bytes / 120);
 }
 
-export async function buildFromFiles(files: BuildInputs, period: string, io: CliIO): Promise<BuildOutcome> {
+/** `observer`: sees every priced event and review (the daily series of `report daily` and the workbook). */
+export async function buildFromFiles(files: BuildInputs, period: string, io: CliIO, options: Pick<BuildOptions, 'observer'> = {}): Promise<BuildOutcome> {
   const reports: ImportReport[] = [];
   const progress = (file: string) => (n: number) => io.err(`build: ${file}: ${fmt(n)} rows read…`);
   async function readAll<T>(kind: RecordKind, path: string | undefined): Promise<T[]> {
@@ -166,7 +242,7 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
     invoices: files.invoices || !book?.ctx.invoices ? await readAll('invoices', files.invoices) : book.ctx.invoices,
     prices: files.prices || !book?.ctx.prices ? await readAll('prices', files.prices) : book.ctx.prices,
   };
-  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage) });
+  const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage), observer: options.observer });
   for (const path of files.workItems) reports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
   let events = 0;
   for (const path of files.usage) {
@@ -179,22 +255,25 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
   const rejected: RejectedRow[] = book ? cellErrorsAsRejected(files.workbook!, book.errors) : [];
   for (const r of reports) {
     if (r.fatal) rejected.push({ file: r.file, line: 1, column: '', value: '', reason: r.fatal });
-    rejected.push(...r.rejected);
+    pushAll(rejected, r.rejected);
     if (r.rejectedCount > r.rejected.length) {
       rejected.push({ file: r.file, line: 0, column: '', value: '', reason: `${fmt(r.rejectedCount - r.rejected.length)} more rejected rows not listed` });
     }
   }
   // A file that could not be read at all leaves its whole content out: the build is incomplete, and says so.
   const failedFiles = reports.filter((r) => r.fatal).map((r) => r.file);
-  return { period, result, ctx, reports, rejected, usable: events > 0, ...(failedFiles.length ? { partial: true, failedFiles } : {}) };
+  return { period, result, ctx, reports, rejected, usable: events > 0, workbook: files.workbook, ...(failedFiles.length ? { partial: true, failedFiles } : {}) };
 }
 
 /** Ledger from a loaded month-end config: every source and input is already read; rejected rows come along. */
-export function buildFromConfig(loaded: LoadedConfig, period = loaded.period): BuildOutcome {
+export function buildFromConfig(loaded: LoadedConfig, period = loaded.period, options: Pick<BuildOptions, 'observer'> = {}): BuildOutcome {
   const i = loaded.inputs;
   const ctx: LedgerContext = { agents: i.agents, rates: i.rates, toolPrices: i.toolPrices, overheads: i.overheads, invoices: i.invoices, prices: i.prices };
-  const result = buildLedger(i, { expectedEvents: i.events.length });
-  return { period, result, ctx, reports: [], rejected: loaded.rejected, warnings: loaded.warnings, usable: i.events.length > 0, sources: loaded.sources, partial: loaded.partial };
+  const result = buildLedger(i, { expectedEvents: i.events.length, observer: options.observer });
+  return {
+    period, result, ctx, reports: loaded.imports, rejected: loaded.rejected, warnings: loaded.warnings, usable: i.events.length > 0, sources: loaded.sources,
+    partial: loaded.partial, handed: i.events.length + i.workItems.length + i.reviews.length,
+  };
 }
 
 const INPUT_FLAGS = ['usage', 'work-items', 'reviews', 'agents', 'rates', 'tool-prices', 'overheads', 'invoices', 'prices', 'workbook'];
@@ -208,12 +287,16 @@ Imports canonical CSV (comma, semicolon or tab) or JSONL (.jsonl) files, builds 
 ${BUILD_OUTPUTS.map((o) => `  ${o.help}`).join('\n')}
 
 --workbook IN.xlsx reads the input sheets (Agents, Rates, Tool Prices, Prices, Overheads, Invoices) of an edited
-workbook for every one of those files not given as a flag; a bad cell is reported by its address.
+workbook for every one of those files not given as a flag; a bad cell is reported by its address. With --out, the
+workbook is written over IN.xlsx's own sheets: its Budget Drivers, Benchmarks and any sheet the user added carry over.
+--out never overwrites a file it cannot read, nor cells or sheets a user added there: it refuses and says what would
+be lost; --force writes anyway and keeps the old file as NAME.backup-DATE-TIME.xlsx. Every output is written to a
+temporary file beside it and renamed over it, so a killed build leaves the previous file whole.
 --engine js|duckdb|clickhouse computes the ledger with the JavaScript engine, in DuckDB (embedded: it reads the
 usage, work-item and review files itself) or in ClickHouse (CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
 CLICKHOUSE_DATABASE from the environment; without CLICKHOUSE_URL, the embedded chDB when it is installed). All three
 publish the same figures to the cent. Default: js below ${DUCKDB_FROM_BYTES / 1e6} MB of usage files, duckdb above
-(src/engines/README.md).
+(src/engines/README.md). The daily series (the workbook's Daily and Daily Monitor sheets) comes from the js engine only.
 --config FILE names the period, sources (vendor files or API pulls, credentials from environment variables), link
 rules, canonical inputs and outputs in one JSON file; paths in it are relative to it. --period and output flags
 override the file's. A config names all inputs: do not combine it with --usage, --work-items and the like.
@@ -221,7 +304,8 @@ Rows that fail validation are skipped and listed in the summary with file, line,
 Exit codes: 0 done; 1 no usage event could be read at all (nothing written); 2 bad flags or an invalid config file
 (each problem named by its JSON path); 3 outputs written but incomplete: an API source stopped early (the summary says
 "partial": true and names the source; resume it with its "cursor") or an input file could not be read at all; the
-workbook's report sheets then carry an "INCOMPLETE" line.`;
+workbook's report sheets then carry an "INCOMPLETE" line; 4 an output was refused because writing it would lose what
+is in the existing file (named; --force to replace it, keeping a backup).`;
 
 /**
  * The config's outputs, checked before any source is read (an API pull may take minutes): every key must be a
@@ -270,7 +354,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           reviews: { type: 'string', multiple: true },
           agents: { type: 'string' }, rates: { type: 'string' }, 'tool-prices': { type: 'string' }, overheads: { type: 'string' },
           invoices: { type: 'string' }, prices: { type: 'string' }, period: { type: 'string' }, workbook: { type: 'string' },
-          config: { type: 'string' }, engine: { type: 'string' },
+          config: { type: 'string' }, engine: { type: 'string' }, force: { type: 'boolean' },
           ...Object.fromEntries(BUILD_OUTPUTS.map((o) => [o.flag, { type: 'string' as const }])),
         });
         if (v.engine !== undefined && !(ENGINES as readonly string[]).includes(v.engine as string)) throw new UsageError(`build: --engine: expected ${ENGINES.join(', ')}, got "${String(v.engine)}"`);
@@ -318,7 +402,11 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
             .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);
         }
         const engine = (v.engine as string | undefined) ?? (loaded.config.clickhouse ? 'clickhouse' : 'js');
-        outcome = engine === 'js' ? buildFromConfig(loaded, period) : await buildFromConfigSql(loaded, period ?? loaded.period, io, sqlRequest(engine, !!paths.out, deps.env ?? process.env));
+        // the workbook has the Daily and Daily Monitor sheets: collect the daily series on the way (only then; js engine only)
+        const daily = paths.out && engine === 'js' ? new DailyCollector() : undefined;
+        outcome = engine === 'js' ? buildFromConfig(loaded, period, { observer: daily }) : await buildFromConfigSql(loaded, period ?? loaded.period, io, sqlRequest(engine, !!paths.out, deps.env ?? process.env));
+        if (daily) outcome.daily = daily.series(outcome.result);
+        else if (paths.out) io.err(`build: --engine ${engine}: the daily series comes from the js engine only; the workbook has no Daily and Daily Monitor sheets`);
       } else {
         for (const o of BUILD_OUTPUTS) paths[o.flag] = v[o.flag] as string | undefined;
         const inputs: BuildInputs = {
@@ -328,7 +416,10 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           workbook: v.workbook as string | undefined,
         };
         const engine = chooseEngine(v.engine as string | undefined, inputs.usage);
-        outcome = engine === 'js' ? await buildFromFiles(inputs, period!, io) : await buildFromFilesSql(inputs, period!, io, sqlRequest(engine, !!paths.out, deps.env ?? process.env));
+        const daily = paths.out && engine === 'js' ? new DailyCollector() : undefined;
+        outcome = engine === 'js' ? await buildFromFiles(inputs, period!, io, { observer: daily }) : await buildFromFilesSql(inputs, period!, io, sqlRequest(engine, !!paths.out, deps.env ?? process.env));
+        if (daily) outcome.daily = daily.series(outcome.result);
+        else if (paths.out) io.err(`build: --engine ${engine}: the daily series comes from the js engine only; the workbook has no Daily and Daily Monitor sheets`);
         for (const r of outcome.reports) {
           if (r.fatal) io.err(r.fatal);
           else if (r.rejectedCount || r.conflicts) io.err(`${r.file}: ${fmt(r.rejectedCount)} of ${fmt(r.read)} rows rejected${r.conflicts ? ` (${fmt(r.conflicts)} conflicting duplicates)` : ''}; listed in the summary`);
@@ -344,11 +435,18 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
         printRejected(outcome, io);
       }
       if (!outcome.result.periods.includes(outcome.period)) io.err(`build: warning: no data falls in ${outcome.period} (data covers ${outcome.result.periods.join(', ') || 'no period'})`);
+      outcome.force = !!v.force;
       for (const o of BUILD_OUTPUTS) {
         const path = paths[o.flag];
         if (!path) continue;
         mkdirSync(dirname(path), { recursive: true });
-        await o.write(outcome, path, io);
+        try {
+          await o.write(outcome, path, io);
+        } catch (e) {
+          if (!(e instanceof WorkbookRefused)) throw e;
+          io.err(`build: --${o.flag}: ${e.message}`);
+          return 4;
+        }
       }
       const note = partialNote(outcome);
       if (note) io.err(`build: ${note}`);

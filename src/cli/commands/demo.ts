@@ -5,7 +5,8 @@ import { generateSample, samplePeriods } from '../../core/sample';
 import { csvHeader, csvLine, toCsv, type RecordKind } from '../../sources/files';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, numberFlag, parseFlags } from './args';
-import { demoLedger, estimateDemoRows, MAX_XLSX_LEDGER_ROWS, writeWorkbookFile } from './workbook';
+import { LEDGER_DETAIL_MAX_ROWS } from '../../workbook/grain';
+import { demoLedger, estimateDemoRows, LEDGER_GRAINS, WorkbookRefused, writeWorkbookFile } from './workbook';
 
 export const DEMO_FILES: Record<RecordKind, string> = {
   usage: 'usage.csv', work_items: 'work_items.csv', reviews: 'reviews.csv', agents: 'agents.csv', rates: 'rates.csv',
@@ -84,8 +85,15 @@ Writes the sample organisation of the CFO playbook (Customer Service, Claims Und
 
   --out-dir DIR   where to write (created if missing)
   --out F.xlsx    also (or instead) write the whole workbook built from the sample: Chargeback, Budget, Migration
-                  Payback, SLO Monitor, Agent P&L, Ledger, input sheets (the Ledger must stay under
-                  ${fmt(MAX_XLSX_LEDGER_ROWS)} rows; with --out the defaults are --scale 0.05 --months 3)
+                  Payback, SLO Monitor, Agent P&L, Ledger, input sheets (with --out the defaults are --scale 0.05
+                  --months 3). Above ${fmt(LEDGER_DETAIL_MAX_ROWS)} work-item rows the Ledger sheet holds them summed by agent ×
+                  day × business unit × outcome, with the same figures in every report, and the rows themselves go
+                  to F.ledger-detail.csv beside it. An existing F.xlsx is written over: the sheets a user added stay;
+                  a file that cannot be read, or cells of the user's that would be lost, make it refuse (exit 4)
+                  unless --force (the old file is kept as F.backup-DATE-TIME.xlsx)
+  --ledger-grain auto|work_item|aggregated
+                  the Ledger sheet's rows (default auto: per work item up to ${fmt(LEDGER_DETAIL_MAX_ROWS)} rows)
+  --force         see --out
   --months N      months of data, ending with --end (default 6; 3 with --out)
   --end YYYY-MM   the last month (default 2026-10)
   --scale X       volume multiplier (default 1 = ~130,000 work items and ~1M usage events a month; 0.05 with --out)
@@ -104,28 +112,28 @@ export const demoCommand: Command = {
     try {
       const v = parseFlags('demo', argv, {
         'out-dir': { type: 'string' }, months: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' },
-        end: { type: 'string' }, 'with-cost': { type: 'boolean' }, out: { type: 'string' },
+        end: { type: 'string' }, 'with-cost': { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' }, 'ledger-grain': { type: 'string' },
       });
+      const grain = (v['ledger-grain'] as string | undefined) ?? 'auto';
+      if (!(LEDGER_GRAINS as readonly string[]).includes(grain)) throw new UsageError(`demo: --ledger-grain "${grain}": expected ${LEDGER_GRAINS.join(', ')}`);
       if (!v['out-dir'] && !v.out) throw new UsageError('demo: --out-dir DIR is required (or --out WORKBOOK.xlsx)');
-      // A workbook must fit in .xlsx (and in memory while ExcelJS writes it): with --out the defaults are the workbook's.
+      // With --out the defaults are a quick workbook's; any volume fits (the Ledger sheet is aggregated above the threshold).
       const defaults = v.out ? WORKBOOK_DEFAULTS : CSV_DEFAULTS;
       const months = numberFlag('demo', '--months', v.months as string | undefined, defaults.months, (n) => Number.isInteger(n) && n >= 1 && n <= 120, 'a whole number of months from 1 to 120');
       const scale = numberFlag('demo', '--scale', v.scale as string | undefined, defaults.scale, (n) => n > 0 && n <= 100, 'a number > 0 (1 = the playbook volumes)');
       const chosen = [v.scale === undefined ? `--scale ${scale}` : '', v.months === undefined ? `--months ${months}` : ''].filter(Boolean);
       if (v.out && chosen.length) {
-        io.err(`demo: writing the workbook with ${chosen.join(' ')} (defaults for --out: ~${fmt(estimateDemoRows(scale, months))} Ledger rows; pass --scale/--months for more, up to ${fmt(MAX_XLSX_LEDGER_ROWS)} rows)`);
+        io.err(`demo: writing the workbook with ${chosen.join(' ')} (defaults for --out: ~${fmt(estimateDemoRows(scale, months))} Ledger rows; pass --scale/--months for more: --scale 1 --months 6 is the playbook's half year)`);
       }
       const seed = numberFlag('demo', '--seed', v.seed as string | undefined, 42, (n) => Number.isInteger(n), 'a whole number');
       const end = (v.end as string | undefined) ?? '2026-10';
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(end)) throw new UsageError(`demo: --end "${end}" is not a period; expected YYYY-MM such as 2026-10`);
       const periods = samplePeriods(months, end);
       const t0 = Date.now();
-      if (v.out && estimateDemoRows(scale, months) > MAX_XLSX_LEDGER_ROWS) {
-        throw new UsageError(`demo: --out: ~${fmt(estimateDemoRows(scale, months))} Ledger rows at --scale ${scale} over ${months} months; a workbook holds at most ${fmt(MAX_XLSX_LEDGER_ROWS)} here. Try --scale 0.05 --months 3.`);
-      }
       if (v.out) {
-        const { result, ctx } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
-        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [] }, io);
+        if (estimateDemoRows(scale, months) > 300_000) io.err(`demo: building ~${fmt(estimateDemoRows(scale, months))} work-item rows from ~${fmt(Math.round(8 * estimateDemoRows(scale, months)))} usage events in memory (the playbook's six months: about a minute and 2 GB)…`);
+        const { result, ctx, daily } = demoLedger({ months, scale, seed, endPeriod: end, withCost: !!v['with-cost'] });
+        await writeWorkbookFile({ path: v.out as string, result, ctx, period: periods[periods.length - 1], rejected: [], force: !!v.force, daily, ledgerGrain: grain as (typeof LEDGER_GRAINS)[number] }, io);
         if (!v['out-dir']) return 0;
       }
       const ctx = writeDemo({
@@ -141,6 +149,10 @@ export const demoCommand: Command = {
       if (e instanceof UsageError || e instanceof RangeError) {
         io.err(e.message);
         return 2;
+      }
+      if (e instanceof WorkbookRefused) {
+        io.err(`demo: --out: ${e.message}`);
+        return 4;
       }
       io.err(`demo: ${(e as Error).message}`);
       return 1;

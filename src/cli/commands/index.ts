@@ -18,5 +18,6 @@ import { demoCommand } from './demo';
 import { buildCommand } from './build';
 import { pullCommand } from './pull';
 import { serveCommand } from './serve';
+import { reportCommand } from './report';
 
-export const commands: Command[] = [demoCommand, buildCommand, pullCommand, serveCommand];
+export const commands: Command[] = [demoCommand, buildCommand, pullCommand, serveCommand, reportCommand];

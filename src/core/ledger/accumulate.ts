@@ -1,6 +1,6 @@
 // The one accumulation behind aggregate() and LedgerIndex: integer-cent sums per scope and period, and the
 // Aggregate made from them (outcome-weighted business-unit targets). Shared so the two can never drift apart.
-import type { Aggregate, LedgerRow, UnattributedRow } from '../model/ledger';
+import { workItemsOf, type Aggregate, type LedgerRow, type UnattributedRow } from '../model/ledger';
 import type { Agent } from '../model/records';
 import { toCents } from './rounding';
 
@@ -14,7 +14,7 @@ export interface Acc {
   approved: number;
   reviewed: number;
   cents: Record<(typeof COMPONENT_KEYS)[number] | 'unattributed', number>;
-  /** agent → outcomes in row order, to weight a business unit's targets */
+  /** agent → its outcomes, to weight a business unit's targets */
   agentOutcomes: Map<string, number>;
 }
 
@@ -35,16 +35,16 @@ export function rowCents(r: LedgerRow, out: number[] = new Array<number>(COMPONE
   return out;
 }
 
+/** A ledger row: a work item's own row, or an aggregated one (grain.ts) that counts `work_items` and sums the rest. */
 export function addRow(a: Acc, r: LedgerRow, cents: readonly number[]): void {
-  a.work_items++;
+  a.work_items += workItemsOf(r);
   a.outcomes += r.success;
   a.closed += r.closed;
   a.reviews += r.reviews;
   a.approved += r.approved;
   a.reviewed += r.reviewed;
   for (let k = 0; k < COMPONENT_KEYS.length; k++) a.cents[COMPONENT_KEYS[k]] += cents[k];
-  if (r.success) a.agentOutcomes.set(r.agent_id, (a.agentOutcomes.get(r.agent_id) ?? 0) + 1);
-  else if (!a.agentOutcomes.has(r.agent_id)) a.agentOutcomes.set(r.agent_id, 0);
+  a.agentOutcomes.set(r.agent_id, (a.agentOutcomes.get(r.agent_id) ?? 0) + r.success);
 }
 
 /**
@@ -57,13 +57,17 @@ export function addUnattributed(a: Acc, u: Pick<UnattributedRow, 'total' | 'true
   a.cents.unattributed += toCents(u.total) - t;
 }
 
-/** Outcome-weighted over the members (a plain mean when nothing succeeded yet); members without a figure are left out. */
+/**
+ * Outcome-weighted over the members (a plain mean when nothing succeeded yet); members without a figure are left out.
+ * Summed in agent-id order, not row order, so the figure is the same bit for bit whatever the rows' order or grain.
+ */
 function weighted(members: Map<string, number>, value: (id: string) => number | null): number | null {
   let wSum = 0;
   let vSum = 0;
   let plain = 0;
   let n = 0;
-  for (const [id, w] of members) {
+  for (const id of [...members.keys()].sort()) {
+    const w = members.get(id)!;
     const v = value(id);
     if (v === null) continue;
     wSum += w;

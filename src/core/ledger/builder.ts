@@ -25,6 +25,7 @@ import {
   type InvoicedProvider,
   type LedgerContext,
   type LedgerCounts,
+  type LedgerObserver,
   type LedgerResult,
   type UnpricedGroup,
 } from './types';
@@ -63,6 +64,7 @@ export class LedgerBuilder {
   private readonly conflicts: ConflictNote[] = [];
   private readonly counts: LedgerCounts = { events: 0, duplicates: 0, conflicts: 0, work_items: 0, reviews: 0, unpriced: 0 };
   private finished = false;
+  private readonly observer: LedgerObserver | undefined;
 
   constructor(
     private readonly ctx: LedgerContext,
@@ -71,6 +73,7 @@ export class LedgerBuilder {
     this.pricer = new EventPricer(options.priceBook ?? new PriceBook(ctx.prices), ctx.prices, ctx.rates, ctx.toolPrices);
     this.maxUnpriced = options.maxUnpricedListed ?? 10_000;
     this.maxConflicts = options.maxConflictsListed ?? 10_000;
+    this.observer = options.observer;
     this.keepExact = options.keepExact ?? false;
     this.seenEvents = new IdSet(Math.min(Math.max(options.expectedEvents ?? 65_536, 1024), 1 << 26));
     for (const a of ctx.agents) if (!this.agentById.has(a.agent_id)) this.agentById.set(a.agent_id, a);
@@ -166,6 +169,7 @@ export class LedgerBuilder {
     a.inTok += e.input_tokens;
     a.outTok += e.output_tokens;
     this.periodExact(period).eventsAndReviews += cost;
+    if (this.observer !== undefined) this.observer.event(e, cost, agent);
 
     // The true-up's weights: cost and events per invoiced provider (trueup.ts).
     if (this.slots.invoicedProviders.size > 0) {
@@ -274,6 +278,7 @@ export class LedgerBuilder {
     a.reviews++;
     if (r.result === 'approved') a.approved++;
     this.periodExact(period).eventsAndReviews += cost;
+    if (this.observer !== undefined) this.observer.review(r, cost);
     return 'added';
   }
 

@@ -2,9 +2,19 @@
 // is created or lost. Hand-written because it is a dozen lines and sits on the ledger's hot path
 // (integer cents, typed arrays, no per-part objects).
 
+/**
+ * Inputs are range-checked where they are read (src/core/model/ranges.ts), so a non-finite or unsafe amount here is a
+ * bug upstream: fail loudly instead of rounding it (a NaN or infinite cent count never reaches zero in the loops below).
+ */
+function assertCents(label: string, c: number): void {
+  if (!Number.isSafeInteger(c)) throw new RangeError(`rounding: ${label} is ${c}, not a whole number of cents within ±2^53; amounts must be range-checked on import`);
+}
+
 /** USD → integer cents, snapping float noise (0.29 * 100 = 28.999999999999996) before rounding. */
 export function toCents(usd: number): number {
-  return Math.round(usd * 100 + (usd >= 0 ? 1e-9 : -1e-9));
+  const c = Math.round(usd * 100 + (usd >= 0 ? 1e-9 : -1e-9));
+  assertCents(`the amount ${usd} USD`, c);
+  return c;
 }
 
 /**
@@ -33,6 +43,7 @@ function floorCents(c: number): number {
  */
 export function allocateCents(weights: ArrayLike<number>, totalCents: number): number[] {
   const n = weights.length;
+  assertCents('the total to allocate', totalCents);
   if (n === 0) return [];
   let sumW = 0;
   for (let i = 0; i < n; i++) sumW += weights[i];
@@ -48,10 +59,12 @@ export function allocateCents(weights: ArrayLike<number>, totalCents: number): n
 /** Rounds exact cent values (floats) so they sum to `targetCents`, by largest remainder. */
 export function roundExactCents(exact: ArrayLike<number>, targetCents: number): number[] {
   const n = exact.length;
+  assertCents('the rounding target', targetCents);
   const out = new Array<number>(n);
   let floors = 0;
   const rem = new Float64Array(n);
   for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(exact[i])) throw new RangeError(`rounding: part ${i} is ${exact[i]}; amounts must be range-checked on import`);
     const f = floorCents(exact[i]) + 0; // + 0 turns -0 into 0
     out[i] = f;
     floors += f;
@@ -59,6 +72,9 @@ export function roundExactCents(exact: ArrayLike<number>, targetCents: number): 
   }
   let k = targetCents - floors;
   if (k === 0) return out;
+  // The loops below hand out |k| cents one at a time: k must be a whole, bounded count.
+  assertCents('the cents left to hand out', k);
+  if (n === 0) throw new RangeError(`rounding: ${k} cents to hand out over no parts`);
   if (k > 0 && n < 4194304) {
     // Give the k largest remainders a cent. Each part becomes one number — remainder quantized to 2⁻³⁰ cent in the
     // high bits, reversed index in the low 22 — so a native typed-array sort orders by remainder, ties to the
@@ -73,6 +89,12 @@ export function roundExactCents(exact: ArrayLike<number>, targetCents: number): 
   }
   // k < 0 happens only when a caller's target is below the floors: take cents from the smallest remainders.
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (k > 0 ? rem[b] - rem[a] : rem[a] - rem[b]) || a - b);
+  // Whole rounds first, so the loop below runs fewer than n times whatever k is.
+  if (Math.abs(k) >= n) {
+    const whole = Math.trunc(k / n);
+    for (let i = 0; i < n; i++) out[i] += whole;
+    k -= whole * n;
+  }
   const step = k > 0 ? 1 : -1;
   for (let j = 0; k !== 0; j = (j + 1) % n) {
     out[order[j]] += step;

@@ -6,7 +6,9 @@ import type {
   PriceOverride,
   Rate,
   RejectedRow,
+  Review,
   ToolPrice,
+  UsageEvent,
 } from '../model/records';
 import type { Aggregate, Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '../model/ledger';
 import type { PriceBook } from '../pricing';
@@ -33,6 +35,8 @@ export interface BuildOptions {
   expectedEvents?: number;
   /** keep every line's exact (unrounded) components in `LedgerResult.exact`, for checks against the published cents */
   keepExact?: boolean;
+  /** sees every accepted event and review with the exact cost the ledger gives it (the daily series of src/core/daily) */
+  observer?: LedgerObserver;
 }
 
 /** Exact (unrounded) USD components of one ledger row or unattributed line. */
@@ -62,6 +66,16 @@ export interface InvoicedProvider {
   billed: number;
   /** billed − computed: the true-up spread over those events' lines (to the cent by construction of the two) */
   trueup: number;
+}
+
+/**
+ * Called once per accepted (first-seen) record, after pricing; duplicates and conflicts are not seen. `cost` is the
+ * exact USD the ledger adds for it (0 when unpriced); `agent` is the id the event is kept under ("Unassigned" when it
+ * names none). Reviews carry no agent: the ledger resolves it from the work item in `finish()`.
+ */
+export interface LedgerObserver {
+  event(e: UsageEvent, cost: number, agent: string): void;
+  review(r: Review, cost: number): void;
 }
 
 /** duplicate = same id and same content (ignored); conflict = same id, different content (first kept, reported). */

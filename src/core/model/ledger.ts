@@ -5,7 +5,11 @@ import type { Component, Outcome, RejectedRow } from './records';
 
 export type PriceSource = 'catalog' | 'override' | 'provider_reported' | 'unpriced';
 
-/** One work item in one period (YYYY-MM). */
+/**
+ * One work item in one period (YYYY-MM). On a Ledger sheet too large for per-item rows (src/workbook/README.md
+ * "Grain"), a row stands for several such rows summed (core/ledger/grain.ts): `work_items` counts them and the count
+ * columns (`reviewed`, `closed`, `success`) are sums, so every figure summed from rows is the same at either grain.
+ */
 export interface LedgerRow {
   period: string;
   work_item_id: string;
@@ -27,14 +31,20 @@ export interface LedgerRow {
   /** reviews recognized in this period, and how many of them were approved */
   reviews: number;
   approved: number;
-  /** 1 when the item has a review in this period */
-  reviewed: 0 | 1;
+  /** 1 when the item has a review in this period (an aggregated row: how many of its items have one) */
+  reviewed: number;
   outcome: Outcome;
+  /** when the item closed; an aggregated row: the day (YYYY-MM-DD) its items closed in the period, else "" */
   closed_at: string;
-  /** 1 when the item closed in this period (with any outcome), and when it closed as a success */
-  closed: 0 | 1;
-  success: 0 | 1;
+  /** 1 when the item closed in this period (with any outcome), and when it closed as a success (aggregated: sums) */
+  closed: number;
+  success: number;
+  /** the work-item rows this row stands for: absent = 1 (a work item's own row); more on an aggregated row */
+  work_items?: number;
 }
+
+/** How many work-item rows a ledger row stands for (1 unless it is an aggregated row). */
+export const workItemsOf = (r: Pick<LedgerRow, 'work_items'>): number => r.work_items ?? 1;
 
 /** Cost that reached no work item: usage with no (or an unknown) work item, or overhead whose scope had no work items. */
 export interface UnattributedRow {

@@ -2,6 +2,12 @@
 // Schemas take typed values (numbers, booleans); text-to-value coercion with row/column messages
 // lives in src/sources (files) and src/workbook (sheet readers).
 import { z } from 'zod';
+import { isIsoTimestamp, isPeriod, MAX_REVIEW_MINUTES, MAX_TOKENS, MAX_UNITS, MAX_USD, USD_RANGE_MESSAGE } from './ranges';
+
+export const TIMESTAMP_MESSAGE = 'expected an ISO 8601 timestamp such as 2026-10-03T14:05:00Z (a real date, years 2000–2100)';
+export const TOKENS_RANGE_MESSAGE = `expected a whole number of tokens ≤ ${MAX_TOKENS.toExponential()}`;
+export const UNITS_RANGE_MESSAGE = `expected a number of units ≤ ${MAX_UNITS.toExponential()}`;
+export const MINUTES_RANGE_MESSAGE = `expected minutes between 0 and ${MAX_REVIEW_MINUTES} (one year)`;
 
 export const EVENT_KINDS = ['llm', 'embedding', 'vector_search', 'tool'] as const;
 export const EVENT_STATUSES = ['ok', 'error', 'retry'] as const;
@@ -21,19 +27,19 @@ export type Component = (typeof COMPONENTS)[number];
 export const isoTimestamp = z
   .string()
   .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'expected an ISO 8601 timestamp such as 2026-10-03T14:05:00Z',
-  });
+  .refine(isIsoTimestamp, { message: TIMESTAMP_MESSAGE });
 export const periodString = z
   .string()
   .trim()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'expected a period YYYY-MM such as 2026-10' });
-const money = z.number({ message: 'expected a number' }).finite();
-const nonNegMoney = money.min(0, { message: 'expected a number ≥ 0' });
+  .refine(isPeriod, { message: 'expected a period YYYY-MM such as 2026-10 (years 2000–2100)' });
+// Ranges: src/core/model/ranges.ts (why each bound is what it is).
+const money = z.number({ message: 'expected a number' }).finite().min(-MAX_USD, { message: USD_RANGE_MESSAGE }).max(MAX_USD, { message: USD_RANGE_MESSAGE });
+const nonNegMoney = z.number({ message: 'expected a number' }).finite().min(0, { message: 'expected a number ≥ 0' }).max(MAX_USD, { message: USD_RANGE_MESSAGE });
 const tokens = z
   .number({ message: 'expected a whole number ≥ 0' })
   .int({ message: 'expected a whole number ≥ 0' })
-  .min(0, { message: 'expected a whole number ≥ 0' });
+  .min(0, { message: 'expected a whole number ≥ 0' })
+  .max(MAX_TOKENS, { message: TOKENS_RANGE_MESSAGE });
 const id = z.string().trim().min(1, { message: 'expected a non-empty id' });
 const optText = z.string().trim().default('');
 
@@ -116,7 +122,7 @@ export const usageEventSchema = z
     cache_write_tokens: tokens.default(0),
     output_tokens: tokens.default(0),
     /** units for vector_search/tool calls */
-    units: nonNegMoney.default(0),
+    units: z.number({ message: 'expected a number' }).finite().min(0, { message: 'expected a number ≥ 0' }).max(MAX_UNITS, { message: UNITS_RANGE_MESSAGE }).default(0),
     status: z.enum(EVENT_STATUSES, { message: `expected one of ${EVENT_STATUSES.join(', ')}` }).default('ok'),
     batch: z.boolean().default(false),
     /** provider-reported cost; wins over the price book when present */
@@ -165,7 +171,7 @@ export type WorkItem = z.output<typeof workItemSchema>;
 export const reviewSchema = z.object({
   work_item_id: id,
   reviewer_role: id,
-  minutes: nonNegMoney,
+  minutes: z.number({ message: 'expected a number' }).finite().min(0, { message: 'expected a number ≥ 0' }).max(MAX_REVIEW_MINUTES, { message: MINUTES_RANGE_MESSAGE }),
   result: z.enum(REVIEW_RESULTS, { message: `expected one of ${REVIEW_RESULTS.join(', ')}` }),
   reviewed_at: isoTimestamp,
 });
@@ -193,6 +199,19 @@ export const agentSchema = z.object({
   slo_max_review_rate: optRatio,
   /** the cost centre the chargeback debits; empty = the business unit's name */
   cost_center: optText,
+  /** daily alerts (src/core/daily): alert when cost per outcome over the window is more than this above target;
+   * empty = Budget Drivers' slo_alert_pct (5%) */
+  alert_drift_pct: optRatio,
+  /** daily alerts: the smallest change against the agent's own normal cost per outcome that alerts; empty = 5% */
+  alert_min_change_pct: optRatio,
+  /** daily alerts: the trailing window in days (drift vs target, shifts); empty = 3 */
+  alert_window_days: z
+    .number({ message: 'expected a whole number of days from 1 to 14' })
+    .int({ message: 'expected a whole number of days from 1 to 14' })
+    .min(1, { message: 'expected a whole number of days from 1 to 14' })
+    .max(14, { message: 'expected a whole number of days from 1 to 14' })
+    .nullable()
+    .default(null),
 });
 export type Agent = z.output<typeof agentSchema>;
 
@@ -234,8 +253,8 @@ export const priceOverrideSchema = z.object({
   effective_from: z
     .string()
     .trim()
-    .refine((s) => s === '' || (/^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s))), {
-      message: 'expected a date YYYY-MM-DD',
+    .refine((s) => s === '' || isIsoTimestamp(s), {
+      message: 'expected a date YYYY-MM-DD (a real date, years 2000–2100)',
     })
     .default(''),
   input_mtok: optMoney,
@@ -313,6 +332,9 @@ export function blankAgent(agent_id: string, business_unit: string): Agent {
     slo_min_accuracy: null,
     slo_max_review_rate: null,
     cost_center: '',
+    alert_drift_pct: null,
+    alert_min_change_pct: null,
+    alert_window_days: null,
   };
 }
 

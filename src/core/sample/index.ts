@@ -192,6 +192,7 @@ export function generateSample(options: SampleOptions, sinks: SampleSinks): Samp
       agent_id: a.id, name: a.name, business_unit: bu.name, unit_name: bu.unit_name, model: a.model,
       target_cost_per_outcome: bu.target, human_cost_per_unit: bu.human,
       slo_max_cost_per_outcome: bu.slo[0], slo_min_accuracy: bu.slo[1], slo_max_review_rate: bu.slo[2], cost_center: '',
+      alert_drift_pct: null, alert_min_change_pct: null, alert_window_days: null,
     })),
   );
 

@@ -5,6 +5,7 @@
 import { assertNotSecretSetting, type HostSettings, type WorkbookHost, type WriteOptions } from '../../workbook/host';
 import type { CellValue, NameSpec, SheetSpec, WorkbookSpec } from '../../workbook/spec';
 import { colLetter as colName, planSheet, splitValues, type Block, type PlanOp, type PlanOptions, type ValuesOp } from './plan';
+import { applyLayout } from './page-layout';
 import { readSheetsBlocked } from './read';
 import { describeOfficeError, excelRun, isPayloadTooLarge, jsonBytes, type Run } from './run';
 
@@ -275,6 +276,9 @@ export class ExcelHost implements WorkbookHost {
         return;
       case 'tab':
         ws.tabColor = hex(op.color);
+        return;
+      case 'layout':
+        applyLayout(ws, op);
         return;
     }
   }

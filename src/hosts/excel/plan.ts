@@ -7,6 +7,7 @@
 import { a1, colLetter, parseA1 } from '../../workbook/address';
 import { cleanText } from '../../workbook/sanitize';
 import { isCell, type CellInput, type CellStyle, type ConditionalFormatSpec, type SheetSpec, type TableSpec, type ValidationSpec } from '../../workbook/spec';
+import type { LayoutOp } from './page-layout';
 import { jsonBytes, utf8Length } from './run';
 
 export type OfficeCell = string | number | boolean | null;
@@ -41,7 +42,8 @@ export type StructureOp =
   | { op: 'columns'; columns: { index: number; width?: number; hidden?: boolean }[] }
   | { op: 'freeze'; rows: number; cols: number }
   | { op: 'merge'; range: string }
-  | { op: 'tab'; color: string };
+  | { op: 'tab'; color: string }
+  | LayoutOp;
 
 export type PlanOp = ValuesOp | StyleOp | (StructureOp & { bytes?: number });
 
@@ -220,6 +222,7 @@ export function planSheet(spec: SheetSpec, opts: PlanOptions = {}): Block[] {
   for (const m of spec.merges ?? []) structure.push({ op: 'merge', range: m });
   if (spec.freeze && (spec.freeze.rows || spec.freeze.cols)) structure.push({ op: 'freeze', rows: spec.freeze.rows, cols: spec.freeze.cols });
   if (spec.tabColor) structure.push({ op: 'tab', color: spec.tabColor });
+  if (spec.rows?.length || spec.print) structure.push({ op: 'layout', rows: spec.rows ?? [], print: spec.print });
   if (structure.length) {
     const bytes = structure.reduce((s, op) => s + OP_OVERHEAD + utf8Length(JSON.stringify(op)), 0);
     blocks.push({ kind: 'structure', ops: structure, bytes });

@@ -59,6 +59,16 @@ export function styleAt(spec: SheetSpec, row: number, col: number): CellStyle | 
   return undefined;
 }
 
+/** Rows of the first setCellContents call of a sliced write, the time each call aims at, and the time a slice of calls may take before the page gets a turn. */
+const FIRST_CHUNK_ROWS = 50;
+const CHUNK_MS = 12;
+const SLICE_MS = 30;
+/** Writes smaller than this (cells) are not sliced. */
+const SLICED_FROM_CELLS = 20_000;
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+/** A turn for the page (paint, input, progress) between slices of a long write. */
+const yieldToPage = () => new Promise<void>((r) => setTimeout(r, 0));
+
 function toCellValue(v: unknown): CellValue {
   if (v instanceof DetailedCellError) return v.value;
   if (v === undefined) return null;
@@ -149,37 +159,102 @@ export class PreviewHost implements WorkbookHost {
 
   /** Replaces the sheet's content in place (so other sheets' references to it stay valid). */
   async writeSheet(spec: SheetSpec, opts: WriteOptions = {}): Promise<void> {
-    this.hf.batch(() => {
-      const id = this.ensureSheet(spec.name);
-      for (const n of spec.names ?? []) this.setName(n);
-      this.hf.setSheetContent(id, sheetMatrix(spec));
-    });
-    this.specs.set(spec.name, spec);
-    this.edits.delete(spec.name);
+    await this.serial(() => this.write([spec], [], opts));
     if (opts.activate) this.active = { sheet: spec.name };
     this.changed();
   }
 
   async writeWorkbook(spec: WorkbookSpec, opts: WriteOptions = {}): Promise<void> {
-    // Sheets and names first, so formulas that reach forward (Chargeback → Ledger) resolve on first evaluation.
-    this.hf.batch(() => {
-      for (const s of spec.sheets) this.ensureSheet(s.name);
-      for (const s of spec.sheets) for (const n of s.names ?? []) this.setName(n);
-      for (const n of spec.names ?? []) this.setName(n);
-      let done = 0;
-      const total = spec.sheets.length;
-      for (const s of spec.sheets) {
-        this.hf.setSheetContent(this.sheetId(s.name), sheetMatrix(s));
-        opts.onProgress?.(++done, total);
-      }
-    });
-    for (const s of spec.sheets) {
-      this.specs.set(s.name, s);
-      this.edits.delete(s.name);
-    }
+    await this.serial(() => this.write(spec.sheets, spec.names ?? [], opts));
     for (const n of spec.names ?? []) this.workbookNames.set(n.name.toLowerCase(), n);
     if (opts.activate && spec.sheets[0]) this.active = { sheet: spec.sheets[0].name };
     this.changed();
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Writes run one after the other: a report generated during a refresh's sliced write waits for it. */
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(f, f);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Writes sheets without holding the page for long: the sheets and their names first, then the content in slices of
+   * rows (each under SLICE_MS, yielding to the page between slices, so progress paints and input is handled), then
+   * the names again. The names the sheets define are taken out while their ranges are rewritten: HyperFormula
+   * maintains a named range for every cell written into it, which makes a write into a named 5,000-row Ledger
+   * several times slower; the formulas that use them (a report) recompute once, when the names come back.
+   */
+  private async write(specs: SheetSpec[], extraNames: NameSpec[], opts: WriteOptions): Promise<void> {
+    const names = [...specs.flatMap((s) => s.names ?? []), ...extraNames];
+    const redefined = new Set(names.map((n) => n.name.toLowerCase()));
+    this.hf.batch(() => {
+      for (const s of specs) this.ensureSheet(s.name);
+      for (const key of redefined) {
+        if (!this.names.has(key)) continue;
+        this.hf.removeNamedExpression(key);
+        this.names.delete(key);
+      }
+    });
+    const matrices = specs.map((s) => sheetMatrix(s));
+    const total = specs.reduce((n, s, k) => n + Math.max(matrices[k].length, this.hf.getSheetDimensions(this.sheetId(s.name)).height), 0);
+    // A small write (a report) is one short block anyway: it yields only when large (a Ledger).
+    const sliced = specs.reduce((n, s, k) => n + matrices[k].length * Math.max(1, matrices[k][0]?.length ?? 1), 0) > SLICED_FROM_CELLS;
+    let done = 0;
+    let slice = now();
+    let rowsPerChunk = sliced ? FIRST_CHUNK_ROWS : Number.MAX_SAFE_INTEGER;
+    for (let k = 0; k < specs.length; k++) {
+      const id = this.sheetId(specs[k].name);
+      const m = matrices[k];
+      const old = this.hf.getSheetDimensions(id);
+      const width = Math.max(old.width, m.reduce((w, r) => Math.max(w, r.length), 0));
+      const height = Math.max(old.height, m.length);
+      // Overwrite row by row (a shorter new sheet clears the old rows below it): one pass, no separate clear. The
+      // chunk size adapts so one setCellContents call stays near CHUNK_MS on this machine, loaded or not.
+      for (let r = 0; r < height; ) {
+        const n = Math.min(rowsPerChunk, height - r);
+        const t0 = now();
+        const chunk: RawCellContent[][] = [];
+        for (let i = r; i < r + n; i++) {
+          const src = m[i] ?? [];
+          const line: RawCellContent[] = new Array(width);
+          for (let j = 0; j < width; j++) line[j] = src[j] ?? null;
+          chunk.push(line);
+        }
+        this.hf.batch(() => this.hf.setCellContents({ sheet: id, row: r, col: 0 }, chunk));
+        const took = now() - t0;
+        if (sliced && n === rowsPerChunk) rowsPerChunk = Math.max(10, Math.min(2000, Math.round((rowsPerChunk * CHUNK_MS) / Math.max(took, 1))));
+        r += n;
+        done += n;
+        if (sliced && now() - slice > SLICE_MS) {
+          opts.onProgress?.(done, total);
+          await yieldToPage();
+          slice = now();
+        }
+      }
+      this.specs.set(specs[k].name, specs[k]);
+      this.edits.delete(specs[k].name);
+    }
+    // The names back: in one batch when formulas may use them (they recompute once), else a few per slice.
+    const formulasUseThem = [...this.specs.values()].some((s) => s.kind === 'report') || this.hasUserFormulas();
+    if (formulasUseThem || !sliced) this.hf.batch(() => names.forEach((n) => this.setName(n)));
+    else {
+      for (const n of names) {
+        this.setName(n);
+        if (now() - slice > SLICE_MS) {
+          await yieldToPage();
+          slice = now();
+        }
+      }
+    }
+    opts.onProgress?.(total, total);
+  }
+
+  /** Formulas typed into the preview (they may use the names a write redefines). */
+  private hasUserFormulas(): boolean {
+    for (const edits of this.edits.values()) for (const c of edits.values()) if (isCell(c) && c.f !== undefined) return true;
+    return false;
   }
 
   async readSheet(name: string): Promise<CellValue[][] | null> {

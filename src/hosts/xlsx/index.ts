@@ -1,10 +1,13 @@
 // The .xlsx host (ExcelJS): writes specs to a file for the command line and scheduled month-end runs, and reads input
-// sheets back from an edited file, so it can feed `build` again. Formulas are written without cached results and the
-// file asks for a full recalculation on load (Excel, LibreOffice).
+// sheets back from an edited file, so it can feed `build` again. Formulas are saved with their computed values
+// (results.ts) and the file asks for a full recalculation on load (Excel, LibreOffice); each sheet carries its page
+// setup (layout.ts).
 import ExcelJS from 'exceljs';
 import { parseA1 } from '../../workbook/address';
 import { assertNotSecretSetting, type HostSettings, type WorkbookHost, type WriteOptions } from '../../workbook/host';
 import { cleanText } from '../../workbook/sanitize';
+import { applyPageSetup, applyRows } from './layout';
+import { saveFormulaResults, type ComputedValue, type SavedResults } from './results';
 import { isCell, type CellInput, type CellStyle, type CellValue, type ConditionalFormatSpec, type NameSpec, type SheetSpec, type ValidationSpec, type WorkbookSpec } from '../../workbook/spec';
 
 /** Settings live in a very hidden sheet: readable by anyone with the file, so assertNotSecretSetting guards them. */
@@ -104,6 +107,10 @@ export class XlsxHost implements WorkbookHost {
   private names = new RangeNames();
   private styles = new Map<CellStyle, Partial<ExcelJS.Style>>();
   private priority = { n: 1 };
+  /** sheets written from a spec, with each column's minWidth (their columns are sized to the computed values) */
+  private generated = new Map<string, (number | undefined)[]>();
+  /** the time written into page footers ("Generated …"); set it for reproducible files */
+  generatedAt = new Date();
 
   constructor(wb?: ExcelJS.Workbook) {
     this.wb = wb ?? new ExcelJS.Workbook();
@@ -130,12 +137,37 @@ export class XlsxHost implements WorkbookHost {
     return new XlsxHost(wb);
   }
 
-  async toBuffer(): Promise<Buffer> {
+  /** `computed`: the formulas' values from a host that already calculated them (see saveValues). */
+  async toBuffer(computed?: ComputedValue): Promise<Buffer> {
+    this.saveValues(computed);
     return Buffer.from(await this.wb.xlsx.writeBuffer());
   }
 
-  async save(path: string): Promise<void> {
+  async save(path: string, computed?: ComputedValue): Promise<void> {
+    this.saveValues(computed);
     await this.wb.xlsx.writeFile(path);
+  }
+
+  /** Whether a sheet other than `generated` (the user's own, kept from an existing file) holds a formula. */
+  hasFormulasOutside(generated: ReadonlySet<string>): boolean {
+    for (const ws of this.wb.worksheets) {
+      if (generated.has(ws.name) || ws.name === SETTINGS_SHEET) continue;
+      let found = false;
+      ws.eachRow({ includeEmpty: false }, (row) => {
+        if (!found) row.eachCell({ includeEmpty: false }, (cell) => { if (cell.formula || cell.type === ExcelJS.ValueType.Formula) found = true; });
+      });
+      if (found) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Computes every formula and stores its value in the cell (what non-calculating readers show), widening the
+   * generated sheets' columns where a computed number would not fit. save() and toBuffer() call it; a caller that
+   * writes the bytes itself (the workbench export) calls it first.
+   */
+  saveValues(computed?: ComputedValue): SavedResults {
+    return saveFormulaResults(this.wb, this.names.model, this.generated, computed);
   }
 
   /** A defined name's reference, e.g. for tests. */
@@ -222,6 +254,9 @@ export class XlsxHost implements WorkbookHost {
     for (const c of spec.conditionalFormats ?? []) ws.addConditionalFormatting(conditionalOf(c, this.priority));
     for (const m of spec.merges ?? []) ws.mergeCells(m);
     if (spec.freeze && (spec.freeze.rows || spec.freeze.cols)) ws.views = [{ state: 'frozen', xSplit: spec.freeze.cols, ySplit: spec.freeze.rows }];
+    applyRows(ws, spec);
+    applyPageSetup(ws, spec, this.generatedAt);
+    this.generated.set(spec.name, (spec.columns ?? []).map((c) => c?.minWidth));
   }
 
   private put(cell: ExcelJS.Cell, c: CellInput, colStyle: Partial<ExcelJS.Style> | undefined) {

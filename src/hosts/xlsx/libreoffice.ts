@@ -79,3 +79,21 @@ export async function recalcWithLibreOffice(xlsxPath: string, sheetNames: string
   }
   return sheets;
 }
+
+/**
+ * Prints `xlsxPath` to PDF as LibreOffice does (every sheet, with its page setup) and returns the PDF's path and its
+ * pages as text (`pdftotext -layout`, poppler-utils) with each page's size in points.
+ */
+export async function printWithLibreOffice(xlsxPath: string, opts: { soffice?: string; timeoutMs?: number } = {}): Promise<{ pdf: string; pages: { text: string; width: number; height: number }[] }> {
+  const soffice = opts.soffice ?? findSoffice();
+  if (!soffice) throw new Error('LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui');
+  const out = mkdtempSync(join(tmpdir(), 'lo-pdf-'));
+  await run(soffice, [`-env:UserInstallation=file://${profileDir()}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', out, xlsxPath], opts.timeoutMs ?? 300_000);
+  const pdf = join(out, basename(xlsxPath).replace(/\.xlsx$/i, '.pdf'));
+  if (!existsSync(pdf)) throw new Error(`LibreOffice wrote no PDF for ${xlsxPath}`);
+  const text = (await run('pdftotext', ['-layout', pdf, '-'], 120_000)).stdout.split('\f');
+  const info = (await run('pdfinfo', ['-f', '1', '-l', String(text.length), pdf], 60_000)).stdout;
+  const sizes = [...info.matchAll(/^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts/gm)].map((m) => ({ page: Number(m[1]), width: Number(m[2]), height: Number(m[3]) }));
+  const pages = sizes.map((s) => ({ text: text[s.page - 1] ?? '', width: s.width, height: s.height }));
+  return { pdf, pages };
+}

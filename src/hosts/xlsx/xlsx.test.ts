@@ -12,7 +12,7 @@ async function reopen(h: XlsxHost): Promise<XlsxHost> {
 }
 
 describe('xlsx host (ExcelJS)', () => {
-  it('writes formulas, styles, names, tables, validation, conditional formats and frozen panes into the file', async () => {
+  it('writes formulas with their computed values, styles, names, tables, validation, conditional formats and frozen panes into the file', async () => {
     const h = new XlsxHost();
     const spec: SheetSpec = {
       name: 'Report', kind: 'report', tabColor: '70AD47', columns: [{ width: 30 }, { hidden: true }], freeze: { rows: 1, cols: 1 },
@@ -25,7 +25,7 @@ describe('xlsx host (ExcelJS)', () => {
     await h.writeSheet(spec);
     const back = await reopen(h);
     const ws = back.wb.getWorksheet('Report')!;
-    expect(ws.getCell('B1').value).toEqual({ formula: 'SUM(B2:B3)' });
+    expect(ws.getCell('B1').value).toEqual({ formula: 'SUM(B2:B3)', result: 3 });
     expect(ws.getCell('B1').numFmt).toBe('$#,##0.00');
     expect(ws.getCell('A1').font?.bold).toBe(true);
     expect(ws.getColumn(1).width).toBe(30);
@@ -77,5 +77,14 @@ describe('xlsx host (ExcelJS)', () => {
     const back = await reopen(h);
     expect(await back.settings.get('last_period')).toBe('2026-10');
     expect(await back.listSheets()).toEqual(['A']);
+  });
+
+  it('a workbook HyperFormula cannot read is still saved, its formulas without values', async () => {
+    const h = new XlsxHost();
+    await h.writeSheet({ name: 'S', kind: 'report', grids: [{ at: 'A1', rows: [[1, { f: 'A1*2' }]] }], names: [{ name: 'Not A Name', ref: 'S!$A$1' }] });
+    const r = h.saveValues();
+    expect(r).toMatchObject({ formulas: 1, saved: 0, unsaved: 1, error: expect.stringMatching(/Not A Name/) });
+    const back = await reopen(h);
+    expect(back.wb.getWorksheet('S')!.getCell('B1').value).toEqual({ formula: 'A1*2' });
   });
 });

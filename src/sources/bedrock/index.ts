@@ -55,22 +55,27 @@ export function bedrockDrafts(records: RawRecord[], file: string, opts: BedrockO
   return { drafts: m.out, rejected: m.rejected, skipped: m.skipped };
 }
 
-export function parseBedrockFile(textIn: string, fileName: string, opts: BedrockOptions = {}): DraftBatch {
-  const raw = readRecords(textIn, fileName, ['records', 'logEvents', 'events']);
-  // CloudWatch exports wrap each record: { logEvents: [{ message: "<json>" }] } (get-log-events) or
-  // { events: [{ message: "<json>" }] } (filter-log-events).
-  const records = raw.records.map((r) => {
-    const msg = (r.value as { message?: unknown })?.message;
-    if (typeof msg === 'string' && msg.trim().startsWith('{')) {
-      try {
-        return { value: JSON.parse(msg), line: r.line };
-      } catch {
-        return r;
-      }
+/**
+ * CloudWatch exports wrap each record: { logEvents: [{ message: "<json>" }] } (get-log-events) or
+ * { events: [{ message: "<json>" }] } (filter-log-events).
+ */
+export function unwrapCloudWatch(r: RawRecord): RawRecord {
+  const msg = (r.value as { message?: unknown })?.message;
+  if (typeof msg === 'string' && msg.trim().startsWith('{')) {
+    try {
+      return { value: JSON.parse(msg), line: r.line };
+    } catch {
+      return r;
     }
-    return r;
-  });
-  const b = bedrockDrafts(records, fileName, opts);
-  b.rejected.unshift(...raw.rejected);
+  }
+  return r;
+}
+
+export const BEDROCK_ARRAY_KEYS = ['records', 'logEvents', 'events'];
+
+export function parseBedrockFile(textIn: string, fileName: string, opts: BedrockOptions = {}): DraftBatch {
+  const raw = readRecords(textIn, fileName, BEDROCK_ARRAY_KEYS);
+  const b = bedrockDrafts(raw.records.map(unwrapCloudWatch), fileName, opts);
+  b.rejected = raw.rejected.concat(b.rejected);
   return b;
 }

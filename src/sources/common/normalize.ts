@@ -1,5 +1,6 @@
 // Value normalization shared by the vendor mappers: numbers, timestamps, models/providers, token conventions, cents.
 import { normalizeProvider, PriceBook } from '../../core/pricing';
+import { decimalNumber, isIsoTimestamp, MAX_TOKENS, MAX_USD, MAX_YEAR, MIN_YEAR, USD_RANGE_MESSAGE } from '../../core/model/ranges';
 
 /** Thrown by the readers below; the mapper turns it into a RejectedRow naming the field. */
 export class FieldError extends Error {
@@ -15,8 +16,8 @@ export class FieldError extends Error {
 export function show(v: unknown): string {
   if (v === undefined) return '';
   if (v === null) return 'null';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
+  return s.length > 200 ? `${s.slice(0, 200)}… (${s.length.toLocaleString('en-US')} characters)` : s;
 }
 
 /** A field read by dotted path ("metadata.ticket_id"); arrays are not indexed. */
@@ -32,26 +33,35 @@ export function getPath(obj: unknown, path: string): unknown {
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /** A whole number ≥ 0; blank → `def`. Accepts numeric strings (CSV exports, OTLP int64 as string). */
+/** A JSON number, or text in decimal notation ("12", "1.5e3"; not "0x1F"); else NaN. */
+const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' ? decimalNumber(v) : NaN);
+
 export function tokenCount(v: unknown, field: string, def = 0): number {
   if (isBlank(v)) return def;
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
+  const n = num(v);
   if (!Number.isFinite(n) || n < 0 || !Number.isInteger(n)) throw new FieldError(field, v, 'expected a whole number ≥ 0 of tokens');
+  if (n > MAX_TOKENS) throw new FieldError(field, v, `expected at most ${MAX_TOKENS.toExponential()} tokens`);
   return n;
 }
 
-/** A number ≥ 0 (money, units); blank → null. */
+/**
+ * A number ≥ 0 (money, units, seconds); blank → null. At most ±1e12 (src/core/model/ranges.ts): any field read
+ * this way ends up as money or a count a ledger row adds.
+ */
 export function amount(v: unknown, field: string): number | null {
   if (isBlank(v)) return null;
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
+  const n = num(v);
   if (!Number.isFinite(n) || n < 0) throw new FieldError(field, v, 'expected a number ≥ 0');
+  if (n > MAX_USD) throw new FieldError(field, v, `expected a number ≤ ${MAX_USD.toExponential()}`);
   return n;
 }
 
-/** A signed number (invoice lines can be credits); blank → null. */
+/** A signed number (invoice lines can be credits); blank → null. Within ±1e12. */
 export function signedAmount(v: unknown, field: string): number | null {
   if (isBlank(v)) return null;
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
+  const n = num(v);
   if (!Number.isFinite(n)) throw new FieldError(field, v, 'expected a number');
+  if (Math.abs(n) > MAX_USD) throw new FieldError(field, v, USD_RANGE_MESSAGE);
   return n;
 }
 
@@ -94,7 +104,7 @@ export function timestamp(v: unknown, field: string, unit: 's' | 'ms' | 'ns' | '
     else if (unit === 'ms' || (unit === 'auto' && s.length >= 12)) ms = Number(s);
     else ms = Number(s) * 1000;
     const d = new Date(Math.floor(ms));
-    if (Number.isNaN(d.getTime()) || ms === 0) throw new FieldError(field, v, 'expected a timestamp');
+    if (Number.isNaN(d.getTime()) || !inYears(d)) throw new FieldError(field, v, `expected a timestamp in the years ${MIN_YEAR}–${MAX_YEAR}`);
     return isoOf(d);
   }
   if (typeof v !== 'string') throw new FieldError(field, v, 'expected a timestamp (ISO 8601 such as 2026-10-03T14:05:00Z)');
@@ -108,8 +118,14 @@ export function timestamp(v: unknown, field: string, unit: 's' | 'ms' | 'ns' | '
   if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(d.getTime())) {
     throw new FieldError(field, v, 'expected a timestamp (ISO 8601 such as 2026-10-03T14:05:00Z)');
   }
+  // The date must exist (Date rolls 30 February over to 2 March) and lie in the years we accept.
+  if (!isIsoTimestamp(s.replace(/(\.\d{1,9})\d*/, '$1')) || !inYears(d)) {
+    throw new FieldError(field, v, `expected a real date and time in the years ${MIN_YEAR}–${MAX_YEAR}`);
+  }
   return isoOf(d);
 }
+
+const inYears = (d: Date) => d.getUTCFullYear() >= MIN_YEAR && d.getUTCFullYear() <= MAX_YEAR;
 
 export function text(v: unknown): string {
   if (v === undefined || v === null) return '';

@@ -109,7 +109,7 @@ export function mapReportBuckets(format: string, mapLine: ReportLineMapper, buck
 export function parseReportFile(format: string, mapLine: ReportLineMapper, textIn: string, fileName: string, options: ReportOptions = {}, links?: LinkRules): MapResult {
   const raw = readRecords(textIn, fileName, ['data']);
   const res = mapReportBuckets(format, mapLine, raw.records, fileName, options, links);
-  res.rejected.unshift(...raw.rejected);
+  res.rejected = raw.rejected.concat(res.rejected);
   return res;
 }
 

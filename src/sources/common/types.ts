@@ -17,21 +17,57 @@ export interface MapResult {
   warnings: RejectedRow[];
   /** records that are not usage (Langfuse spans, OTel spans without gen_ai usage): counted, not rejected */
   skipped: number;
+  /** files read: what became of every physical record (see RecordAccount) */
+  accounts?: RecordAccount[];
+}
+
+/**
+ * Row accounting of one file: every physical record the reader saw (a CSV row, a JSONL line, an element of a JSON
+ * array, a bucket of a report) ends as exactly one of accepted, skipped on purpose (not usage), a duplicate (a later
+ * version of the same work item wins) or rejected (listed with its line and reason). `ok` is computed by
+ * `checkAccount` from counters kept at the places each outcome happens.
+ */
+export interface RecordAccount {
+  file: string;
+  format: string;
+  records: number;
+  accepted: number;
+  skipped: number;
+  duplicates: number;
+  rejected: number;
+  /** the whole file could not be read (not JSON, not a known shape): nothing imported */
+  error?: string;
+  /** header names that occur more than once (rows whose values differ are rejected) */
+  duplicate_columns?: string[];
+  ok: boolean;
+}
+
+/** records = accepted + skipped + duplicates + rejected, or the difference. */
+export function checkAccount(a: Omit<RecordAccount, 'ok'>): { ok: boolean; difference: number } {
+  const difference = a.records - (a.accepted + a.skipped + a.duplicates + a.rejected);
+  return { ok: difference === 0, difference };
 }
 
 export function emptyResult(): MapResult {
   return { events: [], workItems: [], reviews: [], invoices: [], overheads: [], rejected: [], warnings: [], skipped: 0 };
 }
 
+/** Appends one list to another without spreading it as call arguments (which overflows the stack past ~100k). */
+export function pushAll<T>(into: T[], from: readonly T[]): T[] {
+  for (let i = 0; i < from.length; i++) into.push(from[i]);
+  return into;
+}
+
 export function mergeResults(into: MapResult, from: MapResult): MapResult {
-  into.events.push(...from.events);
-  into.workItems.push(...from.workItems);
-  into.reviews.push(...from.reviews);
-  into.invoices.push(...from.invoices);
-  into.overheads.push(...from.overheads);
-  into.rejected.push(...from.rejected);
-  for (const w of from.warnings ?? []) into.warnings.push(w);
+  pushAll(into.events, from.events);
+  pushAll(into.workItems, from.workItems);
+  pushAll(into.reviews, from.reviews);
+  pushAll(into.invoices, from.invoices);
+  pushAll(into.overheads, from.overheads);
+  pushAll(into.rejected, from.rejected);
+  pushAll(into.warnings, from.warnings ?? []);
   into.skipped += from.skipped;
+  if (from.accounts) pushAll((into.accounts ??= []), from.accounts);
   return into;
 }
 

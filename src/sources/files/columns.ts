@@ -11,6 +11,7 @@ import {
   usageEventSchema,
   workItemSchema,
 } from '../../core/model/records';
+import { decimalNumber } from '../../core/model/ranges';
 
 export const RECORD_KINDS = ['usage', 'work_items', 'reviews', 'agents', 'rates', 'tool_prices', 'overheads', 'invoices', 'prices'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
@@ -47,6 +48,7 @@ const NUMBER_COLUMNS = new Set([
   'cache_write_1h_tokens', 'audio_input_tokens', 'cached_audio_input_tokens', 'image_input_tokens', 'cached_image_input_tokens',
   'audio_output_tokens', 'image_output_tokens', 'reasoning_tokens', 'web_search_requests', 'cache_write_1h_mtok', 'web_search_per_1k',
   'tier_multiplier',
+  'alert_drift_pct', 'alert_min_change_pct', 'alert_window_days',
 ]);
 const BOOLEAN_COLUMNS = new Set(['batch']);
 
@@ -88,7 +90,8 @@ export function coerceCell(raw: string, spec: ColumnSpec): unknown {
   const s = raw.trim();
   if (s === '') return spec.optional ? undefined : spec.type === 'text' ? '' : undefined;
   if (spec.type === 'number') {
-    const n = Number(s);
+    // Decimal notation only: Number() would also read "0x1F" as 31.
+    const n = decimalNumber(s);
     return Number.isNaN(n) ? s : n;
   }
   if (spec.type === 'boolean') {

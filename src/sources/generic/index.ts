@@ -4,9 +4,10 @@
 import { z } from 'zod';
 import { parseRowWithSchema, type RecordKind } from '../files';
 import { emptyResult, type MapResult } from '../common/types';
-import { readRecords } from '../common/records';
+import { readRecords, type RawRecord } from '../common/records';
 import { FieldError, text, timestamp } from '../common/normalize';
 import type { Review, UsageEvent, WorkItem } from '../../core/model/records';
+import { decimalNumber } from '../../core/model/ranges';
 
 export const columnMappingSchema = z.object({
   kind: z.enum(['work_items', 'reviews', 'usage']),
@@ -23,23 +24,29 @@ export const columnMappingSchema = z.object({
 });
 export type ColumnMapping = z.input<typeof columnMappingSchema>;
 
+export const GENERIC_ARRAY_KEYS = ['data', 'records', 'items'];
 const TIMESTAMP_FIELDS = new Set(['timestamp', 'opened_at', 'closed_at', 'reviewed_at']);
 
 export function parseGenericFile(textIn: string, fileName: string, mapping: ColumnMapping): MapResult {
+  const raw = readRecords(textIn, fileName, GENERIC_ARRAY_KEYS);
+  const res = mapGenericRecords(raw.records, fileName, mapping);
+  res.rejected = raw.rejected.concat(res.rejected);
+  return res;
+}
+
+export function mapGenericRecords(records: RawRecord[], fileName: string, mapping: ColumnMapping): MapResult {
   const mp = columnMappingSchema.parse(mapping);
-  const raw = readRecords(textIn, fileName, ['data', 'records', 'items']);
   const res = emptyResult();
-  res.rejected.push(...raw.rejected);
   const fields = [...new Set([...Object.keys(mp.columns), ...Object.keys(mp.defaults)])];
   const sourceOf = (f: string) => mp.columns[f] ?? f;
-  for (const { value, line } of raw.records) {
+  for (const { value, line } of records) {
     const row = (value ?? {}) as Record<string, unknown>;
     const cells = fields.map((f) => {
       let v = text(row[sourceOf(f)]);
       if (v === '' && mp.defaults[f] !== undefined) v = mp.defaults[f];
       const vm = mp.values[f];
       if (vm && v in vm) v = vm[v];
-      if (mp.scale[f] !== undefined && v !== '' && Number.isFinite(Number(v))) v = String(Number(v) * mp.scale[f]);
+      if (mp.scale[f] !== undefined && v !== '' && Number.isFinite(decimalNumber(v))) v = String(decimalNumber(v) * mp.scale[f]);
       if (f === 'work_item_id' && v !== '') v = `${mp.idPrefix}${v}`;
       // Timestamps without a zone ("2025-08-16 00:31:37.520", as databases export them) are UTC, written as ISO UTC;
       // a value that is no timestamp at all is left for the canonical validation to name.

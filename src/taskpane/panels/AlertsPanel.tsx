@@ -1,12 +1,16 @@
 import * as React from 'react';
-import { Body1, Caption1, Field, Link, MessageBar, MessageBarBody, SpinButton, Spinner, Switch } from '@fluentui/react-components';
+import { Badge, Body1, Caption1, Field, Link, MessageBar, MessageBarBody, Select, SpinButton, Spinner, Switch } from '@fluentui/react-components';
 import { SLO_SHEET } from '../../workbook';
 import { useSession } from '../state';
-import { ALERT_KINDS, deriveAlerts, type Alert } from '../services/alerts';
+import { alertMonths, deriveAlerts, groupAlerts, type Alert } from '../services/alerts';
 import { generateReport, withEditedAgents } from '../services/reports';
 import { readWorkbookInputs } from '../services/workbook-io';
 import type { Agent, Invoice } from '../../core/model/records';
 import { H2, H3, usePanelStyles } from './common';
+import { TodayAlerts } from './TodayAlerts';
+
+/** The month filter's value for every month. */
+const ALL = 'all';
 
 export function AlertsPanel() {
   const s = usePanelStyles();
@@ -15,6 +19,8 @@ export function AlertsPanel() {
   const o = session.ledger;
   const [edited, setEdited] = React.useState<{ agents?: Agent[]; invoices?: Invoice[] } | null>(null);
   const [error, setError] = React.useState<string | null>(null);
+  /** the month picked in the filter; null = the latest (the default) */
+  const [month, setMonth] = React.useState<string | null>(null);
 
   // Targets and invoices as the workbook has them now (the user may have edited Agents or Invoices).
   React.useEffect(() => {
@@ -46,6 +52,36 @@ export function AlertsPanel() {
     }
   };
 
+  const periods = React.useMemo(() => o?.result.periods ?? [], [o]);
+  const latest = periods[periods.length - 1] ?? null;
+  // The month shown: the latest unless the user picked another (or "all"); a month the ledger no longer has falls back.
+  const shown = month === ALL ? null : month !== null && periods.includes(month) ? month : latest;
+  const months = React.useMemo(() => alertMonths(list, periods), [list, periods]);
+  const grouped = React.useMemo(() => groupAlerts(list, o?.result.agents ?? [], shown), [list, o, shown]);
+  const where = shown ?? `${periods.length} month${periods.length === 1 ? '' : 's'}`;
+  const headline = `${grouped.count} alert${grouped.count === 1 ? '' : 's'} ${shown ? 'in' : 'over'} ${where}` +
+    (grouped.agents.length ? ` on ${grouped.agents.length} ${shown ? 'agent' : 'agent-month'}${grouped.agents.length === 1 ? '' : 's'}` : '');
+
+  const link = (a: Alert) => <Link as="button" inline onClick={() => void show(a)}>Show {a.sheet}!{a.cell}</Link>;
+  const monthly = (heading: string, id: string, items: Alert[]) => (
+    <section aria-labelledby={id} className={s.stack}>
+      <H3 id={id}>{heading} ({items.length})</H3>
+      {items.length === 0 ? (
+        <Caption1 className={s.muted}>None.</Caption1>
+      ) : (
+        <ul className={s.list} aria-label={heading}>
+          {items.map((a) => (
+            <li key={a.id}>
+              <Body1 block>{shown ? a.label : a.title}</Body1>
+              <Caption1 block>{a.detail}</Caption1>
+              {link(a)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+
   return (
     <div className={s.stack}>
       <H2>Alerts</H2>
@@ -67,30 +103,53 @@ export function AlertsPanel() {
         <Body1>Alerts are off.</Body1>
       ) : (
         <>
-          <div role="status" aria-live="polite"><Body1>{list.length} alert{list.length === 1 ? '' : 's'} over {o.result.periods.length} months.</Body1></div>
-          {o.fromWorkbook && <Caption1>From the Ledger already in this workbook: unpriced-model and invoice true-up alerts need a Refresh in this session (the workbook does not keep them).</Caption1>}
-          {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
-          {ALERT_KINDS.map((k) => {
-            const items = list.filter((a) => a.kind === k.kind);
-            return (
-              <section key={k.kind} aria-labelledby={`alerts-${k.kind}`} className={s.stack}>
-                <H3 id={`alerts-${k.kind}`}>{k.heading} ({items.length})</H3>
-                {items.length === 0 ? (
-                  <Caption1 className={s.muted}>None.</Caption1>
-                ) : (
-                  <ul className={s.list} aria-label={k.heading}>
-                    {items.map((a) => (
-                      <li key={a.id}>
-                        <Body1 block>{a.title}</Body1>
-                        <Caption1 block>{a.detail}</Caption1>
-                        <Link as="button" inline onClick={() => void show(a)}>Show {a.sheet}!{a.cell}</Link>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </section>
-            );
-          })}
+          <TodayAlerts />
+          <section aria-labelledby="alerts-monthly" className={s.stack}>
+            <H3 id="alerts-monthly">Month-end alerts</H3>
+            <Field label="Month">
+              <Select value={shown ?? ALL} onChange={(_, d) => setMonth(d.value)}>
+                {months.map((m) => (
+                  <option key={m.period} value={m.period}>{m.period}{m.period === latest ? ' (latest)' : ''} — {m.count} alert{m.count === 1 ? '' : 's'}</option>
+                ))}
+                <option value={ALL}>All months — {list.length} alert{list.length === 1 ? '' : 's'}</option>
+              </Select>
+            </Field>
+            <div role="status" aria-live="polite"><Body1>{headline}.</Body1></div>
+            {o.fromWorkbook && <Caption1>From the Ledger already in this workbook: unpriced-model and invoice true-up alerts need a Refresh in this session (the workbook does not keep them).</Caption1>}
+            {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+          </section>
+          <section aria-labelledby="alerts-agents" className={s.stack}>
+            <H3 id="alerts-agents">By agent and month ({grouped.agents.length})</H3>
+            {grouped.agents.length === 0 ? (
+              <Caption1 className={s.muted}>None{shown ? ` in ${shown}` : ''}.</Caption1>
+            ) : (
+              <ul className={s.plainList} aria-label="Alerts by agent and month">
+                {grouped.agents.map((g) => {
+                  const who = `${g.name ? `${g.name} (${g.agent_id})` : g.agent_id}, ${g.period}`;
+                  return (
+                    <li key={g.key} className={s.card} aria-label={who}>
+                      <Body1 block>
+                        <strong>{who}</strong>
+                        {g.business_unit && <Caption1> · {g.business_unit}</Caption1>}
+                      </Body1>
+                      <ul className={s.list} aria-label={`Findings for ${who}`}>
+                        {g.alerts.map((a) => (
+                          <li key={a.id}>
+                            <Badge appearance="tint" color={a.severity === 'error' ? 'danger' : 'warning'} size="small">{a.severity === 'error' ? 'red' : 'amber'}</Badge>{' '}
+                            <Body1>{a.label}</Body1>
+                            <Caption1 block>{a.detail}</Caption1>
+                            {link(a)}
+                          </li>
+                        ))}
+                      </ul>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </section>
+          {monthly('Unpriced models', 'alerts-unpriced', grouped.unpriced)}
+          {monthly('Invoice true-up above threshold', 'alerts-trueup', grouped.trueup)}
         </>
       )}
     </div>

@@ -5,11 +5,12 @@ import type { Agent } from '../../core/model/records';
 import { UNASSIGNED } from '../../core/ledger';
 import { useSession } from '../state';
 import { STAGES, assessMaturity, type MaturityFacts } from '../services/maturity';
+import { LINKED_SHARE_GLOSSARY, linkedShare } from '../services/linked-share';
 import { H2, H3, usePanelStyles } from './common';
 
 export function MaturityPanel() {
   const s = usePanelStyles();
-  const { host, refresh, reports, alerts } = useSession();
+  const { host, refresh, reports, alerts, ledger } = useSession();
   const [sheets, setSheets] = React.useState<string[] | null>(null);
   const [agents, setAgents] = React.useState<Agent[] | null>(null);
   const [error, setError] = React.useState<string | null>(null);
@@ -30,16 +31,17 @@ export function MaturityPanel() {
 
   if (error) return <MessageBar intent="error"><MessageBarBody>Cannot read the workbook: {error}</MessageBarBody></MessageBar>;
   if (!sheets) return <Caption1>Reading the workbook…</Caption1>;
-  const sum = refresh.outcome?.summary;
-  const ag = (agents ?? refresh.outcome?.computed.ctx.agents ?? []).filter((a) => a.agent_id !== UNASSIGNED);
+  // This session's refresh, else the Ledger already in the workbook: the same figures the Refresh tab shows.
+  const result = ledger?.result;
+  const ag = (agents ?? ledger?.ctx.agents ?? []).filter((a) => a.agent_id !== UNASSIGNED);
   const facts: MaturityFacts = {
-    events: sum?.events ?? 0,
-    attributedShare: sum?.linkedShare ?? 0,
+    events: result?.counts.events ?? 0,
+    attributedShare: result ? linkedShare(result) : 0,
     agents: ag.length,
     agentsWithPnlLine: ag.filter((a) => a.business_unit && a.business_unit !== UNASSIGNED).length,
     agentsWithTarget: ag.filter((a) => a.target_cost_per_outcome !== null && a.target_cost_per_outcome > 0).length,
     chargebackGenerated: sheets.some((n) => n.startsWith('Chargeback ')),
-    months: sum?.periods.length ?? 0,
+    months: result?.periods.length ?? 0,
     sloMonitorPresent: sheets.includes(SLO_SHEET),
     agentsWithSlos: ag.filter((a) => a.slo_max_cost_per_outcome !== null && a.slo_min_accuracy !== null && a.slo_max_review_rate !== null).length,
     alertsOn: alerts.on,
@@ -71,6 +73,7 @@ export function MaturityPanel() {
       ) : (
         <Body1>Governed: every stage is set up.</Body1>
       )}
+      <Caption1>{LINKED_SHARE_GLOSSARY}</Caption1>
       <H3>Checklist</H3>
       <ul className={s.list} aria-label="Maturity checklist">
         {m.requirements.map((r) => (

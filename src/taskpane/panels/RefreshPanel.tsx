@@ -2,11 +2,43 @@ import * as React from 'react';
 import {
   Body1, Button, Caption1, Field, MessageBar, MessageBarBody, ProgressBar, Table, TableBody, TableCell, TableRow,
 } from '@fluentui/react-components';
-import { formatCellError } from '../../workbook';
+import { formatCellError, LEDGER_DETAIL_MAX_ROWS } from '../../workbook';
+import type { LedgerDetail } from '../services/refresh-core';
 import { useSession } from '../state';
 import { CellLink, H2, H3, fmtInt, fmtMoney, usePanelStyles } from './common';
 import { SourceCounts } from './SourcesPanel';
 import { WRITING_FROM } from '../services/refresh';
+import { REFRESH_PHASES } from '../services/refresh-core';
+import { LINKED_SHARE_GLOSSARY, formatLinkedShare } from '../services/linked-share';
+
+/** Saves the detail CSV through the browser's download (the webview's, in Excel). */
+function downloadDetail(d: LedgerDetail) {
+  const url = URL.createObjectURL(d.csv);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = d.fileName;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The Ledger sheet is aggregated: says so, and offers the per-work-item rows as a CSV. */
+function DetailNotice({ detail, rows }: { detail: LedgerDetail; rows: number }) {
+  return (
+    <MessageBar intent="info" layout="multiline">
+      <MessageBarBody>
+        The Ledger sheet holds {fmtInt(rows)} rows by agent × day × business unit × outcome: {fmtInt(detail.workItemRows)} work-item rows are more than a
+        workbook holds one by one ({fmtInt(LEDGER_DETAIL_MAX_ROWS)}). Every report and AILABOR function gives the same figures. The rows themselves are
+        not stored in the workbook:{' '}
+        <Button size="small" onClick={() => downloadDetail(detail)}>
+          Download the per-work-item detail ({detail.fileName}, {(detail.csv.size / 1e6).toFixed(1)} MB)
+        </Button>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
 
 export function RefreshPanel() {
   const s = usePanelStyles();
@@ -15,15 +47,23 @@ export function RefreshPanel() {
   const o = refresh.outcome;
   const sum = o?.summary;
   const p = refresh.progress;
-  const writing = !!p && p.total > 0 && p.done / p.total >= WRITING_FROM;
+  const writing = !!p && (p.phase === 'write' || (p.total > 0 && p.done / p.total >= WRITING_FROM));
+  const current = p?.phase ? REFRESH_PHASES.findIndex((x) => x.phase === p.phase) : p ? 0 : -1;
   return (
     <div className={s.stack}>
       <H2>Refresh</H2>
       <Body1>
-        Imports {usable.length} source{usable.length === 1 ? '' : 's'}, builds the ledger off the UI thread, and writes the Ledger, Unattributed, Import Issues and input sheets.
+        Imports {usable.length} source{usable.length === 1 ? '' : 's'}, works out the fully loaded cost of every work item for every month, and writes the Ledger, Unattributed, Import Issues and input sheets. The workbook stays usable meanwhile.
       </Body1>
       <div className={s.row}>
-        <Button appearance="primary" disabled={refresh.running || usable.length === 0} aria-describedby={usable.length === 0 ? 'refresh-hint' : undefined} onClick={startRefresh}>
+        {/* disabledFocusable while running: a keyboard user who pressed Refresh keeps focus on it (a disabled button drops focus to the page). */}
+        <Button
+          appearance="primary"
+          disabled={!refresh.running && usable.length === 0}
+          disabledFocusable={refresh.running}
+          aria-describedby={usable.length === 0 ? 'refresh-hint' : undefined}
+          onClick={startRefresh}
+        >
           Refresh
         </Button>
         {refresh.running && (
@@ -35,9 +75,22 @@ export function RefreshPanel() {
       {writing && refresh.running && <Caption1 id="cancel-hint">Writing the sheets: this step finishes so the workbook is never left half-written.</Caption1>}
       {usable.length === 0 && !refresh.running && <Caption1 id="refresh-hint">Add a source (or load the sample data) in the Sources tab first.</Caption1>}
       {refresh.running && p && (
-        <Field label="Refresh progress" validationState="none" validationMessage={p.step}>
-          <ProgressBar value={p.total ? p.done / p.total : undefined} max={1} thickness="large" aria-label="Refresh progress" />
-        </Field>
+        <>
+          <Field label="Refresh progress" validationState="none" validationMessage={p.step}>
+            <ProgressBar value={p.total ? p.done / p.total : undefined} max={1} thickness="large" aria-label="Refresh progress" />
+          </Field>
+          <ol className={s.list} aria-label="Refresh steps">
+            {REFRESH_PHASES.map((ph, i) => (
+              <li key={ph.phase} aria-current={i === current ? 'step' : undefined}>
+                <Caption1>
+                  {i < current ? '✓ ' : i === current ? '▶ ' : ''}
+                  {ph.label}
+                  {i < current ? ' — done' : i === current ? ' — in progress' : ''}
+                </Caption1>
+              </li>
+            ))}
+          </ol>
+        </>
       )}
       <div role="status" aria-live="polite">
         {refresh.running && p ? <Caption1>Step: {p.step}</Caption1> : null}
@@ -83,11 +136,11 @@ export function RefreshPanel() {
                 ['Invoice true-up', fmtMoney(sum.components.trueup)],
                 ['Work items', fmtInt(sum.workItems)],
                 ['Usage events', fmtInt(sum.events)],
-                ['Linked share of cost', `${(Math.floor(sum.linkedShare * 10000) / 100).toFixed(2)}%`],
+                ['Linked share of cost', formatLinkedShare(sum.linkedShare)],
                 ['Unattributed', `${fmtMoney(sum.unattributedCost)} (${fmtInt(sum.unattributedEvents)} events)`],
                 ['Rejected rows', fmtInt(sum.rejected)],
                 ['Unpriced events', fmtInt(sum.unpriced)],
-                ['Conservation', sum.conservationOk ? 'holds (to the cent)' : 'DOES NOT HOLD — see Import Issues'],
+                ['Every cost accounted for', sum.conservationOk ? 'yes: usage, reviews, overheads and invoices reconcile to the cent' : 'NO — some cost is missing or double counted; see Import Issues'],
               ].map(([k, v]) => (
                 <TableRow key={k}>
                   <TableCell>{k}</TableCell>
@@ -96,7 +149,10 @@ export function RefreshPanel() {
               ))}
             </TableBody>
           </Table>
+          <Caption1>{LINKED_SHARE_GLOSSARY}</Caption1>
+          <Caption1>Invoice true-up: each provider’s invoice minus what its usage logs price to, shared over that provider’s usage, so the ledger totals the invoices.</Caption1>
           <Caption1>Wrote: {o.written.sheets.join(', ')}.</Caption1>
+          {o.computed.detail && <DetailNotice detail={o.computed.detail} rows={o.computed.result.rows.length} />}
           <H3>Per source</H3>
           <ul className={s.plainList} aria-label="Rows per source">
             {o.computed.sources.map((r) => (

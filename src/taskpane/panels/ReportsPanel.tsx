@@ -39,7 +39,7 @@ export function ReportsPanel() {
     setCellErrors([]);
     setLast(`Writing ${reportSheetName(kind, period)}…`);
     try {
-      const w = await generateReport(host, kind, period, { result: o.result, ctx: o.ctx, incomplete: o.incomplete });
+      const w = await generateReport(host, kind, period, { result: o.result, ctx: o.ctx, incomplete: o.incomplete, daily: o.daily, countsMissing: o.countsMissing });
       addReport(w);
       setCellErrors(w.errors);
       setLast(`Wrote ${w.sheet}: ${fmtInt(w.rows)} rows${w.errors.length ? `; ${w.errors.length} bad input cells skipped` : ''}.${w.notes.length ? ` ${w.notes.join(' ')}` : ''}`);

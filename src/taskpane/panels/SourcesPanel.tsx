@@ -11,17 +11,35 @@ import { H2, H3, fmtInt, usePanelStyles } from './common';
 import { LinkRulesEditor } from './LinkRulesEditor';
 import { ApiSources } from './ApiSources';
 import { blobText } from '../../sources/files/import';
+import type { ColumnMapping } from '../../sources/generic';
+import { MAPPINGS_KEY, binaryMessage, columnsSignature, fileColumns, looksBinary, parseSavedMappings } from '../services/column-mapping';
+import { ColumnMapper } from './ColumnMapper';
+
+/** How the pane names formats (the source registry's labels, in a controller's words where ours). */
+const formatLabel = (f: SourceFormat) => (f === 'canonical' ? 'AI Labor Ledger CSV/JSONL (our own columns)' : f === 'generic' ? 'your own columns, mapped' : FORMAT_LABELS[f]);
 
 export async function sourceFromFile(f: File): Promise<SourceEntry> {
   const text = await blobText(f);
+  const base = { id: newId('file'), name: f.name, type: 'file' as const, bytes: f.size };
+  // Binary content is never shown or parsed: one line says what it is not.
+  if (looksBinary(text)) return { ...base, format: 'unknown', label: 'not a text file', error: binaryMessage(f.name, text.slice(0, 8)) };
   const d = detectFormat(f.name, text.slice(0, 65536));
-  if (!d.ok) return { id: newId('file'), name: f.name, type: 'file', format: 'unknown', label: 'not recognized', bytes: f.size, error: d.message };
-  return { id: newId('file'), name: f.name, type: 'file', format: d.format, label: d.label, kind: d.kind, text, bytes: f.size };
+  if (!d.ok) {
+    const { columns } = fileColumns(text, f.name);
+    if (columns.length < 2) return { ...base, format: 'unknown', label: 'not recognized', error: d.message };
+    return { ...base, format: 'unknown', label: 'not recognized', text, mappable: true, error: `${f.name}: not a format we recognize. Map its columns below to import it.` };
+  }
+  return { ...base, format: d.format, label: formatLabel(d.format), kind: d.kind, text };
+}
+
+/** A mappable file with a mapping applied: a source read as format "generic". */
+export function withMapping(src: SourceEntry, mapping: ColumnMapping, saved = false): SourceEntry {
+  return { ...src, format: 'generic', label: saved ? 'your own columns, mapped with the mapping saved in this workbook' : formatLabel('generic'), mapping, error: undefined, mappable: true };
 }
 
 export function SourcesPanel() {
   const s = usePanelStyles();
-  const { sources, setSources, services, refresh } = useSession();
+  const { sources, setSources, services, refresh, host } = useSession();
   const [over, setOver] = React.useState(false);
   const [status, setStatus] = React.useState('');
   const picker = React.useRef<HTMLInputElement>(null);
@@ -31,10 +49,24 @@ export function SourcesPanel() {
     const list = Array.from(files ?? []);
     if (!list.length) return;
     setStatus(`Reading ${list.length} file${list.length > 1 ? 's' : ''}…`);
-    const added = await Promise.all(list.map(sourceFromFile));
+    let added = await Promise.all(list.map(sourceFromFile));
+    // A file whose columns were mapped before (saved with this workbook) is mapped again.
+    const saved = parseSavedMappings(await host.settings.get(MAPPINGS_KEY).catch(() => undefined));
+    added = added.map((a) => {
+      if (!a.mappable || !a.text) return a;
+      const m = saved[columnsSignature(fileColumns(a.text, a.name).columns)];
+      return m ? withMapping(a, m, true) : a;
+    });
     setSources((prev) => [...prev, ...added]);
-    const bad = added.filter((a) => a.error).length;
-    setStatus(`Added ${added.length - bad} file${added.length - bad === 1 ? '' : 's'}${bad ? `; ${bad} not recognized` : ''}. Refresh to import.`);
+    const toMap = added.filter((a) => a.error && a.mappable).length;
+    const bad = added.filter((a) => a.error && !a.mappable).length;
+    const ok = added.length - bad - toMap;
+    const parts = [
+      ok ? `Added ${ok} file${ok === 1 ? '' : 's'}: Refresh to import.` : '',
+      toMap ? `${toMap} file${toMap === 1 ? ' needs its' : 's need their'} columns mapped (below).` : '',
+      bad ? `${bad} could not be read (below).` : '',
+    ];
+    setStatus(parts.filter(Boolean).join(' '));
   };
 
   const loadSample = () => {
@@ -61,7 +93,7 @@ export function SourcesPanel() {
           void addFiles(e.dataTransfer?.files ?? null);
         }}
       >
-        <Body1>Drop usage logs, work items, reviews or invoices here (LiteLLM, Langfuse, Helicone, OTel, Bedrock, OpenAI/Anthropic reports, FOCUS, Zendesk, Jira, ServiceNow, canonical CSV/JSONL).</Body1>
+        <Body1>Drop usage logs, work items, reviews or invoices here (LiteLLM, Langfuse, Helicone, OTel, Bedrock, OpenAI/Anthropic reports, FOCUS, Zendesk, Jira, ServiceNow, or any CSV or JSON whose columns you map).</Body1>
         <div className={s.row}>
           <Button appearance="primary" onClick={() => picker.current?.click()}>Add files…</Button>
           <Button onClick={loadSample}>Load sample data</Button>
@@ -89,26 +121,46 @@ export function SourcesPanel() {
 
 function SourceCard({ src, report }: { src: SourceEntry; report?: SourceReport }) {
   const s = usePanelStyles();
-  const { setSources } = useSession();
+  const { setSources, host } = useSession();
   const [showRejected, setShowRejected] = React.useState(false);
+  const [remap, setRemap] = React.useState(false);
+  const [saveError, setSaveError] = React.useState<string | null>(null);
+  const applyMapping = async (m: ColumnMapping) => {
+    setSources((prev) => prev.map((x) => (x.id === src.id ? withMapping(x, m) : x)));
+    setRemap(false);
+    // Saved with the workbook (column names and values only), keyed by the file's columns.
+    try {
+      const saved = parseSavedMappings(await host.settings.get(MAPPINGS_KEY));
+      saved[columnsSignature(fileColumns(src.text ?? '', src.name).columns)] = m;
+      await host.settings.set(MAPPINGS_KEY, JSON.stringify(saved));
+      setSaveError(null);
+    } catch (e) {
+      setSaveError(`The mapping is used, but could not be saved with the workbook: ${(e as Error).message}`);
+    }
+  };
   const setKind = (kind: RecordKind) => setSources((prev) => prev.map((x) => (x.id === src.id ? { ...x, kind } : x)));
-  // Detection can be overridden (a generic CSV needs a column mapping, which the pane does not edit yet).
-  const setFormat = (format: SourceFormat) => setSources((prev) => prev.map((x) => (x.id === src.id ? { ...x, format, label: FORMAT_LABELS[format], kind: format === 'canonical' ? (x.kind ?? 'usage') : undefined } : x)));
+  // Detection can be overridden; a file in no known format gets the column-mapping step instead.
+  const setFormat = (format: SourceFormat) => setSources((prev) => prev.map((x) => (x.id === src.id ? { ...x, format, label: formatLabel(format), kind: format === 'canonical' ? (x.kind ?? 'usage') : undefined } : x)));
   return (
     <div className={s.card}>
       <div className={s.row}>
         <H3>{src.name}</H3>
-        {src.error ? <Badge color="danger">not recognized</Badge> : <Badge appearance="tint">{src.format === 'sample' ? 'sample' : src.format}</Badge>}
+        {src.error ? <Badge color={src.mappable ? 'warning' : 'danger'}>{src.mappable ? 'columns to map' : src.label}</Badge> : <Badge appearance="tint">{src.format === 'sample' ? 'sample' : src.format === 'generic' ? 'mapped' : src.format === 'canonical' ? 'our columns' : src.format}</Badge>}
       </div>
       {src.error ? (
-        <MessageBar intent="error"><MessageBarBody>{src.error}</MessageBarBody></MessageBar>
+        <MessageBar intent={src.mappable ? 'warning' : 'error'}><MessageBarBody>{src.error}</MessageBarBody></MessageBar>
       ) : (
         <Caption1>Format: {src.label}{src.bytes !== undefined ? ` · ${fmtInt(src.bytes)} bytes` : ''}</Caption1>
       )}
-      {src.type === 'file' && !src.error && (
+      {src.mappable && src.text !== undefined && (src.error || remap) && (
+        <ColumnMapper name={src.name} text={src.text} initial={src.mapping} onUse={(m) => void applyMapping(m)} onCancel={remap ? () => setRemap(false) : undefined} />
+      )}
+      {src.mappable && !src.error && !remap && <Button size="small" onClick={() => setRemap(true)}>Change the column mapping of {src.name}</Button>}
+      {saveError && <MessageBar intent="warning"><MessageBarBody>{saveError}</MessageBarBody></MessageBar>}
+      {src.type === 'file' && !src.error && src.format !== 'generic' && (
         <Field label={`Format of ${src.name}`}>
           <Select value={src.format} onChange={(_, d) => setFormat(d.value as SourceFormat)}>
-            {FORMATS.filter((f) => f !== 'generic').map((f) => <option key={f} value={f}>{FORMAT_LABELS[f]}</option>)}
+            {FORMATS.filter((f) => f !== 'generic').map((f) => <option key={f} value={f}>{formatLabel(f)}</option>)}
           </Select>
         </Field>
       )}

@@ -2,10 +2,16 @@
 // (HyperFormula and ExcelJS hosts draw none), so this talks to Office.js directly and is offered only inside Excel.
 import { excelRun, type Run } from '../../hosts/excel/run';
 import { SLO_COLS, SLO_SHEET } from '../../workbook';
-import type { TrendSeries } from './trends';
+import { FMT } from '../../workbook/styles';
+/** What the chart reads of a trend series (services/trends.ts): cost per outcome per month, named by the agent. */
+export interface ChartSeries {
+  agent_id: string;
+  name?: string;
+  points: { period: string; value: number | null }[];
+}
 
 export interface ChartService {
-  addTrendChart(series: TrendSeries[], periods: string[]): Promise<{ sheet: string; range: string }>;
+  addTrendChart(series: ChartSeries[], periods: string[]): Promise<{ sheet: string; range: string }>;
 }
 
 /** The chart's data block starts two columns right of the SLO Monitor's last column. */
@@ -18,8 +24,8 @@ const col = (i: number) => {
 };
 
 /** Period rows × agent columns of cost per outcome (empty cell where no outcome closed). */
-export function chartBlock(series: TrendSeries[], periods: string[]): (string | number)[][] {
-  return [['Period', ...series.map((s) => s.agent_id)], ...periods.map((p) => [p, ...series.map((s) => s.points.find((x) => x.period === p)?.value ?? '')])];
+export function chartBlock(series: ChartSeries[], periods: string[]): (string | number)[][] {
+  return [['Period', ...series.map((s) => s.name || s.agent_id)], ...periods.map((p) => [p, ...series.map((s) => s.points.find((x) => x.period === p)?.value ?? '')])];
 }
 
 /** `run`: Excel.run with delayForCellEdit by default (hosts/excel/run.ts). */
@@ -37,6 +43,8 @@ export function excelChartService(run: Run = excelRun): ChartService {
         // Agent ids and periods are text: format first so nothing is read as a formula or a date.
         ws.getRange(`${c0}1:${c1}1`).numberFormat = [block[0].map(() => '@')];
         ws.getRange(`${c0}2:${c0}${block.length}`).numberFormat = block.slice(1).map(() => ['@']);
+        // cost per outcome in cents, as on the SLO Monitor beside it
+        ws.getRange(`${col(CHART_DATA_COL + 1)}2:${c1}${block.length}`).numberFormat = block.slice(1).map(() => series.map(() => FMT.money));
         range.values = block;
         const old = ws.charts.getItemOrNullObject('AILaborTrend');
         old.load('isNullObject');

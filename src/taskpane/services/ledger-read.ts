@@ -4,7 +4,10 @@ import type { LedgerContext, LedgerResult } from '../../core/ledger';
 import { placeholderAgent } from '../../core/ledger/builder';
 import type { Conservation } from '../../core/model/ledger';
 import { LEDGER_SHEET, UNATTRIBUTED_SHEET } from '../../workbook/data';
-import { readLedgerSheet, readUnattributedSheet } from '../../workbook/data-readers';
+import { headerHas, readLedgerSheet, readUnattributedSheet } from '../../workbook/data-readers';
+import { workItemsOf } from '../../core/model/ledger';
+import { DAILY_SHEET, readDailySheet } from '../../workbook/daily';
+import type { DailySeries } from '../../core/daily';
 import type { CellError, WorkbookHost } from '../../workbook';
 import { readWorkbookInputs } from './workbook-io';
 
@@ -13,6 +16,10 @@ export interface StoredLedger {
   ctx: LedgerContext;
   /** bad cells of the Ledger, Unattributed and input sheets, by address (bad rows are still read, their bad cells as 0) */
   errors: CellError[];
+  /** the Ledger sheet was written by an earlier version, without the work_items column the reports now sum */
+  countsMissing: boolean;
+  /** the agents' daily series from the Daily sheet; null when the workbook has none */
+  daily: DailySeries | null;
 }
 
 /** The workbook does not keep these (they exist only while a refresh runs): zero, and `ok` false so nothing reads them as a passed check. */
@@ -28,12 +35,15 @@ export async function readLedgerFromHost(host: WorkbookHost): Promise<StoredLedg
   const sheets = await host.listSheets();
   if (!sheets.includes(LEDGER_SHEET)) return null;
   const errors: CellError[] = [];
-  const rows = readLedgerSheet((await host.readSheet(LEDGER_SHEET)) ?? [], errors);
+  const grid = (await host.readSheet(LEDGER_SHEET)) ?? [];
+  const rows = readLedgerSheet(grid, errors);
+  const countsMissing = rows.length > 0 && !headerHas(grid, 'work_items');
   const unattributed = sheets.includes(UNATTRIBUTED_SHEET)
     ? readUnattributedSheet((await host.readSheet(UNATTRIBUTED_SHEET)) ?? [], errors)
     : [];
   const read = await readWorkbookInputs(host);
   errors.push(...read.errors);
+  const daily = sheets.includes(DAILY_SHEET) ? readDailySheet(await host.readSheet(DAILY_SHEET), errors) : null;
   const ctx: LedgerContext = {
     agents: read.ctx.agents ?? [], rates: read.ctx.rates ?? [], toolPrices: read.ctx.toolPrices ?? [],
     overheads: read.ctx.overheads ?? [], invoices: read.ctx.invoices ?? [], prices: read.ctx.prices ?? [],
@@ -66,7 +76,7 @@ export async function readLedgerFromHost(host: WorkbookHost): Promise<StoredLedg
     conservation: unknownConservation(),
     conservationByPeriod,
     agents: [...ctx.agents, ...extra.map(placeholderAgent)],
-    counts: { events: rows.reduce((n, r) => n + r.events, 0) + unattributed.reduce((n, u) => n + u.events, 0), duplicates: 0, conflicts: 0, work_items: new Set(rows.map((r) => r.work_item_id)).size, reviews: rows.reduce((n, r) => n + r.reviews, 0), unpriced: 0 },
+    counts: { events: rows.reduce((n, r) => n + r.events, 0) + unattributed.reduce((n, u) => n + u.events, 0), duplicates: 0, conflicts: 0, work_items: rows.some((r) => r.work_items !== undefined) ? rows.reduce((n, r) => n + workItemsOf(r), 0) : new Set(rows.map((r) => r.work_item_id)).size, reviews: rows.reduce((n, r) => n + r.reviews, 0), unpriced: 0 },
   };
-  return { result, ctx, errors };
+  return { result, ctx, errors, countsMissing, daily };
 }

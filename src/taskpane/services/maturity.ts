@@ -1,6 +1,7 @@
 // Where the workbook stands on the playbook's AI Cost Maturity Curve (shared/seed/cfo-playbook-for-ai-labor.txt):
 // Invisible → Tracked → Allocated → Optimized → Governed. Each stage needs everything before it; the facts are what
 // is set up in the workbook, so the answer changes as the controller sets things up.
+import { formatLinkedShare } from './linked-share';
 
 export const STAGES = ['Invisible', 'Tracked', 'Allocated', 'Optimized', 'Governed'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -8,7 +9,7 @@ export type Stage = (typeof STAGES)[number];
 export interface MaturityFacts {
   /** usage events in the ledger */
   events: number;
-  /** share of cost linked to a work item (1 − unattributed ÷ total) */
+  /** linked share of cost (linked-share.ts) */
   attributedShare: number;
   agents: number;
   /** agents with a P&L line other than "Unassigned" */
@@ -50,7 +51,7 @@ const all = (n: number, of: number) => of > 0 && n >= of;
 export function requirements(f: MaturityFacts): Requirement[] {
   return [
     { stage: 'Tracked', text: 'AI usage imported into the ledger', met: f.events > 0 },
-    { stage: 'Tracked', text: `at least ${ATTRIBUTED_MIN * 100}% of cost linked to work items (now ${(f.attributedShare * 100).toFixed(1)}%)`, met: f.events > 0 && f.attributedShare >= ATTRIBUTED_MIN },
+    { stage: 'Tracked', text: `at least ${ATTRIBUTED_MIN * 100}% of cost linked to work items (linked share now ${formatLinkedShare(f.attributedShare)})`, met: f.events > 0 && f.attributedShare >= ATTRIBUTED_MIN },
     { stage: 'Allocated', text: `every agent on a P&L line (${f.agentsWithPnlLine} of ${f.agents})`, met: all(f.agentsWithPnlLine, f.agents) },
     { stage: 'Allocated', text: 'a chargeback generated for a month', met: f.chargebackGenerated },
     { stage: 'Optimized', text: `a cost-per-outcome target for every agent (${f.agentsWithTarget} of ${f.agents})`, met: all(f.agentsWithTarget, f.agents) },

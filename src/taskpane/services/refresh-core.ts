@@ -1,6 +1,7 @@
 // The refresh computation (import every source, build the ledger). Pure and DOM-free so it runs in the Web Worker
 // (refresh.worker.ts) and, in tests, in-process. Writing sheets is the UI thread's job (refresh.ts): the host lives there.
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
+import { DailyCollector, type DailySeries } from '../../core/daily';
 import type { PriceOverride, RejectedRow, Review, UsageEvent, WorkItem } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
 import { sampleData, type SampleOptions } from '../../core/sample';
@@ -9,6 +10,9 @@ import { parseSourceFile, type SourceFormat } from '../../sources/formats';
 import { PULL_SOURCES, runPull } from '../../sources/pulls';
 import type { FetchLike } from '../../sources/common/http';
 import type { LinkRules } from '../../sources/links';
+import { aggregateRows } from '../../core/ledger/grain';
+import { chooseGrain, type LedgerGrainOptions } from '../../workbook/grain';
+import { ledgerDetailChunks } from '../../workbook/detail';
 
 export type ContextKey = keyof LedgerContext;
 export const CONTEXT_KEYS: ContextKey[] = ['agents', 'rates', 'toolPrices', 'prices', 'overheads', 'invoices'];
@@ -26,6 +30,8 @@ export interface RefreshRequest {
   links: LinkRules;
   /** records read back from the workbook's input sheets (only the sheets that exist) */
   workbook: Partial<LedgerContext>;
+  /** the Ledger sheet's grain (default: per work item up to LEDGER_DETAIL_MAX_ROWS rows, aggregated above) */
+  ledger?: LedgerGrainOptions;
 }
 
 export interface SourceReport {
@@ -55,6 +61,8 @@ export interface SourceReport {
 export interface RefreshComputed {
   result: LedgerResult;
   ctx: LedgerContext;
+  /** per agent and business unit and day, from the same build (the Daily sheet, the Daily Monitor, Alerts → Today) */
+  daily: DailySeries;
   /** input sheets to (re)write: configuration missing from the workbook, data the sources provided */
   writeInputs: ContextKey[];
   sources: SourceReport[];
@@ -62,12 +70,39 @@ export interface RefreshComputed {
   rejected: RejectedRow[];
   /** records kept whose vendor figures disagree (totals vs parts, reported cost vs catalog price), at most MAX_LISTED per source */
   warnings: RejectedRow[];
+  /** set when there were more work-item rows than the Ledger sheet holds one by one: `result.rows` are then aggregated */
+  detail?: LedgerDetail;
 }
+
+/**
+ * The per-work-item rows of an aggregated Ledger (src/workbook/README.md "Grain"), as the CSV the pane offers to
+ * download. The rows are summed in the worker, so the page receives a few thousand rows and one Blob, never the
+ * per-item rows (structured-cloning 130,000 row objects would block the page on arrival).
+ */
+export interface LedgerDetail {
+  /** work-item rows (work item × month) summed into `result.rows` */
+  workItemRows: number;
+  /** distinct work items over every month */
+  workItems: number;
+  /** the download's file name: ledger-detail-2026-05-to-2026-10.csv */
+  fileName: string;
+  csv: Blob;
+}
+
+/** The refresh's phases, in order, as the pane shows them. */
+export const REFRESH_PHASES = [
+  { phase: 'read', label: 'Read the workbook’s input sheets' },
+  { phase: 'import', label: 'Import the sources' },
+  { phase: 'build', label: 'Cost every work item (prices, attribution, overheads, invoice true-up)' },
+  { phase: 'write', label: 'Write the Ledger and data sheets' },
+] as const;
+export type RefreshPhase = (typeof REFRESH_PHASES)[number]['phase'];
 
 export interface Progress {
   step: string;
   done: number;
   total: number;
+  phase?: RefreshPhase;
 }
 
 export interface RunControl {
@@ -155,7 +190,9 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
       return c;
     }
     for (const [k, v] of Object.entries(s.credentials)) if (def.credentials[k] && v) env[def.credentials[k]] = v;
-    const r = await runPull(s.format, { ...(s.settings ?? {}), ...(s.baseUrl ? { baseUrl: s.baseUrl } : {}) }, env, { fetch: ctl.fetch, links });
+    // The base URL was entered with the credentials, in this pane: it is the credential's own host.
+    if (s.baseUrl) env[def.baseUrlEnv] = s.baseUrl;
+    const r = await runPull(s.format, s.settings ?? {}, env, { fetch: ctl.fetch, links });
     c.events = r.events;
     c.workItems = r.workItems;
     c.reviews = r.reviews;
@@ -218,7 +255,7 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   };
   const collected: Collected[] = [];
   for (const s of req.sources) {
-    const at = { step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total };
+    const at: Progress = { step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total, phase: 'import' };
     ctl.onProgress(at);
     await check();
     try {
@@ -241,19 +278,38 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (useSources) writeInputs.push(k);
   }
 
-  ctl.onProgress({ step: 'Building the ledger: pricing, attributing and allocating', done, total });
+  ctl.onProgress({ step: 'Pricing usage, linking it to work items and sharing out overheads', done, total, phase: 'build' });
   await check();
-  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0) });
+  const daily = new DailyCollector();
+  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0), observer: daily });
   const itemIds = new Set<string>();
   for (const c of collected) for (const w of c.workItems) if (b.addWorkItem(w) !== 'conflict') itemIds.add(w.work_item_id);
   for (const c of collected) for (const e of c.events) b.addEvent(e);
   await check();
   for (const c of collected) for (const r of c.reviews) b.addReview(r);
   done++;
-  ctl.onProgress({ step: 'Checking conservation and rounding to the cent', done, total });
+  ctl.onProgress({ step: 'Checking that every dollar is accounted for, and rounding to the cent', done, total, phase: 'build' });
   await check();
-  const result = b.finish();
+  let result = b.finish();
+  // the daily series reads the per-item rows, so it is taken before any aggregation below
+  const dailySeries = daily.series(result);
   done++;
+  let detail: LedgerDetail | undefined;
+  if (chooseGrain(result.rows.length, req.ledger) === 'aggregated') {
+    const n = result.rows.length;
+    ctl.onProgress({ step: `Summing ${n.toLocaleString('en-US')} work-item rows by agent, day, business unit and outcome (more than a workbook holds one by one)`, done, total, phase: 'build' });
+    await check();
+    const ids = new Set<string>();
+    for (const r of result.rows) ids.add(r.work_item_id);
+    const p = result.periods;
+    detail = {
+      workItemRows: n,
+      workItems: ids.size,
+      fileName: `ledger-detail-${p[0]}${p.length > 1 ? `-to-${p[p.length - 1]}` : ''}.csv`,
+      csv: new Blob([...ledgerDetailChunks(result.rows)], { type: 'text/csv' }),
+    };
+    result = { ...result, rows: aggregateRows(result.rows) };
+  }
 
   const sources: SourceReport[] = req.sources.map((s, i) => {
     const c = collected[i];
@@ -273,6 +329,6 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (s.rejected > s.rejectedRows.length) rejected.push({ file: s.name, line: 0, column: '', value: '', reason: `${s.rejected - s.rejectedRows.length} more rejected rows not listed` });
   }
   const warnings = collected.flatMap((c) => c.warnings);
-  ctl.onProgress({ step: 'Ledger built', done, total });
-  return { result, ctx, writeInputs, sources, rejected, warnings };
+  ctl.onProgress({ step: 'Ledger built', done, total, phase: 'build' });
+  return { result, ctx, daily: dailySeries, writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
 }

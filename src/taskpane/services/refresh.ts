@@ -1,13 +1,15 @@
-// Month-end refresh on the UI thread: read the input sheets, run the import + ledger build in the runner (a Web
-// Worker in the browser), write the data and input sheets through the host, hand the ledger to the functions' store.
+// Month-end refresh: read the input sheets, run the import + ledger build in the runner (a Web Worker in the browser,
+// so the page stays responsive), write the data and input sheets through the host (in slices that yield to the
+// page), hand the ledger to the functions' store.
 import type { CellError } from '../../workbook';
 import type { LinkRules } from '../../sources/links';
 import type { FunctionStoreHook } from './function-store';
-import type { Progress, RefreshComputed, SourceInput } from './refresh-core';
+import type { Progress, RefreshComputed, RefreshPhase, SourceInput } from './refresh-core';
 import type { RefreshRunner } from './runner';
 import { readWorkbookInputs, writeRefresh, type WrittenRefresh } from './workbook-io';
 import type { WorkbookHost } from '../../workbook';
 import { PLAYBOOK_BENCHMARKS } from '../../workbook';
+import { linkedShare } from './linked-share';
 
 export interface RefreshSummary {
   periods: string[];
@@ -16,7 +18,7 @@ export interface RefreshSummary {
   components: { api: number; retry: number; tools: number; review: number; overhead: number; trueup: number };
   workItems: number;
   events: number;
-  /** share of total cost linked to a work item */
+  /** share of total cost linked to a work item (linked-share.ts: the one definition) */
   linkedShare: number;
   unattributedCost: number;
   unattributedEvents: number;
@@ -74,8 +76,8 @@ export function summarizeRefresh(r: RefreshComputed): RefreshSummary {
   for (const k of keys) comp[k] /= 100;
   return {
     periods: r.result.periods, total: total / 100, components: comp,
-    workItems: new Set(r.result.rows.map((x) => x.work_item_id)).size, events: r.result.counts.events,
-    linkedShare: total > 0 ? 1 - unattr / total : 0, unattributedCost: unattr / 100, unattributedEvents: unattrEvents,
+    workItems: r.detail?.workItems ?? new Set(r.result.rows.map((x) => x.work_item_id)).size, events: r.result.counts.events,
+    linkedShare: linkedShare(r.result), unattributedCost: unattr / 100, unattributedEvents: unattrEvents,
     // a failed source is not a rejected row: it is an incomplete refresh, said in the headline
     rejected: r.sources.reduce((n, s) => n + s.rejected, 0), unpriced: r.result.counts.unpriced,
     conservationOk: r.result.conservation.ok,
@@ -97,19 +99,21 @@ export const WRITING_FROM = 0.7;
 
 /** Overall progress: reading sheets 0–5%, the worker 5–70%, writing 70–100%. */
 export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
-  const scale = (lo: number, hi: number, step: string, done: number, total: number) => a.onProgress({ step, done: Math.round((lo + ((hi - lo) * done) / Math.max(total, 1)) * 10), total: 1000 });
-  scale(0, 5, 'Reading the input sheets (Agents, Rates, Prices, Budget Drivers…)', 0, 1);
+  const scale = (phase: RefreshPhase, lo: number, hi: number, step: string, done: number, total: number) =>
+    a.onProgress({ step, phase, done: Math.round((lo + ((hi - lo) * done) / Math.max(total, 1)) * 10), total: 1000 });
+  scale('read', 0, 5, 'Reading the input sheets (Agents, Rates, Prices, Budget Drivers…)', 0, 1);
   const read = await readWorkbookInputs(a.host);
-  const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx }, (p) => scale(5, 70, p.step, p.done, p.total));
+  const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx }, (p) => scale(p.phase ?? 'import', 5, 70, p.step, p.done, p.total));
   const rows = computed.result.rows.length;
-  scale(70, 100, `Writing the Ledger (${rows.toLocaleString('en-US')} rows) and data sheets`, 0, 1);
+  const writing = `Writing the Ledger (${rows.toLocaleString('en-US')} rows${computed.detail ? ` by agent × day × business unit × outcome, for ${computed.detail.workItemRows.toLocaleString('en-US')} work-item rows` : ''}) and data sheets`;
+  scale('write', 70, 100, writing, 0, 1);
   // While the sheets are written the functions wait (no read of a half-written Ledger); the store then holds exactly
   // what was written, so the add-in's own writes never send it back to re-read the sheets.
   const fs = a.functionStore;
   const endWrite = fs?.beginWrite?.();
   let written: WrittenRefresh;
   try {
-    written = await writeRefresh(a.host, computed, read, (done, total) => scale(70, 100, `Writing sheets (${done} of ${total})`, done, total));
+    written = await writeRefresh(a.host, computed, read, (done, total) => scale('write', 70, 100, `${writing}: ${Math.round((100 * done) / Math.max(total, 1))}%`, done, total));
     fs?.set({ rows: computed.result.rows, unattributed: computed.result.unattributed, agents: computed.result.agents, prices: computed.ctx.prices, benchmarks: read.benchmarks ?? PLAYBOOK_BENCHMARKS });
   } catch (e) {
     endWrite?.();
@@ -123,6 +127,6 @@ export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
   } catch (e) {
     functionsWarning = `The sheets are written, but Excel did not recalculate the AILABOR cells (${e instanceof Error ? e.message : String(e)}): press Ctrl+Alt+F9.`;
   }
-  a.onProgress({ step: 'Done', done: 1000, total: 1000 });
+  a.onProgress({ step: 'Done', done: 1000, total: 1000, phase: 'write' });
   return { computed, summary: summarizeRefresh(computed), written, inputErrors: read.errors, at: new Date().toISOString(), functionsWarning };
 }

@@ -4,10 +4,13 @@ import type { LedgerContext, LedgerResult } from '../../core/ledger';
 import type { Agent, Invoice } from '../../core/model/records';
 import {
   BUDGET_SHEET, PAYBACK_SHEET, PNL_SHEET, RECONCILIATION_SHEET, SLO_SHEET, SheetKeys, agentPnlSheet, agentRowsOf, budgetDriversSheet, budgetSheet,
-  chargebackSheet, chargebackSheetName, computePayback, defaultPaybackInputs, paybackOrder, paybackSheet, reconciliationSheet, sloSheet, BUDGET_LINES,
+  chargebackSheet, chargebackSheetName, computePayback, defaultPaybackInputs, ledgerSheet, paybackOrder, paybackSheet, reconciliationSheet, sloSheet, BUDGET_LINES,
   type CellError, type SheetSpec, type WorkbookHost,
 } from '../../workbook';
 import { budgetDefaults, hasLedger, readWorkbookInputs, specRows } from './workbook-io';
+import { DAILY_MONITOR_SHEET } from '../../workbook';
+import type { DailySeries } from '../../core/daily';
+import { configuredAgents, dailySettingsFrom, dailySpecs } from './daily';
 
 export const REPORTS = [
   { kind: 'chargeback', button: 'Generate chargeback', monthly: true },
@@ -16,14 +19,19 @@ export const REPORTS = [
   { kind: 'payback', button: 'Generate migration payback', monthly: true },
   { kind: 'slo', button: 'Generate SLO monitor', monthly: false },
   { kind: 'pnl', button: 'Generate agent P&L', monthly: true },
+  { kind: 'daily', button: 'Generate daily monitor', monthly: false },
 ] as const;
 export type ReportKind = (typeof REPORTS)[number]['kind'];
 
 export interface Refreshed {
   result: LedgerResult;
   ctx: LedgerContext;
+  /** the daily series, for the Daily Monitor */
+  daily?: DailySeries | null;
   /** set while the last refresh was incomplete (a source failed or stopped early): every report sheet says so */
   incomplete?: string;
+  /** the workbook's Ledger was written before the work_items column existed (ledger-read.ts) */
+  countsMissing?: boolean;
 }
 
 export interface ReportWritten {
@@ -53,10 +61,13 @@ function invoiceSheetRows(built: readonly Invoice[], onSheet: readonly Invoice[]
   });
 }
 
+/** Stored ledgers whose Ledger sheet this session already rewrote with work_items. */
+const countsWritten = new WeakSet<LedgerResult>();
+
 export async function generateReport(host: WorkbookHost, kind: ReportKind, period: string, refreshed: Refreshed): Promise<ReportWritten> {
   if (!(await hasLedger(host))) throw new Error('The workbook has no Ledger sheet yet: run Refresh first.');
   const { result, ctx } = refreshed;
-  if (!result.periods.includes(period) && kind !== 'budget' && kind !== 'slo' && kind !== 'reconciliation') throw new Error(`No data for ${period}: the ledger covers ${result.periods.join(', ') || 'no month'}.`);
+  if (!result.periods.includes(period) && kind !== 'budget' && kind !== 'slo' && kind !== 'reconciliation' && kind !== 'daily') throw new Error(`No data for ${period}: the ledger covers ${result.periods.join(', ') || 'no month'}.`);
   const read = await readWorkbookInputs(host);
   const agents = read.ctx.agents ?? ctx.agents;
   const prices = read.ctx.prices ?? ctx.prices;
@@ -66,6 +77,13 @@ export async function generateReport(host: WorkbookHost, kind: ReportKind, perio
   // the Agents sheet now, so lookups are exact.
   const opts = { keys: SheetKeys.of(result), incomplete: refreshed.incomplete, agentRows: agentRowsOf(agents, read.ctx.agents ? read.rows.agents : undefined) };
   if (refreshed.incomplete) notes.push('The last refresh was incomplete: the sheet says so.');
+  // Reports count work items with SUMIFS over Ledger_work_items; an earlier version's Ledger lacks that column. Its rows
+  // (one per work item) are written again with it, unchanged otherwise.
+  if (refreshed.countsMissing && !countsWritten.has(result)) {
+    await host.writeSheet(ledgerSheet(result.rows, opts.keys));
+    countsWritten.add(result);
+    notes.push('The Ledger sheet was written again with its work_items column (an earlier version\'s Ledger; same rows).');
+  }
   let spec: SheetSpec;
   switch (kind) {
     case 'chargeback':
@@ -102,6 +120,15 @@ export async function generateReport(host: WorkbookHost, kind: ReportKind, perio
     case 'pnl':
       spec = agentPnlSheet(withEditedAgents(result, read.ctx.agents), period, opts);
       break;
+    case 'daily': {
+      if (!refreshed.daily || !refreshed.daily.days.length) throw new Error('No daily series: run Refresh (it writes the Daily sheet the monitor reads).');
+      const edited = configuredAgents(result, agents);
+      const d = dailySpecs(refreshed.daily, { ...result, agents: edited }, { ...ctx, agents: edited }, dailySettingsFrom(read.budget?.drivers), refreshed.incomplete);
+      // the data sheet again, judged with today's settings, so the monitor and its Daily sheet agree
+      await host.writeSheet(d.data);
+      spec = d.monitor;
+      break;
+    }
   }
   await host.writeSheet(spec, { activate: true });
   await host.activate(spec.name);
@@ -109,4 +136,4 @@ export async function generateReport(host: WorkbookHost, kind: ReportKind, perio
 }
 
 export const reportSheetName = (kind: ReportKind, period: string) =>
-  kind === 'chargeback' ? chargebackSheetName(period) : kind === 'reconciliation' ? RECONCILIATION_SHEET : kind === 'budget' ? BUDGET_SHEET : kind === 'payback' ? PAYBACK_SHEET : kind === 'slo' ? SLO_SHEET : PNL_SHEET;
+  kind === 'chargeback' ? chargebackSheetName(period) : kind === 'reconciliation' ? RECONCILIATION_SHEET : kind === 'budget' ? BUDGET_SHEET : kind === 'payback' ? PAYBACK_SHEET : kind === 'slo' ? SLO_SHEET : kind === 'daily' ? DAILY_MONITOR_SHEET : PNL_SHEET;

@@ -8,6 +8,7 @@ import {
   LEDGER_SHEET, SheetKeys, type Benchmark, type BudgetDriversRead, type CellError, type InputSheetDef, type SheetSpec, type WorkbookHost, type CellValue,
 } from '../../workbook';
 import type { ContextKey, RefreshComputed } from './refresh-core';
+import { configuredAgents, dailySettingsFrom, dailySpecs } from './daily';
 
 export const INPUT_DEFS: Record<ContextKey, InputSheetDef<unknown>> = {
   agents: AGENTS as InputSheetDef<unknown>, rates: RATES as InputSheetDef<unknown>, toolPrices: TOOL_PRICES as InputSheetDef<unknown>,
@@ -89,19 +90,35 @@ export function specRows(spec: SheetSpec): number {
 export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read: WorkbookInputsRead, onProgress?: (done: number, total: number) => void): Promise<WrittenRefresh> {
   const rejected = [...cellErrorsAsRejected(read.errors), ...c.rejected];
   const keys = SheetKeys.of(c.result);
-  const sheets: SheetSpec[] = [
-    ledgerSheet(c.result.rows, keys),
-    unattributedSheet(c.result.unattributed, keys),
-    importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts, c.warnings ?? [])),
+  // Each sheet's spec is built in its own turn of the page (the Ledger's alone is a few thousand rows of cells).
+  const build: (() => SheetSpec)[] = [
+    () => (c.detail ? ledgerSheet(c.result.rows, keys, { workItemRows: c.detail.workItemRows, detail: detailWhere(c.detail.fileName) }) : ledgerSheet(c.result.rows, keys)),
+    () => unattributedSheet(c.result.unattributed, keys),
+    () => importIssuesSheet(issueRows(rejected, c.result.unpriced, c.result.conflicts, c.warnings ?? [])),
   ];
   // Configuration sheets exist before any report reads their names (Agents_target_cost_per_outcome...).
-  for (const k of c.writeInputs) sheets.push(inputSheet(INPUT_DEFS[k], (c.ctx as unknown as Record<string, unknown[]>)[k]));
+  for (const k of c.writeInputs) build.push(() => inputSheet(INPUT_DEFS[k], (c.ctx as unknown as Record<string, unknown[]>)[k]));
   const keepBudget = read.budget && read.budget.lines.length > 0 && read.budget.errors.length === 0;
-  if (!keepBudget) sheets.push(budgetDriversSheet(budgetDefaults(c.result, c.ctx)));
-  if (!read.benchmarksPresent) sheets.push(inputSheet(BENCHMARKS, PLAYBOOK_BENCHMARKS));
+  if (!keepBudget) build.push(() => budgetDriversSheet(budgetDefaults(c.result, c.ctx)));
+  if (!read.benchmarksPresent) build.push(() => inputSheet(BENCHMARKS, PLAYBOOK_BENCHMARKS));
+  // The daily series as a data sheet (the Daily Monitor report and Alerts → Today read it), judged with the
+  // workbook's own settings; last, so the sheets above keep their order.
+  if (c.daily && c.daily.days.length) {
+    const agents = configuredAgents(c.result, read.ctx.agents ?? c.ctx.agents);
+    const daily = c.daily;
+    build.push(() => dailySpecs(daily, { ...c.result, agents }, { ...c.ctx, agents }, dailySettingsFrom(read.budget?.drivers)).data);
+  }
+  const sheets: SheetSpec[] = [];
+  for (const b of build) {
+    sheets.push(b());
+    await new Promise<void>((r) => setTimeout(r, 0));
+  }
   await host.writeWorkbook({ sheets }, { onProgress });
   return { sheets: sheets.map((s) => s.name), issuesRejected: rejected.length };
 }
+
+/** What an aggregated Ledger written by the pane says about its detail (the file is not stored in the workbook). */
+export const detailWhere = (fileName: string) => `${fileName}, offered as a download in the task pane's Refresh tab after each refresh (it is not stored in the workbook)`;
 
 export function budgetDefaults(result: LedgerResult, ctx: LedgerContext) {
   const p = result.periods[result.periods.length - 1];

@@ -10,6 +10,7 @@ import { playbookBudgetWorkbook } from '../../../tests/workbook/playbook';
 import { Workbench } from './Workbench';
 import { workbookXlsx } from './exportXlsx';
 import { editText, formatValue, parseInput } from './format';
+import { functionResultFormat } from './function-formats';
 
 // jsdom has no ResizeObserver (Fluent measures with one); the grid then draws its fallback window of rows.
 class NoopResizeObserver { observe() {} unobserve() {} disconnect() {} }
@@ -245,5 +246,93 @@ describe('workbench shell (preview workbook beside the pane)', () => {
     expect(wb.getWorksheet('Budget Drivers')!.getCell('D2').value).toBe(200_000);
     expect(wb.getWorksheet('Budget')!.getCell(TOTAL).value).toMatchObject({ formula: `ROUND(SUM(G5:G${TOTAL_ROW - 1}),2)` });
     await expect(workbookXlsx(new PreviewHost())).rejects.toThrow(/no sheets yet/);
+  });
+});
+
+describe('like Excel where users notice', () => {
+  const spec: SheetSpec = {
+    name: 'Report',
+    kind: 'report',
+    columns: [{ width: 10 }, { width: 10, hidden: true }, { width: 10 }, { width: 10 }],
+    rows: [{ index: 1, height: 45 }, { index: 3, hidden: true }],
+    freeze: { rows: 2, cols: 1 },
+    grids: [
+      {
+        at: 'A1',
+        rows: [
+          ['A title long enough to run over three columns'],
+          [{ v: 'Cost per outcome', s: { bold: true, wrap: true } }, 'helper', 'B', 'C'],
+          ['next', 1, 2, 3],
+          ['hidden row', 1, 2, 3],
+          ['cut short by its neighbour', null, 'x'],
+        ],
+      },
+    ],
+  };
+
+  it('frozen rows and columns from the sheet stay in view; hidden columns and rows are not drawn nor reached by the arrows; row heights follow the sheet', async () => {
+    const h = new PreviewHost();
+    await h.writeSheet(spec);
+    ui(h);
+    const grid = screen.getByRole('grid', { name: 'Sheet Report' });
+    expect(grid.getAttribute('data-frozen')).toBe('2,1');
+    const frozen = within(screen.getByRole('rowgroup', { name: 'Frozen rows' }));
+    expect(frozen.getAllByRole('row').map((r) => r.getAttribute('aria-rowindex'))).toEqual(['2', '3']);
+    // A (frozen) sticks to the left edge: its cells are sticky at the row header's width
+    expect(getComputedStyle(cell('A3')).position).toBe('sticky');
+    expect(cell('A3').style.left).toBe('56px');
+    // B is hidden: no cell, no header; row 4 is hidden
+    expect(document.querySelector('[data-ref="B1"]')).toBeNull();
+    expect(screen.queryByRole('columnheader', { name: 'B' })).toBeNull();
+    expect(document.querySelector('[data-ref="A4"]')).toBeNull();
+    fireEvent.mouseDown(cell('A3'));
+    fireEvent.keyDown(grid, { key: 'ArrowRight' });
+    expect((screen.getByRole('textbox', { name: 'Cell address' }) as HTMLInputElement).value).toBe('C3');
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    expect((screen.getByRole('textbox', { name: 'Cell address' }) as HTMLInputElement).value).toBe('C5');
+    // row 2 is 45 pt tall (72 px) with its wrapped header
+    expect((cell('A2').parentElement as HTMLElement).style.height).toBe('72px');
+  });
+
+  it('text runs on over empty cells to its right, and stops at a cell that holds something', async () => {
+    const h = new PreviewHost();
+    await h.writeSheet({ ...spec, freeze: undefined });
+    ui(h);
+    const span = (ref: string) => cell(ref).querySelector('span') as HTMLElement;
+    const width = (ref: string) => parseInt(cell(ref).style.width, 10);
+    // A1 runs over C1 and D1 (B is hidden) and beyond
+    expect(parseInt(span('A1').style.width, 10)).toBeGreaterThan(width('A1') + width('C1'));
+    // A5's neighbour C5 holds "x": it is cut at its own edge
+    expect(parseInt(span('A5').style.width, 10)).toBe(width('A5') - 8);
+    expect(span('A5').textContent).toBe('cut short by its neighbour');
+  });
+
+  it('the sheet list reaches every sheet; the tab strip has scroll arrows', async () => {
+    const h = await budgetHost();
+    ui(h);
+    expect(screen.getByRole('button', { name: 'Scroll sheet tabs left' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Scroll sheet tabs right' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: `All sheets (${h.sheetNames().length})` }));
+    const list = await screen.findByRole('menu');
+    expect(within(list).getAllByRole('menuitemradio').map((m) => m.textContent)).toEqual(h.sheetNames());
+    fireEvent.click(within(list).getByRole('menuitemradio', { name: 'Budget Drivers' }));
+    expect(screen.getByRole('grid', { name: 'Sheet Budget Drivers' })).toBeTruthy();
+    expect(screen.getByRole('tab', { name: 'Budget Drivers' }).getAttribute('aria-selected')).toBe('true');
+  });
+});
+
+describe('AILABOR.* results in their natural format', () => {
+  it('money, counts and ratios by function (and by argument where it decides)', () => {
+    expect(functionResultFormat('=AILABOR.COSTPEROUTCOME("csr-tier1","2026-10")')).toBe('$#,##0.00');
+    expect(functionResultFormat('=ROUND(AILABOR.TOTALCOST("*"),0)')).toBe('$#,##0.00');
+    expect(functionResultFormat('=AILABOR.OUTCOMES("csr-tier1")')).toBe('#,##0');
+    expect(functionResultFormat('=AILABOR.ACCURACY("csr-tier1")')).toBe('0.0%');
+    expect(functionResultFormat('=AILABOR.TARGETVARIANCE("csr-tier1","2026-10",TRUE)')).toBe('0.0%');
+    expect(functionResultFormat('=AILABOR.TARGETVARIANCE("csr-tier1","2026-10")')).toBe('$#,##0.00');
+    expect(functionResultFormat('=AILABOR.TREND("csr-tier1","2026-08",,"accuracy")')).toBe('0.0%');
+    expect(functionResultFormat('=AILABOR.COSTTREND("a,b","2026-08","2026-10","work_items")')).toBe('#,##0');
+    expect(functionResultFormat('=AILABOR.TOKENCOST("gpt-4o",1000,200)')).toBe('$#,##0.00##');
+    expect(functionResultFormat('=SUM(A1:A3)')).toBeUndefined();
+    expect(formatValue(1.28187747, functionResultFormat('=AILABOR.COSTPEROUTCOME("x")'))).toBe('$1.28');
   });
 });

@@ -6,6 +6,11 @@ import {
   Body1,
   Button,
   Input,
+  Menu,
+  MenuItemRadio,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
   MessageBar,
   MessageBarBody,
   Subtitle2,
@@ -53,7 +58,9 @@ const useStyles = makeStyles({
   },
   address: { width: '96px', flexShrink: 0 },
   formula: { flexGrow: 1, fontFamily: tokens.fontFamilyMonospace },
-  tabs: { position: 'relative', overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, flexShrink: 0 },
+  tabBar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXXS, backgroundColor: tokens.colorNeutralBackground1, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, flexShrink: 0, paddingLeft: tokens.spacingHorizontalXS },
+  // the strip scrolls (arrows, the sheet list, a trackpad); its own scrollbar would cover the tabs
+  tabs: { position: 'relative', overflowX: 'auto', flexGrow: 1, minWidth: 0, scrollbarWidth: 'none', '::-webkit-scrollbar': { display: 'none' } },
   empty: { padding: tokens.spacingHorizontalXXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, flexGrow: 1 },
   status: { padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`, minHeight: '20px', backgroundColor: tokens.colorNeutralBackground1 },
 });
@@ -110,8 +117,30 @@ export function Workbench({ host, pane }: WorkbenchProps) {
   const barText = draft ?? (sheet ? textOf(selected) : '');
   void version;
 
-  // Many sheets overflow the tab strip: keep the active tab in view (a report the pane just wrote is often last).
+  // Many sheets overflow the tab strip: arrows scroll it, a list reaches every sheet, and the active tab is kept in
+  // view (a report the pane just wrote is often last).
   const tabStrip = React.useRef<HTMLDivElement>(null);
+  const [tabEdges, setTabEdges] = React.useState({ start: true, end: true });
+  const measureTabs = React.useCallback(() => {
+    const strip = tabStrip.current;
+    if (!strip) return;
+    const next = { start: strip.scrollLeft <= 1, end: strip.scrollLeft + strip.clientWidth >= strip.scrollWidth - 1 };
+    setTabEdges((e) => (e.start === next.start && e.end === next.end ? e : next));
+  }, []);
+  React.useLayoutEffect(() => {
+    measureTabs();
+    const strip = tabStrip.current;
+    if (!strip || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measureTabs);
+    ro.observe(strip);
+    return () => ro.disconnect();
+  }, [measureTabs, sheets.length]);
+  const scrollTabs = (dir: -1 | 1) => {
+    const strip = tabStrip.current;
+    if (!strip) return;
+    strip.scrollLeft = Math.max(0, strip.scrollLeft + dir * Math.max(80, strip.clientWidth * 0.8));
+    measureTabs();
+  };
   React.useEffect(() => {
     const strip = tabStrip.current;
     // By name, not aria-selected: Fluent's tabs learn they are selected one render after the TabList.
@@ -121,7 +150,8 @@ export function Workbench({ host, pane }: WorkbenchProps) {
     if (tab.offsetLeft < strip.scrollLeft || tab.offsetLeft + tab.offsetWidth > strip.scrollLeft + strip.clientWidth) {
       strip.scrollLeft = Math.max(0, tab.offsetLeft - 24);
     }
-  }, [sheet, sheets.length]);
+    measureTabs();
+  }, [sheet, sheets.length, measureTabs]);
 
   const focusGrid = () => gridHost.current?.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
 
@@ -170,7 +200,7 @@ export function Workbench({ host, pane }: WorkbenchProps) {
         <div className={styles.toolbar}>
           <Subtitle2 as="h2">Preview workbook</Subtitle2>
           <Badge appearance="tint" color="informative">
-            live formulas (HyperFormula)
+            live formulas: edit a cell and everything recalculates
           </Badge>
           <div className={styles.spacer} />
           <Toolbar aria-label="Workbook">
@@ -238,14 +268,38 @@ export function Workbench({ host, pane }: WorkbenchProps) {
           </div>
         )}
         {sheets.length > 0 && (
-          <div className={styles.tabs} ref={tabStrip}>
-            <TabList aria-label="Sheets" size="small" selectedValue={sheet ?? undefined} onTabSelect={(_, d) => showSheet(String(d.value))}>
-              {sheets.map((s) => (
-                <Tab key={s} value={s} data-sheet={s}>
-                  {s}
-                </Tab>
-              ))}
-            </TabList>
+          <div className={styles.tabBar}>
+            <Button size="small" appearance="subtle" aria-label="Scroll sheet tabs left" disabled={tabEdges.start} onClick={() => scrollTabs(-1)}>
+              ‹
+            </Button>
+            <Button size="small" appearance="subtle" aria-label="Scroll sheet tabs right" disabled={tabEdges.end} onClick={() => scrollTabs(1)}>
+              ›
+            </Button>
+            <Menu checkedValues={{ sheet: sheet ? [sheet] : [] }} onCheckedValueChange={(_, d) => d.checkedItems[0] && showSheet(d.checkedItems[0])}>
+              <MenuTrigger disableButtonEnhancement>
+                <Button size="small" appearance="subtle" aria-label={`All sheets (${sheets.length})`} title="All sheets">
+                  ☰
+                </Button>
+              </MenuTrigger>
+              <MenuPopover>
+                <MenuList aria-label="All sheets">
+                  {sheets.map((s) => (
+                    <MenuItemRadio key={s} name="sheet" value={s}>
+                      {s}
+                    </MenuItemRadio>
+                  ))}
+                </MenuList>
+              </MenuPopover>
+            </Menu>
+            <div className={styles.tabs} ref={tabStrip} onScroll={measureTabs}>
+              <TabList aria-label="Sheets" size="small" selectedValue={sheet ?? undefined} onTabSelect={(_, d) => showSheet(String(d.value))}>
+                {sheets.map((s) => (
+                  <Tab key={s} value={s} data-sheet={s}>
+                    {s}
+                  </Tab>
+                ))}
+              </TabList>
+            </div>
           </div>
         )}
         <div className={styles.status} role="status" aria-live="polite">

@@ -12,6 +12,8 @@ export async function workbookXlsx(host: PreviewHost): Promise<{ data: ArrayBuff
   const x = new XlsxHost();
   await x.writeWorkbook(spec);
   for (const [k, v] of host.settingEntries()) await x.settings.set(k, v);
+  // The preview has already calculated every cell (edits included): its values are saved, not computed again.
+  x.saveValues((sheet, row, col) => host.valueAt(sheet, row, col));
   const data = (await x.wb.xlsx.writeBuffer()) as ArrayBuffer;
   return { data, sheets: spec.sheets.length };
 }
