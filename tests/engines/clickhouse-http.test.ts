@@ -122,5 +122,7 @@ test('build --config reads Helicone\'s request_response_rmt in place on the serv
   delete b.sources;
   delete a.partial;
   delete b.partial;
+  // the JavaScript run reads the rows from a file (row accounting lists it); the server run reads the table in place
+  a.row_accounting.files = a.row_accounting.files.filter((f: { file: string }) => f.file !== 'rows.json');
   expect(b).toEqual(a);
 });

@@ -128,10 +128,73 @@ export const duckdbRequest = (rows: boolean): SqlBuildRequest => ({
   relation: async (conn, file, kind) => duckdbRelation(file, TEXT_COLUMNS[kind as 'usage'], file.format === 'parquet' ? await parquetColumns(conn, file.path) : undefined),
 });
 
-function nativeReport(file: string, kind: RecordKind, s: FeedStats[number] | undefined, ignored: string[]): ImportReport {
-  return { file, kind, read: s?.read ?? 0, accepted: s?.accepted ?? 0, rejectedCount: 0, rejected: [], duplicates: s?.duplicates ?? 0, conflicts: 0, ignoredColumns: ignored, duplicateColumns: [],
-    // the database counts records, not physical lines: no line accounting for a file it read natively
-    lines: 0, linesAccounted: 0 };
+/**
+ * Line accounting for a file the database read (the JavaScript import counts it as it reads): physical lines, blank
+ * lines, and the records and the lines they span, by a byte scan that follows CSV quotes (a quoted cell may span
+ * lines). Parquet has no lines.
+ */
+export function scanLines(path: string, format: NativeFile['format']): { lines: number; blank: number; records: number; recordLines: number } {
+  const out = { lines: 0, blank: 0, records: 0, recordLines: 0 };
+  if (format === 'parquet') return out;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let inQuotes = false;
+    let content = false; // a non-blank byte in the current record
+    let span = 0; // lines the current record has ended so far (inside quotes)
+    let first = true;
+    let partial = false; // bytes after the last line break
+    let n: number;
+    while ((n = readSync(fd, buf, 0, buf.length, null)) > 0) {
+      let i = 0;
+      if (first && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
+      first = false;
+      for (; i < n; i++) {
+        const c = buf[i];
+        if (c === 0x0a) {
+          out.lines++;
+          partial = false;
+          span++;
+          if (inQuotes) continue;
+          if (content) {
+            out.records++;
+            out.recordLines += span;
+          } else out.blank += span;
+          content = false;
+          span = 0;
+          continue;
+        }
+        partial = true;
+        if (c === 0x22 && format === 'csv') inQuotes = !inQuotes;
+        if (c !== 0x20 && c !== 0x09 && c !== 0x0d) content = true;
+      }
+    }
+    if (partial) {
+      out.lines++;
+      span++;
+      if (content) {
+        out.records++;
+        out.recordLines += span;
+      } else out.blank += span;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+function nativeReport(file: NativeFile | null, path: string, kind: RecordKind, s: FeedStats[number] | undefined, ignored: string[]): ImportReport {
+  const read = s?.read ?? 0;
+  const r: ImportReport = { file: path, kind, read, accepted: s?.accepted ?? 0, rejectedCount: 0, rejected: [], duplicates: s?.duplicates ?? 0, conflicts: 0, ignoredColumns: ignored, duplicateColumns: [], lines: 0, linesAccounted: 0 };
+  if (file && file.format !== 'parquet') {
+    // the lines the scan found records on count as accounted only for as many records as the database read: a record
+    // the database skipped (or one it split) leaves the line accounting off by as much
+    const l = scanLines(path, file.format);
+    const header = file.format === 'csv' ? 1 : 0;
+    r.lines = l.lines;
+    r.linesAccounted = l.blank + l.recordLines + (read - (l.records - header));
+  }
+  return r;
 }
 
 /** ClickHouse: the server of CLICKHOUSE_URL (CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE), else embedded chDB. */
@@ -196,7 +259,7 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
       paths.forEach((p, i) => {
         const js = jsByFile.get(`${kind}\u0001${p}`);
         const f = sniffed[kind][i];
-        reports.push(js ?? nativeReport(p, kind, stats[i], f ? f.columns.filter((c) => !c.canonical && c.source.trim() !== '').map((c) => normalizeHeader(c.source)) : []));
+        reports.push(js ?? nativeReport(f, p, kind, stats[i], f ? f.columns.filter((c) => !c.canonical && c.source.trim() !== '').map((c) => normalizeHeader(c.source)) : []));
       });
     }
     const rejected: RejectedRow[] = book ? cellErrorsAsRejected(files.workbook!, book.errors) : [];
@@ -226,6 +289,7 @@ export async function buildFromConfigSql(loaded: LoadedConfig, period: string, i
   if (tables.length && i.events.length) throw new Error('the config reads usage from ClickHouse tables and from other sources; read the usage from one or the other');
   const conn = await req.open();
   const tableRejected: RejectedRow[] = [];
+  let tableRows = 0;
   try {
     const feeds: SqlFeeds = {
       load: async (sink) => {
@@ -243,6 +307,8 @@ export async function buildFromConfigSql(loaded: LoadedConfig, period: string, i
           for (const r of await c.query(`SELECT event_id FROM ${rel} AS r WHERE ok = 0 ORDER BY event_id LIMIT 1000`)) {
             tableRejected.push({ file: t.name ?? t.table, line: 0, column: 'usage_details', value: String(r.event_id), reason: 'token counts do not nest (cached or cache-write tokens above the input, or output parts above the output); not imported' });
           }
+          // the rows the table gives the ledger (row accounting: handed vs counted)
+          for (const r of await c.query(`SELECT count() AS n FROM ${rel} AS r WHERE ok = 1`)) tableRows += Number(r.n);
           rels.push(`SELECT * FROM ${rel} AS r${k}`);
         }
         return `(${rels.join(' UNION ALL ')})`;
@@ -254,7 +320,7 @@ export async function buildFromConfigSql(loaded: LoadedConfig, period: string, i
       period, result: sql.result, ctx, reports: loaded.imports, rejected: [...loaded.rejected, ...tableRejected], warnings: loaded.warnings, usable: sql.result.counts.events > 0,
       sources: loaded.sources, partial: loaded.partial, aggregate: sql.aggregate, engine: req.engine, sql,
       // records handed to the ledger: the config's (as buildFromConfig) plus the rows the ClickHouse tables gave
-      handed: i.events.length + i.workItems.length + i.reviews.length + (tables.length ? sql.stats.usage.reduce((a, s) => a + s.read, 0) : 0),
+      handed: i.events.length + i.workItems.length + i.reviews.length + tableRows,
     };
   } finally {
     await conn.close();
