@@ -50,8 +50,6 @@ export interface Dialect {
   hash(exprs: string[]): string;
   /** SELECT … FROM a list of literal rows: (values) AS t(col, …) */
   values(rows: string[][], columns: string[]): string;
-  /** a common table expression; `shared` ones are read several times: DuckDB computes them once, ClickHouse inlines */
-  cte(name: string, select: string, shared: boolean): string;
 }
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -87,7 +85,6 @@ export const duckdbDialect: Dialect = {
   anyValue: (e) => `any_value(${e})`,
   hash: (es) => `hash(${es.join(', ')})`,
   values: (rows, cols) => `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS t(${cols.join(', ')})`,
-  cte: (name, select, shared) => `${name} AS ${shared ? 'MATERIALIZED ' : ''}(${select})`,
 };
 
 // ClickHouse: string literals take backslash escapes; scratch tables are session-scoped temporary Memory tables.
@@ -125,5 +122,4 @@ export const clickhouseDialect: Dialect = {
   hash: (es) => `cityHash64(${es.join(', ')})`,
   values: (rows, cols) =>
     `(SELECT ${cols.map((c, i) => `tupleElement(x, ${i + 1}) AS ${c}`).join(', ')} FROM (SELECT arrayJoin([${rows.map((r) => `tuple(${r.join(', ')})`).join(', ')}]) AS x)) AS t`,
-  cte: (name, select) => `${name} AS (${select})`,
 };

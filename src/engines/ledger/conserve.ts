@@ -5,13 +5,12 @@ import type { Conservation } from '../../core/model/ledger';
 import { makeConservation } from '../../core/ledger/conserve';
 import { TABLES } from '../../core/ledger/round';
 import type { RoundingTargets } from './round';
-import { costedGroups } from './price';
 import { T, num, q, str, type Run } from './run';
 
 export async function conserve(x: Run, targets: RoundingTargets): Promise<{ byPeriod: Record<string, Conservation>; all: Conservation }> {
   const { d } = x;
   const ear = new Map<string, number>();
-  for (const r of await q(x, `SELECT period, sum(c) AS c FROM (SELECT period, sum(cost) AS c FROM (${costedGroups()}) AS g GROUP BY period UNION ALL SELECT period, sum(cost) AS c FROM ${T.reviews}_c GROUP BY period) AS u GROUP BY period`)) {
+  for (const r of await q(x, `SELECT period, sum(c) AS c FROM (SELECT period, sum(cost) AS c FROM ${T.accp} GROUP BY period UNION ALL SELECT period, sum(cost) AS c FROM ${T.reviews}_c GROUP BY period) AS u GROUP BY period`)) {
     ear.set(str(r.period), num(r.c));
   }
   const ex = new Map<string, { lpu: number; spread: number }>();

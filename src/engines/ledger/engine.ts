@@ -17,9 +17,10 @@ import type { SqlConnection } from '../connection';
 import { EVENT_TABLE_COLUMNS, RecordIngest } from './ingest';
 import { checkGroups, dropDuplicates, keyedEvents, loadItems, loadReviews, loadUsage, typedItemsFromText, typedReviewsFromText, typedUsageFromText, type RecordStats } from './load';
 import { buildPrices, buildRates, costedGroups } from './price';
-import { prepareOverheads } from './overheads';
-import { prepareTrueup } from './trueup';
-import { linesStatement, roundLines } from './round';
+import { attribute } from './attribute';
+import { allocateOverheads } from './overheads';
+import { spreadTrueup } from './trueup';
+import { finalLines, roundLines } from './round';
 import { conserve } from './conserve';
 import { ledgerRows, sqlAggregates, unattributedLines } from './publish';
 import { T, num, q, str, timed, type Run } from './run';
@@ -188,29 +189,22 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   const rs = await timed(x, 'load-reviews', () => loadReviews(x, reviewsRel));
   if (feeds.reviews?.length && [...rs.perSrc.values()].some((v) => v.bad > 0)) throw new NeedsJsImport('reviews the database does not read natively');
 
-  // 1. Price: the prices table and the reviews' rates (JavaScript, from distinct keys and roles).
+  // 1. Price.
   await timed(x, 'price', async () => {
     await buildPrices(x);
     await buildRates(x);
   });
-  // 3, 4. What the overheads and the true-up need from JavaScript: scopes and invoice slots with their amounts.
-  await timed(x, 'overheads', () => prepareOverheads(x));
-  await timed(x, 'trueup', () => prepareTrueup(x));
-  // 2–4. Attribute, allocate overheads and spread the true-up: one statement (T.lines).
-  await timed(x, 'lines', () => linesStatement(x));
+  // 2. Attribute.
+  await timed(x, 'attribute', () => attribute(x));
+  // 3. Overheads, 4. true-up (their unattributed lines come back from JavaScript).
+  const extra = [...(await timed(x, 'overheads', () => allocateOverheads(x))), ...(await timed(x, 'trueup', () => spreadTrueup(x)))];
   const periodSet = new Set<string>();
-  for (const r of await q(x, `SELECT DISTINCT period FROM ${T.lines} UNION SELECT DISTINCT period FROM ${T.g} UNION SELECT DISTINCT period FROM ${T.reviews}_c`)) periodSet.add(str(r.period));
+  for (const r of await q(x, `SELECT DISTINCT period FROM ${T.lines0} UNION SELECT DISTINCT period FROM ${T.accp} UNION SELECT DISTINCT period FROM ${T.reviews}_c`)) periodSet.add(str(r.period));
   for (const o of ctx.overheads) periodSet.add(o.period);
   for (const p of x.slots.slotPeriod) periodSet.add(p);
   x.periods = [...periodSet].filter((p) => p !== '').sort();
-  for (const r of await q(x, `SELECT period, sum(CASE WHEN is_row = 1 THEN overhead ELSE 0 END) AS allocated, sum(CASE WHEN kind = 'overhead' THEN ov0 ELSE 0 END) AS unallocated FROM ${T.lines} GROUP BY period`)) {
-    const o = x.overheads.get(str(r.period));
-    if (o) {
-      o.allocated = num(r.allocated);
-      o.unallocated = num(r.unallocated);
-    }
-  }
   // 5. Round.
+  await timed(x, 'lines', () => finalLines(x, extra));
   const targets = await timed(x, 'round', () => roundLines(x));
   // 6. Conserve.
   if (options.beforeChecks) await options.beforeChecks(conn);
@@ -257,7 +251,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
 
   const providers: InvoicedProvider[] = [];
   for (const p of x.periods) for (const s of x.slots.slotsOf(p)) providers.push(x.slots.invoicedProvider(s));
-  const [cnt] = await q(x, `SELECT (SELECT ${d.int('coalesce(sum(n), 0)')} FROM ${T.g}) AS events, (SELECT ${d.int('count(*)')} FROM ${T.items}) AS items, (SELECT ${d.int('count(*)')} FROM ${T.reviews}) AS reviews`);
+  const [cnt] = await q(x, `SELECT (SELECT ${d.int('coalesce(sum(n), 0)')} FROM ${T.accp}) AS events, (SELECT ${d.int('count(*)')} FROM ${T.items}) AS items, (SELECT ${d.int('count(*)')} FROM ${T.reviews}) AS reviews`);
   const dupCount = (s: FeedStats) => s.reduce((a, v) => a + v.duplicates, 0);
   const itemStats = feeds.workItems?.length ? stat(is.perSrc, feeds.workItems.length) : [];
   const reviewStats = feeds.reviews?.length ? stat(rs.perSrc, feeds.reviews.length) : [];

@@ -121,41 +121,13 @@ function groupColumns(x: Run, withSeg: boolean): { keys: string[]; sums: (weight
 
 const keyNames = (keys: string[]) => keys.map((k) => (k.includes(' AS ') ? k.slice(k.lastIndexOf(' AS ') + 4) : k));
 
-/**
- * SELECT … GROUP BY of the usage groups from a typed event relation (its rows with ok = 1). `split`: the two parts
- * grouped apart, each on its own keys and sums only (cheaper per row when the relation is scanned once anyway).
- */
-export function groupSelect(x: Run, events: string, withSeg: boolean, weight?: string, split = false): string {
+/** SELECT … GROUP BY of the usage groups from a typed event relation (its rows with ok = 1). */
+export function groupSelect(x: Run, events: string, withSeg: boolean, weight?: string): string {
   const { keys, sums, rowExprs } = groupColumns(x, withSeg);
   const names = keyNames(keys);
-  const rows = `(SELECT ${rowExprs} FROM (${events}) AS e0 WHERE ok = 1) AS e`;
-  if (!split) return `SELECT ${keys.join(', ')}, ${sums(weight).join(', ')} FROM ${rows} GROUP BY ${names.join(', ')}`;
-  const aggs = sums(weight);
-  const aggNames = keyNames(aggs);
-  // each part's keys as plain expressions (the part fixes `priced`), grouped under k_ names
-  const keyOf = (p: 0 | 1): Record<string, string> => {
-    const priced = (e: string) => (p === 1 ? e : '');
-    const pick = (name: string) => keys[names.indexOf(name)].replace(new RegExp(` AS ${name}$`), '');
-    const inner = (name: string) => pick(name).replace(/^CASE WHEN priced = 1 THEN (.*) ELSE .* END$/s, '$1');
-    return {
-      wid: 'wid', period: 'period', agent: 'agent', provider: 'provider',
-      cls: priced('cls') || "''", untool: p === 0 ? 'untool' : '0',
-      model_k: p === 1 ? 'model' : "CASE WHEN untool = 1 THEN model ELSE '' END", kind_k: p === 0 ? "CASE WHEN untool = 1 THEN kind ELSE '' END" : "''",
-      batch_k: priced('batch') || '0', st_k: priced('st') || "''", cx_k: priced('cx') || "''", day_k: priced('day') || "''",
-      fast: priced(inner('fast')) || '0', seg: priced(inner('seg')) || '0', size: priced(inner('size')) || '-1', wsf: priced(inner('wsf')) || '0',
-    };
-  };
-  const KNOWN_AGGS = new Set(['n', 'retries', 'api', 'retry', 'tools', 'cost', 'it', 'ot']);
-  const PRICED_AGGS = new Set(['n', 'retries', ...TOKENS.map((t) => t[0])]);
-  const part = (p: 0 | 1) => {
-    const k = keyOf(p);
-    const cols = names.filter((n) => n !== 'part');
-    const a = aggs.map((e, i) => ((p === 0 ? KNOWN_AGGS : PRICED_AGGS).has(aggNames[i]) ? e : `${aggNames[i] === 'n' || aggNames[i] === 'retries' ? x.d.int('0') : x.d.double('0')} AS ${aggNames[i]}`));
-    return `SELECT ${p} AS part, ${cols.map((n) => `k_${n} AS ${n}`).join(', ')}, ${a.join(', ')}
-      FROM (SELECT *, ${cols.map((n) => `${k[n]} AS k_${n}`).join(', ')} FROM ${rows} WHERE priced = ${p}) AS kk
-      GROUP BY ${cols.map((n) => `k_${n}`).join(', ')}`;
-  };
-  return `${part(0)} UNION ALL ${part(1)}`;
+  return `SELECT ${keys.join(', ')}, ${sums(weight).join(', ')}
+    FROM (SELECT ${rowExprs} FROM (${events}) AS e0 WHERE ok = 1) AS e
+    GROUP BY ${names.join(', ')}`;
 }
 
 /** Every accepted event with the key of its group (for listing the unpriced ones one by one). */
@@ -185,7 +157,7 @@ export async function loadUsage(x: Run, events: string, onePass: boolean): Promi
     // One statement, one scan: the groups, then one stats row per source (part = 2) holding read/bad/repeats.
     const { keys, sums } = groupColumns(x, withSeg);
     const names = keyNames(keys).filter((n) => n !== 'part');
-    const g = groupSelect(x, 'SELECT * FROM e', withSeg, undefined, true);
+    const g = groupSelect(x, 'SELECT * FROM e', withSeg);
     const aggs = keyNames(sums());
     const fill = (v: Record<string, string>) => [...names.map((n) => `NULL AS ${n}`), ...aggs.map((a) => `${v[a] ?? '0'} AS ${a}`)].join(', ');
     await conn.exec(

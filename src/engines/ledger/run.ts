@@ -17,13 +17,18 @@ export const T = {
   reviews: 'll_reviews',
   agents: 'll_agents',
   prov: 'll_prov', // raw provider → invoice slot per period (true-up)
-  slot: 'll_slot', // each invoice slot's true-up amount (true-up)
+  accp: 'll_accp', // accumulations per (work item, period, agent, provider) with their line key (attribute)
+  lines0: 'll_lines0', // ledger rows and unattributed usage/review lines, exact (attribute)
   linep: 'll_linep', // cost and events per line and invoice slot (true-up weights)
   ovscope: 'll_ovscope', // (overhead, agent, business unit) in scope
   ov: 'll_ov',
-  lines: 'll_lines', // every line: exact components, index in published order, cell, exact cents per table (attribute → true-up)
+  ovshare: 'll_ovshare', // overhead per row (overheads)
+  tushare: 'll_tushare', // true-up per line (true-up)
+  extra: 'll_extra', // unallocated overhead and invoice-without-usage lines (made in JavaScript)
+  lines: 'll_lines', // every line with its index in published order and all exact components
   cells: 'll_cells',
   cellc: 'll_cellc', // each cell's cents per table (controlled rounding, JavaScript)
+  cents: 'll_cents', // each line's cents per table (largest remainder)
   pub: 'll_pub', // every line with its cents per table (publish)
 } as const;
 
