@@ -15,6 +15,7 @@ test.each([
   ['BOM, CRLF, no trailing newline', '\uFEFF' + (HEADER + row(1) + row(2)).replace(/\n/g, '\r\n').replace(/\r\n$/, '')],
   ['blank and whitespace-only lines', HEADER + '\n' + row(1) + '   \n\n' + row(2) + '\n'],
   ['a quoted cell across lines', HEADER + row(1, '"gpt\n4o"') + row(2)],
+  ['past the 1 MB chunk: plain lines, then a blank line and a quoted cell across lines', HEADER + Array.from({ length: 20_000 }, (_, i) => row(i)).join('') + '\n' + row(1, '"gpt\n\n4o"') + row(2)],
 ])('%s: the lines the JavaScript import counts, every one accounted for', async (_name, text) => {
   const path = join(dir, `${_name.replace(/\W+/g, '_')}.csv`);
   writeFileSync(path, text);

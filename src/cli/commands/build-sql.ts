@@ -2,7 +2,7 @@
 // canonical usage, work-item and review files itself; the small inputs (agents, rates, prices…) are read by the
 // JavaScript import as for the JavaScript engine. A file the database cannot take as it is (a row that is not in the
 // simple canonical form, a repeated id with other content) is read by the JavaScript import instead, so rejected rows
-// keep their file, line, column and message (src/engines/README.md).
+// keep their file, line, column and message (README.md "Choosing an engine").
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { LedgerContext } from '../../core/ledger';
@@ -149,6 +149,31 @@ export function scanLines(path: string, format: NativeFile['format']): { lines: 
       let i = 0;
       if (first && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
       first = false;
+      const view = buf.subarray(0, n);
+      if (!inQuotes && (format !== 'csv' || view.indexOf(0x22, i) === -1)) {
+        // no quote in this chunk: line breaks found by indexOf, a line's bytes read only until its first non-blank one
+        for (;;) {
+          const nl = view.indexOf(0x0a, i);
+          const end = nl === -1 ? n : nl;
+          for (let j = i; !content && j < end; j++) {
+            const c = view[j];
+            if (c !== 0x20 && c !== 0x09 && c !== 0x0d) content = true;
+          }
+          if (end > i) partial = true;
+          if (nl === -1) break;
+          out.lines++;
+          partial = false;
+          span++;
+          if (content) {
+            out.records++;
+            out.recordLines += span;
+          } else out.blank += span;
+          content = false;
+          span = 0;
+          i = nl + 1;
+        }
+        continue;
+      }
       for (; i < n; i++) {
         const c = buf[i];
         if (c === 0x0a) {
