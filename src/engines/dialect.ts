@@ -50,6 +50,8 @@ export interface Dialect {
   hash(exprs: string[]): string;
   /** SELECT … FROM a list of literal rows: (values) AS t(col, …) */
   values(rows: string[][], columns: string[]): string;
+  /** a compensated (Kahan) sum of doubles: the conservation checks compare sums of millions of amounts at the micro-dollar */
+  fsum(expr: string): string;
 }
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -85,6 +87,7 @@ export const duckdbDialect: Dialect = {
   anyValue: (e) => `any_value(${e})`,
   hash: (es) => `hash(${es.join(', ')})`,
   values: (rows, cols) => `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS t(${cols.join(', ')})`,
+  fsum: (e) => `fsum(${e})`,
 };
 
 // ClickHouse: string literals take backslash escapes; scratch tables are session-scoped temporary Memory tables.
@@ -122,4 +125,5 @@ export const clickhouseDialect: Dialect = {
   hash: (es) => `cityHash64(${es.join(', ')})`,
   values: (rows, cols) =>
     `(SELECT ${cols.map((c, i) => `tupleElement(x, ${i + 1}) AS ${c}`).join(', ')} FROM (SELECT arrayJoin([${rows.map((r) => `tuple(${r.join(', ')})`).join(', ')}]) AS x)) AS t`,
+  fsum: (e) => `sumKahan(toFloat64(${e}))`,
 };

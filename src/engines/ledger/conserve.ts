@@ -10,11 +10,11 @@ import { T, num, q, str, type Run } from './run';
 export async function conserve(x: Run, targets: RoundingTargets): Promise<{ byPeriod: Record<string, Conservation>; all: Conservation }> {
   const { d } = x;
   const ear = new Map<string, number>();
-  for (const r of await q(x, `SELECT period, sum(c) AS c FROM (SELECT period, sum(cost) AS c FROM ${T.accp} GROUP BY period UNION ALL SELECT period, sum(cost) AS c FROM ${T.reviews}_c GROUP BY period) AS u GROUP BY period`)) {
+  for (const r of await q(x, `SELECT period, sum(c) AS c FROM (SELECT period, ${d.fsum('cost')} AS c FROM ${T.accp} GROUP BY period UNION ALL SELECT period, ${d.fsum('cost')} AS c FROM ${T.reviews}_c GROUP BY period) AS u GROUP BY period`)) {
     ear.set(str(r.period), num(r.c));
   }
   const ex = new Map<string, { lpu: number; spread: number }>();
-  for (const r of await q(x, `SELECT period, sum(api) AS api, sum(retry) AS retry, sum(tools) AS tools, sum(review) AS review, sum(trueup) AS trueup FROM ${T.lines} GROUP BY period`)) {
+  for (const r of await q(x, `SELECT period, ${['api', 'retry', 'tools', 'review', 'trueup'].map((c) => `${d.fsum(c)} AS ${c}`).join(', ')} FROM ${T.lines} GROUP BY period`)) {
     ex.set(str(r.period), { lpu: num(r.api) + num(r.retry) + num(r.tools) + num(r.review), spread: num(r.trueup) });
   }
   // published cents per table against the targets

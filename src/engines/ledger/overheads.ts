@@ -34,7 +34,7 @@ export async function allocateOverheads(x: Run): Promise<Line[]> {
       FROM r JOIN t ON t.o = r.o`,
     ),
   );
-  const allocated = await q(x, `SELECT o, sum(share) AS allocated FROM ${T.ovshare} GROUP BY o`);
+  const allocated = await q(x, `SELECT o, ${x.d.fsum('share')} AS allocated FROM ${T.ovshare} GROUP BY o`);
   const byO = new Map(allocated.map((r) => [num(r.o), num(r.allocated)]));
   const extra: Line[] = [];
   ctx.overheads.forEach((o, i) => {
