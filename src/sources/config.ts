@@ -8,6 +8,7 @@ import { pushAll, type MapResult, type RecordAccount } from './common/types';
 import { formatPath, linkRulesSchema, type LinkRules } from './links';
 import { FORMATS, parseSourceFile, type SourceFormat } from './formats';
 import { PULL_SOURCES, runPull, type Env } from './pulls';
+import { clickhouseTableSchema } from './clickhouse';
 import type { FetchLike, PullDeps } from './common/http';
 
 const CREDENTIAL_KEYS = ['apiKey', 'adminKey', 'secretKey', 'publicKey', 'apiToken', 'oauthToken', 'password', 'token', 'username', 'email'];
@@ -55,6 +56,11 @@ export const monthEndConfigSchema = z.object({
     .default({ usage: [], work_items: [], reviews: [] }),
   /** output flag → path: { "summary": "out/summary.json", "out": "out/ledger.xlsx" } (the build command's outputs) */
   outputs: z.record(z.string(), z.string()).default({}),
+  /**
+   * Usage read in place from ClickHouse tables (Langfuse, Helicone) by `build --engine clickhouse`; the server from
+   * CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (src/sources/clickhouse, src/engines)
+   */
+  clickhouse: z.object({ usage: z.array(clickhouseTableSchema).min(1) }).optional(),
 });
 export type MonthEndConfig = z.output<typeof monthEndConfigSchema>;
 

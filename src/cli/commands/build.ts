@@ -2,7 +2,7 @@
 // canonical inputs), builds the ledger, then runs each requested output step (summary JSON, workbook).
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LedgerBuilder, buildLedger, summarize, type BuildOptions, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
+import { LedgerBuilder, buildLedger, summarize, type Aggregator, type BuildOptions, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import { DailyCollector, type DailySeries } from '../../core/daily';
 import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
@@ -17,6 +17,7 @@ import { writeFileAtomic } from './safe-write';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, parseFlags, requirePeriod } from './args';
 import { cellErrorsAsRejected, readWorkbookInputs, WorkbookRefused, writeWorkbookFile } from './workbook';
+import { DUCKDB_FROM_BYTES, ENGINES, buildFromConfigSql, buildFromFilesSql, chooseEngine, sqlRequest } from './build-sql';
 
 export interface BuildInputs {
   usage: string[];
@@ -60,6 +61,9 @@ export interface BuildOutcome {
   force?: boolean;
   /** input files that could not be read at all (the rest were built) */
   failedFiles?: string[];
+  /** the SQL engines (--engine duckdb|clickhouse): aggregates summed in the database; `result.rows` may then be empty */
+  aggregate?: Aggregator;
+  engine?: string;
 }
 
 /** An output step: a flag whose value is a path, and what to write there from the built ledger. */
@@ -84,11 +88,15 @@ export interface Attribution {
  * How much of the period's usage cost the link rules tied to work items, in cents of the published rows. Usage only:
  * reviews of unknown items, overhead whose scope had no work items and invoice true-up are not "unattributed usage".
  */
-export function attribution(result: Pick<LedgerResult, 'rows' | 'unattributed'>, period: string): Attribution {
+export function attribution(result: Pick<LedgerResult, 'rows' | 'unattributed'>, period: string, aggregate?: Aggregator): Attribution {
   const c = (x: number) => Math.round(x * 100);
   let linked = 0;
   let unattributed = 0;
-  for (const r of result.rows) if (r.period === period) linked += c(r.api) + c(r.retry) + c(r.tools);
+  if (aggregate) {
+    // the rows' api, retry and tools are the aggregate's (unattributed lines only add true-up and unattributed)
+    const all = aggregate('all', period)[0];
+    if (all) linked = c(all.api) + c(all.retry) + c(all.tools);
+  } else for (const r of result.rows) if (r.period === period) linked += c(r.api) + c(r.retry) + c(r.tools);
   for (const u of result.unattributed) if (u.period === period && u.kind === 'usage') unattributed += c(u.api) + c(u.retry) + c(u.tools);
   const usage = linked + unattributed;
   const share = (x: number) => (usage ? Math.round((x / usage) * 1e4) / 1e4 : 0);
@@ -150,11 +158,11 @@ export function rowAccounting(o: BuildOutcome): RowAccounting {
 }
 
 export function buildSummary(o: BuildOutcome): Summary & { row_accounting: RowAccounting; attribution: Attribution; imports: object[]; sources?: SourceReport[]; partial?: boolean } {
-  const summary = summarize(o.result, o.period, { rejected: o.rejected });
+  const summary = summarize(o.result, o.period, { rejected: o.rejected }, o.aggregate);
   return {
     ...summary,
     row_accounting: rowAccounting(o),
-    attribution: attribution(o.result, o.period),
+    attribution: attribution(o.result, o.period, o.aggregate),
     imports: o.reports.map((r) => ({
       file: r.file, kind: r.kind, read: r.read, accepted: r.accepted, rejected: r.rejectedCount, duplicates: r.duplicates, conflicts: r.conflicts,
       ...(r.fatal ? { error: r.fatal } : {}), ...(r.ignoredColumns.length ? { ignored_columns: r.ignoredColumns } : {}),
@@ -275,8 +283,8 @@ const INPUT_FLAGS = ['usage', 'work-items', 'reviews', 'agents', 'rates', 'tool-
 
 const usage = `Usage: ai-labor-ledger build --usage F... --work-items F... [--reviews F...] [--agents F] [--rates F]
          [--tool-prices F] [--overheads F] [--invoices F] [--prices F] [--workbook IN.xlsx] --period YYYY-MM
-         --summary OUT.json and/or --out WORKBOOK.xlsx
-       ai-labor-ledger build --config MONTH-END.json [--period YYYY-MM] [--summary OUT.json] [--out WORKBOOK.xlsx]
+         --summary OUT.json and/or --out WORKBOOK.xlsx [--engine js|duckdb|clickhouse]
+       ai-labor-ledger build --config MONTH-END.json [--period YYYY-MM] [--summary OUT.json] [--out WORKBOOK.xlsx] [--engine …]
 
 Imports canonical CSV (comma, semicolon or tab) or JSONL (.jsonl) files, builds the ledger and writes:
 ${BUILD_OUTPUTS.map((o) => `  ${o.help}`).join('\n')}
@@ -287,6 +295,11 @@ workbook is written over IN.xlsx's own sheets: its Budget Drivers, Benchmarks an
 --out never overwrites a file it cannot read, nor cells or sheets a user added there: it refuses and says what would
 be lost; --force writes anyway and keeps the old file as NAME.backup-DATE-TIME.xlsx. Every output is written to a
 temporary file beside it and renamed over it, so a killed build leaves the previous file whole.
+--engine js|duckdb|clickhouse computes the ledger with the JavaScript engine, in DuckDB (embedded: it reads the
+usage, work-item and review files itself) or in ClickHouse (CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
+CLICKHOUSE_DATABASE from the environment; without CLICKHOUSE_URL, the embedded chDB when it is installed). All three
+publish the same figures to the cent. Default: js below ${DUCKDB_FROM_BYTES / 1e6} MB of usage files, duckdb above
+(README.md "Choosing an engine"). The daily series (the workbook's Daily and Daily Monitor sheets) comes from the js engine only.
 --config FILE names the period, sources (vendor files or API pulls, credentials from environment variables), link
 rules, canonical inputs and outputs in one JSON file; paths in it are relative to it. --period and output flags
 override the file's. A config names all inputs: do not combine it with --usage, --work-items and the like.
@@ -344,9 +357,10 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           reviews: { type: 'string', multiple: true },
           agents: { type: 'string' }, rates: { type: 'string' }, 'tool-prices': { type: 'string' }, overheads: { type: 'string' },
           invoices: { type: 'string' }, prices: { type: 'string' }, period: { type: 'string' }, workbook: { type: 'string' },
-          config: { type: 'string' }, force: { type: 'boolean' },
+          config: { type: 'string' }, engine: { type: 'string' }, force: { type: 'boolean' },
           ...Object.fromEntries(BUILD_OUTPUTS.map((o) => [o.flag, { type: 'string' as const }])),
         });
+        if (v.engine !== undefined && !(ENGINES as readonly string[]).includes(v.engine as string)) throw new UsageError(`build: --engine: expected ${ENGINES.join(', ')}, got "${String(v.engine)}"`);
         if (v.config) {
           const mixed = INPUT_FLAGS.filter((f) => v[f] !== undefined);
           if (mixed.length) throw new UsageError(`build: --config names every input; remove ${mixed.map((f) => `--${f}`).join(', ')} (or list those files under "inputs" in the config)`);
@@ -390,28 +404,28 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
             .map(([k, n]) => `${fmt(n as number)} ${k}`)
             .join(', ') || 'nothing read'}${s.partial ? ` — PARTIAL: ${s.error ?? 'stopped early'}${s.cursor ? `; resume with "cursor": ${JSON.stringify(s.cursor)}` : ''}` : s.cursor ? `; next incremental run: "cursor": ${JSON.stringify(s.cursor)}` : ''}`);
         }
-        // the workbook has the Daily and Daily Monitor sheets: collect the daily series on the way (only then)
-        const daily = paths.out ? new DailyCollector() : undefined;
-        const mix = paths.out ? new UsageMixCollector() : undefined;
-        outcome = buildFromConfig(loaded, period, { observer: observeAll(daily, mix) });
+        const engine = (v.engine as string | undefined) ?? (loaded.config.clickhouse ? 'clickhouse' : 'js');
+        // the workbook has the Daily, Daily Monitor and Usage Mix sheets: collect them on the way (only then; js engine only)
+        const daily = paths.out && engine === 'js' ? new DailyCollector() : undefined;
+        const mix = paths.out && engine === 'js' ? new UsageMixCollector() : undefined;
+        outcome = engine === 'js' ? buildFromConfig(loaded, period, { observer: observeAll(daily, mix) }) : await buildFromConfigSql(loaded, period ?? loaded.period, io, sqlRequest(engine, !!paths.out, deps.env ?? process.env));
         if (daily) outcome.daily = daily.series(outcome.result);
+        else if (paths.out) io.err(`build: --engine ${engine}: the daily series and the usage mix come from the js engine only; the workbook has no Daily, Daily Monitor and Usage Mix sheets`);
         if (mix) outcome.usageMix = mix.rows();
       } else {
         for (const o of BUILD_OUTPUTS) paths[o.flag] = v[o.flag] as string | undefined;
-        const daily = paths.out ? new DailyCollector() : undefined;
-        const mix = paths.out ? new UsageMixCollector() : undefined;
-        outcome = await buildFromFiles(
-          {
-            usage: v.usage as string[], workItems: v['work-items'] as string[], reviews: (v.reviews as string[] | undefined) ?? [],
-            agents: v.agents as string | undefined, rates: v.rates as string | undefined, toolPrices: v['tool-prices'] as string | undefined,
-            overheads: v.overheads as string | undefined, invoices: v.invoices as string | undefined, prices: v.prices as string | undefined,
-            workbook: v.workbook as string | undefined,
-          },
-          period!,
-          io,
-          { observer: observeAll(daily, mix) },
-        );
+        const inputs: BuildInputs = {
+          usage: v.usage as string[], workItems: v['work-items'] as string[], reviews: (v.reviews as string[] | undefined) ?? [],
+          agents: v.agents as string | undefined, rates: v.rates as string | undefined, toolPrices: v['tool-prices'] as string | undefined,
+          overheads: v.overheads as string | undefined, invoices: v.invoices as string | undefined, prices: v.prices as string | undefined,
+          workbook: v.workbook as string | undefined,
+        };
+        const engine = chooseEngine(v.engine as string | undefined, inputs.usage);
+        const daily = paths.out && engine === 'js' ? new DailyCollector() : undefined;
+        const mix = paths.out && engine === 'js' ? new UsageMixCollector() : undefined;
+        outcome = engine === 'js' ? await buildFromFiles(inputs, period!, io, { observer: observeAll(daily, mix) }) : await buildFromFilesSql(inputs, period!, io, sqlRequest(engine, !!paths.out, deps.env ?? process.env));
         if (daily) outcome.daily = daily.series(outcome.result);
+        else if (paths.out) io.err(`build: --engine ${engine}: the daily series and the usage mix come from the js engine only; the workbook has no Daily, Daily Monitor and Usage Mix sheets`);
         if (mix) outcome.usageMix = mix.rows();
         for (const r of outcome.reports) {
           if (r.fatal) io.err(r.fatal);

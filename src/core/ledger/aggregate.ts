@@ -55,11 +55,22 @@ function components(a: Aggregate): SummaryComponents {
   };
 }
 
-/** The summary JSON of issue 3 for one period. `totals.api` etc. are the ledger rows'; `totals.unattributed` all unattributed rows'. */
-export function summarize(result: LedgerResult, period: string, extras: { rejected: RejectedRow[] }): Summary {
-  const all = aggregate(result, 'all', period)[0];
+/** Aggregates of a result for one period (`aggregate` over its rows, or an engine's own, e.g. the SQL engines'). */
+export type Aggregator = (by: 'agent' | 'business_unit' | 'all', period: string) => Aggregate[];
+
+/**
+ * The summary JSON of issue 3 for one period. `totals.api` etc. are the ledger rows'; `totals.unattributed` all
+ * unattributed rows'. `aggregates` defaults to `aggregate` over the result's rows.
+ */
+export function summarize(
+  result: Pick<LedgerResult, 'agents' | 'catalog_version' | 'conservationByPeriod' | 'unpriced'> & Partial<LedgerResult>,
+  period: string,
+  extras: { rejected: RejectedRow[] },
+  aggregates: Aggregator = (by, p) => aggregate(result as LedgerResult, by, p),
+): Summary {
+  const all = aggregates('all', period)[0];
   const agentBU = new Map(result.agents.map((a) => [a.agent_id, a.business_unit]));
-  const agents: SummaryAgent[] = aggregate(result, 'agent', period).map((a) => ({
+  const agents: SummaryAgent[] = aggregates('agent', period).map((a) => ({
     agent_id: a.key,
     business_unit: agentBU.get(a.key) ?? 'Unassigned',
     work_items: a.work_items,
@@ -72,7 +83,7 @@ export function summarize(result: LedgerResult, period: string, extras: { reject
     target_cost_per_outcome: a.target_cost_per_outcome,
     human_cost_per_unit: a.human_cost_per_unit,
   }));
-  const business_units: SummaryBusinessUnit[] = aggregate(result, 'business_unit', period).map((a) => ({
+  const business_units: SummaryBusinessUnit[] = aggregates('business_unit', period).map((a) => ({
     business_unit: a.key,
     ...components(a),
     work_items: a.work_items,

@@ -7,7 +7,7 @@ import type { BuildOptions, LedgerResult } from './types';
 
 export * from './types';
 export { LedgerBuilder } from './builder';
-export { aggregate, summarize } from './aggregate';
+export { aggregate, summarize, type Aggregator } from './aggregate';
 export { largestRemainder, allocateCents, toCents } from './rounding';
 
 /** Convenience over `LedgerBuilder`: work items, then events, then reviews. */

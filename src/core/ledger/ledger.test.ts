@@ -419,6 +419,20 @@ describe('re-imports and attribution', () => {
       ['Unassigned', 'Unassigned'],
     ]);
   });
+  test('unknown items: the reason names the first three ids in sorted order and reviews go to the first agent by id, whatever the record order', () => {
+    const events = ['W-5', 'W-2', 'W-9', 'W-1', 'W-2'].map((w, i) => ev({ event_id: `U${i}`, work_item_id: w, agent_id: w === 'W-9' ? 'b2' : 'a1', cost_usd: 0.1 }));
+    events.push(ev({ event_id: 'U9', work_item_id: 'W-7', agent_id: 'b2', cost_usd: 0.1 }), ev({ event_id: 'U10', work_item_id: 'W-7', agent_id: 'a1', cost_usd: 0.1 }));
+    const reviews = [rv({ work_item_id: 'W-7', minutes: 6 })];
+    const ctx = { rates: [{ reviewer_role: 'analyst', hourly_rate_usd: 60 }], workItems: [wi({ work_item_id: 'W1' })] };
+    const a = buildLedger(inputs({ ...ctx, events, reviews }));
+    const b = buildLedger(inputs({ ...ctx, events: [...events].reverse(), reviews }));
+    expect(a.unattributed.map((u) => [u.agent_id, u.kind, u.reason])).toEqual([
+      ['a1', 'review', 'reviews of unknown work item W-7'],
+      ['a1', 'usage', 'unknown work items W-1, W-2, W-5 (+1 more)'],
+      ['b2', 'usage', 'unknown work items W-7, W-9'],
+    ]);
+    expect(b.unattributed).toEqual(a.unattributed);
+  });
 });
 
 describe('conservation and the cents tie', () => {

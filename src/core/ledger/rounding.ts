@@ -17,6 +17,19 @@ export function toCents(usd: number): number {
   return c;
 }
 
+/**
+ * Cents of an exact sum in USD: toCents, except that a sum within 1e-6 cent of a half cent is that half cent (up, or
+ * down below zero, as toCents rounds it). The same amounts summed in another order differ by float noise (the SQL
+ * engines sum in no fixed order); this keeps a sum of round amounts — a table total, a provider's computed cost —
+ * on the same cent whatever the order. Valid while the noise stays under 1e-6 cent (sums up to about $10M).
+ */
+export function sumToCents(usd: number): number {
+  const c = usd * 100;
+  const f = Math.floor(c);
+  if (Math.abs(c - f - 0.5) < 1e-6) return usd >= 0 ? f + 1 : f;
+  return toCents(usd);
+}
+
 /** Cents of the exact value `c` (already × 100) without the noise of a float product just below an integer. */
 function floorCents(c: number): number {
   const r = Math.round(c);
@@ -65,9 +78,11 @@ export function roundExactCents(exact: ArrayLike<number>, targetCents: number): 
   if (k > 0 && n < 4194304) {
     // Give the k largest remainders a cent. Each part becomes one number — remainder quantized to 2⁻³⁰ cent in the
     // high bits, reversed index in the low 22 — so a native typed-array sort orders by remainder, ties to the
-    // earlier index, without a comparator call per pair (the ledger rounds 100k+ rows per component).
+    // earlier index, without a comparator call per pair (the ledger rounds 100k+ rows per component). Quantized to the
+    // nearest step, not down: equal amounts summed in another order differ by float noise, and a tie at a round
+    // remainder (a half cent) must not fall on either side of a step by that noise (the SQL engines sum in no order).
     const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = Math.floor(Math.max(0, rem[i]) * 1073741824) * 4194304 + (4194303 - i);
+    for (let i = 0; i < n; i++) keys[i] = Math.round(Math.max(0, rem[i]) * 1073741824) * 4194304 + (4194303 - i);
     keys.sort();
     for (let j = n - 1; k > 0 && j >= 0; j--, k--) out[4194303 - (keys[j] % 4194304)]++;
     if (k === 0) return out;

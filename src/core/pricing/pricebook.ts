@@ -382,6 +382,22 @@ export class PriceBook {
     return result;
   }
 
+  /**
+   * The unit prices `priceTokens` applies to one request with `inputTokens` input tokens (the long-context tier, when
+   * the model has one, decided by its context tier or its own input). The SQL engines (src/engines) build their
+   * prices table from this and `tierStarts`, so they price with the same figures.
+   */
+  requestUnitPrices(q: PriceQuery, inputTokens: number): UnitPrices {
+    const ctx = q.context_tier ?? '';
+    return this.units(q, ctx === 'long' ? Infinity : ctx === 'standard' ? 0 : inputTokens, false);
+  }
+
+  /** The input-token thresholds past which the model's price changes (long-context tiers), ascending; [] when flat. */
+  tierStarts(q: Pick<PriceQuery, 'model' | 'provider' | 'date'>): number[] {
+    const provider = normalizeProvider(q.provider);
+    return this.catalog(this.resolveModel(q.model, provider), provider, toDate(q.date))?.starts.slice() ?? [];
+  }
+
   /** Cost of one request's tokens. Throws RangeError on impossible counts (negative, parts larger than their whole). */
   priceTokens(q: PriceQuery, usage: TokenUsage): PriceResult {
     const inTok = usage.input_tokens;

@@ -1,0 +1,353 @@
+// `build --engine duckdb|clickhouse`: the ledger computed by the SQL engines of src/engines. The database reads the
+// canonical usage, work-item and review files itself; the small inputs (agents, rates, prices…) are read by the
+// JavaScript import as for the JavaScript engine. A file the database cannot take as it is (a row that is not in the
+// simple canonical form, a repeated id with other content) is read by the JavaScript import instead, so rejected rows
+// keep their file, line, column and message (README.md "Choosing an engine").
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import Papa from 'papaparse';
+import type { LedgerContext } from '../../core/ledger';
+import type { RejectedRow } from '../../core/model/records';
+import { PriceBook } from '../../core/pricing';
+import { columnsOf, detectDelimiter, normalizeHeader, type ImportReport, type RecordKind } from '../../sources/files';
+import { importFile } from '../../sources/files/node';
+import type { SqlConnection } from '../../engines/connection';
+import { openChdb, openClickHouse, type ClickHouseConnection } from '../../engines/clickhouse';
+import type { LoadedConfig } from '../../sources/config';
+import { periodWindow, tableUsage, type TableConnection } from '../../sources/clickhouse';
+import { duckdbRelation, openDuckDb, parquetColumns, type NativeFile } from '../../engines/duckdb';
+import { buildLedgerSql, type FeedStats, type RecordSink, type SqlFeeds, type SqlLedger } from '../../engines/ledger/engine';
+import { USAGE_TEXT_COLUMNS, WORK_ITEM_TEXT_COLUMNS, REVIEW_TEXT_COLUMNS } from '../../engines/ledger/canonical';
+import type { BuildInputs, BuildOutcome } from './build';
+import { fmt } from './args';
+import type { CliIO } from './index';
+import { pushAll } from '../../sources/common/types';
+import { cellErrorsAsRejected, readWorkbookInputs } from './workbook';
+
+export const ENGINES = ['js', 'duckdb', 'clickhouse'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+/**
+ * Without --engine: the JavaScript engine below this many bytes of usage files (about 400,000 canonical events, ~3 s
+ * and ~250 MB with it), DuckDB from there on (bench/README.md: the JavaScript engine takes 3–5× DuckDB's time).
+ */
+export const DUCKDB_FROM_BYTES = 50_000_000;
+
+function bytesOf(files: string[]): number {
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += statSync(f).size;
+    } catch {
+      // a missing file is reported by the import
+    }
+  }
+  return bytes;
+}
+
+export function chooseEngine(requested: string | undefined, usageFiles: string[]): EngineName {
+  if (requested !== undefined) return requested as EngineName;
+  return bytesOf(usageFiles) >= DUCKDB_FROM_BYTES ? 'duckdb' : 'js';
+}
+
+function formatOf(path: string): NativeFile['format'] {
+  return /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : /\.parquet$/i.test(path) ? 'parquet' : 'csv';
+}
+
+function head(path: string, bytes = 65536): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * How a canonical file's columns map to canonical columns, read from its head the way the JavaScript import reads it
+ * (delimiter, header normalization). null when the import must read it (missing required column, unreadable file):
+ * its own message then says why.
+ */
+export async function sniffCanonicalFile(path: string, kind: RecordKind, conn?: SqlConnection): Promise<NativeFile | null> {
+  const format = formatOf(path);
+  const specs = columnsOf(kind);
+  const canonical = (h: string) => {
+    const n = normalizeHeader(h);
+    return specs.some((s) => s.name === n) ? n : '';
+  };
+  let cells: string[];
+  let delimiter: string | undefined;
+  try {
+    if (format === 'parquet') {
+      if (!conn || conn.dialect.name !== 'duckdb') return null;
+      cells = Object.keys(await parquetColumns(conn, path));
+    } else {
+      const text = head(path).replace(/^\uFEFF/, '');
+      if (format === 'csv') {
+        delimiter = detectDelimiter(text);
+        const firstLine = Papa.parse<string[]>(text, { delimiter, preview: 1 }).data[0] ?? [];
+        cells = firstLine;
+      } else {
+        const keys = new Set<string>();
+        for (const line of text.split(/\r?\n/).slice(0, -1)) {
+          if (!line.trim()) continue;
+          const o = JSON.parse(line) as Record<string, unknown>;
+          for (const k of Object.keys(o)) keys.add(k);
+        }
+        cells = [...keys];
+      }
+    }
+  } catch {
+    return null;
+  }
+  const columns = cells.map((c) => ({ source: c, canonical: canonical(c) }));
+  const present = new Set(columns.map((c) => c.canonical));
+  if (specs.some((s) => !s.optional && !present.has(s.name))) return null;
+  // two columns for one canonical name: the JavaScript import decides between them and reports it
+  if (specs.some((s) => columns.filter((c) => c.canonical === s.name).length > 1)) return null;
+  return { path, format, delimiter, columns };
+}
+
+export interface SqlBuildRequest {
+  engine: 'duckdb' | 'clickhouse';
+  /** bring the ledger rows into the result (for a workbook) */
+  rows: boolean;
+  /** opens the database (DuckDB in memory, a ClickHouse server, or embedded chDB) */
+  open(): Promise<SqlConnection>;
+  /** makes a file readable as a relation of canonical text columns (DuckDB: read_csv; ClickHouse: upload to a table) */
+  relation(conn: SqlConnection, file: NativeFile, kind: RecordKind, index: number): Promise<string>;
+}
+
+const TEXT_COLUMNS: Record<'usage' | 'work_items' | 'reviews', readonly string[]> = { usage: USAGE_TEXT_COLUMNS, work_items: WORK_ITEM_TEXT_COLUMNS, reviews: REVIEW_TEXT_COLUMNS };
+
+export const duckdbRequest = (rows: boolean): SqlBuildRequest => ({
+  engine: 'duckdb',
+  rows,
+  open: () => openDuckDb(),
+  relation: async (conn, file, kind) => duckdbRelation(file, TEXT_COLUMNS[kind as 'usage'], file.format === 'parquet' ? await parquetColumns(conn, file.path) : undefined),
+});
+
+/**
+ * Line accounting for a file the database read (the JavaScript import counts it as it reads): physical lines, blank
+ * lines, and the records and the lines they span, by a byte scan that follows CSV quotes (a quoted cell may span
+ * lines). Parquet has no lines.
+ */
+export function scanLines(path: string, format: NativeFile['format']): { lines: number; blank: number; records: number; recordLines: number } {
+  const out = { lines: 0, blank: 0, records: 0, recordLines: 0 };
+  if (format === 'parquet') return out;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let inQuotes = false;
+    let content = false; // a non-blank byte in the current record
+    let span = 0; // lines the current record has ended so far (inside quotes)
+    let first = true;
+    let partial = false; // bytes after the last line break
+    let n: number;
+    while ((n = readSync(fd, buf, 0, buf.length, null)) > 0) {
+      let i = 0;
+      if (first && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
+      first = false;
+      const view = buf.subarray(0, n);
+      if (!inQuotes && (format !== 'csv' || view.indexOf(0x22, i) === -1)) {
+        // no quote in this chunk: line breaks found by indexOf, a line's bytes read only until its first non-blank one
+        for (;;) {
+          const nl = view.indexOf(0x0a, i);
+          const end = nl === -1 ? n : nl;
+          for (let j = i; !content && j < end; j++) {
+            const c = view[j];
+            if (c !== 0x20 && c !== 0x09 && c !== 0x0d) content = true;
+          }
+          if (end > i) partial = true;
+          if (nl === -1) break;
+          out.lines++;
+          partial = false;
+          span++;
+          if (content) {
+            out.records++;
+            out.recordLines += span;
+          } else out.blank += span;
+          content = false;
+          span = 0;
+          i = nl + 1;
+        }
+        continue;
+      }
+      for (; i < n; i++) {
+        const c = buf[i];
+        if (c === 0x0a) {
+          out.lines++;
+          partial = false;
+          span++;
+          if (inQuotes) continue;
+          if (content) {
+            out.records++;
+            out.recordLines += span;
+          } else out.blank += span;
+          content = false;
+          span = 0;
+          continue;
+        }
+        partial = true;
+        if (c === 0x22 && format === 'csv') inQuotes = !inQuotes;
+        if (c !== 0x20 && c !== 0x09 && c !== 0x0d) content = true;
+      }
+    }
+    if (partial) {
+      out.lines++;
+      span++;
+      if (content) {
+        out.records++;
+        out.recordLines += span;
+      } else out.blank += span;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+function nativeReport(file: NativeFile | null, path: string, kind: RecordKind, s: FeedStats[number] | undefined, ignored: string[]): ImportReport {
+  const read = s?.read ?? 0;
+  const r: ImportReport = { file: path, kind, read, accepted: s?.accepted ?? 0, rejectedCount: 0, rejected: [], duplicates: s?.duplicates ?? 0, conflicts: 0, ignoredColumns: ignored, duplicateColumns: [], lines: 0, linesAccounted: 0 };
+  if (file && file.format !== 'parquet') {
+    // the lines the scan found records on count as accounted only for as many records as the database read: a record
+    // the database skipped (or one it split) leaves the line accounting off by as much
+    const l = scanLines(path, file.format);
+    const header = file.format === 'csv' ? 1 : 0;
+    r.lines = l.lines;
+    r.linesAccounted = l.blank + l.recordLines + (read - (l.records - header));
+  }
+  return r;
+}
+
+/** ClickHouse: the server of CLICKHOUSE_URL (CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE), else embedded chDB. */
+export const clickhouseRequest = (rows: boolean, env: Record<string, string | undefined>): SqlBuildRequest => ({
+  engine: 'clickhouse',
+  rows,
+  open: () =>
+    env.CLICKHOUSE_URL
+      ? openClickHouse({ url: env.CLICKHOUSE_URL, username: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD, database: env.CLICKHOUSE_DATABASE })
+      : openChdb(),
+  relation: async (conn, file, kind, index) => (conn as ClickHouseConnection).upload(file, TEXT_COLUMNS[kind as 'usage'], `llsrc_${kind}_${index}`),
+});
+
+export function sqlRequest(engine: string, rows: boolean, env: Record<string, string | undefined>): SqlBuildRequest {
+  return engine === 'clickhouse' ? clickhouseRequest(rows, env) : duckdbRequest(rows);
+}
+
+/** The ledger of canonical files through a SQL engine; the same outcome as buildFromFiles (build.ts). */
+export async function buildFromFilesSql(files: BuildInputs, period: string, io: CliIO, req: SqlBuildRequest): Promise<BuildOutcome & { sql: SqlLedger }> {
+  const reports: ImportReport[] = [];
+  async function readAll<T>(kind: RecordKind, path: string | undefined): Promise<T[]> {
+    if (!path) return [];
+    const out: T[] = [];
+    reports.push(await importFile(path, { kind, fileName: path, sink: (r) => { out.push(r as T); } }));
+    return out;
+  }
+  const book = files.workbook ? await readWorkbookInputs(files.workbook, io) : null;
+  const ctx: LedgerContext = {
+    agents: files.agents || !book?.ctx.agents ? await readAll('agents', files.agents) : book.ctx.agents,
+    rates: files.rates || !book?.ctx.rates ? await readAll('rates', files.rates) : book.ctx.rates,
+    toolPrices: files.toolPrices || !book?.ctx.toolPrices ? await readAll('tool_prices', files.toolPrices) : book.ctx.toolPrices,
+    overheads: files.overheads || !book?.ctx.overheads ? await readAll('overheads', files.overheads) : book.ctx.overheads,
+    invoices: files.invoices || !book?.ctx.invoices ? await readAll('invoices', files.invoices) : book.ctx.invoices,
+    prices: files.prices || !book?.ctx.prices ? await readAll('prices', files.prices) : book.ctx.prices,
+  };
+  const conn = await req.open();
+  try {
+    const kinds = [['usage', files.usage], ['work_items', files.workItems], ['reviews', files.reviews]] as const;
+    const sniffed: Record<string, (NativeFile | null)[]> = {};
+    for (const [kind, paths] of kinds) sniffed[kind] = await Promise.all(paths.map((p) => sniffCanonicalFile(p, kind, conn)));
+    // A kind goes natively only when every one of its files can; the rest come through the JavaScript import.
+    const nativeKind = (kind: string) => sniffed[kind].length > 0 && sniffed[kind].every((f) => f !== null);
+    const feeds: SqlFeeds = { usageOnePass: true };
+    const relations = async (kind: RecordKind) => Promise.all(sniffed[kind].map((f, i) => req.relation(conn, f!, kind, i)));
+    if (nativeKind('usage')) feeds.usage = await relations('usage');
+    if (nativeKind('work_items')) feeds.workItems = await relations('work_items');
+    if (nativeKind('reviews')) feeds.reviews = await relations('reviews');
+    const jsReports: ImportReport[] = [];
+    const progress = (file: string) => (n: number) => io.err(`build: ${file}: ${fmt(n)} rows read…`);
+    feeds.load = async (sink: RecordSink) => {
+      jsReports.length = 0;
+      for (const path of files.workItems) jsReports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => sink.addWorkItem(w), onProgress: progress(path) }));
+      for (const path of files.usage) jsReports.push(await importFile(path, { kind: 'usage', fileName: path, sink: (e) => sink.addEvent(e), onProgress: progress(path) }));
+      for (const path of files.reviews) jsReports.push(await importFile(path, { kind: 'reviews', fileName: path, sink: (r) => sink.addReview(r), onProgress: progress(path) }));
+    };
+    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, priceBook: new PriceBook(ctx.prices), expectedEvents: Math.ceil(bytesOf(files.usage) / 120) });
+    if (sql.fallbackReason) io.err(`build: ${req.engine}: ${sql.fallbackReason}; the JavaScript import read the records`);
+    // Reports in input order: work items, usage, reviews — native ones from the database's counts.
+    const jsByFile = new Map(jsReports.map((r) => [`${r.kind}\u0001${r.file}`, r]));
+    for (const [kind, paths] of [['work_items', files.workItems], ['usage', files.usage], ['reviews', files.reviews]] as const) {
+      const stats = kind === 'usage' ? sql.stats.usage : kind === 'work_items' ? sql.stats.workItems : sql.stats.reviews;
+      paths.forEach((p, i) => {
+        const js = jsByFile.get(`${kind}\u0001${p}`);
+        const f = sniffed[kind][i];
+        reports.push(js ?? nativeReport(f, p, kind, stats[i], f ? f.columns.filter((c) => !c.canonical && c.source.trim() !== '').map((c) => normalizeHeader(c.source)) : []));
+      });
+    }
+    const rejected: RejectedRow[] = book ? cellErrorsAsRejected(files.workbook!, book.errors) : [];
+    for (const r of reports) {
+      if (r.fatal) rejected.push({ file: r.file, line: 1, column: '', value: '', reason: r.fatal });
+      pushAll(rejected, r.rejected);
+      if (r.rejectedCount > r.rejected.length) rejected.push({ file: r.file, line: 0, column: '', value: '', reason: `${fmt(r.rejectedCount - r.rejected.length)} more rejected rows not listed` });
+    }
+    const failedFiles = reports.filter((r) => r.fatal).map((r) => r.file);
+    io.err(`build: ${req.engine}: ${sql.native ? 'read natively' : 'records read by the JavaScript import'}; ${Object.entries(sql.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
+    return {
+      period, result: sql.result, ctx, reports, rejected, usable: sql.result.counts.events > 0, aggregate: sql.aggregate, engine: req.engine, sql, workbook: files.workbook,
+      ...(failedFiles.length ? { partial: true, failedFiles } : {}),
+    };
+  } finally {
+    await conn.close();
+  }
+}
+
+
+/** A month-end config's records (vendor files, API pulls, canonical inputs: already read) through a SQL engine. */
+export async function buildFromConfigSql(loaded: LoadedConfig, period: string, io: CliIO, req: SqlBuildRequest): Promise<BuildOutcome & { sql: SqlLedger }> {
+  const i = loaded.inputs;
+  const ctx: LedgerContext = { agents: i.agents, rates: i.rates, toolPrices: i.toolPrices, overheads: i.overheads, invoices: i.invoices, prices: i.prices };
+  const tables = loaded.config.clickhouse?.usage ?? [];
+  if (tables.length && req.engine !== 'clickhouse') throw new Error('the config reads usage from ClickHouse tables ("clickhouse"): build it with --engine clickhouse');
+  if (tables.length && i.events.length) throw new Error('the config reads usage from ClickHouse tables and from other sources; read the usage from one or the other');
+  const conn = await req.open();
+  const tableRejected: RejectedRow[] = [];
+  let tableRows = 0;
+  try {
+    const feeds: SqlFeeds = {
+      load: async (sink) => {
+        for (const w of i.workItems) sink.addWorkItem(w);
+        for (const e of i.events) sink.addEvent(e);
+        for (const r of i.reviews) sink.addReview(r);
+      },
+    };
+    if (tables.length) {
+      feeds.typedUsage = async (c) => {
+        const rels: string[] = [];
+        for (const [k, t] of tables.entries()) {
+          const rel = await tableUsage(c as unknown as TableConnection, t, loaded.links, t.from && t.to ? { from: t.from, to: t.to } : periodWindow(period), k);
+          // rows whose token counts do not nest are not usage the ledger can take: listed, never dropped in silence
+          for (const r of await c.query(`SELECT event_id FROM ${rel} AS r WHERE ok = 0 ORDER BY event_id LIMIT 1000`)) {
+            tableRejected.push({ file: t.name ?? t.table, line: 0, column: 'usage_details', value: String(r.event_id), reason: 'token counts do not nest (cached or cache-write tokens above the input, or output parts above the output); not imported' });
+          }
+          // the rows the table gives the ledger (row accounting: handed vs counted)
+          for (const r of await c.query(`SELECT count() AS n FROM ${rel} AS r WHERE ok = 1`)) tableRows += Number(r.n);
+          rels.push(`SELECT * FROM ${rel} AS r${k}`);
+        }
+        return `(${rels.join(' UNION ALL ')})`;
+      };
+    }
+    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, expectedEvents: i.events.length });
+    io.err(`build: ${req.engine}: ${Object.entries(sql.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
+    return {
+      period, result: sql.result, ctx, reports: loaded.imports, rejected: [...loaded.rejected, ...tableRejected], warnings: loaded.warnings, usable: sql.result.counts.events > 0,
+      sources: loaded.sources, partial: loaded.partial, aggregate: sql.aggregate, engine: req.engine, sql,
+      // records handed to the ledger: the config's (as buildFromConfig) plus the rows the ClickHouse tables gave
+      handed: i.events.length + i.workItems.length + i.reviews.length + tableRows,
+    };
+  } finally {
+    await conn.close();
+  }
+}

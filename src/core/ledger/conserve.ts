@@ -1,0 +1,125 @@
+// Phase 6 — conserve (RULES.md "Conservation"): the checks of every build, each comparing two independently computed
+// figures — exact sums of what came in against exact sums of what the ledger holds, and the published cents read back
+// from the output rows against the exact cents the rounding started from.
+import type { Conservation, LedgerRow } from '../model/ledger';
+import type { ExactComponents } from './types';
+import type { Line } from './line';
+import { TABLES, TRUEUP, UNATTR, type PeriodRounding } from './round';
+import { sumToCents, toCents } from './rounding';
+
+/** Tolerance of the conservation checks: one micro-dollar. */
+export const MICRO = 1e-6;
+
+export function exactSums(lines: Line[]) {
+  const ex = { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0 };
+  for (const l of lines) {
+    ex.api += l.api;
+    ex.retry += l.retry;
+    ex.tools += l.tools;
+    ex.review += l.review;
+    ex.overhead += l.overhead;
+    ex.trueup += l.trueup;
+  }
+  return ex;
+}
+
+export const exactOf = (l: Line): ExactComponents => ({ api: l.api + 0, retry: l.retry + 0, tools: l.tools + 0, review: l.review + 0, overhead: l.overhead + 0, trueup: l.trueup + 0 });
+
+export type Published = Pick<LedgerRow, 'api' | 'retry' | 'tools' | 'review' | 'overhead' | 'trueup' | 'total'>;
+
+/**
+ * The cents checks, on the published numbers against the exact lines they came from:
+ * - tie: every row's total is the sum of its components; each table's published total is its target (the rounded
+ *   exact total; for the true-up, the invoices minus the computed costs to the cent);
+ * - withinCent: in every table, every business unit, agent and business unit × agent cell is within one cent of its
+ *   exact value.
+ * The exact cents are those the rounding started from; the published cents are read back from the output rows.
+ */
+export function checkPublished(rounded: PeriodRounding, outRows: Published[], outU: Published[], trueupCents: number): { tie: boolean; withinCent: boolean } {
+  const out = outRows.concat(outU);
+  const n = out.length;
+  const nLedger = outRows.length;
+  const { exact, ix } = rounded;
+  const pub = Array.from({ length: TABLES }, () => new Float64Array(n));
+  let tie = true;
+  for (let i = 0; i < n; i++) {
+    const r = out[i];
+    const a = toCents(r.api), b = toCents(r.retry), t = toCents(r.tools), v = toCents(r.review), o = toCents(r.overhead), u = toCents(r.trueup);
+    if (toCents(r.total) !== a + b + t + v + o + u) tie = false;
+    pub[TRUEUP][i] = u;
+    if (i < nLedger) {
+      pub[0][i] = a;
+      pub[1][i] = b;
+      pub[2][i] = t;
+      pub[3][i] = v;
+      pub[4][i] = o;
+    } else pub[UNATTR][i] = a + b + t + v + o;
+  }
+  // the same lines in the same order as the rounding's (rows, then unattributed lines sorted), so its cells apply
+  if (ix.cellOf.length !== n) return { tie: false, withinCent: false };
+  const nCells = ix.cellRow.length;
+  let withinCent = true;
+  const off = (p: number, e: number) => Math.abs(p - e) >= 1 + 1e-6;
+  for (let k = 0; k < TABLES; k++) {
+    const cellE = new Float64Array(nCells);
+    const cellP = new Float64Array(nCells);
+    let sumE = 0;
+    let sumP = 0;
+    for (let i = 0; i < n; i++) {
+      sumE += exact[k][i];
+      sumP += pub[k][i];
+      cellE[ix.cellOf[i]] += exact[k][i];
+      cellP[ix.cellOf[i]] += pub[k][i];
+    }
+    if (sumP !== (k === TRUEUP ? trueupCents : sumToCents(sumE / 100))) tie = false;
+    const rowE = new Float64Array(ix.nRows), rowP = new Float64Array(ix.nRows);
+    const colE = new Float64Array(ix.nCols), colP = new Float64Array(ix.nCols);
+    for (let c = 0; c < nCells; c++) {
+      if (off(cellP[c], cellE[c])) withinCent = false;
+      rowE[ix.cellRow[c]] += cellE[c];
+      rowP[ix.cellRow[c]] += cellP[c];
+      colE[ix.cellCol[c]] += cellE[c];
+      colP[ix.cellCol[c]] += cellP[c];
+    }
+    for (let r = 0; r < ix.nRows; r++) if (off(rowP[r], rowE[r])) withinCent = false;
+    for (let c = 0; c < ix.nCols; c++) if (off(colP[c], colE[c])) withinCent = false;
+  }
+  return { tie, withinCent };
+}
+
+export function makeConservation(
+  ear: number,
+  lpu: number,
+  imported: number,
+  allocated: number,
+  unallocated: number,
+  invoiceMinusComputed: number,
+  spread: number,
+  centsTie: boolean,
+  withinCent: boolean,
+): Conservation {
+  // Differences are reported at the check's precision (the micro-dollar), so float residue of
+  // summing a million doubles (~1e-11) reads as the 0 it is; `ok` still tests the raw values.
+  const micro = (x: number) => Math.round(x * 1e6) / 1e6 + 0;
+  const rawDifference = lpu - ear;
+  const rawOverhead = imported - allocated - unallocated;
+  const rawTrueup = invoiceMinusComputed - spread;
+  const difference = micro(rawDifference);
+  const overheadDifference = micro(rawOverhead);
+  const trueupDifference = micro(rawTrueup);
+  return {
+    events_and_reviews: ear,
+    ledger_plus_unattributed: lpu,
+    difference,
+    overhead_imported: imported,
+    overhead_allocated: allocated,
+    overhead_unallocated: unallocated,
+    overhead_difference: overheadDifference,
+    invoice_minus_computed: invoiceMinusComputed,
+    trueup_spread: spread,
+    trueup_difference: trueupDifference,
+    cents_tie: centsTie,
+    lines_within_cent: withinCent,
+    ok: Math.abs(rawDifference) <= MICRO && Math.abs(rawOverhead) <= MICRO && Math.abs(rawTrueup) <= MICRO && centsTie && withinCent,
+  };
+}

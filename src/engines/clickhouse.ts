@@ -1,0 +1,210 @@
+// ClickHouse: a server through its official client (@clickhouse/client, HTTP), or the same engine embedded in Node
+// (chDB, for tests and for `build --engine clickhouse` without a server). Scratch tables are session-scoped temporary
+// tables, so nothing is left on a shared server; the source tables (a Distributed table on a cluster) are only read.
+import { createReadStream } from 'node:fs';
+import type { ClickHouseSettings } from '@clickhouse/client';
+import { randomUUID } from 'node:crypto';
+import type { SqlColumn, SqlConnection, SqlValue } from './connection';
+import { clickhouseDialect } from './dialect';
+import type { NativeFile } from './duckdb';
+
+/**
+ * Settings every query of a build runs with. precise_float_parsing: ClickHouse's default float parser is not correctly
+ * rounded (on 20,000 random decimals it read 10% one bit off; the JavaScript engine's Number() is exact), and a price
+ * or a cost one bit off can move a cent.
+ */
+export const CLICKHOUSE_SETTINGS = {
+  join_use_nulls: 1,
+  // an alias (sum(it) AS it) must not capture the column of the same name elsewhere in the query, as in standard SQL
+  prefer_column_name_to_alias: 1,
+  precise_float_parsing: 1,
+  union_default_mode: 'DISTINCT',
+  output_format_json_quote_64bit_integers: 0,
+  output_format_json_quote_denormals: 0,
+  max_query_size: 100_000_000,
+} as const;
+
+/** How canonical text files are uploaded: positional Nullable(String) columns, CSV read as the JavaScript import does. */
+const CSV_SETTINGS = (delimiter: string) => ({
+  format_csv_delimiter: delimiter,
+  format_csv_allow_single_quotes: 0,
+  format_csv_allow_double_quotes: 1,
+  input_format_csv_skip_first_lines: 1,
+  input_format_csv_trim_whitespaces: 0,
+  input_format_csv_allow_variable_number_of_columns: 0,
+  input_format_csv_empty_as_default: 1,
+});
+const JSON_SETTINGS = {
+  input_format_skip_unknown_fields: 1,
+  input_format_json_read_numbers_as_strings: 1,
+  input_format_json_read_bools_as_strings: 1,
+  input_format_json_read_objects_as_strings: 1,
+  input_format_json_read_arrays_as_strings: 1,
+};
+
+const TYPE = { text: 'Nullable(String)', double: 'Nullable(Float64)', int: 'Nullable(Int64)' } as const;
+const id = clickhouseDialect.id;
+
+function plain(v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return String(v);
+}
+
+export interface ClickHouseConnection extends SqlConnection {
+  /** makes a canonical file readable as text columns — uploaded into a temporary table (a server), or read in place
+   * (embedded) — and returns the relation with canonical names */
+  upload(file: NativeFile, canonical: readonly string[], table: string): Promise<string>;
+}
+
+const rowsAsJson = (columns: SqlColumn[], rows: SqlValue[][]) =>
+  rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] === undefined ? null : r[i]])));
+
+function relationOver(table: string, file: NativeFile, canonical: readonly string[]): string {
+  const pick = new Map<string, number>();
+  file.columns.forEach((c, i) => {
+    if (c.canonical && !pick.has(c.canonical)) pick.set(c.canonical, i);
+  });
+  const col = (i: number) => (file.format === 'csv' ? `c${i}` : id(file.columns[i].source));
+  return `(SELECT ${canonical.map((n) => (pick.has(n) ? `${col(pick.get(n)!)} AS ${n}` : `CAST(NULL AS Nullable(String)) AS ${n}`)).join(', ')} FROM ${table})`;
+}
+
+const tableColumns = (file: NativeFile) =>
+  file.columns.map((c, i) => `${file.format === 'csv' ? `c${i}` : id(c.source)} Nullable(String)`).join(', ');
+
+export interface ClickHouseServerOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  database?: string;
+  /** extra settings (e.g. max_memory_usage) */
+  settings?: Record<string, string | number>;
+}
+
+/** A ClickHouse server through @clickhouse/client; one HTTP session per build (temporary tables live in it). */
+export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickHouseConnection> {
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
+  const client = createClient({
+    url: o.url,
+    username: o.username ?? 'default',
+    password: o.password ?? '',
+    database: o.database ?? 'default',
+    session_id: `ai-labor-ledger-${randomUUID()}`,
+    clickhouse_settings: { ...CLICKHOUSE_SETTINGS, ...(o.settings ?? {}) } as unknown as ClickHouseSettings,
+    request_timeout: 3_600_000,
+    // failures are thrown and reported by the caller; the client's own log would print request details to the console
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+  const command = async (query: string) => {
+    await client.command({ query });
+  };
+  return {
+    dialect: clickhouseDialect,
+    exec: command,
+    async query<T>(sql: string) {
+      const rs = await client.query({ query: sql, format: 'JSONEachRow' });
+      return ((await rs.json()) as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))) as T[];
+    },
+    async stream(sql, onRows) {
+      const rs = await client.query({ query: sql, format: 'JSONEachRow' });
+      for await (const rows of rs.stream()) {
+        onRows(rows.map((r) => {
+          const o = r.json() as Record<string, unknown>;
+          for (const k in o) o[k] = plain(o[k]);
+          return o as Record<string, SqlValue>;
+        }));
+      }
+    },
+    async createAndInsert(table, columns, rows) {
+      await command(`DROP TEMPORARY TABLE IF EXISTS ${table}`);
+      await command(`CREATE TEMPORARY TABLE ${table} (${columns.map((c) => `${id(c.name)} ${TYPE[c.type]}`).join(', ')}) ENGINE = Memory`);
+      if (rows.length) await client.insert({ table, values: rowsAsJson(columns, rows), format: 'JSONEachRow' });
+    },
+    async insert(table, columns, rows) {
+      if (rows.length) await client.insert({ table, values: rowsAsJson(columns, rows), format: 'JSONEachRow' });
+    },
+    async upload(file, canonical, table) {
+      await command(`CREATE TEMPORARY TABLE ${table} (${tableColumns(file)}) ENGINE = Memory`);
+      const csv = file.format === 'csv';
+      await client.insert({
+        table,
+        values: createReadStream(file.path),
+        format: csv ? 'CSV' : ('JSONEachRow' as 'CSV'),
+        clickhouse_settings: (csv ? CSV_SETTINGS(file.delimiter ?? ',') : JSON_SETTINGS) as unknown as ClickHouseSettings,
+      });
+      return relationOver(table, file, canonical);
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+interface ChdbSession {
+  query(sql: string, format?: string): string;
+  queryAsync(sql: string, opts?: { format?: string }): Promise<{ text(): string }>;
+  close(): void;
+}
+
+/**
+ * ClickHouse embedded (chDB, the ClickHouse engine as a Node addon). Loaded only when asked for: it is a development
+ * dependency (~550 MB), never part of the add-in bundle.
+ */
+export async function openChdb(): Promise<ClickHouseConnection> {
+  let Session: new () => ChdbSession;
+  try {
+    ({ Session } = (await import('chdb' as string)) as { Session: new () => ChdbSession });
+  } catch {
+    throw new Error('the embedded ClickHouse (npm package chdb) is not installed; set CLICKHOUSE_URL to a ClickHouse server, or install chdb');
+  }
+  const s = new Session();
+  const settings = Object.entries(CLICKHOUSE_SETTINGS).map(([k, v]) => `${k} = ${typeof v === 'string' ? `'${v}'` : v}`).join(', ');
+  s.query(`SET ${settings}`);
+  const run = async (sql: string) => (await s.queryAsync(sql, { format: 'JSONEachRow' })).text();
+  const parse = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => {
+        const o = JSON.parse(l) as Record<string, unknown>;
+        for (const k in o) o[k] = plain(o[k]);
+        return o as Record<string, SqlValue>;
+      });
+  const insertJson = async (table: string, columns: SqlColumn[], rows: SqlValue[][]) => {
+    for (let i = 0; i < rows.length; i += 20_000) {
+      const body = rowsAsJson(columns, rows.slice(i, i + 20_000)).map((r) => JSON.stringify(r)).join('\n');
+      await run(`INSERT INTO ${table} FORMAT JSONEachRow\n${body}`);
+    }
+  };
+  const settingsClause = (o: Record<string, string | number>) => Object.entries(o).map(([k, v]) => `${k} = ${typeof v === 'string' ? clickhouseDialect.str(v) : v}`).join(', ');
+  return {
+    dialect: clickhouseDialect,
+    async exec(sql) {
+      await run(sql);
+    },
+    async query<T>(sql: string) {
+      return parse(await run(sql)) as T[];
+    },
+    async stream(sql, onRows) {
+      onRows(parse(await run(sql)));
+    },
+    async createAndInsert(table, columns, rows) {
+      await run(`DROP TEMPORARY TABLE IF EXISTS ${table}`);
+      await run(`CREATE TEMPORARY TABLE ${table} (${columns.map((c) => `${id(c.name)} ${TYPE[c.type]}`).join(', ')}) ENGINE = Memory`);
+      await insertJson(table, columns, rows);
+    },
+    insert: insertJson,
+    async upload(file, canonical) {
+      // Embedded, the engine reads the file where it is (the table function file()): no copy, whatever its size.
+      const csv = file.format === 'csv';
+      const structure = file.columns.map((c, i) => `${csv ? `c${i}` : id(c.source)} Nullable(String)`).join(', ');
+      const source = `(SELECT * FROM file(${clickhouseDialect.str(file.path)}, ${csv ? 'CSV' : 'JSONEachRow'}, ${clickhouseDialect.str(structure)})
+        SETTINGS ${settingsClause(csv ? CSV_SETTINGS(file.delimiter ?? ',') : JSON_SETTINGS)})`;
+      return relationOver(source, file, canonical);
+    },
+    async close() {
+      s.close();
+    },
+  };
+}

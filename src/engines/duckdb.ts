@@ -1,0 +1,135 @@
+// DuckDB, embedded (@duckdb/node-api): an in-memory database per build. It reads canonical CSV, JSONL and Parquet
+// files itself (sources.ts), so a month of usage never passes through JavaScript.
+import type { SqlColumn, SqlConnection, SqlValue } from './connection';
+import { duckdbDialect } from './dialect';
+
+export interface DuckDbOptions {
+  /** worker threads (default: DuckDB's, one per core) */
+  threads?: number;
+  /** DuckDB's memory limit, e.g. "2GB" (default: DuckDB's, 80% of RAM); past it, it spills to `tempDirectory` */
+  memoryLimit?: string;
+  tempDirectory?: string;
+}
+
+type JsValue = string | number | bigint | boolean | null | undefined | object;
+
+function plain(v: JsValue): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  return String(v);
+}
+
+const plainRow = (r: Record<string, JsValue>) => {
+  const o: Record<string, SqlValue> = {};
+  for (const k in r) o[k] = plain(r[k]);
+  return o;
+};
+
+const SQL_TYPE = { text: 'VARCHAR', double: 'DOUBLE', int: 'BIGINT' } as const;
+
+export async function openDuckDb(options: DuckDbOptions = {}): Promise<SqlConnection> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const config: Record<string, string> = {};
+  if (options.threads) config.threads = String(options.threads);
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  if (options.tempDirectory) config.temp_directory = options.tempDirectory;
+  const instance = await DuckDBInstance.create(':memory:', config);
+  const conn = await instance.connect();
+  // Months and days are UTC (DESIGN §5); timestamps with offsets are converted in UTC.
+  await conn.run("SET TimeZone = 'UTC'");
+  const append = async (table: string, columns: SqlColumn[], rows: SqlValue[][]) => {
+    const a = await conn.createAppender(table);
+    for (const r of rows) {
+      for (let i = 0; i < columns.length; i++) {
+        const v = r[i];
+        if (v === null || v === undefined) a.appendNull();
+        else if (columns[i].type === 'text') a.appendVarchar(String(v));
+        else if (columns[i].type === 'double') a.appendDouble(Number(v));
+        else a.appendBigInt(BigInt(v));
+      }
+      a.endRow();
+    }
+    a.flushSync();
+    a.closeSync();
+  };
+  return {
+    dialect: duckdbDialect,
+    async exec(sql) {
+      await conn.run(sql);
+    },
+    async query<T>(sql: string) {
+      const reader = await conn.runAndReadAll(sql);
+      return reader.getRowObjectsJS().map((r) => plainRow(r as Record<string, JsValue>)) as T[];
+    },
+    async stream(sql, onRows) {
+      const result = await conn.stream(sql);
+      for await (const batch of result.yieldRowObjectJs()) onRows(batch.map((r) => plainRow(r as Record<string, JsValue>)));
+    },
+    async createAndInsert(table, columns, rows) {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns.map((c) => `${duckdbDialect.id(c.name)} ${SQL_TYPE[c.type]}`).join(', ')})`);
+      if (rows.length) await append(table, columns, rows);
+    },
+    async insert(table, columns, rows) {
+      if (rows.length) await append(table, columns, rows);
+    },
+    async close() {
+      conn.closeSync();
+      instance.closeSync?.();
+    },
+  };
+}
+
+/** A canonical file the database reads itself: its format and which of its columns stands for which canonical column. */
+export interface NativeFile {
+  path: string;
+  format: 'csv' | 'jsonl' | 'parquet';
+  /** CSV: the delimiter (as the JavaScript import detects it) */
+  delimiter?: string;
+  /** the file's columns in order (CSV header cells, JSON keys, Parquet columns) and the canonical column each is ('' = ignored) */
+  columns: { source: string; canonical: string }[];
+}
+
+const lit = duckdbDialect.str;
+
+/**
+ * A relation with the canonical text columns of a file (absent columns NULL). CSV is read with the delimiter and quote
+ * rules the JavaScript import uses, strictly (a ragged row is an error, so the import then reads the file itself);
+ * Parquet values are turned into the text a canonical CSV would hold (timestamps as ISO UTC).
+ */
+export function duckdbRelation(file: NativeFile, canonical: readonly string[], parquetTypes?: Record<string, string>): string {
+  const pick = new Map<string, number>();
+  file.columns.forEach((c, i) => {
+    if (c.canonical && !pick.has(c.canonical)) pick.set(c.canonical, i);
+  });
+  const col = (i: number) => (file.format === 'csv' ? `c${i}` : duckdbDialect.id(file.columns[i].source));
+  const select = canonical
+    .map((name) => {
+      const i = pick.get(name);
+      if (i === undefined) return `CAST(NULL AS VARCHAR) AS ${name}`;
+      if (file.format !== 'parquet') return `${col(i)} AS ${name}`;
+      const t = (parquetTypes?.[file.columns[i].source] ?? 'VARCHAR').toUpperCase();
+      if (t.startsWith('TIMESTAMP')) return `strftime(${col(i)}, '%Y-%m-%dT%H:%M:%S.%fZ') AS ${name}`;
+      if (t === 'BOOLEAN') return `CASE WHEN ${col(i)} THEN 'true' WHEN NOT ${col(i)} THEN 'false' END AS ${name}`;
+      return `CAST(${col(i)} AS VARCHAR) AS ${name}`;
+    })
+    .join(', ');
+  const path = lit(file.path);
+  if (file.format === 'csv') {
+    const cols = file.columns.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    return `(SELECT ${select} FROM read_csv(${path}, auto_detect = false, header = true, delim = ${lit(file.delimiter ?? ',')}, quote = '"', escape = '"',
+      columns = {${cols}}, strict_mode = true, null_padding = false))`;
+  }
+  if (file.format === 'jsonl') {
+    const cols = file.columns.map((c) => `${lit(c.source)}: 'VARCHAR'`).join(', ');
+    return `(SELECT ${select} FROM read_json(${path}, format = 'newline_delimited', columns = {${cols}}))`;
+  }
+  return `(SELECT ${select} FROM read_parquet(${path}))`;
+}
+
+/** The columns and their DuckDB types of a Parquet file. */
+export async function parquetColumns(conn: SqlConnection, path: string): Promise<Record<string, string>> {
+  const rows = await conn.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet(${lit(path)})`);
+  return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.column_type)]));
+}

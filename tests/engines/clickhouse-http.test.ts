@@ -1,0 +1,128 @@
+// `build --engine clickhouse` against a ClickHouse server through @clickhouse/client, end to end: the CLI with
+// CLICKHOUSE_URL/USER/PASSWORD from the environment, talking HTTP to a stand-in that runs ClickHouse (chDB) behind
+// ClickHouse's HTTP interface (clickhouse-standin.ts). Files are uploaded into session-scoped temporary tables.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBuildCommand } from '../../src/cli/commands/build';
+import { startClickHouseStandIn, type StandIn } from './clickhouse-standin';
+import { writeCanonical } from './harness';
+import { sampleCase } from './fixtures';
+import { HELICONE_DDL } from './vendor-tables';
+
+const PASSWORD = 's3cr3t-Passw0rd!';
+let standin: StandIn;
+beforeAll(async () => {
+  standin = await startClickHouseStandIn({ user: 'ledger', password: PASSWORD });
+});
+afterAll(async () => {
+  await standin.close();
+});
+
+function flags(files: ReturnType<typeof writeCanonical>, summary: string) {
+  return [
+    '--usage', ...files.usage, '--work-items', ...files.workItems, '--reviews', ...files.reviews, '--agents', files.agents!, '--rates', files.rates!,
+    '--tool-prices', files.toolPrices!, '--overheads', files.overheads!, '--invoices', files.invoices!, '--prices', files.prices!, '--period', '2026-10', '--summary', summary,
+  ];
+}
+
+async function run(argv: string[], env: Record<string, string | undefined>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await makeBuildCommand({ env }).run(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+test('the summary through a ClickHouse server equals the JavaScript engine\'s; credentials from the environment, never printed', async () => {
+  const files = writeCanonical(sampleCase(false, 0.002, 2));
+  const dir = mkdtempSync(join(tmpdir(), 'ch-http-'));
+  const env = { CLICKHOUSE_URL: standin.url, CLICKHOUSE_USER: 'ledger', CLICKHOUSE_PASSWORD: PASSWORD };
+  const js = await run([...flags(files, join(dir, 'js.json')), '--engine', 'js'], {});
+  const ch = await run([...flags(files, join(dir, 'ch.json')), '--engine', 'clickhouse'], env);
+  expect(js.code).toBe(0);
+  expect(ch.code).toBe(0);
+  expect(ch.err).toMatch(/clickhouse: read natively/);
+  const a = JSON.parse(readFileSync(join(dir, 'js.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(dir, 'ch.json'), 'utf8'));
+  for (const k of ['events_and_reviews', 'ledger_plus_unattributed', 'overhead_allocated', 'trueup_spread']) {
+    expect(Math.abs(a.conservation[k] - b.conservation[k])).toBeLessThan(1e-6);
+    a.conservation[k] = b.conservation[k] = 0;
+  }
+  expect(b).toEqual(a);
+  // every request authenticated, all in one session (temporary tables live in it), files uploaded as CSV
+  expect(standin.requests.length).toBeGreaterThan(20);
+  expect(standin.requests.every((r) => r.authorized)).toBe(true);
+  expect(new Set(standin.requests.map((r) => r.session)).size).toBe(1);
+  expect(standin.requests.some((r) => /^INSERT INTO llsrc_usage_0 FORMAT CSV/.test(r.statement))).toBe(true);
+  expect(ch.out + ch.err + readFileSync(join(dir, 'ch.json'), 'utf8')).not.toContain(PASSWORD);
+});
+
+test('a wrong password is refused by the server, and the CLI says so without printing it', async () => {
+  const files = writeCanonical(sampleCase(true, 0.001, 1));
+  const dir = mkdtempSync(join(tmpdir(), 'ch-http-'));
+  const failed = run([...flags(files, join(dir, 'x.json')), '--engine', 'clickhouse'], { CLICKHOUSE_URL: standin.url, CLICKHOUSE_USER: 'ledger', CLICKHOUSE_PASSWORD: 'wrong-one' });
+  // the CLI's main prints the message and exits 1 (src/cli/main.ts)
+  const e: Error = await failed.then(() => new Error('expected a failure'), (x: Error) => x);
+  expect(e.message).toMatch(/Authentication failed/);
+  expect(`${e.message}\n${e.stack}`).not.toContain('wrong-one');
+  expect(standin.requests.at(-1)!.authorized).toBe(false);
+});
+
+test('build --config reads Helicone\'s request_response_rmt in place on the server: the same summary as the API mapper\'s events through the JavaScript engine', async () => {
+  const { createClient } = await import('@clickhouse/client');
+  const admin = createClient({ url: standin.url, username: 'ledger', password: PASSWORD, log: { level: 127 as never } });
+  await admin.command({ query: HELICONE_DDL });
+  const rows = Array.from({ length: 40 }, (_, i) => ({
+    id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+    at: `2026-10-${String(1 + (i % 28)).padStart(2, '0')} 10:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}`,
+    model: i % 3 ? 'gpt-4o-mini' : 'claude-3-5-sonnet-20241022', provider: i % 3 ? 'OPENAI' : 'ANTHROPIC',
+    prompt: 100 + i, read: i % 4 ? 0 : 20, completion: 30 + i, cost: i % 5 ? 19950 + i : null, status: i % 9 ? 200 : 500,
+    props: i % 2 ? { 'Helicone-Property-Ticket': `T-${i % 7}`, agent: 'csr-agent' } : {},
+  }));
+  await admin.command({
+    query: `INSERT INTO request_response_rmt (status, completion_tokens, prompt_tokens, prompt_cache_read_tokens, model, request_id, request_created_at, user_id,
+      organization_id, provider, properties, cost, assets) VALUES ${rows.map((r) => `(${r.status}, ${r.completion}, ${r.prompt}, ${r.read}, '${r.model}', '${r.id}',
+      parseDateTime64BestEffort('${r.at}', 3, 'UTC'), '', '00000000-0000-0000-0000-000000000001', '${r.provider}',
+      map(${Object.entries(r.props).flatMap(([k, v]) => [`'${k}'`, `'${v}'`]).join(', ')}), ${r.cost ?? 'NULL'}, [])`).join(', ')}`,
+  });
+  await admin.close();
+  const dir = mkdtempSync(join(tmpdir(), 'ch-config-'));
+  const links = { work_item: [{ field: { from: 'property', name: 'Helicone-Property-Ticket' } }], agent: [{ field: { from: 'property', name: 'agent' } }], default_agent: 'shared-agent' };
+  const workItems = Array.from({ length: 7 }, (_, k) => ({ work_item_id: `T-${k}`, agent_id: 'csr-agent', closed_at: '2026-10-20T00:00:00Z', outcome: 'success' }));
+  writeFileSync(join(dir, 'items.jsonl'), workItems.map((w) => JSON.stringify(w)).join('\n'));
+  writeFileSync(join(dir, 'agents.csv'), 'agent_id,business_unit\ncsr-agent,Service\nshared-agent,Platform\n');
+  writeFileSync(join(dir, 'invoices.csv'), 'period,provider,billed_usd\n2026-10,openai,0.01\n');
+  writeFileSync(join(dir, 'month-end.json'), JSON.stringify({
+    period: '2026-10', links,
+    inputs: { work_items: ['items.jsonl'], agents: 'agents.csv', invoices: 'invoices.csv' },
+    clickhouse: { usage: [{ format: 'helicone', table: 'request_response_rmt' }] },
+    outputs: { summary: 'ch.json' },
+  }));
+  const env = { CLICKHOUSE_URL: standin.url, CLICKHOUSE_USER: 'ledger', CLICKHOUSE_PASSWORD: PASSWORD };
+  const ch = await run(['--config', join(dir, 'month-end.json')], env);
+  expect(ch.err).not.toContain(PASSWORD);
+  expect(ch.code).toBe(0);
+  // the same rows through the Helicone mapper (raw ClickHouse rows, cost in nano-USD) and the JavaScript engine
+  const raw = rows.map((r) => ({ request_id: r.id, request_created_at: r.at, model: r.model, provider: r.provider, prompt_tokens: r.prompt, prompt_cache_read_tokens: r.read, completion_tokens: r.completion, cost: r.cost, status: r.status, properties: r.props }));
+  writeFileSync(join(dir, 'rows.json'), JSON.stringify(raw));
+  writeFileSync(join(dir, 'month-end-js.json'), JSON.stringify({
+    period: '2026-10', links,
+    sources: [{ format: 'helicone', files: ['rows.json'], options: { costUnit: 'nano_usd' } }],
+    inputs: { work_items: ['items.jsonl'], agents: 'agents.csv', invoices: 'invoices.csv' },
+    outputs: { summary: 'js.json' },
+  }));
+  const js = await run(['--config', join(dir, 'month-end-js.json'), '--engine', 'js'], {});
+  expect(js.code).toBe(0);
+  const a = JSON.parse(readFileSync(join(dir, 'js.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(dir, 'ch.json'), 'utf8'));
+  expect(b.totals.total).toBeGreaterThan(0);
+  expect(b.work_items).toBe(7);
+  for (const k of ['events_and_reviews', 'ledger_plus_unattributed', 'overhead_allocated', 'trueup_spread']) a.conservation[k] = b.conservation[k] = 0;
+  delete a.sources;
+  delete b.sources;
+  delete a.partial;
+  delete b.partial;
+  // the JavaScript run reads the rows from a file (row accounting lists it); the server run reads the table in place
+  a.row_accounting.files = a.row_accounting.files.filter((f: { file: string }) => f.file !== 'rows.json');
+  expect(b).toEqual(a);
+});

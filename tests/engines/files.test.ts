@@ -1,0 +1,116 @@
+// Canonical files read by the database itself (DuckDB read_csv/read_json/read_parquet; ClickHouse: uploaded into
+// temporary tables) agree with the JavaScript engine reading the same files; a file the database cannot take as it is
+// goes through the JavaScript import, so its rejected rows and conflicts are the JavaScript engine's, line for line.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSummary } from '../../src/cli/commands/build';
+import { openDuckDb } from '../../src/engines/duckdb';
+import { expectAgree, viaFiles, viaFilesJs, writeCanonical } from './harness';
+import { adversarialCase, sampleCase } from './fixtures';
+
+const ENGINES = ['duckdb', 'clickhouse'] as const;
+
+function sameSummary(a: ReturnType<typeof buildSummary>, b: ReturnType<typeof buildSummary>) {
+  const strip = (s: ReturnType<typeof buildSummary>) => ({ ...s, conservation: { ...s.conservation, events_and_reviews: 0, ledger_plus_unattributed: 0, overhead_allocated: 0, trueup_spread: 0 } });
+  expect(strip(b)).toEqual(strip(a));
+}
+
+describe.each(ENGINES)('%s reads canonical files', (engine) => {
+  test.each([
+    ['the sample, priced by the price book', () => sampleCase(false)],
+    ['the sample, reported cost', () => sampleCase(true)],
+    ['adversarial names and amounts', () => adversarialCase(9)],
+  ])('%s: natively, the same ledger and summary as the JavaScript engine', async (_name, make) => {
+    const files = writeCanonical(make());
+    const js = await viaFilesJs(files);
+    const sql = await viaFiles(files, engine);
+    expect(sql.sql.native).toBe(true);
+    expectAgree(js.result, sql.sql, `${engine} files`, { unpricedOrder: 'set' });
+    for (const p of js.result.periods) sameSummary(buildSummary({ ...js, period: p }), buildSummary({ ...sql, period: p }));
+    expect(sql.reports.map((r) => [r.file, r.kind, r.read, r.accepted, r.duplicates, r.rejectedCount])).toEqual(js.reports.map((r) => [r.file, r.kind, r.read, r.accepted, r.duplicates, r.rejectedCount]));
+  });
+
+  test('repeated events with the same content are duplicates, read natively; with other content, the JavaScript import decides which came first', async () => {
+    const i = sampleCase(true, 0.002, 1);
+    const files = writeCanonical(i);
+    const text = readFileSync(files.usage[0], 'utf8').split('\n');
+    const second = join(mkdtempSync(join(tmpdir(), 'dup-')), 'usage2.csv');
+    writeFileSync(second, [text[0], ...text.slice(1, 40)].join('\n') + '\n'); // 39 repeats of the first file's rows
+    const js = await viaFilesJs({ ...files, usage: [files.usage[0], second] });
+    const sql = await viaFiles({ ...files, usage: [files.usage[0], second] }, engine);
+    expect(sql.sql.native).toBe(true);
+    expect(js.result.counts.duplicates).toBeGreaterThanOrEqual(39);
+    expectAgree(js.result, sql.sql, `${engine} duplicates`, { unpricedOrder: 'set' });
+    expect(sql.reports.map((r) => [r.file, r.read, r.accepted, r.duplicates])).toEqual(js.reports.map((r) => [r.file, r.read, r.accepted, r.duplicates]));
+
+    // the same ids with another cost: conflicts, the first kept — the JavaScript import reads the files
+    writeFileSync(second, [text[0], ...text.slice(1, 6).map((l) => l.replace(/,(ok|error|retry),(true|false),([0-9.e-]+),/, (_m, s, b) => `,${s},${b},1.5,`))].join('\n') + '\n');
+    const js2 = await viaFilesJs({ ...files, usage: [files.usage[0], second] });
+    const sql2 = await viaFiles({ ...files, usage: [files.usage[0], second] }, engine);
+    expect(js2.result.counts.conflicts).toBe(5);
+    expect(sql2.sql.native).toBe(false);
+    expect(sql2.log.join('\n')).toMatch(/different content; the JavaScript import read the records/);
+    expectAgree(js2.result, sql2.sql, `${engine} conflicts`, { unpricedOrder: 'same' });
+    expect(sql2.rejected).toEqual(js2.rejected);
+  });
+
+  test('a file with rows outside the simple form (a bad timestamp, negative tokens, padded ids) goes through the JavaScript import: the same rejected rows and ledger', async () => {
+    const i = sampleCase(true, 0.002, 1);
+    const files = writeCanonical(i);
+    const lines = readFileSync(files.usage[0], 'utf8').split('\n');
+    const cols = lines[0].split(',');
+    const set = (line: string, col: string, v: string) => {
+      const c = line.split(',');
+      c[cols.indexOf(col)] = v;
+      return c.join(',');
+    };
+    lines[3] = set(lines[3], 'timestamp', '2026-13-40T99:00:00Z');
+    lines[5] = set(lines[5], 'input_tokens', '-5');
+    lines[7] = set(lines[7], 'work_item_id', ` ${lines[7].split(',')[cols.indexOf('work_item_id')]} `);
+    lines[9] = set(lines[9], 'input_tokens', '1_000');
+    writeFileSync(files.usage[0], lines.join('\n'));
+    const js = await viaFilesJs(files);
+    const sql = await viaFiles(files, engine);
+    expect(js.rejected.map((r) => [r.line, r.column])).toEqual([[4, 'timestamp'], [6, 'input_tokens'], [10, 'input_tokens']]);
+    expect(sql.sql.native).toBe(false);
+    expect(sql.rejected).toEqual(js.rejected);
+    expectAgree(js.result, sql.sql, `${engine} dirty`, { unpricedOrder: 'same' });
+  });
+
+  test('semicolons, a byte-order mark, header case and order, an extra column, and JSONL are read natively', async () => {
+    const i = sampleCase(false, 0.002, 1);
+    const files = writeCanonical(i);
+    const dir = mkdtempSync(join(tmpdir(), 'fmt-'));
+    // work items: semicolon-separated, BOM, upper-case shuffled header with an extra column
+    const items = readFileSync(files.workItems[0], 'utf8').trim().split('\n').map((l) => l.split(','));
+    const order = [3, 0, 6, 1, 5, 2, 4];
+    const itemsPath = join(dir, 'items.csv');
+    writeFileSync(itemsPath, '\uFEFF' + items.map((c, k) => [...order.map((o) => (k === 0 ? c[o].toUpperCase().replace('_', ' ') : c[o])), k === 0 ? 'Note' : 'x'].join(';')).join('\r\n') + '\r\n');
+    // usage as JSONL
+    const usagePath = join(dir, 'usage.jsonl');
+    writeFileSync(usagePath, i.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const f = { ...files, workItems: [itemsPath], usage: [usagePath] };
+    const js = await viaFilesJs(f);
+    const sql = await viaFiles(f, engine);
+    expect(js.rejected).toEqual([]);
+    expect(sql.sql.native).toBe(true);
+    expectAgree(js.result, sql.sql, `${engine} formats`, { unpricedOrder: 'set' });
+    expect(sql.reports.find((r) => r.kind === 'work_items')!.ignoredColumns).toEqual(js.reports.find((r) => r.kind === 'work_items')!.ignoredColumns);
+  });
+});
+
+test('DuckDB reads Parquet usage natively, with the same ledger as the JavaScript engine on the same events in CSV', async () => {
+  const i = sampleCase(false, 0.002, 1);
+  const files = writeCanonical(i);
+  const parquet = join(mkdtempSync(join(tmpdir(), 'pq-')), 'usage.parquet');
+  const conn = await openDuckDb();
+  // typed columns, as a warehouse export would have them (timestamps as TIMESTAMPTZ, counts as integers, batch as BOOLEAN)
+  await conn.exec(`COPY (SELECT * REPLACE (CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(batch AS BOOLEAN) AS batch)
+    FROM read_csv('${files.usage[0]}', header = true)) TO '${parquet}' (FORMAT parquet)`);
+  await conn.close();
+  const js = await viaFilesJs(files);
+  const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
+  expect(sql.sql.native).toBe(true);
+  expectAgree(js.result, sql.sql, 'duckdb parquet', { unpricedOrder: 'set' });
+});

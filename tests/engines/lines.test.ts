@@ -1,0 +1,34 @@
+// Line accounting for files the database reads natively (build-sql.ts scanLines): the same physical lines the
+// JavaScript import counts, and a difference when the database read other than the records the lines hold.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importFile } from '../../src/sources/files/node';
+import { scanLines } from '../../src/cli/commands/build-sql';
+
+const dir = mkdtempSync(join(tmpdir(), 'lines-'));
+const HEADER = 'event_id,timestamp,agent_id,work_item_id,provider,model,kind,input_tokens,output_tokens,status\n';
+const row = (i: number, model = 'gpt-4o') => `e${i},2026-10-01T00:00:0${i}Z,a1,w1,openai,${model},llm,10,5,ok\n`;
+
+test.each([
+  ['plain, trailing newline', HEADER + row(1) + row(2)],
+  ['BOM, CRLF, no trailing newline', '\uFEFF' + (HEADER + row(1) + row(2)).replace(/\n/g, '\r\n').replace(/\r\n$/, '')],
+  ['blank and whitespace-only lines', HEADER + '\n' + row(1) + '   \n\n' + row(2) + '\n'],
+  ['a quoted cell across lines', HEADER + row(1, '"gpt\n4o"') + row(2)],
+  ['past the 1 MB chunk: plain lines, then a blank line and a quoted cell across lines', HEADER + Array.from({ length: 20_000 }, (_, i) => row(i)).join('') + '\n' + row(1, '"gpt\n\n4o"') + row(2)],
+])('%s: the lines the JavaScript import counts, every one accounted for', async (_name, text) => {
+  const path = join(dir, `${_name.replace(/\W+/g, '_')}.csv`);
+  writeFileSync(path, text);
+  const js = await importFile(path, { kind: 'usage', fileName: path, sink: () => undefined });
+  const l = scanLines(path, 'csv');
+  expect(l.lines).toBe(js.lines);
+  expect(l.records - 1).toBe(js.read);
+  expect(l.blank + l.recordLines).toBe(js.linesAccounted);
+});
+
+test('JSONL: blank lines and records; Parquet has none', () => {
+  const path = join(dir, 'u.jsonl');
+  writeFileSync(path, '{"a":1}\n\n{"a":2}\n{"a":3}');
+  expect(scanLines(path, 'jsonl')).toEqual({ lines: 4, blank: 1, records: 3, recordLines: 3 });
+  expect(scanLines(path, 'parquet')).toEqual({ lines: 0, blank: 0, records: 0, recordLines: 0 });
+});
