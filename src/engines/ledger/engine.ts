@@ -96,10 +96,14 @@ export async function buildLedgerSql(conn: SqlConnection, ctx: LedgerContext, fe
   try {
     return await run(conn, ctx, feeds, options);
   } catch (e) {
-    if (!(e instanceof NeedsJsImport) || !feeds.load || feeds.typedUsage) throw e;
+    if (!feeds.load || feeds.typedUsage) throw e;
+    // A file the database refuses to read (DuckDB's parallel CSV reader and a 50 MB line, an encoding it rejects) is
+    // read by the JavaScript import instead, which names the bad rows; a fault of the SQL phases themselves fails again
+    // there, so nothing is hidden. The database's message is cut short: it may quote the offending line.
+    const reason = e instanceof NeedsJsImport ? e.message : `the database could not read a file natively (${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160)})`;
     await dropScratch(conn);
     const r = await run(conn, ctx, { load: feeds.load }, options);
-    return { ...r, native: false, fallbackReason: e.message };
+    return { ...r, native: false, fallbackReason: reason };
   }
 }
 
