@@ -85,8 +85,9 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     position: 'relative',
   },
-  // the cell's text: clipped at its own edge, or at the end of the empty cells it runs on into
-  text: { position: 'absolute', top: 0, left: '4px', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', lineHeight: `${ROW_HEIGHT - 1}px` },
+  // the cell's text: clipped at its own edge, or at the end of the empty cells it runs on into. Pointer events pass
+  // through it, so a click on an empty cell under spilled text selects that cell, as in Excel
+  text: { position: 'absolute', top: 0, left: '4px', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', lineHeight: `${ROW_HEIGHT - 1}px`, pointerEvents: 'none' },
   wrapped: { whiteSpace: 'normal', lineHeight: '16px', paddingTop: '3px', overflowWrap: 'anywhere' },
   overflowing: { zIndex: 1, overflow: 'visible' },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: '-2px', zIndex: 1 },
