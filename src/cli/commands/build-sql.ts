@@ -21,7 +21,7 @@ import type { BuildInputs, BuildOutcome } from './build';
 import { fmt } from './args';
 import type { CliIO } from './index';
 import { pushAll } from '../../sources/common/types';
-import { cellErrorsAsRejected, readWorkbookInputs } from './workbook';
+import { readContextFiles } from './context-files';
 
 export const ENGINES = ['js', 'duckdb', 'clickhouse'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -240,21 +240,7 @@ export function sqlRequest(engine: string, rows: boolean, env: Record<string, st
 /** The ledger of canonical files through a SQL engine; the same outcome as buildFromFiles (build.ts). */
 export async function buildFromFilesSql(files: BuildInputs, period: string, io: CliIO, req: SqlBuildRequest): Promise<BuildOutcome & { sql: SqlLedger }> {
   const reports: ImportReport[] = [];
-  async function readAll<T>(kind: RecordKind, path: string | undefined): Promise<T[]> {
-    if (!path) return [];
-    const out: T[] = [];
-    reports.push(await importFile(path, { kind, fileName: path, sink: (r) => { out.push(r as T); } }));
-    return out;
-  }
-  const book = files.workbook ? await readWorkbookInputs(files.workbook, io) : null;
-  const ctx: LedgerContext = {
-    agents: files.agents || !book?.ctx.agents ? await readAll('agents', files.agents) : book.ctx.agents,
-    rates: files.rates || !book?.ctx.rates ? await readAll('rates', files.rates) : book.ctx.rates,
-    toolPrices: files.toolPrices || !book?.ctx.toolPrices ? await readAll('tool_prices', files.toolPrices) : book.ctx.toolPrices,
-    overheads: files.overheads || !book?.ctx.overheads ? await readAll('overheads', files.overheads) : book.ctx.overheads,
-    invoices: files.invoices || !book?.ctx.invoices ? await readAll('invoices', files.invoices) : book.ctx.invoices,
-    prices: files.prices || !book?.ctx.prices ? await readAll('prices', files.prices) : book.ctx.prices,
-  };
+  const { ctx, rejected: bookRejected } = await readContextFiles(files, io, reports);
   const conn = await req.open();
   try {
     const kinds = [['usage', files.usage], ['work_items', files.workItems], ['reviews', files.reviews]] as const;
@@ -287,7 +273,7 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
         reports.push(js ?? nativeReport(f, p, kind, stats[i], f ? f.columns.filter((c) => !c.canonical && c.source.trim() !== '').map((c) => normalizeHeader(c.source)) : []));
       });
     }
-    const rejected: RejectedRow[] = book ? cellErrorsAsRejected(files.workbook!, book.errors) : [];
+    const rejected: RejectedRow[] = [...bookRejected];
     for (const r of reports) {
       if (r.fatal) rejected.push({ file: r.file, line: 1, column: '', value: '', reason: r.fatal });
       pushAll(rejected, r.rejected);

@@ -7,7 +7,7 @@ import type { RejectedRow } from '../../core/model/records';
 import { DailyCollector, type DailySeries } from '../../core/daily';
 import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
 import { PriceBook } from '../../core/pricing';
-import { importAccounting, type ImportReport, type RecordKind } from '../../sources/files';
+import { importAccounting, type ImportReport } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
 import { loadMonthEndConfigFile } from '../../sources/config-node';
 import type { LoadedConfig, SourceReport } from '../../sources/config';
@@ -16,7 +16,8 @@ import { checkAccount, pushAll } from '../../sources/common/types';
 import { writeFileAtomic } from './safe-write';
 import type { CliIO, Command } from './index';
 import { UsageError, fmt, parseFlags, requirePeriod } from './args';
-import { cellErrorsAsRejected, readWorkbookInputs, WorkbookRefused, writeWorkbookFile } from './workbook';
+import { WorkbookRefused, writeWorkbookFile } from './workbook';
+import { readContextFiles } from './context-files';
 import { DUCKDB_FROM_BYTES, ENGINES, buildFromConfigSql, buildFromFilesSql, chooseEngine, sqlRequest } from './build-sql';
 
 export interface BuildInputs {
@@ -230,21 +231,7 @@ export function estimateRows(paths: string[]): number {
 export async function buildFromFiles(files: BuildInputs, period: string, io: CliIO, options: Pick<BuildOptions, 'observer'> = {}): Promise<BuildOutcome> {
   const reports: ImportReport[] = [];
   const progress = (file: string) => (n: number) => io.err(`build: ${file}: ${fmt(n)} rows read…`);
-  async function readAll<T>(kind: RecordKind, path: string | undefined): Promise<T[]> {
-    if (!path) return [];
-    const out: T[] = [];
-    reports.push(await importFile(path, { kind, fileName: path, sink: (r) => { out.push(r as T); } }));
-    return out;
-  }
-  const book = files.workbook ? await readWorkbookInputs(files.workbook, io) : null;
-  const ctx: LedgerContext = {
-    agents: files.agents || !book?.ctx.agents ? await readAll('agents', files.agents) : book.ctx.agents,
-    rates: files.rates || !book?.ctx.rates ? await readAll('rates', files.rates) : book.ctx.rates,
-    toolPrices: files.toolPrices || !book?.ctx.toolPrices ? await readAll('tool_prices', files.toolPrices) : book.ctx.toolPrices,
-    overheads: files.overheads || !book?.ctx.overheads ? await readAll('overheads', files.overheads) : book.ctx.overheads,
-    invoices: files.invoices || !book?.ctx.invoices ? await readAll('invoices', files.invoices) : book.ctx.invoices,
-    prices: files.prices || !book?.ctx.prices ? await readAll('prices', files.prices) : book.ctx.prices,
-  };
+  const { ctx, rejected: bookRejected } = await readContextFiles(files, io, reports);
   const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage), observer: options.observer });
   for (const path of files.workItems) reports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
   let events = 0;
@@ -255,7 +242,7 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
   }
   for (const path of files.reviews) reports.push(await importFile(path, { kind: 'reviews', fileName: path, sink: (rv) => builder.addReview(rv), onProgress: progress(path) }));
   const result = builder.finish();
-  const rejected: RejectedRow[] = book ? cellErrorsAsRejected(files.workbook!, book.errors) : [];
+  const rejected: RejectedRow[] = [...bookRejected];
   for (const r of reports) {
     if (r.fatal) rejected.push({ file: r.file, line: 1, column: '', value: '', reason: r.fatal });
     pushAll(rejected, r.rejected);
