@@ -9,7 +9,8 @@ import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { generateSample } from '../../src/core/sample';
+// mulberry32, seeded, so every failure can be replayed from its seed
+import { generateSample, rng } from '../../src/core/sample';
 import { toCsv, importRecords, importAccounting, type RecordKind } from '../../src/sources/files';
 import { importSourceFile, parseSourceFile, type VendorFormat } from '../../src/sources/formats';
 import { parseLinkRules } from '../../src/sources/links';
@@ -20,17 +21,6 @@ const { values: flags } = parseArgs({ options: { seeds: { type: 'string' }, from
 const SEEDS = Number(flags.seeds ?? 40);
 const FROM = Number(flags.from ?? 1);
 
-/** mulberry32: a small seeded generator, so every failure can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Base {
   id: string;

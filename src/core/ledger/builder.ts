@@ -15,7 +15,7 @@ import { attribute, sortU, type AttributeContext } from './attribute';
 import { allocateOverheads, type OverheadTotals, type ScopeContext } from './overheads';
 import { InvoiceSlots, spreadTrueup, type TrueupTotals } from './trueup';
 import { roundPeriod, type PeriodRounding } from './round';
-import { checkPublished, exactOf, exactSums, makeConservation } from './conserve';
+import { checkPublished, exactOf, exactSums, conservationOverPeriods, makeConservation } from './conserve';
 import { agentsWithPlaceholders, publishRow, publishUnattributed } from './publish';
 import {
   UNASSIGNED,
@@ -374,19 +374,7 @@ export class LedgerBuilder {
       const checked = checkPublished(roundings.get(period)!, outRowsByPeriod.get(period)!, outUByPeriod.get(period)!, tu.cents);
       conservationByPeriod[period] = makeConservation(ear, lpu, ov.imported, ov.allocated, ov.unallocated, tu.invoiceMinusComputed, ex.trueup, checked.tie, checked.withinCent);
     }
-    const all = periods.map((p) => conservationByPeriod[p]);
-    const sum = (f: (c: Conservation) => number) => all.reduce((s, c) => s + f(c), 0);
-    const conservation = makeConservation(
-      sum((c) => c.events_and_reviews),
-      sum((c) => c.ledger_plus_unattributed),
-      sum((c) => c.overhead_imported),
-      sum((c) => c.overhead_allocated),
-      sum((c) => c.overhead_unallocated),
-      sum((c) => c.invoice_minus_computed),
-      sum((c) => c.trueup_spread),
-      all.every((c) => c.cents_tie),
-      all.every((c) => c.lines_within_cent),
-    );
+    const conservation = conservationOverPeriods(periods.map((p) => conservationByPeriod[p]));
     const exact = this.keepExact ? { rows: rows.map(exactOf), unattributed: allU.map(exactOf) } : undefined;
 
     // Agents: configured ones, then placeholders for ids seen in the data.

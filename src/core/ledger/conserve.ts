@@ -87,6 +87,22 @@ export function checkPublished(rounded: PeriodRounding, outRows: Published[], ou
   return { tie, withinCent };
 }
 
+/** The whole build's conservation: each period's figures summed, its flags all true (the JS and SQL engines alike). */
+export function conservationOverPeriods(all: readonly Conservation[]): Conservation {
+  const sum = (f: (c: Conservation) => number) => all.reduce((s, c) => s + f(c), 0);
+  return makeConservation(
+    sum((c) => c.events_and_reviews),
+    sum((c) => c.ledger_plus_unattributed),
+    sum((c) => c.overhead_imported),
+    sum((c) => c.overhead_allocated),
+    sum((c) => c.overhead_unallocated),
+    sum((c) => c.invoice_minus_computed),
+    sum((c) => c.trueup_spread),
+    all.every((c) => c.cents_tie),
+    all.every((c) => c.lines_within_cent),
+  );
+}
+
 export function makeConservation(
   ear: number,
   lpu: number,

@@ -47,7 +47,7 @@ export interface SampleData extends SampleContext {
 }
 
 /** mulberry32: tiny, fast and good enough for synthetic data; Math.random cannot be seeded. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -2,7 +2,7 @@
 // of every accepted event and review (summed from the groups) against the exact lines; the published cents (summed
 // from the per-line cents) against the tables' targets and against the exact cells, business units and agents.
 import type { Conservation } from '../../core/model/ledger';
-import { makeConservation } from '../../core/ledger/conserve';
+import { conservationOverPeriods, makeConservation } from '../../core/ledger/conserve';
 import { TABLES } from '../../core/ledger/round';
 import type { RoundingTargets } from './round';
 import { T, num, q, str, type Run } from './run';
@@ -38,20 +38,5 @@ export async function conserve(x: Run, targets: RoundingTargets): Promise<{ byPe
     const e = ex.get(p) ?? { lpu: 0, spread: 0 };
     byPeriod[p] = makeConservation(ear.get(p) ?? 0, e.lpu, ov.imported, ov.allocated, ov.unallocated, x.trueupUsd.get(p) ?? 0, e.spread, tie.get(p) ?? true, within.get(p) ?? true);
   }
-  const all = x.periods.map((p) => byPeriod[p]);
-  const sum = (f: (c: Conservation) => number) => all.reduce((s, c) => s + f(c), 0);
-  return {
-    byPeriod,
-    all: makeConservation(
-      sum((c) => c.events_and_reviews),
-      sum((c) => c.ledger_plus_unattributed),
-      sum((c) => c.overhead_imported),
-      sum((c) => c.overhead_allocated),
-      sum((c) => c.overhead_unallocated),
-      sum((c) => c.invoice_minus_computed),
-      sum((c) => c.trueup_spread),
-      all.every((c) => c.cents_tie),
-      all.every((c) => c.lines_within_cent),
-    ),
-  };
+  return { byPeriod, all: conservationOverPeriods(x.periods.map((p) => byPeriod[p])) };
 }
