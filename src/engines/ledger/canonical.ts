@@ -57,18 +57,19 @@ export function timestamp(d: Dialect, ts: string, allowEmpty: boolean): string {
 
 /** True when the simple timestamp names its UTC month and day by its text (ends in Z or has no offset). */
 export function utcText(d: Dialect, ts: string): string {
-  return `(${d.length(ts)} <= 19 OR substr(${ts}, ${d.length(ts)}, 1) = 'Z' OR NOT ${d.oneOf(`substr(${ts}, ${d.length(ts)} - 5, 1)`, ['+', '-'])})`;
+  return `(${d.length(ts)} <= 20 OR substr(${ts}, ${d.length(ts)}, 1) = 'Z' OR NOT ${d.oneOf(`substr(${ts}, ${d.length(ts)} - 5, 1)`, ['+', '-'])})`;
 }
 
 /** The UTC month of a simple timestamp, as `periodOf` (core/ledger/period.ts) gives it. */
 export function periodExpr(d: Dialect, ts: string): string {
   // ±00:00 is read by its text too (periodOf), which is also its UTC month
-  return `CASE WHEN ${utcText(d, ts)} OR substr(${ts}, ${d.length(ts)} - 4, 5) = '00:00' THEN substr(${ts}, 1, 7) ELSE ${d.utcMonth(ts)} END`;
+  // 20 characters is the usual form, …SSZ (no other simple form has that length): tested first, it halves the cost
+  return `CASE WHEN ${d.length(ts)} = 20 OR ${utcText(d, ts)} OR substr(${ts}, ${d.length(ts)} - 4, 5) = '00:00' THEN substr(${ts}, 1, 7) ELSE ${d.utcMonth(ts)} END`;
 }
 
 /** The UTC day of a simple timestamp (the price book's day). */
 export function dayExpr(d: Dialect, ts: string): string {
-  return `CASE WHEN ${utcText(d, ts)} OR substr(${ts}, ${d.length(ts)} - 4, 5) = '00:00' THEN substr(${ts}, 1, 10) ELSE ${d.utcDay(ts)} END`;
+  return `CASE WHEN ${d.length(ts)} = 20 OR ${utcText(d, ts)} OR substr(${ts}, ${d.length(ts)} - 4, 5) = '00:00' THEN substr(${ts}, 1, 10) ELSE ${d.utcDay(ts)} END`;
 }
 
 /** A whole number ≥ 0 ('' = 0) that is a safe integer, else NULL (digits only: Number() and the database agree on them). */

@@ -15,7 +15,7 @@ import { agentsWithPlaceholders } from '../../core/ledger/publish';
 import { UNASSIGNED, type InvoicedProvider } from '../../core/ledger/types';
 import type { SqlConnection } from '../connection';
 import { EVENT_TABLE_COLUMNS, RecordIngest } from './ingest';
-import { checkGroups, dropDuplicates, keyedEvents, loadItems, loadReviews, loadUsage, typedItemsFromText, typedReviewsFromText, typedUsageFromText, type RecordStats } from './load';
+import { checkGroups, dropDuplicates, dropGroups, keyedEvents, loadItems, loadReviews, loadUsage, typedItemsFromText, typedReviewsFromText, typedUsageFromText, type RecordStats } from './load';
 import { buildPrices, buildRates, costedGroups } from './price';
 import { attribute } from './attribute';
 import { allocateOverheads } from './overheads';
@@ -170,7 +170,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
       : `SELECT * FROM ${T.events}`;
   let usageStats: FeedStats = [];
   {
-    const st = await timed(x, 'load-usage', () => loadUsage(x, eventsRel, !!feeds.usageOnePass));
+    const st = await timed(x, 'load-usage', () => loadUsage(x, eventsRel, !!feeds.usageOnePass, feeds.usage?.length ? `SELECT event_id FROM (${union(feeds.usage)}) AS raw` : undefined));
     const bad = [...st.perSrc.entries()].find(([, v]) => v.bad > 0);
     if (bad && !feeds.typedUsage) throw new NeedsJsImport(`usage source ${bad[0] + 1} has ${bad[1].bad} rows the database does not read natively`);
     if (feeds.usage?.length && (await timed(x, 'load-check', () => checkGroups(x))) > 0) throw new NeedsJsImport('usage has text keys the database does not read natively (surrounding whitespace, an unknown kind or status)');
@@ -200,6 +200,14 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   });
   // 2. Attribute.
   await timed(x, 'attribute', () => attribute(x));
+  // Unpriced events and reviews, grouped; then the usage groups are done with (a large table at 10M events: dropping
+  // each phase's input once it is consumed keeps the database's peak memory down).
+  const groups: UnpricedGroup[] = [];
+  for (const r of await q(x, `SELECT period, provider, model_k AS model, reason, sum(n) AS n FROM (${costedGroups()}) AS gc WHERE reason IS NOT NULL GROUP BY period, provider, model_k, reason
+      UNION ALL SELECT period, '' AS provider, 'reviewer role ' || role AS model, reason, ${d.int('count(*)')} AS n FROM ${T.reviews}_c WHERE reason IS NOT NULL GROUP BY period, role, reason`)) {
+    groups.push({ period: str(r.period), provider: str(r.provider), model: str(r.model), reason: str(r.reason), count: num(r.n) });
+  }
+  await dropGroups(x);
   // 3. Overheads, 4. true-up (their unattributed lines come back from JavaScript).
   const extra = [...(await timed(x, 'overheads', () => allocateOverheads(x))), ...(await timed(x, 'trueup', () => spreadTrueup(x)))];
   const periodSet = new Set<string>();
@@ -209,10 +217,12 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   x.periods = [...periodSet].filter((p) => p !== '').sort();
   // 5. Round.
   await timed(x, 'lines', () => finalLines(x, extra));
+  for (const t of [T.lines0, T.ovshare, T.tushare]) await conn.exec(d.dropTable(t));
   const targets = await timed(x, 'round', () => roundLines(x));
   // 6. Conserve.
   if (options.beforeChecks) await options.beforeChecks(conn);
   const cons = await timed(x, 'conserve', () => conserve(x, targets));
+  await conn.exec(d.dropTable(T.lines));
 
   // Publish.
   const u = await timed(x, 'unattributed', () => unattributedLines(x));
@@ -222,13 +232,8 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   const aggregate = await timed(x, 'aggregate', () => sqlAggregates(x, agents, unattributed));
   const fetched = options.rows ? await timed(x, 'rows', () => ledgerRows(x, !!options.keepExact)) : { rows: [], exactRows: [] };
 
-  // Unpriced events and reviews: grouped, and the first ones listed.
+  // Unpriced events and reviews: the first ones listed.
   const maxListed = options.maxUnpricedListed ?? 10_000;
-  const groups: UnpricedGroup[] = [];
-  for (const r of await q(x, `SELECT period, provider, model_k AS model, reason, sum(n) AS n FROM (${costedGroups()}) AS gc WHERE reason IS NOT NULL GROUP BY period, provider, model_k, reason
-      UNION ALL SELECT period, '' AS provider, 'reviewer role ' || role AS model, reason, ${d.int('count(*)')} AS n FROM ${T.reviews}_c WHERE reason IS NOT NULL GROUP BY period, role, reason`)) {
-    groups.push({ period: str(r.period), provider: str(r.provider), model: str(r.model), reason: str(r.reason), count: num(r.n) });
-  }
   groups.sort((a, b) => cmp(a.period, b.period) || cmp(a.provider, b.provider) || cmp(a.model, b.model) || cmp(a.reason, b.reason));
   const unpricedCount = groups.reduce((s, g) => s + g.count, 0);
   const unpriced: PricedEventNote[] = [];
