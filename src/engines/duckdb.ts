@@ -1,5 +1,8 @@
 // DuckDB, embedded (@duckdb/node-api): an in-memory database per build. It reads canonical CSV, JSONL and Parquet
 // files itself (sources.ts), so a month of usage never passes through JavaScript.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SqlColumn, SqlConnection, SqlValue } from './connection';
 import { duckdbDialect } from './dialect';
 
@@ -34,7 +37,10 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<SqlConnec
   const config: Record<string, string> = {};
   if (options.threads) config.threads = String(options.threads);
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-  if (options.tempDirectory) config.temp_directory = options.tempDirectory;
+  // with a memory limit DuckDB spills to disk; an in-memory database would otherwise spill into ./.tmp of the working
+  // directory, so it gets a directory of its own in the system's temp folder, removed on close
+  const spill = options.tempDirectory ?? (options.memoryLimit ? mkdtempSync(join(tmpdir(), 'ai-labor-ledger-duckdb-')) : undefined);
+  if (spill) config.temp_directory = spill;
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
   // Months and days are UTC (DESIGN §5); timestamps with offsets are converted in UTC.
@@ -77,6 +83,7 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<SqlConnec
     async close() {
       conn.closeSync();
       instance.closeSync?.();
+      if (spill && !options.tempDirectory) rmSync(spill, { recursive: true, force: true });
     },
   };
 }

@@ -15,7 +15,7 @@ import { openChdb, openClickHouse, type ClickHouseConnection } from '../../engin
 import type { LoadedConfig } from '../../sources/config';
 import { periodWindow, tableUsage, type TableConnection } from '../../sources/clickhouse';
 import { duckdbRelation, openDuckDb, parquetColumns, type NativeFile } from '../../engines/duckdb';
-import { buildLedgerSql, type FeedStats, type RecordSink, type SqlFeeds, type SqlLedger } from '../../engines/ledger/engine';
+import { buildLedgerSql, SqlOutOfMemory, type FeedStats, type RecordSink, type SqlFeeds, type SqlLedger } from '../../engines/ledger/engine';
 import { USAGE_TEXT_COLUMNS, WORK_ITEM_TEXT_COLUMNS, REVIEW_TEXT_COLUMNS } from '../../engines/ledger/canonical';
 import type { BuildInputs, BuildOutcome } from './build';
 import { fmt } from './args';
@@ -115,16 +115,32 @@ export interface SqlBuildRequest {
   rows: boolean;
   /** opens the database (DuckDB in memory, a ClickHouse server, or embedded chDB) */
   open(): Promise<SqlConnection>;
+  /** what to tell a user whose build ran out of the database's memory */
+  memoryHint?: string;
   /** makes a file readable as a relation of canonical text columns (DuckDB: read_csv; ClickHouse: upload to a table) */
   relation(conn: SqlConnection, file: NativeFile, kind: RecordKind, index: number): Promise<string>;
 }
 
 const TEXT_COLUMNS: Record<'usage' | 'work_items' | 'reviews', readonly string[]> = { usage: USAGE_TEXT_COLUMNS, work_items: WORK_ITEM_TEXT_COLUMNS, reviews: REVIEW_TEXT_COLUMNS };
 
-export const duckdbRequest = (rows: boolean): SqlBuildRequest => ({
+/**
+ * DuckDB's memory limit for a build unless DUCKDB_MEMORY_LIMIT says otherwise: past it DuckDB spills to a temporary
+ * directory, so a 10M-event month stays under ~2.5 GB of process memory (4 GB without; bench/README.md).
+ */
+export const DUCKDB_MEMORY_LIMIT = '2GB';
+
+export function duckdbMemoryLimit(env: Record<string, string | undefined>): string {
+  const v = env.DUCKDB_MEMORY_LIMIT?.trim();
+  if (!v) return DUCKDB_MEMORY_LIMIT;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v)) throw new Error(`DUCKDB_MEMORY_LIMIT: expected a size such as 4GB or 512MB, got "${v.slice(0, 40)}"`);
+  return v;
+}
+
+export const duckdbRequest = (rows: boolean, env: Record<string, string | undefined> = process.env): SqlBuildRequest => ({
   engine: 'duckdb',
   rows,
-  open: () => openDuckDb(),
+  memoryHint: `DuckDB's memory limit is ${duckdbMemoryLimit(env)}${env.DUCKDB_MEMORY_LIMIT?.trim() ? ' (DUCKDB_MEMORY_LIMIT)' : ' by default'}: set DUCKDB_MEMORY_LIMIT higher (e.g. 8GB) and build again`,
+  open: () => openDuckDb({ memoryLimit: duckdbMemoryLimit(env) }),
   relation: async (conn, file, kind) => duckdbRelation(file, TEXT_COLUMNS[kind as 'usage'], file.format === 'parquet' ? await parquetColumns(conn, file.path) : undefined),
 });
 
@@ -234,7 +250,13 @@ export const clickhouseRequest = (rows: boolean, env: Record<string, string | un
 });
 
 export function sqlRequest(engine: string, rows: boolean, env: Record<string, string | undefined>): SqlBuildRequest {
-  return engine === 'clickhouse' ? clickhouseRequest(rows, env) : duckdbRequest(rows);
+  return engine === 'clickhouse' ? clickhouseRequest(rows, env) : duckdbRequest(rows, env);
+}
+
+/** A build the database ran out of memory for, said in the user's terms (which setting to raise). */
+function explainOom(e: unknown, req: SqlBuildRequest): unknown {
+  if (!(e instanceof SqlOutOfMemory)) return e;
+  return new Error(`${req.engine} ran out of memory (${e.message})${req.memoryHint ? `. ${req.memoryHint}` : ''}`);
 }
 
 /** The ledger of canonical files through a SQL engine; the same outcome as buildFromFiles (build.ts). */
@@ -261,7 +283,7 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
       for (const path of files.usage) jsReports.push(await importFile(path, { kind: 'usage', fileName: path, sink: (e) => sink.addEvent(e), onProgress: progress(path) }));
       for (const path of files.reviews) jsReports.push(await importFile(path, { kind: 'reviews', fileName: path, sink: (r) => sink.addReview(r), onProgress: progress(path) }));
     };
-    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, priceBook: new PriceBook(ctx.prices), expectedEvents: Math.ceil(bytesOf(files.usage) / 120) });
+    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, priceBook: new PriceBook(ctx.prices), expectedEvents: Math.ceil(bytesOf(files.usage) / 120) }).catch((e) => Promise.reject(explainOom(e, req)));
     if (sql.fallbackReason) io.err(`build: ${req.engine}: ${sql.fallbackReason}; the JavaScript import read the records`);
     // Reports in input order: work items, usage, reviews — native ones from the database's counts.
     const jsByFile = new Map(jsReports.map((r) => [`${r.kind}\u0001${r.file}`, r]));
@@ -325,7 +347,7 @@ export async function buildFromConfigSql(loaded: LoadedConfig, period: string, i
         return `(${rels.join(' UNION ALL ')})`;
       };
     }
-    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, expectedEvents: i.events.length });
+    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, expectedEvents: i.events.length }).catch((e) => Promise.reject(explainOom(e, req)));
     io.err(`build: ${req.engine}: ${Object.entries(sql.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
     return {
       period, result: sql.result, ctx, reports: loaded.imports, rejected: [...loaded.rejected, ...tableRejected], warnings: loaded.warnings, usable: sql.result.counts.events > 0,

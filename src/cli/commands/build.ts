@@ -18,7 +18,7 @@ import type { CliIO, Command } from './index';
 import { UsageError, fmt, parseFlags, requirePeriod } from './args';
 import { WorkbookRefused, writeWorkbookFile } from './workbook';
 import { readContextFiles } from './context-files';
-import { DUCKDB_FROM_BYTES, ENGINES, buildFromConfigSql, buildFromFilesSql, chooseEngine, sqlRequest } from './build-sql';
+import { DUCKDB_FROM_BYTES, DUCKDB_MEMORY_LIMIT, ENGINES, buildFromConfigSql, buildFromFilesSql, chooseEngine, sqlRequest } from './build-sql';
 
 export interface BuildInputs {
   usage: string[];
@@ -286,7 +286,8 @@ temporary file beside it and renamed over it, so a killed build leaves the previ
 usage, work-item and review files itself) or in ClickHouse (CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
 CLICKHOUSE_DATABASE from the environment; without CLICKHOUSE_URL, the embedded chDB when it is installed). All three
 publish the same figures to the cent. Default: js below ${DUCKDB_FROM_BYTES / 1e6} MB of usage files, duckdb above
-(README.md "Choosing an engine"). The daily series (the workbook's Daily and Daily Monitor sheets) comes from the js engine only.
+(README.md "Choosing an engine"). DuckDB keeps to DUCKDB_MEMORY_LIMIT (default ${DUCKDB_MEMORY_LIMIT}; past it, it spills to
+the system's temp folder). The daily series (the workbook's Daily and Daily Monitor sheets) comes from the js engine only.
 --config FILE names the period, sources (vendor files or API pulls, credentials from environment variables), link
 rules, canonical inputs and outputs in one JSON file; paths in it are relative to it. --period and output flags
 override the file's. A config names all inputs: do not combine it with --usage, --work-items and the like.

@@ -79,6 +79,10 @@ export interface SqlLedger {
 /** Thrown inside a native build when the JavaScript import must read the records (its messages and order decide). */
 export class NeedsJsImport extends Error {}
 
+/** The database refused a statement for want of memory (DuckDB past its memory limit, ClickHouse past max_memory_usage). */
+export class SqlOutOfMemory extends Error {}
+const OUT_OF_MEMORY = /Out of Memory Error|failed to pin block|could not allocate block|MEMORY_LIMIT_EXCEEDED|memory limit exceeded/i;
+
 const stat = (s: RecordStats['perSrc'] | Map<number, { read: number; bad: number }>, n: number, dups: Map<number, number> = new Map()): FeedStats =>
   Array.from({ length: n }, (_, i) => {
     const v = s.get(i) as { read: number; bad: number; duplicates?: number } | undefined;
@@ -92,17 +96,20 @@ const stat = (s: RecordStats['perSrc'] | Map<number, { read: number; bad: number
  */
 export async function buildLedgerSql(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, options: SqlBuildOptions = {}): Promise<SqlLedger> {
   const native = !!(feeds.usage?.length || feeds.typedUsage || feeds.workItems?.length || feeds.reviews?.length);
-  if (!native) return run(conn, ctx, feeds, options);
+  const oom = (e: unknown) => (OUT_OF_MEMORY.test(String((e as Error)?.message ?? e)) ? new SqlOutOfMemory(String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)) : e);
+  if (!native) return run(conn, ctx, feeds, options).catch((e) => Promise.reject(oom(e)));
   try {
     return await run(conn, ctx, feeds, options);
   } catch (e) {
+    // reading the records in JavaScript would need the same memory in the database: no second try
+    if (oom(e) instanceof SqlOutOfMemory) throw oom(e);
     if (!feeds.load || feeds.typedUsage) throw e;
     // A file the database refuses to read (DuckDB's parallel CSV reader and a 50 MB line, an encoding it rejects) is
     // read by the JavaScript import instead, which names the bad rows; a fault of the SQL phases themselves fails again
     // there, so nothing is hidden. The database's message is cut short: it may quote the offending line.
     const reason = e instanceof NeedsJsImport ? e.message : `the database could not read a file natively (${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160)})`;
     await dropScratch(conn);
-    const r = await run(conn, ctx, { load: feeds.load }, options);
+    const r = await run(conn, ctx, { load: feeds.load }, options).catch((e2) => Promise.reject(oom(e2)));
     return { ...r, native: false, fallbackReason: reason };
   }
 }
