@@ -97,10 +97,11 @@ export async function roundLines(x: Run): Promise<RoundingTargets> {
       JOIN (SELECT period, agent, min(li) AS first FROM ${T.lines} GROUP BY period, agent) AS a ON a.period = c.period AND a.agent = c.agent`,
     ),
   );
+  // narrow: each line's cell and exact cents (the line's other columns are joined back once, into T.pub)
   await x.conn.exec(
     d.createTable(
       `${T.cents}_ex`,
-      `SELECT ${LINES.map((c) => `l.${c} AS ${c}`).join(', ')}, c.cid AS cid, c.bid AS bid, c.aid AS aid, ${K.map((k) => `${EXACT[k]} AS e${k}`).join(', ')}
+      `SELECT l.period AS period, l.li AS li, l.is_row AS is_row, c.cid AS cid, c.bid AS bid, c.aid AS aid, ${K.map((k) => `${EXACT[k]} AS e${k}`).join(', ')}
       FROM ${T.lines} AS l JOIN ${T.cells} AS c ON c.period = l.period AND c.bu = l.bu AND c.agent = l.agent`,
     ),
   );
@@ -158,8 +159,9 @@ export async function roundLines(x: Run): Promise<RoundingTargets> {
   await x.conn.exec(
     d.createTable(
       T.pub,
-      `SELECT ${[...LINES, 'cid', 'bid', 'aid', ...K.map((k) => `e${k}`)].map((c) => `e.${c} AS ${c}`).join(', ')}, ${K.map((k) => `p.c${k} AS c${k}`).join(', ')}, p.too_far AS too_far FROM ${T.cents}_ex AS e
-       JOIN (SELECT period, li, ${pivot}, max(too_far) AS too_far FROM ${T.cents}_lr GROUP BY period, li) AS p ON p.period = e.period AND p.li = e.li`,
+      `SELECT ${LINES.map((c) => `l.${c} AS ${c}`).join(', ')}, ${['cid', 'bid', 'aid', ...K.map((k) => `e${k}`)].map((c) => `e.${c} AS ${c}`).join(', ')}, ${K.map((k) => `p.c${k} AS c${k}`).join(', ')}, p.too_far AS too_far
+       FROM ${T.lines} AS l JOIN ${T.cents}_ex AS e ON e.period = l.period AND e.li = l.li
+       JOIN (SELECT period, li, ${pivot}, max(too_far) AS too_far FROM ${T.cents}_lr GROUP BY period, li) AS p ON p.period = l.period AND p.li = l.li`,
     ),
   );
   const [bad] = await q(x, `SELECT ${d.int('count(*)')} AS n FROM ${T.pub} WHERE too_far = 1`);
