@@ -55,6 +55,31 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(sql2.rejected).toEqual(js2.rejected);
   });
 
+  test('repeated work items with the same content are duplicates, read natively; with another agent, the JavaScript import decides', async () => {
+    const files = writeCanonical(sampleCase(true, 0.002, 1));
+    const text = readFileSync(files.workItems[0], 'utf8').split('\n');
+    const second = join(mkdtempSync(join(tmpdir(), 'dupw-')), 'work_items2.csv');
+    writeFileSync(second, [text[0], ...text.slice(1, 26)].join('\n') + '\n'); // 25 repeats of the first file's items
+    const both = { ...files, workItems: [files.workItems[0], second] };
+    const js = await viaFilesJs(both);
+    const sql = await viaFiles(both, engine);
+    expect(sql.sql.native).toBe(true);
+    expect(js.result.counts.duplicates).toBe(25);
+    expect(sql.result.counts.duplicates).toBe(25);
+    expectAgree(js.result, sql.sql, `${engine} item duplicates`, { unpricedOrder: 'set' });
+    expect(sql.reports.map((r) => [r.file, r.read, r.accepted, r.duplicates])).toEqual(js.reports.map((r) => [r.file, r.read, r.accepted, r.duplicates]));
+
+    // an item repeated with another agent: a conflict, the first kept
+    const cols = text[0].split(',');
+    const agentCol = cols.indexOf('agent_id');
+    writeFileSync(second, [text[0], ...text.slice(1, 4).map((l) => l.split(',').map((v, k) => (k === agentCol ? `${v}-other` : v)).join(','))].join('\n') + '\n');
+    const js2 = await viaFilesJs(both);
+    const sql2 = await viaFiles(both, engine);
+    expect(js2.result.counts.conflicts).toBe(3);
+    expect(sql2.sql.native).toBe(false);
+    expectAgree(js2.result, sql2.sql, `${engine} item conflicts`, { unpricedOrder: 'same' });
+  });
+
   test('a file with rows outside the simple form (a bad timestamp, negative tokens, padded ids) goes through the JavaScript import: the same rejected rows and ledger', async () => {
     const i = sampleCase(true, 0.002, 1);
     const files = writeCanonical(i);

@@ -284,13 +284,18 @@ export async function loadItems(x: Run, items: string): Promise<RecordStats> {
   for (const r of await q(x, `SELECT src, ${d.int('count(*)')} AS n, ${d.countIf('ok = 0')} AS bad FROM ${T.items}_raw GROUP BY src`)) {
     stats.perSrc.set(num(r.src), { read: num(r.n), bad: num(r.bad), duplicates: 0 });
   }
-  const [c] = await q(x, `SELECT ${d.int('count(*)')} AS n FROM (SELECT wid FROM ${T.items}_raw WHERE ok = 1 GROUP BY wid HAVING count(DISTINCT ${d.hash(fields.slice(1))}) > 1) AS c`);
-  stats.conflict = num(c?.n) > 0;
-  for (const r of await q(x, `SELECT src, ${d.int('count(*)')} AS n FROM (SELECT src, row_number() OVER (PARTITION BY wid ORDER BY src) AS k FROM ${T.items}_raw WHERE ok = 1) AS t WHERE k > 1 GROUP BY src`)) {
-    const s = stats.perSrc.get(num(r.src));
-    if (s) s.duplicates = num(r.n);
+  // the usual case, every id once, is settled by one count; only repeated ids need the conflict and duplicate queries
+  const [rep] = await q(x, `SELECT ${d.int('count(*) - count(DISTINCT wid)')} AS n FROM ${T.items}_raw WHERE ok = 1`);
+  const repeats = num(rep?.n) > 0;
+  if (repeats) {
+    const [c] = await q(x, `SELECT ${d.int('count(*)')} AS n FROM (SELECT wid FROM ${T.items}_raw WHERE ok = 1 GROUP BY wid HAVING count(DISTINCT ${d.hash(fields.slice(1))}) > 1) AS c`);
+    stats.conflict = num(c?.n) > 0;
+    for (const r of await q(x, `SELECT src, ${d.int('count(*)')} AS n FROM (SELECT src, row_number() OVER (PARTITION BY wid ORDER BY src) AS k FROM ${T.items}_raw WHERE ok = 1) AS t WHERE k > 1 GROUP BY src`)) {
+      const s = stats.perSrc.get(num(r.src));
+      if (s) s.duplicates = num(r.n);
+    }
   }
-  await conn.exec(d.createTable(T.items, `SELECT DISTINCT ${fields.join(', ')} FROM ${T.items}_raw WHERE ok = 1`));
+  await conn.exec(d.createTable(T.items, `SELECT ${repeats ? 'DISTINCT ' : ''}${fields.join(', ')} FROM ${T.items}_raw WHERE ok = 1`));
   await conn.exec(d.dropTable(`${T.items}_raw`));
   return stats;
 }
