@@ -5,9 +5,10 @@ import { costedGroups } from './price';
 import { T, type Run } from './run';
 
 /**
- * T.accp: costs, events and tokens per (work item id, period, event agent, provider) — the accumulators of core's
+ * T.accp: costs, events and tokens by (work item id, period, event agent, provider) — the accumulators of core's
  * LedgerBuilder, split by provider for the true-up — with the key of the line they land on: 'r' + item for an
- * imported work item, else 'u' + agent + (no work item | unknown work item).
+ * imported work item, else 'u' + agent + (no work item | unknown work item). A key may have several rows (one per
+ * costed group): every reader sums them, so they are not summed here (a hash aggregation of millions of rows saved).
  */
 async function accumulate(x: Run): Promise<void> {
   const { d } = x;
@@ -17,9 +18,7 @@ async function accumulate(x: Run): Promise<void> {
       `SELECT ${['wid', 'period', 'agent', 'provider', 'api', 'retry', 'tools', 'cost', 'n', 'retries', 'it', 'ot'].map((c) => `a.${c} AS ${c}`).join(', ')},
         CASE WHEN i.wid IS NOT NULL THEN 1 ELSE 0 END AS known,
         CASE WHEN i.wid IS NOT NULL THEN 'r' || a.wid ELSE 'u' || a.agent || ${d.str('\u0001')} || CASE WHEN a.wid = '' THEN 'none' ELSE 'unknown' END END AS lkey
-      FROM (SELECT wid, period, agent, provider, sum(api) AS api, sum(retry) AS retry, sum(tools) AS tools, sum(cost) AS cost,
-          sum(n) AS n, sum(retries) AS retries, sum(it) AS it, sum(ot) AS ot
-        FROM (${costedGroups()}) AS gc GROUP BY wid, period, agent, provider) AS a
+      FROM (${costedGroups()}) AS a
       LEFT JOIN ${T.items} AS i ON i.wid = a.wid`,
     ),
   );

@@ -17,7 +17,7 @@ export const T = {
   reviews: 'll_reviews',
   agents: 'll_agents',
   prov: 'll_prov', // raw provider → invoice slot per period (true-up)
-  accp: 'll_accp', // accumulations per (work item, period, agent, provider) with their line key (attribute)
+  accp: 'll_accp', // accumulations by (work item, period, agent, provider), a key possibly on several rows, with their line key (attribute)
   lines0: 'll_lines0', // ledger rows and unattributed usage/review lines, exact (attribute)
   linep: 'll_linep', // cost and events per line and invoice slot (true-up weights)
   ovscope: 'll_ovscope', // (overhead, agent, business unit) in scope
