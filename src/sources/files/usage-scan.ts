@@ -117,6 +117,8 @@ export class UsageRowScanner {
   private readonly names = new AsciiInterner(14);
   private readonly small = new AsciiInterner(6, 4096);
   private readonly lower = new Map<string, string>();
+  /** each column's last text value */
+  private readonly last: string[];
   /** the number the last `num` call read (NaN: not a plain decimal the fast path takes) */
   private n = 0;
 
@@ -125,6 +127,7 @@ export class UsageRowScanner {
     private readonly width: number,
   ) {
     this.starts = new Int32Array(width + 1);
+    this.last = new Array<string>(width).fill('');
     this.ends = new Int32Array(width + 1);
     for (const [k, f] of Object.entries(F)) this.cellOf[f] = ix[k as keyof UsageEvent];
   }
@@ -202,11 +205,19 @@ export class UsageRowScanner {
     return countsIssue(event) ? null : event;
   }
 
+  /** Cell k's text, interned; the column's previous value is tried first (an item's events come together). */
   private text(b: Uint8Array, k: number, pool: AsciiInterner): string {
     if (k < 0) return '';
     const s = this.starts[k];
     const e = this.ends[k];
-    return s === e ? '' : pool.get(b, s, e);
+    if (s === e) return '';
+    const last = this.last[k];
+    if (last.length === e - s) {
+      let j = 0;
+      while (j < last.length && last.charCodeAt(j) === b[s + j]) j++;
+      if (j === last.length) return last;
+    }
+    return (this.last[k] = pool.get(b, s, e));
   }
 
   private lowered(s: string): string {
