@@ -161,8 +161,8 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
     if (r === 'duplicate') report.duplicates++;
     else if (r === 'conflict') {
       report.conflicts++;
-      const id = (record as Record<string, unknown>)[specs[0].name];
-      reject(at, specs[0].name, String(id), `conflicting duplicate: ${specs[0].name} ${String(id)} was already imported with different content; the first one is kept`);
+      report.rejectedCount++;
+      if (report.rejected.length < maxListed) report.rejected.push(conflictRejection(fileName, kind, at, record));
     } else report.accepted++;
   };
 
@@ -455,6 +455,13 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
     if (!header && !report.fatal && format === 'csv') report.fatal = `${fileName}: the file is empty (expected a header line with the columns ${specs.filter((s) => !s.optional).map((s) => s.name).join(', ')})`;
     return report;
   })();
+}
+
+/** The rejection of a record whose id was imported before with other content (the sink said 'conflict'). */
+export function conflictRejection(file: string, kind: RecordKind, line: number, record: unknown): RejectedRow {
+  const name = columnsOf(kind)[0].name;
+  const id = String((record as Record<string, unknown>)[name]);
+  return { file, line, column: name, value: clip(id), reason: clip(`conflicting duplicate: ${name} ${id} was already imported with different content; the first one is kept`, 300) };
 }
 
 const isChunkSource = (x: ImportInput): x is ChunkSource =>
