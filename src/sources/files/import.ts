@@ -4,7 +4,7 @@ import type { RejectedRow } from '../../core/model/records';
 import { clip, CsvRecordReader, detectDelimiter, LineReader, MAX_LINE_CHARS, sniffEncoding, textChunks, type ChunkSource, type TextSource } from '../common/text';
 import { BOOLEAN_MESSAGE, REQUIRED_MESSAGE, SCHEMAS, coerceCell, columnsOf, normalizeHeader, type ColumnSpec, type RecordKind, type RecordOf } from './columns';
 import { parseUsageRow, parseWorkItemRow, type UsageColumnIndex, type WorkItemColumnIndex } from './usage-fast';
-import { UsageRowScanner } from './usage-scan';
+import { ascii as asciiText, UsageRowScanner } from './usage-scan';
 
 export type SinkResult = 'added' | 'duplicate' | 'conflict' | void;
 
@@ -475,4 +475,3 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-const asciiText = (b: Uint8Array, s: number, e: number): string => String.fromCharCode(...b.subarray(s, e));

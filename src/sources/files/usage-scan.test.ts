@@ -165,6 +165,7 @@ describe('byte scanner = text path', () => {
     await same('\n\n');
     await same(HEADER);
     await same(`${HEADER}\n`);
+    await same(body([...COLS, 'x'.repeat(300_000)]), [1 << 16]); // a header of 300 KB (no argument-list limit on the way)
   });
 
   test('UTF-8 characters split across chunks, invalid bytes, a line longer than the scanner carries (1 MB)', async () => {
