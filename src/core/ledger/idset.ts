@@ -7,22 +7,22 @@
 const EMPTY = 0;
 
 export class IdSet {
-  private slots: Int32Array; // entry index + 1, 0 = empty
-  private slotHash: Int32Array;
+  /** pairs (entry index + 1, hash) side by side: one cache line per probe on a table of many megabytes; 0 = empty */
+  private slots: Int32Array;
   private mask: number;
   private offsets = new Int32Array(1024);
   private lengths = new Int32Array(1024);
   private values = new Int32Array(1024);
   /** Latin-1 ids take one byte a character; the first wider character switches the store to UTF-16 units. */
   private chars: Uint8Array | Uint16Array = new Uint8Array(16384);
+  private wide = false;
   private used = 0; // code units used in `chars`
   size = 0;
 
   constructor(capacity = 1024) {
     let cap = 1024;
-    while (cap < capacity * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
-    this.slotHash = new Int32Array(cap);
+    while (cap < capacity * 1.5) cap *= 2;
+    this.slots = new Int32Array(cap * 2);
     this.mask = cap - 1;
   }
 
@@ -48,41 +48,37 @@ export class IdSet {
   putIfAbsent(id: string, value: number): number {
     const h = IdSet.hash(id);
     const mask = this.mask;
+    const slots = this.slots;
     let i = h & mask;
     for (;;) {
-      const ref = this.slots[i];
+      const ref = slots[2 * i];
       if (ref === EMPTY) break;
-      if (this.slotHash[i] === h && this.equals(ref - 1, id)) return this.values[ref - 1];
+      if (slots[2 * i + 1] === h && this.equals(ref - 1, id)) return this.values[ref - 1];
       i = (i + 1) & mask;
     }
     const entry = this.size;
     if (entry === this.offsets.length) this.growEntries();
-    let wide = this.chars instanceof Uint16Array;
-    if (!wide) {
-      for (let k = 0; k < id.length; k++) {
+    const len = id.length;
+    if (!this.wide) {
+      for (let k = 0; k < len; k++) {
         if (id.charCodeAt(k) > 255) {
-          wide = true;
+          this.widen();
           break;
         }
       }
     }
-    if (this.used + id.length > this.chars.length || wide !== this.chars instanceof Uint16Array) {
-      let n = this.chars.length;
-      while (n < this.used + id.length) n *= 2;
-      const next = wide ? new Uint16Array(n) : new Uint8Array(n);
-      next.set(this.chars.subarray(0, this.used));
-      this.chars = next;
-    }
+    if (this.used + len > this.chars.length) this.growChars(this.used + len);
     const off = this.used;
-    for (let k = 0; k < id.length; k++) this.chars[off + k] = id.charCodeAt(k);
+    const chars = this.chars;
+    for (let k = 0; k < len; k++) chars[off + k] = id.charCodeAt(k);
     this.used += id.length;
     this.offsets[entry] = off;
     this.lengths[entry] = id.length;
     this.values[entry] = value;
-    this.slots[i] = entry + 1;
-    this.slotHash[i] = h;
+    slots[2 * i] = entry + 1;
+    slots[2 * i + 1] = h;
     this.size++;
-    if (this.size * 2 > this.slots.length) this.rehash();
+    if (this.size * 2 > this.mask + 1) this.rehash();
     return -1;
   }
 
@@ -90,11 +86,26 @@ export class IdSet {
     const h = IdSet.hash(id);
     let i = h & this.mask;
     for (;;) {
-      const ref = this.slots[i];
+      const ref = this.slots[2 * i];
       if (ref === EMPTY) return false;
-      if (this.slotHash[i] === h && this.equals(ref - 1, id)) return true;
+      if (this.slots[2 * i + 1] === h && this.equals(ref - 1, id)) return true;
       i = (i + 1) & this.mask;
     }
+  }
+
+  private widen() {
+    const next = new Uint16Array(this.chars.length);
+    next.set(this.chars.subarray(0, this.used));
+    this.chars = next;
+    this.wide = true;
+  }
+
+  private growChars(need: number) {
+    let n = this.chars.length;
+    while (n < need) n *= 2;
+    const next = this.wide ? new Uint16Array(n) : new Uint8Array(n);
+    next.set(this.chars.subarray(0, this.used));
+    this.chars = next;
   }
 
   private growEntries() {
@@ -110,21 +121,20 @@ export class IdSet {
   }
 
   private rehash() {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
-    const slotHash = new Int32Array(cap);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    const slots = new Int32Array(cap * 2);
     const mask = cap - 1;
-    for (let s = 0; s < this.slots.length; s++) {
-      const ref = this.slots[s];
+    for (let s = 0; s < old.length; s += 2) {
+      const ref = old[s];
       if (ref === EMPTY) continue;
-      const h = this.slotHash[s];
+      const h = old[s + 1];
       let i = h & mask;
-      while (slots[i] !== EMPTY) i = (i + 1) & mask;
-      slots[i] = ref;
-      slotHash[i] = h;
+      while (slots[2 * i] !== EMPTY) i = (i + 1) & mask;
+      slots[2 * i] = ref;
+      slots[2 * i + 1] = h;
     }
     this.slots = slots;
-    this.slotHash = slotHash;
     this.mask = mask;
   }
 }

@@ -33,6 +33,8 @@ export class InvoiceSlots {
   private lastProvider = '\u0000';
   private lastPeriod = '';
   private lastSlot = -1;
+  private slotsPeriod = '';
+  private readonly slotByRaw = new Map<string, number>();
 
   constructor(invoices: readonly Invoice[]) {
     invoices.forEach((inv, line) => {
@@ -67,12 +69,22 @@ export class InvoiceSlots {
   /** The invoice slot of a raw provider name in a period, or -1; logs come in runs of one provider and month, so the last answer is kept. */
   slotFor(provider: string, period: string): number {
     if (provider === this.lastProvider && period === this.lastPeriod) return this.lastSlot;
-    let p = this.provCache.get(provider);
-    if (p === undefined) {
-      p = normalizeProvider(provider);
-      this.provCache.set(own(provider), p);
+    // An item's events alternate providers (a model, then a vector store): each raw provider's slot in the current
+    // period is kept, so a switch costs one map lookup, not a normalization and a composite key.
+    if (period !== this.slotsPeriod) {
+      this.slotsPeriod = period;
+      this.slotByRaw.clear();
     }
-    const slot = this.slotOfNormalized(p, period);
+    let slot = this.slotByRaw.get(provider);
+    if (slot === undefined) {
+      let p = this.provCache.get(provider);
+      if (p === undefined) {
+        p = normalizeProvider(provider);
+        this.provCache.set(own(provider), p);
+      }
+      slot = this.slotOfNormalized(p, period);
+      if (this.slotByRaw.size < 1024) this.slotByRaw.set(own(provider), slot);
+    }
     this.lastProvider = own(provider);
     this.lastPeriod = period;
     this.lastSlot = slot;

@@ -140,6 +140,12 @@ export class LineReader {
     private readonly maxLine = MAX_LINE_CHARS,
   ) {}
 
+  /** Continues a file whose first `lines` lines were read elsewhere, with the line break already known. */
+  continueAt(lines: number, crBreaks: boolean): void {
+    this.lines = lines;
+    this.cr = crBreaks;
+  }
+
   push(chunk: string): void {
     if (chunk === '') return;
     if (this.cr === null) {
@@ -217,6 +223,10 @@ export class CsvRecordReader {
   /** lines accounted for: blank, rejected on their own, or inside a record (the header included) */
   accounted = 0;
   private pending: { lines: string[]; start: number; chars: number } | null = null;
+  /** a quoted cell is open: the next line continues a record */
+  get open(): boolean {
+    return this.pending !== null;
+  }
 
   constructor(
     private readonly delimiter: string,

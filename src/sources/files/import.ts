@@ -1,9 +1,10 @@
 // Streaming import of canonical records from CSV or JSONL (DESIGN.md §3). Pure: it reads a string, a
 // Blob/File (browser) or an already-open Node readable stream; opening files is node.ts's job.
 import type { RejectedRow } from '../../core/model/records';
-import { clip, CsvRecordReader, detectDelimiter, LineReader, MAX_LINE_CHARS, textChunks, type TextSource } from '../common/text';
+import { clip, CsvRecordReader, detectDelimiter, LineReader, MAX_LINE_CHARS, sniffEncoding, textChunks, type ChunkSource, type TextSource } from '../common/text';
 import { BOOLEAN_MESSAGE, REQUIRED_MESSAGE, SCHEMAS, coerceCell, columnsOf, normalizeHeader, type ColumnSpec, type RecordKind, type RecordOf } from './columns';
 import { parseUsageRow, parseWorkItemRow, type UsageColumnIndex, type WorkItemColumnIndex } from './usage-fast';
+import { ascii as asciiText, UsageRowScanner } from './usage-scan';
 
 export type SinkResult = 'added' | 'duplicate' | 'conflict' | void;
 
@@ -26,6 +27,11 @@ export interface ImportOptions<K extends RecordKind> {
   maxRejectedListed?: number;
   /** characters (strings) or bytes (Blobs) per chunk; Node streams use their own read size */
   chunkSize?: number;
+  /**
+   * Usage CSV from a byte stream is read by the byte scanner (usage-scan.ts) where it can be, the text path elsewhere;
+   * false: the text path only (the tests compare the two).
+   */
+  byteScan?: boolean;
 }
 
 export interface ImportReport {
@@ -155,8 +161,8 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
     if (r === 'duplicate') report.duplicates++;
     else if (r === 'conflict') {
       report.conflicts++;
-      const id = (record as Record<string, unknown>)[specs[0].name];
-      reject(at, specs[0].name, String(id), `conflicting duplicate: ${specs[0].name} ${String(id)} was already imported with different content; the first one is kept`);
+      report.rejectedCount++;
+      if (report.rejected.length < maxListed) report.rejected.push(conflictRejection(fileName, kind, at, record));
     } else report.accepted++;
   };
 
@@ -292,8 +298,135 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
     };
     if (format === 'jsonl') lines = new LineReader(jsonLine);
 
+    /** lines read by the byte path, and rows it accepted itself (each one line) */
+    let byteLines = 0;
+    let byteAccepted = 0;
+
+    /**
+     * The byte path for usage CSV (usage-scan.ts). It takes the file only when its first line is a comma-separated
+     * header of printable ASCII without quotes that has the required columns once each, in UTF-8 with `\n` or
+     * `\r\n` breaks; otherwise it hands back the chunks it read, to be read by the text path from the start. Each
+     * line the scanner does not accept goes, decoded, to the same CsvRecordReader the text path uses.
+     */
+    const byteScan = async (src: ChunkSource): Promise<ChunkSource | null> => {
+      const it = src[Symbol.asyncIterator]();
+      const held: (string | Uint8Array)[] = [];
+      const replay = (): ChunkSource => (async function* () {
+        yield* held;
+        for (;;) {
+          const n = await it.next();
+          if (n.done) return;
+          yield n.value;
+        }
+      })();
+      let buf: Uint8Array = new Uint8Array(0);
+      let bom = -1;
+      let nl = -1;
+      while (nl < 0) {
+        const n = await it.next();
+        if (n.done) return replay();
+        held.push(n.value);
+        if (typeof n.value === 'string') return replay();
+        if (bom < 0) {
+          const sn = sniffEncoding(n.value);
+          if (sn.encoding !== 'utf-8') return replay();
+          bom = sn.bom;
+        }
+        buf = concatBytes(buf, n.value);
+        nl = buf.indexOf(10, bom);
+        if (nl < 0 && buf.length > 1 << 20) return replay();
+      }
+      const end = buf[nl - 1] === 13 ? nl - 1 : nl;
+      for (let i = bom; i < end; i++) if (buf[i] < 0x20 || buf[i] > 0x7e || buf[i] === 34) return replay();
+      if (end === bom || buf[bom] === 32) return replay();
+      const names = asciiText(buf, bom, end).split(',');
+      const norm = names.map(normalizeHeader);
+      if (detectDelimiter(asciiText(buf, bom, end)) !== ',' || specs.some((sp) => (!sp.optional && !norm.includes(sp.name)) || norm.filter((x) => x === sp.name).length > 1)) return replay();
+
+      startCsv(',');
+      const reader = csv as unknown as CsvRecordReader;
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+      let scanner: UsageRowScanner | null = null;
+      const onLine = (b: Uint8Array, s: number, e: number) => {
+        byteLines++;
+        if (e > s && b[e - 1] === 13) e--;
+        if (scanner && !reader.open) {
+          const ev = scanner.scan(b, s, e);
+          if (ev) {
+            report.read++;
+            byteAccepted++;
+            deliver(ev, byteLines);
+            return progress();
+          }
+        }
+        reader.line(decoder.decode(b.subarray(s, e)), byteLines);
+        if (!scanner && usageIx && !dupes.length && reader.width !== null) scanner = new UsageRowScanner(usageIx, reader.width);
+      };
+      // A line longer than this goes, with the rest of the file, to the text path's line reader (its limits apply).
+      const MAX_CARRY = 1 << 20;
+      let carry: Uint8Array | null = null;
+      let tail: TextDecoder | null = null;
+      const feed = (chunk: Uint8Array) => {
+        if (tail) return (lines as unknown as LineReader).push(tail.decode(chunk, { stream: true }));
+        let pos = 0;
+        if (carry) {
+          const i = chunk.indexOf(10);
+          if (i < 0) {
+            carry = concatBytes(carry, chunk);
+            if (carry.length > MAX_CARRY) {
+              lines = new LineReader((text, line, cut) => reader.line(text, line, cut));
+              lines.continueAt(byteLines, false);
+              tail = new TextDecoder('utf-8', { ignoreBOM: true });
+              lines.push(tail.decode(carry, { stream: true }));
+              carry = null;
+            }
+            return;
+          }
+          const line = concatBytes(carry, chunk.subarray(0, i));
+          carry = null;
+          onLine(line, 0, line.length);
+          pos = i + 1;
+        }
+        for (let i = chunk.indexOf(10, pos); i !== -1; i = chunk.indexOf(10, pos)) {
+          onLine(chunk, pos, i);
+          pos = i + 1;
+        }
+        if (pos < chunk.length) carry = chunk.slice(pos);
+      };
+      feed(buf.subarray(bom));
+      for (;;) {
+        const n = await it.next();
+        if (n.done) break;
+        feed(typeof n.value === 'string' ? new TextEncoder().encode(n.value) : n.value);
+      }
+      if (tail) {
+        const t = tail as TextDecoder;
+        (lines as unknown as LineReader).push(t.decode());
+        (lines as unknown as LineReader).end();
+        byteLines = (lines as unknown as LineReader).lines;
+      } else if (carry) onLine(carry, 0, (carry as Uint8Array).length);
+      reader.end();
+      return null;
+    };
+
+    let input = opts.input;
+    if (kind === 'usage' && format === 'csv' && opts.byteScan !== false && isChunkSource(input)) {
+      try {
+        const rest = await byteScan(input);
+        if (rest === null) {
+          report.lines = byteLines;
+          report.linesAccounted = (csv as unknown as CsvRecordReader).accounted + byteAccepted;
+          return report;
+        }
+        input = rest;
+      } catch (e) {
+        report.fatal = clip(`${fileName}: could not be read (${(e as Error).message})`, 400);
+        return report;
+      }
+    }
+
     try {
-      for await (const chunk of textChunks(opts.input, opts.chunkSize ?? (1 << 16))) {
+      for await (const chunk of textChunks(input, opts.chunkSize ?? (1 << 16))) {
         if (stopped) break;
         if (!lines) {
           // The delimiter comes from the header line: wait until it is complete.
@@ -323,3 +456,22 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
     return report;
   })();
 }
+
+/** The rejection of a record whose id was imported before with other content (the sink said 'conflict'). */
+export function conflictRejection(file: string, kind: RecordKind, line: number, record: unknown): RejectedRow {
+  const name = columnsOf(kind)[0].name;
+  const id = String((record as Record<string, unknown>)[name]);
+  return { file, line, column: name, value: clip(id), reason: clip(`conflicting duplicate: ${name} ${id} was already imported with different content; the first one is kept`, 300) };
+}
+
+const isChunkSource = (x: ImportInput): x is ChunkSource =>
+  typeof x !== 'string' && !(typeof Blob !== 'undefined' && x instanceof Blob) && typeof (x as ChunkSource)[Symbol.asyncIterator] === 'function';
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+

@@ -1,17 +1,31 @@
 // Node side of the file import: opens a file as a byte stream (the importer finds its encoding and delimiter).
 import { createReadStream, promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { basename } from 'node:path';
 import { importRecords, type ImportOptions, type ImportReport } from './import';
 import type { RecordKind } from './columns';
+import { importUsageInWorker } from './usage-worker';
+
+/** Usage files from this size up are read on a worker thread when the machine has a second core (usage-worker.ts). */
+export const WORKER_MIN_BYTES = 32 << 20;
+/** Off unless AI_LEDGER_USAGE_WORKER=1: on this project's shared 2-core machine it was not measured faster (bench/README.md). */
+const WORKER_BY_DEFAULT = process.env.AI_LEDGER_USAGE_WORKER === '1';
 
 export async function importFile<K extends RecordKind>(
   path: string,
-  opts: Omit<ImportOptions<K>, 'input' | 'fileName' | 'head'> & { fileName?: string },
+  opts: Omit<ImportOptions<K>, 'input' | 'fileName' | 'head'> & {
+    fileName?: string;
+    /** read a usage file on a worker thread: true/false, or by default when it is large and a second core exists */
+    worker?: boolean;
+  },
 ): Promise<ImportReport> {
   const fileName = opts.fileName ?? basename(path);
+  let size = 0;
   try {
     const st = await fs.stat(path);
     if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    size = st.size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {
@@ -19,6 +33,14 @@ export async function importFile<K extends RecordKind>(
       duplicateColumns: [], lines: 0, linesAccounted: 0,
       fatal: `${fileName}: cannot open ${path} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message})`,
     };
+  }
+  if (opts.kind === 'usage' && isMainThread && (opts.worker ?? (WORKER_BY_DEFAULT && size >= WORKER_MIN_BYTES && availableParallelism() > 1))) {
+    try {
+      return await importUsageInWorker(path, { ...(opts as unknown as ImportOptions<'usage'>), fileName });
+    } catch (e) {
+      // A worker that could not start has read nothing: read in this thread instead.
+      if (!(e as { beforeStart?: boolean }).beforeStart) throw e;
+    }
   }
   // 64 KB reads: each chunk's strings die young (a scavenge, not a full GC).
   const stream = createReadStream(path, { highWaterMark: 1 << 16 });

@@ -76,3 +76,15 @@ describe('work item fast path', () => {
     else expect(slow).not.toHaveProperty('record');
   });
 });
+
+test('timestamps in the form logs write: the character-code check says what the schema says', () => {
+  const cells = (timestamp: string) => header.map((h) => ({ ...good, timestamp })[h] ?? '');
+  const forms = ['2026-10-21T13:10:27Z', '2026-02-29T00:00:00Z', '2028-02-29T23:59:59Z', '1999-12-31T23:59:59Z', '2100-12-31T23:59:59Z', '2101-01-01T00:00:00Z',
+    '2026-10-21T24:00:00Z', '2026-10-21T23:60:00Z', '2026-10-21T23:59:60Z', '2026-00-10T00:00:00Z', '2026-10-00T00:00:00Z', '2026-10-21X13:10:27Z',
+    '2026-10-21T13:10:27z', '2026/10/21T13:10:27Z', '2026-10-21T13-10-27Z', '2026-1a-21T13:10:27Z', '+026-10-21T13:10:27Z', '2026-10-21T13:10:2ZZ'];
+  for (const t of forms) {
+    const fast = parseUsageRow(cells(t), ix);
+    const slow = parseRowWithSchema('usage', header, cells(t));
+    expect('event' in fast).toBe('record' in slow);
+  }
+});

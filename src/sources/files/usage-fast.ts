@@ -2,7 +2,7 @@
 // 1M-event import; this path does the same checks in the schema's field order with the schema's own
 // messages (usage-fast.test.ts runs both on good and bad rows and requires the same result).
 import { CONTEXT_TIERS, EVENT_KINDS, EVENT_STATUSES, OUTCOMES, TIMESTAMP_MESSAGE, TOKENS_RANGE_MESSAGE, UNITS_RANGE_MESSAGE, usageCountsIssue, type UsageEvent, type WorkItem } from '../../core/model/records';
-import { decimalNumber, isIsoTimestamp, MAX_TOKENS, MAX_UNITS, MAX_USD, USD_RANGE_MESSAGE } from '../../core/model/ranges';
+import { decimalNumber, isIsoTimestamp, MAX_TOKENS, MAX_UNITS, MAX_USD, USD_RANGE_MESSAGE, validDay } from '../../core/model/ranges';
 import { BOOLEAN_MESSAGE } from './columns';
 
 export interface FieldIssue {
@@ -22,8 +22,34 @@ const STATUSES = new Set<string>(EVENT_STATUSES);
 /** Column indexes of the usage columns in the file (-1 = column absent). */
 export type UsageColumnIndex = Record<keyof UsageEvent, number>;
 
-// The schema's own check (a real calendar day, years 2000–2100); a regex and a few comparisons, no Date.parse.
-const isTimestamp = isIsoTimestamp;
+// The schema's own check (a real calendar day, years 2000–2100); a regex and a few comparisons, no Date.parse. The
+// form logs write (`2026-10-21T13:10:27Z`) is checked by character codes first: the regex's match array cost ~0.4 µs.
+const isoTimestamp = isIsoTimestamp;
+const isDay = validDay;
+function isTimestamp(s: string): boolean {
+  if (s.length === 20 && s.charCodeAt(19) === 90 && s.charCodeAt(10) === 84) {
+    const y = num4(s, 0);
+    const mo = num2(s, 5);
+    const d = num2(s, 8);
+    const h = num2(s, 11);
+    const mi = num2(s, 14);
+    const sec = num2(s, 17);
+    if ((y | mo | d | h | mi | sec) >= 0 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58) {
+      return isDay(y, mo, d) && h <= 23 && mi <= 59 && sec <= 59;
+    }
+  }
+  return isoTimestamp(s);
+}
+function num2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+function num4(s: string, i: number): number {
+  const a = num2(s, i);
+  const b = num2(s, i + 2);
+  return a >= 0 && b >= 0 ? a * 100 + b : -1;
+}
 
 let issue: FieldIssue | null = null;
 const fail = (column: string, reason: string) => {
