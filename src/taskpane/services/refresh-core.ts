@@ -7,6 +7,7 @@ import type { PriceOverride, RejectedRow, Review, UsageEvent, WorkItem } from '.
 import { PriceBook } from '../../core/pricing';
 import { sampleData, type SampleOptions } from '../../core/sample';
 import { importRecords, type RecordKind } from '../../sources/files';
+import { blobText } from '../../sources/files/import';
 import { parseSourceFile, type SourceFormat } from '../../sources/formats';
 import { PULL_SOURCES, runPull } from '../../sources/pulls';
 import type { FetchLike } from '../../sources/common/http';
@@ -20,9 +21,15 @@ export const CONTEXT_KEYS: ContextKey[] = ['agents', 'rates', 'toolPrices', 'pri
 /** Configuration the user edits in the workbook: once its sheet exists, the sheet wins over any source. */
 export const CONFIG_KEYS: ContextKey[] = ['agents', 'rates', 'toolPrices', 'prices'];
 
+/**
+ * A file's content: its text, or the File/Blob itself (structured-cloned to the worker by reference; the worker
+ * streams a canonical file and reads a vendor file's text there, off the page).
+ */
+export type FileContent = { text: string; file?: undefined } | { text?: undefined; file: Blob };
+
 export type SourceInput =
-  | { id: string; name: string; type: 'file'; format: Exclude<SourceFormat, 'canonical'>; text: string; options?: Record<string, unknown> }
-  | { id: string; name: string; type: 'file'; format: 'canonical'; kind: RecordKind; text: string }
+  | ({ id: string; name: string; type: 'file'; format: Exclude<SourceFormat, 'canonical'>; options?: Record<string, unknown> } & FileContent)
+  | ({ id: string; name: string; type: 'file'; format: 'canonical'; kind: RecordKind } & FileContent)
   | { id: string; name: string; type: 'sample'; options: SampleOptions }
   | { id: string; name: string; type: 'api'; format: string; baseUrl: string; settings?: Record<string, unknown>; credentials: Record<string, string> };
 
@@ -220,7 +227,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
   if (s.format === 'canonical') {
     const out: unknown[] = [];
     const rep = await importRecords({
-      kind: s.kind, fileName: s.name, input: s.text, sink: (r) => { out.push(r); }, maxRejectedListed: MAX_LISTED,
+      kind: s.kind, fileName: s.name, input: s.file ?? s.text, sink: (r) => { out.push(r); }, maxRejectedListed: MAX_LISTED,
       progressEvery: 50_000, onProgress: (n) => ctl.onProgress({ ...at, step: `${at.step}: ${n.toLocaleString('en-US')} rows read` }),
     });
     c.read = rep.read;
@@ -240,7 +247,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
     }
     return c;
   }
-  const r = parseSourceFile(s.format, s.text, s.name, { links, options: s.options });
+  const r = parseSourceFile(s.format, s.text ?? (await blobText(s.file)), s.name, { links, options: s.options });
   c.events = r.events;
   c.workItems = r.workItems;
   c.reviews = r.reviews;

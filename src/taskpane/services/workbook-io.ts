@@ -9,6 +9,7 @@ import {
 } from '../../workbook';
 import type { ContextKey, RefreshComputed } from './refresh-core';
 import { configuredAgents, dailySettingsFrom, dailySpecs } from './daily';
+import { refreshMark } from './marks';
 
 export const INPUT_DEFS: Record<ContextKey, InputSheetDef<unknown>> = {
   agents: AGENTS as InputSheetDef<unknown>, rates: RATES as InputSheetDef<unknown>, toolPrices: TOOL_PRICES as InputSheetDef<unknown>,
@@ -115,6 +116,7 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
   const sheets: SheetSpec[] = [];
   for (const b of build) {
     sheets.push(b());
+    refreshMark(`spec:${sheets[sheets.length - 1].name}`);
     await new Promise<void>((r) => setTimeout(r, 0));
   }
   await host.writeWorkbook({ sheets }, { onProgress });
