@@ -17,7 +17,7 @@ import ExcelJS from 'exceljs';
 import { CHROMIUM, NpmStart, ROOT, assertChromium, freePort, npmRun, serveStatic, workbenchUi } from '../../tests/e2e/harness';
 
 const { values: flags } = parseArgs({
-  options: { dir: { type: 'string' }, period: { type: 'string' }, dev: { type: 'boolean' }, 'no-build': { type: 'boolean' }, out: { type: 'string' }, timeout: { type: 'string' } },
+  options: { dir: { type: 'string' }, period: { type: 'string' }, dev: { type: 'boolean' }, 'no-build': { type: 'boolean' }, out: { type: 'string' }, timeout: { type: 'string' }, profile: { type: 'boolean' } },
 });
 const DIR = resolve(flags.dir ?? join(ROOT, 'bench', 'out', 'ledger'));
 const PERIOD = flags.period ?? '2026-10';
@@ -184,6 +184,14 @@ async function main(): Promise<void> {
 
     // 5. Refresh, with the probes running.
     await ui.paneTab('Refresh').click();
+    // --profile: the page's main thread sampled by V8 during the refresh (best with --dev: names unminified).
+    const cdp = flags.profile ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
+    const profiledFrom = await now();
     const r0 = await now();
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
     const done = page.getByRole('status').filter({ hasText: /Refreshed|Refresh incomplete/ }).first();
@@ -199,6 +207,37 @@ async function main(): Promise<void> {
     await page.waitForTimeout(1000);
     await sampleMemory();
     const run = attribute(await window_(r0, r1 + 1000));
+    if (cdp) {
+      type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } };
+      writeFileSync(join(OUT, 'refresh.cpuprofile'), JSON.stringify(profile));
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const parent = new Map<number, number>();
+      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+      const self = new Map<string, number>();
+      const total = new Map<string, number>();
+      // the samples inside the refresh's longest long task (the profile's clock starts at profiledFrom, within a few ms)
+      const worst = [...run.longTasks].sort((x, y) => y.ms - x.ms)[0];
+      let at = profiledFrom;
+      profile.samples.forEach((id, i) => {
+        const us = profile.timeDeltas[i + 1] ?? 0;
+        at += (profile.timeDeltas[i] ?? 0) / 1000;
+        if (!worst || at < worst.start || at > worst.start + worst.ms) return;
+        const name = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\//, '')}:${n.callFrame.lineNumber + 1}`;
+        const n = byId.get(id)!;
+        if (/^\((idle|program|garbage collector)\)$/.test(n.callFrame.functionName) && n.callFrame.functionName !== '(garbage collector)') return;
+        self.set(name(n), (self.get(name(n)) ?? 0) + us);
+        const seen = new Set<string>();
+        for (let k: number | undefined = id; k !== undefined; k = parent.get(k)) {
+          const nm = name(byId.get(k)!);
+          if (!seen.has(nm)) total.set(nm, (total.get(nm) ?? 0) + us);
+          seen.add(nm);
+        }
+      });
+      const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+      writeFileSync(join(OUT, 'refresh-profile.txt'), `the longest long task: ${JSON.stringify(worst)}\n\nself time\n${top(self).join('\n')}\n\ntotal time\n${top(total).join('\n')}\n`);
+      log(`  main-thread profile: ${join(OUT, 'refresh-profile.txt')}`);
+    }
     await page.screenshot({ path: join(OUT, 'refreshed.png') });
 
     // 6. What the workbook shows: the grain, the detail download, totals per agent against the CLI.

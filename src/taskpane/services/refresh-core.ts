@@ -1,7 +1,9 @@
 // The refresh computation (import every source, build the ledger). Pure and DOM-free so it runs in the Web Worker
 // (refresh.worker.ts) and, in tests, in-process. Writing sheets is the UI thread's job (refresh.ts): the host lives there.
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
-import { DailyCollector, type DailySeries } from '../../core/daily';
+import { DailyCollector, type DailySeries, type DailySettings } from '../../core/daily';
+import type { SheetSpec } from '../../workbook/spec';
+import { configuredAgents, dailySpecs } from './daily';
 import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
 import type { PriceOverride, RejectedRow, Review, UsageEvent, WorkItem } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
@@ -40,6 +42,8 @@ export interface RefreshRequest {
   workbook: Partial<LedgerContext>;
   /** the Ledger sheet's grain (default: per work item up to LEDGER_DETAIL_MAX_ROWS rows, aggregated above) */
   ledger?: LedgerGrainOptions;
+  /** the workbook's daily settings (Budget Drivers): with them the Daily sheet is built here, off the page */
+  dailySettings?: DailySettings;
 }
 
 export interface SourceReport {
@@ -75,6 +79,11 @@ export interface RefreshComputed {
   daily: DailySeries;
   /** the usage behind the cost (Usage Mix sheet) */
   usageMix?: UsageMixRow[];
+  /**
+   * The Daily sheet, built with the request's `dailySettings` where the ledger was (judging every agent-day against
+   * its normal is the costliest sheet to build: ~0.2 s on a 1M-event month, as one block on the page)
+   */
+  dailySheet?: SheetSpec;
   /** input sheets to (re)write: configuration missing from the workbook, data the sources provided */
   writeInputs: ContextKey[];
   sources: SourceReport[];
@@ -310,6 +319,11 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   let result = b.finish();
   // the daily series reads the per-item rows, so it is taken before any aggregation below
   const dailySeries = daily.series(result);
+  let dailySheet: SheetSpec | undefined;
+  if (req.dailySettings && dailySeries.days.length) {
+    const agents = configuredAgents(result, req.workbook.agents ?? ctx.agents);
+    dailySheet = dailySpecs(dailySeries, { ...result, agents }, { ...ctx, agents }, req.dailySettings).data;
+  }
   done++;
   let detail: LedgerDetail | undefined;
   if (chooseGrain(result.rows.length, req.ledger) === 'aggregated') {
@@ -352,5 +366,5 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (c.warningCount > c.warnings.length) warnings.push({ file: s.name, line: 0, column: '', value: '', reason: `${c.warningCount - c.warnings.length} more warnings not listed` });
   });
   ctl.onProgress({ step: 'Ledger built', done, total, phase: 'build' });
-  return { result, ctx, daily: dailySeries, usageMix: mix.rows(), writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
+  return { result, ctx, daily: dailySeries, ...(dailySheet ? { dailySheet } : {}), usageMix: mix.rows(), writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
 }

@@ -11,6 +11,7 @@ import type { WorkbookHost } from '../../workbook';
 import { PLAYBOOK_BENCHMARKS } from '../../workbook';
 import { linkedShare } from './linked-share';
 import { refreshMark } from './marks';
+import { dailySettingsFrom } from './daily';
 
 export interface RefreshSummary {
   periods: string[];
@@ -107,7 +108,7 @@ export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
   scale('read', 0, 5, 'Reading the input sheets (Agents, Rates, Prices, Budget Drivers…)', 0, 1);
   const read = await readWorkbookInputs(a.host);
   refreshMark('sheets-read');
-  const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx }, (p) => scale(p.phase ?? 'import', 5, 70, p.step, p.done, p.total));
+  const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx, dailySettings: dailySettingsFrom(read.budget?.drivers) }, (p) => scale(p.phase ?? 'import', 5, 70, p.step, p.done, p.total));
   refreshMark('computed');
   const rows = computed.result.rows.length;
   const writing = `Writing the Ledger (${rows.toLocaleString('en-US')} rows${computed.detail ? ` by agent × day × business unit × outcome, for ${computed.detail.workItemRows.toLocaleString('en-US')} work-item rows` : ''}) and data sheets`;

@@ -104,7 +104,10 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
   if (!read.benchmarksPresent) build.push(() => inputSheet(BENCHMARKS, PLAYBOOK_BENCHMARKS));
   // The daily series as a data sheet (the Daily Monitor report and Alerts → Today read it), judged with the
   // workbook's own settings; last, so the sheets above keep their order.
-  if (c.daily && c.daily.days.length) {
+  if (c.dailySheet) {
+    const daily = c.dailySheet;
+    build.push(() => daily);
+  } else if (c.daily && c.daily.days.length) {
     const agents = configuredAgents(c.result, read.ctx.agents ?? c.ctx.agents);
     const daily = c.daily;
     build.push(() => dailySpecs(daily, { ...c.result, agents }, { ...c.ctx, agents }, dailySettingsFrom(read.budget?.drivers)).data);
