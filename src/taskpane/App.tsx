@@ -174,7 +174,8 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
       }
       return refreshWorkbook({ host, sources: inputs, links, runner: r, functionStore: services.functionStore, onProgress: (p) => setRefresh((s) => ({ ...s, progress: p })) });
     })().then(
-      (outcome) => setRefresh({ running: false, progress: null, error: null, outcome }),
+      // a transition: the summary, per-source counts and every tab reading the new ledger render in slices
+      (outcome) => React.startTransition(() => setRefresh({ running: false, progress: null, error: null, outcome })),
       (e: unknown) => setRefresh((s) => ({ ...s, running: false, progress: null, error: e instanceof RefreshCancelled ? e.message : `Refresh failed: ${(e as Error).message}` })),
     ).finally(() => {
       runner.current = null;
