@@ -152,6 +152,8 @@ async function main(): Promise<void> {
         const inside = w.marks.filter((m) => m.at >= t.start && m.at <= t.start + t.ms).map((m) => m.name);
         const before = w.marks.filter((m) => m.at < t.start).pop();
         t.step = inside.length ? `ends ${inside.join(', ')}` : before ? `after ${before.name}` : 'before the refresh';
+        // a tab click of the probe handled in this task (its render is the task's, not the refresh's)
+        if (w.clicks.some((c) => c.at >= t.start - 60 && c.at <= t.start + 5)) t.step += '; a probe click';
       }
       return w;
     };
@@ -320,7 +322,7 @@ async function main(): Promise<void> {
       idle: { seconds: (i1 - i0) / 1000, longestMs: longest(idle), timerLateMs: stats(idle.lags), clickDelayMs: stats(idle.clicks.map((c) => c.delay)), clickToFrameMs: stats(idle.clicks.map((c) => c.toFrame)) },
       refresh: {
         seconds: (r1 - r0) / 1000, longestMs: longest(run), longTasks: run.longTasks.length, over100ms: run.longTasks.filter((t) => t.ms > 100).length,
-        timerLateMs: stats(run.lags), clickDelayMs: stats(run.clicks.map((c) => c.delay)), clickToFrameMs: stats(run.clicks.map((c) => c.toFrame)), tasks: run.longTasks, marks: run.marks,
+        timerLateMs: stats(run.lags), clickDelayMs: stats(run.clicks.map((c) => c.delay)), clickToFrameMs: stats(run.clicks.map((c) => c.toFrame)), tasks: run.longTasks, marks: run.marks, clicks: run.clicks,
       },
       memory: { peakPageHeapMB: Math.round(Math.max(...memory.map((m) => m.heapMB))), peakRendererRssMB: Math.round(Math.max(...memory.map((m) => m.rssMB))), afterRefresh: memory[memory.length - 1], samples: memory },
       workbook: { grainAggregated, ledgerRows, detailRows, detailMB, paneTotal, worstAgentCents: worst, agents: summary.agents.length },

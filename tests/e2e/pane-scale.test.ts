@@ -148,6 +148,7 @@ describe('the task pane on a month above the per-item Ledger threshold (npm star
     const reviews = readFileSync(join(DATA, 'reviews.csv'), 'utf8').trimEnd().split('\n');
     const shorter = join(DATA, 'reviews-one-less.csv');
     writeFileSync(shorter, reviews.slice(0, -1).join('\n') + '\n');
+    expect(ledgerByAgent).toBeDefined(); // the figures the test before read from the Ledger
     const broken = cliBuild(DATA, { reviews: shorter });
     const bad = tieOut(broken, centsByAgent(unattributed, new Map(ledgerByAgent)), 'Ledger + Unattributed sheets');
     expect(bad.length).toBeGreaterThanOrEqual(1);
