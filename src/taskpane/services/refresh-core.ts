@@ -155,6 +155,8 @@ interface Collected {
   error?: string;
   partial?: boolean;
   missing?: string;
+  /** a canonical usage file streamed into the builder (`events` stays empty): its events and how many were linked */
+  streamed?: { events: number; linked: number };
 }
 
 const START_KEYS = /^(start|from|since|start_?date|start_?time|from_?date|from_?timestamp|startTime)$/i;
@@ -192,6 +194,39 @@ const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {
 const KIND_TO_CTX: Partial<Record<RecordKind, ContextKey>> = {
   agents: 'agents', rates: 'rates', tool_prices: 'toolPrices', prices: 'prices', overheads: 'overheads', invoices: 'invoices',
 };
+
+/**
+ * A canonical usage file goes straight from the reader into the ledger builder, as the CLI's build does: the worker
+ * never holds its events as objects (a 1M-event month's array was ~0.4 GB more at the peak).
+ */
+const streamsUsage = (s: SourceInput): s is Extract<SourceInput, { format: 'canonical' }> => s.type === 'file' && s.format === 'canonical' && s.kind === 'usage';
+
+async function streamUsage(s: Extract<SourceInput, { format: 'canonical' }>, b: LedgerBuilder, itemIds: ReadonlySet<string>, ctl: RunControl, at: Progress): Promise<Collected> {
+  const c = empty();
+  const streamed = { events: 0, linked: 0 };
+  let last = '';
+  const rep = await importRecords({
+    kind: 'usage', fileName: s.name, input: s.file ?? s.text, maxRejectedListed: MAX_LISTED,
+    // every event the reader accepts counts as read from this source (duplicates are the builder's to count, as before)
+    sink: (e) => {
+      streamed.events++;
+      if (e.work_item_id && itemIds.has(e.work_item_id)) streamed.linked++;
+      if (e.timestamp > last) last = e.timestamp;
+      b.addEvent(e);
+    },
+    progressEvery: 50_000, onProgress: (n) => ctl.onProgress({ ...at, step: `${at.step}: ${n.toLocaleString('en-US')} rows read` }),
+  });
+  c.streamed = streamed;
+  c.read = rep.read;
+  c.rejected = rep.rejectedCount;
+  c.rejectedRows = rep.rejected;
+  if (rep.fatal) {
+    c.error = rep.fatal;
+    c.partial = c.read > 0;
+    c.missing = c.partial && last ? `records after ${last}` : 'the whole file';
+  }
+  return c;
+}
 
 async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Progress): Promise<Collected> {
   const c = empty();
@@ -279,8 +314,15 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (ctl.cancelled()) throw new RefreshCancelled();
   };
   const collected: Collected[] = [];
+  const readingStep = (i: number): Progress => ({ step: `Reading ${req.sources[i].name} (${i + 1} of ${req.sources.length})`, done: i, total, phase: 'import' });
   for (const s of req.sources) {
-    const at: Progress = { step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total, phase: 'import' };
+    const at = readingStep(done);
+    if (streamsUsage(s)) {
+      // read below, into the builder, once the configuration and the work items are in
+      collected.push(empty());
+      done++;
+      continue;
+    }
     ctl.onProgress(at);
     await check();
     try {
@@ -307,10 +349,28 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   await check();
   const daily = new DailyCollector();
   const mix = new UsageMixCollector();
-  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0), observer: observeAll(daily, mix) });
+  // a canonical usage row is ~120 bytes (as the CLI sizes the de-duplication table)
+  const streamedBytes = req.sources.reduce((n, s) => n + (streamsUsage(s) ? (s.file?.size ?? s.text?.length ?? 0) : 0), 0);
+  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0) + Math.ceil(streamedBytes / 120), observer: observeAll(daily, mix) });
   const itemIds = new Set<string>();
   for (const c of collected) for (const w of c.workItems) if (b.addWorkItem(w) !== 'conflict') itemIds.add(w.work_item_id);
-  for (const c of collected) for (const e of c.events) b.addEvent(e);
+  // events in source order, as before: a streamed file's where it stands in the list
+  for (let i = 0; i < req.sources.length; i++) {
+    const s = req.sources[i];
+    if (!streamsUsage(s)) {
+      for (const e of collected[i].events) b.addEvent(e);
+      continue;
+    }
+    const at = readingStep(i);
+    ctl.onProgress(at);
+    await check();
+    try {
+      collected[i] = await streamUsage(s, b, itemIds, ctl, at);
+    } catch (e) {
+      if (e instanceof RefreshCancelled) throw e;
+      collected[i] = { ...empty(), error: `${s.name}: ${(e as Error).message}`, missing: 'the whole file' };
+    }
+  }
   await check();
   for (const c of collected) for (const r of c.reviews) b.addReview(r);
   done++;
@@ -344,12 +404,13 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
 
   const sources: SourceReport[] = req.sources.map((s, i) => {
     const c = collected[i];
-    let linked = 0;
-    for (const e of c.events) if (e.work_item_id && itemIds.has(e.work_item_id)) linked++;
+    let linked = c.streamed?.linked ?? 0;
+    if (!c.streamed) for (const e of c.events) if (e.work_item_id && itemIds.has(e.work_item_id)) linked++;
+    const events = c.streamed?.events ?? c.events.length;
     return {
       id: s.id, name: s.name, format: s.type === 'sample' ? 'sample' : s.type === 'api' ? `${s.format} API` : s.format,
-      read: c.read, events: c.events.length, workItems: c.workItems.length, reviews: c.reviews.length,
-      linked, unattributed: c.events.length - linked, rejected: c.rejected, rejectedRows: c.rejectedRows, warnings: c.warningCount,
+      read: c.read, events, workItems: c.workItems.length, reviews: c.reviews.length,
+      linked, unattributed: events - linked, rejected: c.rejected, rejectedRows: c.rejectedRows, warnings: c.warningCount,
       ...(c.error ? { error: c.error, missing: c.missing ?? (s.type === 'file' ? 'the whole file' : 'everything it was asked for'), ...(c.partial ? { partial: true } : {}) } : {}),
     };
   });
