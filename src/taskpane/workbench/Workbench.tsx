@@ -78,10 +78,8 @@ export function Workbench({ host, pane }: WorkbenchProps) {
   // useSyncExternalStore, which renders synchronously; bench/pane). The grid reads the host during render, so a
   // render always shows the workbook as it is then.
   const [version, setVersion] = React.useState(host.version);
-  React.useEffect(() => {
-    setVersion(host.version);
-    return host.subscribe(() => React.startTransition(() => setVersion(host.version)));
-  }, [host]);
+  // (writes happen on user actions, after this subscription: the first render's version is current)
+  React.useEffect(() => host.subscribe(() => React.startTransition(() => setVersion(host.version))), [host]);
   const sheets = host.sheetNames();
   const [chosen, setChosen] = React.useState<string | null>(null);
   const sheet = chosen && sheets.includes(chosen) ? chosen : (sheets[0] ?? null);
