@@ -1,6 +1,6 @@
 // `npm run bench:pane` — the task pane's Refresh of the 1M-event month (bench/README.md "bench/pane"), on the artifact
 // users run: `npm run build`'s dist/ served as files (or `--dev`: `npm start`), in Debian's headless Chromium.
-//   node --import tsx bench/pane/run.ts [--dir bench/out/ledger] [--period 2026-10] [--dev] [--no-build]
+//   node --import tsx bench/pane/run.ts [--dir bench/out/ledger] [--period 2026-10] [--dev] [--no-build] [--profile] [--out DIR] [--timeout MS]
 // Adds the month's nine canonical files through the Sources tab's file input, presses Refresh, and records: the
 // refresh's time, every long task (PerformanceObserver 'longtask'), the event loop's lateness (a 50 ms timer) and
 // clicks on the pane's tabs answered while the refresh runs, each against an idle baseline taken in the same run;

@@ -197,7 +197,7 @@ const KIND_TO_CTX: Partial<Record<RecordKind, ContextKey>> = {
 
 /**
  * A canonical usage file goes straight from the reader into the ledger builder, as the CLI's build does: the worker
- * never holds its events as objects (a 1M-event month's array was ~0.4 GB more at the peak).
+ * never holds its events as objects (on a 1M-event month the renderer's peak was ~0.3 GB higher with the array).
  */
 const streamsUsage = (s: SourceInput): s is Extract<SourceInput, { format: 'canonical' }> => s.type === 'file' && s.format === 'canonical' && s.kind === 'usage';
 
