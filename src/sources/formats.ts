@@ -37,13 +37,27 @@ export const FORMAT_LABELS: Record<SourceFormat, string> = {
 };
 
 export type Detection =
-  | { ok: true; format: SourceFormat; label: string; /** for canonical files: the record kind the header suggests */ kind?: 'usage' | 'work_items' | 'reviews' | 'invoices' | 'overheads' }
+  | { ok: true; format: SourceFormat; label: string; /** for canonical files: the record kind the header suggests */ kind?: 'usage' | 'work_items' | 'reviews' | 'invoices' | 'overheads' | 'agents' | 'rates' | 'tool_prices' | 'prices' }
   | { ok: false; message: string };
 
 function csvHeader(head: string): string[] {
   const line = head.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
   const delim = [',', ';', '\t', '|'].reduce((best, d) => (line.split(d).length > line.split(best).length ? d : best), ',');
   return line.split(delim).map((h) => h.trim().replace(/^"|"$/g, '').trim());
+}
+
+/**
+ * The canonical configuration files (the CLI's --agents, --rates, --tool-prices, --prices; `demo` writes them) by
+ * their required columns plus one column only that file has, so another export with an agent_id and a business_unit
+ * still gets the column-mapping step.
+ */
+function configKind(cols: Set<string>): 'agents' | 'rates' | 'tool_prices' | 'prices' | undefined {
+  const any = (...c: string[]) => c.some((x) => cols.has(x));
+  if (cols.has('agent_id') && cols.has('business_unit') && any('target_cost_per_outcome', 'human_cost_per_unit', 'slo_max_cost_per_outcome')) return 'agents';
+  if (cols.has('reviewer_role') && cols.has('hourly_rate_usd')) return 'rates';
+  if (cols.has('kind') && cols.has('unit_price_usd')) return 'tool_prices';
+  if (cols.has('model') && any('input_mtok', 'output_mtok', 'cached_input_mtok', 'discount_pct', 'maps_to_model')) return 'prices';
+  return undefined;
 }
 
 /**
@@ -73,6 +87,9 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
     if (has(/"event_id"\s*:/) && has(/"timestamp"\s*:/)) return ok('canonical', 'usage');
     if (has(/"work_item_id"\s*:/) && has(/"reviewer_role"\s*:/)) return ok('canonical', 'reviews');
     if (has(/"work_item_id"\s*:/) && has(/"agent_id"\s*:/)) return ok('canonical', 'work_items');
+    const keys = new Set([...head.matchAll(/"([A-Za-z_]+)"\s*:/g)].map((m) => m[1].toLowerCase()));
+    const k = configKind(keys);
+    if (k) return ok('canonical', k);
   } else if (t !== '') {
     const h = csvHeader(t);
     const lower = new Set(h.map((x) => x.toLowerCase()));
@@ -86,6 +103,8 @@ export function detectFormat(name: string, firstBytes: string | Uint8Array): Det
     if (lower.has('work_item_id') && lower.has('agent_id')) return ok('canonical', 'work_items');
     if (lower.has('period') && lower.has('billed_usd')) return ok('canonical', 'invoices');
     if (lower.has('period') && lower.has('amount_usd')) return ok('canonical', 'overheads');
+    const k = configKind(lower);
+    if (k) return ok('canonical', k);
   }
   const what = t === '' ? 'it is empty' : t.startsWith('{') || t.startsWith('[') ? 'its JSON keys match none of them' : `its header (${csvHeader(t).slice(0, 8).join(', ')}) matches none of them`;
   return {

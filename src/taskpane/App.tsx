@@ -7,7 +7,7 @@ import { defaultServices } from './services/defaults';
 import { refreshWorkbook } from './services/refresh';
 import { readLedgerFromHost } from './services/ledger-read';
 import { hasLedger } from './services/workbook-io';
-import { RefreshCancelled, type SourceInput } from './services/refresh-core';
+import { RefreshCancelled, type FileContent, type SourceInput } from './services/refresh-core';
 import type { ReportWritten } from './services/reports';
 import type { RefreshRunner } from './services/runner';
 import type { Services } from './services/types';
@@ -37,6 +37,9 @@ export interface AppProps {
   /** the tab shown first (tests) */
   initialTab?: TabName;
 }
+
+/** A file source's content for the refresh: the File when the pane kept it (canonical files), else its text. */
+const fileContent = (s: SourceEntry): FileContent => (s.file ? { file: s.file } : { text: s.text ?? '' });
 
 const LINKS_KEY = 'ailabor.linkRules';
 const API_KEY = 'ailabor.apiSources';
@@ -166,12 +169,13 @@ function Pane({ host, hostName, services: overrides, initialTab }: { host: Workb
             if (v) credentials[k] = v;
           }
           inputs.push({ id: s.id, name: s.name, type: 'api', format: s.format, baseUrl: s.baseUrl ?? '', settings: s.settings, credentials });
-        } else if (s.format === 'canonical') inputs.push({ id: s.id, name: s.name, type: 'file', format: 'canonical', kind: s.kind ?? 'usage', text: s.text ?? '' });
-        else inputs.push({ id: s.id, name: s.name, type: 'file', format: s.format as Exclude<SourceFormat, 'canonical'>, text: s.text ?? '', ...(s.mapping ? { options: s.mapping as unknown as Record<string, unknown> } : {}) });
+        } else if (s.format === 'canonical') inputs.push({ id: s.id, name: s.name, type: 'file', format: 'canonical', kind: s.kind ?? 'usage', ...fileContent(s) });
+        else inputs.push({ id: s.id, name: s.name, type: 'file', format: s.format as Exclude<SourceFormat, 'canonical'>, ...fileContent(s), ...(s.mapping ? { options: s.mapping as unknown as Record<string, unknown> } : {}) });
       }
       return refreshWorkbook({ host, sources: inputs, links, runner: r, functionStore: services.functionStore, onProgress: (p) => setRefresh((s) => ({ ...s, progress: p })) });
     })().then(
-      (outcome) => setRefresh({ running: false, progress: null, error: null, outcome }),
+      // a transition: the summary, per-source counts and every tab reading the new ledger render in slices
+      (outcome) => React.startTransition(() => setRefresh({ running: false, progress: null, error: null, outcome })),
       (e: unknown) => setRefresh((s) => ({ ...s, running: false, progress: null, error: e instanceof RefreshCancelled ? e.message : `Refresh failed: ${(e as Error).message}` })),
     ).finally(() => {
       runner.current = null;

@@ -23,6 +23,8 @@ export interface SourceEntry {
   /** canonical files: which records they hold */
   kind?: RecordKind;
   text?: string;
+  /** the file itself (canonical files: read by the refresh worker, never as text on the page) */
+  file?: Blob;
   bytes?: number;
   /** the file could not be recognized (not imported) */
   error?: string;

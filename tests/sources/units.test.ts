@@ -43,6 +43,17 @@ describe('detectFormat', () => {
     expect(detectFormat('r.jsonl', '{"work_item_id":"W1","reviewer_role":"qa","minutes":3}\n')).toMatchObject({ ok: true, format: 'canonical', kind: 'reviews' });
   });
 
+  test('the configuration files `demo` writes (and the CLI reads) say their kind; a look-alike export does not pass for one', () => {
+    // the headers `ai-labor-ledger demo` writes (src/sources/files/csv-write.ts column order)
+    expect(detectFormat('agents.csv', 'agent_id,name,business_unit,unit_name,model,target_cost_per_outcome,human_cost_per_unit\n')).toMatchObject({ ok: true, format: 'canonical', kind: 'agents' });
+    expect(detectFormat('rates.csv', 'reviewer_role,hourly_rate_usd\nqa,40\n')).toMatchObject({ ok: true, format: 'canonical', kind: 'rates' });
+    expect(detectFormat('tool_prices.csv', 'kind,unit_price_usd\ntool,0.01\n')).toMatchObject({ ok: true, format: 'canonical', kind: 'tool_prices' });
+    expect(detectFormat('prices.csv', 'provider,model,effective_from,input_mtok,cached_input_mtok,cache_write_mtok,output_mtok,discount_pct\n')).toMatchObject({ ok: true, format: 'canonical', kind: 'prices' });
+    expect(detectFormat('prices.jsonl', '{"provider":"openai","model":"gpt-4o","input_mtok":2.5}\n')).toMatchObject({ ok: true, format: 'canonical', kind: 'prices' });
+    expect(detectFormat('agents.jsonl', '{"agent_id":"a","business_unit":"CS","target_cost_per_outcome":1.5}\n')).toMatchObject({ ok: true, format: 'canonical', kind: 'agents' });
+    expect(detectFormat('headcount.csv', 'agent_id,business_unit,cost\na,CS,3\n').ok).toBe(false);
+  });
+
   test('an unknown file gets a message naming it and the known formats', () => {
     const d = detectFormat('payroll-2026-10.csv', 'Employee,Hours,Rate\nA,10,20\n');
     expect(d.ok).toBe(false);

@@ -45,6 +45,21 @@ describe('WORKBENCH_SAMPLE', () => {
 });
 
 describe('computeRefresh', () => {
+  it('streams a canonical file handed over as a File/Blob (the page never reads it as text): the same figures as its text', async () => {
+    const asText = await computeRefresh(req([
+      { id: 'u', name: 'usage.csv', type: 'file', format: 'canonical', kind: 'usage', text: USAGE_CSV },
+      { id: 'w', name: 'items.csv', type: 'file', format: 'canonical', kind: 'work_items', text: ITEMS_CSV },
+    ]), ctl);
+    const asBlob = await computeRefresh(req([
+      { id: 'u', name: 'usage.csv', type: 'file', format: 'canonical', kind: 'usage', file: new Blob([USAGE_CSV]) },
+      { id: 'w', name: 'items.csv', type: 'file', format: 'canonical', kind: 'work_items', file: new Blob([ITEMS_CSV]) },
+    ]), ctl);
+    expect(asBlob.sources).toEqual(asText.sources);
+    expect(asBlob.result.rows).toEqual(asText.result.rows);
+    expect(asBlob.result.unattributed).toEqual(asText.result.unattributed);
+    expect(asBlob.sources[0]).toMatchObject({ read: 4, events: 3, rejected: 1 });
+  });
+
   it('imports every source and reports read / linked / unattributed / rejected per source, with the rejected row’s line and column', async () => {
     const c = await computeRefresh(
       req([

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { file, loadAndRefresh, memoryCredentials, renderPane, tab, upload } from './helpers';
 import { inProcessRunner } from '../../src/taskpane/services/runner';
+import { sourceFromFile } from '../../src/taskpane/panels/SourcesPanel';
 
 const LITELLM = readFileSync(join(__dirname, '../fixtures/sources/litellm/spend-logs.json'), 'utf8');
 const USAGE_CSV = [
@@ -84,6 +85,16 @@ it('an unrecognised CSV: map its columns (kind, columns, values), preview the fi
   upload([file('helpdesk-november.csv', HELPDESK)]);
   await screen.findByText(/Format: your own columns, mapped with the mapping saved in this workbook/);
   expect(screen.queryByRole('region', { name: 'Map the columns of helpdesk-november.csv' })).toBeNull();
+});
+
+it('a canonical file is kept as the File (the refresh worker streams it): the page holds no text of it', async () => {
+  const usage = new File(['event_id,timestamp,agent_id,work_item_id,provider,model,kind\nu1,2026-10-02T10:00:00Z,a,T-1,openai,gpt-4o,llm\n'], 'usage.csv');
+  const rates = new File(['reviewer_role,hourly_rate_usd\nqa,40\n'], 'rates.csv');
+  const [u, r] = await Promise.all([sourceFromFile(usage), sourceFromFile(rates)]);
+  expect(u).toMatchObject({ format: 'canonical', kind: 'usage', file: usage, bytes: usage.size });
+  expect(r).toMatchObject({ format: 'canonical', kind: 'rates', file: rates });
+  expect(u.text).toBeUndefined();
+  expect(r.text).toBeUndefined();
 });
 
 it('a binary file gets one line, "not a text file", and none of its bytes', async () => {

@@ -63,8 +63,6 @@ export function styleAt(spec: SheetSpec, row: number, col: number): CellStyle | 
 const FIRST_CHUNK_ROWS = 50;
 const CHUNK_MS = 12;
 const SLICE_MS = 30;
-/** Writes smaller than this (cells) are not sliced. */
-const SLICED_FROM_CELLS = 20_000;
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 /** A turn for the page (paint, input, progress) between slices of a long write. */
 const yieldToPage = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -199,11 +197,12 @@ export class PreviewHost implements WorkbookHost {
     });
     const matrices = specs.map((s) => sheetMatrix(s));
     const total = specs.reduce((n, s, k) => n + Math.max(matrices[k].length, this.hf.getSheetDimensions(this.sheetId(s.name)).height), 0);
-    // A small write (a report) is one short block anyway: it yields only when large (a Ledger).
-    const sliced = specs.reduce((n, s, k) => n + matrices[k].length * Math.max(1, matrices[k][0]?.length ?? 1), 0) > SLICED_FROM_CELLS;
+    // Every write yields once it has held the page for SLICE_MS: a small one (a report) finishes before that; a
+    // refresh's many middle-sized sheets (an aggregated Ledger, Daily, Usage Mix: 20,000 cells together on a 1M-event
+    // month) were one 0.5 s block when only writes over 20,000 cells were sliced (bench/pane).
     let done = 0;
     let slice = now();
-    let rowsPerChunk = sliced ? FIRST_CHUNK_ROWS : Number.MAX_SAFE_INTEGER;
+    let rowsPerChunk = FIRST_CHUNK_ROWS;
     for (let k = 0; k < specs.length; k++) {
       const id = this.sheetId(specs[k].name);
       const m = matrices[k];
@@ -224,10 +223,10 @@ export class PreviewHost implements WorkbookHost {
         }
         this.hf.batch(() => this.hf.setCellContents({ sheet: id, row: r, col: 0 }, chunk));
         const took = now() - t0;
-        if (sliced && n === rowsPerChunk) rowsPerChunk = Math.max(10, Math.min(2000, Math.round((rowsPerChunk * CHUNK_MS) / Math.max(took, 1))));
+        if (n === rowsPerChunk) rowsPerChunk = Math.max(10, Math.min(2000, Math.round((rowsPerChunk * CHUNK_MS) / Math.max(took, 1))));
         r += n;
         done += n;
-        if (sliced && now() - slice > SLICE_MS) {
+        if (now() - slice > SLICE_MS) {
           opts.onProgress?.(done, total);
           await yieldToPage();
           slice = now();
@@ -238,7 +237,7 @@ export class PreviewHost implements WorkbookHost {
     }
     // The names back: in one batch when formulas may use them (they recompute once), else a few per slice.
     const formulasUseThem = [...this.specs.values()].some((s) => s.kind === 'report') || this.hasUserFormulas();
-    if (formulasUseThem || !sliced) this.hf.batch(() => names.forEach((n) => this.setName(n)));
+    if (formulasUseThem) this.hf.batch(() => names.forEach((n) => this.setName(n)));
     else {
       for (const n of names) {
         this.setName(n);

@@ -18,12 +18,19 @@ import { ColumnMapper } from './ColumnMapper';
 /** How the pane names formats (the source registry's labels, in a controller's words where ours). */
 const formatLabel = (f: SourceFormat) => (f === 'canonical' ? 'AI Labor Ledger CSV/JSONL (our own columns)' : f === 'generic' ? 'your own columns, mapped' : FORMAT_LABELS[f]);
 
+/** What format detection reads of a file. */
+const HEAD_BYTES = 65536;
+
 export async function sourceFromFile(f: File): Promise<SourceEntry> {
-  const text = await blobText(f);
+  const head = await blobText(f.slice(0, HEAD_BYTES));
   const base = { id: newId('file'), name: f.name, type: 'file' as const, bytes: f.size };
   // Binary content is never shown or parsed: one line says what it is not.
-  if (looksBinary(text)) return { ...base, format: 'unknown', label: 'not a text file', error: binaryMessage(f.name, text.slice(0, 8)) };
-  const d = detectFormat(f.name, text.slice(0, 65536));
+  if (looksBinary(head)) return { ...base, format: 'unknown', label: 'not a text file', error: binaryMessage(f.name, head.slice(0, 8)) };
+  const d = detectFormat(f.name, head);
+  // Our own CSV/JSONL stays a File: the refresh worker streams it, so the page never holds (nor copies to the
+  // worker) the text of a 1M-event usage file.
+  if (d.ok && d.format === 'canonical') return { ...base, format: d.format, label: formatLabel(d.format), kind: d.kind, file: f };
+  const text = await blobText(f);
   if (!d.ok) {
     const { columns } = fileColumns(text, f.name);
     if (columns.length < 2) return { ...base, format: 'unknown', label: 'not recognized', error: d.message };

@@ -1,12 +1,15 @@
 // The refresh computation (import every source, build the ledger). Pure and DOM-free so it runs in the Web Worker
 // (refresh.worker.ts) and, in tests, in-process. Writing sheets is the UI thread's job (refresh.ts): the host lives there.
 import { LedgerBuilder, type LedgerContext, type LedgerResult } from '../../core/ledger';
-import { DailyCollector, type DailySeries } from '../../core/daily';
+import { DailyCollector, type DailySeries, type DailySettings } from '../../core/daily';
+import type { SheetSpec } from '../../workbook/spec';
+import { configuredAgents, dailySpecs } from './daily';
 import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
 import type { PriceOverride, RejectedRow, Review, UsageEvent, WorkItem } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
 import { sampleData, type SampleOptions } from '../../core/sample';
 import { importRecords, type RecordKind } from '../../sources/files';
+import { blobText } from '../../sources/files/import';
 import { parseSourceFile, type SourceFormat } from '../../sources/formats';
 import { PULL_SOURCES, runPull } from '../../sources/pulls';
 import type { FetchLike } from '../../sources/common/http';
@@ -20,9 +23,15 @@ export const CONTEXT_KEYS: ContextKey[] = ['agents', 'rates', 'toolPrices', 'pri
 /** Configuration the user edits in the workbook: once its sheet exists, the sheet wins over any source. */
 export const CONFIG_KEYS: ContextKey[] = ['agents', 'rates', 'toolPrices', 'prices'];
 
+/**
+ * A file's content: its text, or the File/Blob itself (structured-cloned to the worker by reference; the worker
+ * streams a canonical file and reads a vendor file's text there, off the page).
+ */
+export type FileContent = { text: string; file?: undefined } | { text?: undefined; file: Blob };
+
 export type SourceInput =
-  | { id: string; name: string; type: 'file'; format: Exclude<SourceFormat, 'canonical'>; text: string; options?: Record<string, unknown> }
-  | { id: string; name: string; type: 'file'; format: 'canonical'; kind: RecordKind; text: string }
+  | ({ id: string; name: string; type: 'file'; format: Exclude<SourceFormat, 'canonical'>; options?: Record<string, unknown> } & FileContent)
+  | ({ id: string; name: string; type: 'file'; format: 'canonical'; kind: RecordKind } & FileContent)
   | { id: string; name: string; type: 'sample'; options: SampleOptions }
   | { id: string; name: string; type: 'api'; format: string; baseUrl: string; settings?: Record<string, unknown>; credentials: Record<string, string> };
 
@@ -33,6 +42,8 @@ export interface RefreshRequest {
   workbook: Partial<LedgerContext>;
   /** the Ledger sheet's grain (default: per work item up to LEDGER_DETAIL_MAX_ROWS rows, aggregated above) */
   ledger?: LedgerGrainOptions;
+  /** the workbook's daily settings (Budget Drivers): with them the Daily sheet is built here, off the page */
+  dailySettings?: DailySettings;
 }
 
 export interface SourceReport {
@@ -68,6 +79,11 @@ export interface RefreshComputed {
   daily: DailySeries;
   /** the usage behind the cost (Usage Mix sheet) */
   usageMix?: UsageMixRow[];
+  /**
+   * The Daily sheet, built with the request's `dailySettings` where the ledger was (judging every agent-day against
+   * its normal is the costliest sheet to build: ~0.2 s on a 1M-event month, as one block on the page)
+   */
+  dailySheet?: SheetSpec;
   /** input sheets to (re)write: configuration missing from the workbook, data the sources provided */
   writeInputs: ContextKey[];
   sources: SourceReport[];
@@ -139,6 +155,8 @@ interface Collected {
   error?: string;
   partial?: boolean;
   missing?: string;
+  /** a canonical usage file streamed into the builder (`events` stays empty): its events and how many were linked */
+  streamed?: { events: number; linked: number };
 }
 
 const START_KEYS = /^(start|from|since|start_?date|start_?time|from_?date|from_?timestamp|startTime)$/i;
@@ -176,6 +194,39 @@ const empty = (): Collected => ({ events: [], workItems: [], reviews: [], ctx: {
 const KIND_TO_CTX: Partial<Record<RecordKind, ContextKey>> = {
   agents: 'agents', rates: 'rates', tool_prices: 'toolPrices', prices: 'prices', overheads: 'overheads', invoices: 'invoices',
 };
+
+/**
+ * A canonical usage file goes straight from the reader into the ledger builder, as the CLI's build does: the worker
+ * never holds its events as objects (on a 1M-event month the renderer's peak was ~0.3 GB higher with the array).
+ */
+const streamsUsage = (s: SourceInput): s is Extract<SourceInput, { format: 'canonical' }> => s.type === 'file' && s.format === 'canonical' && s.kind === 'usage';
+
+async function streamUsage(s: Extract<SourceInput, { format: 'canonical' }>, b: LedgerBuilder, itemIds: ReadonlySet<string>, ctl: RunControl, at: Progress): Promise<Collected> {
+  const c = empty();
+  const streamed = { events: 0, linked: 0 };
+  let last = '';
+  const rep = await importRecords({
+    kind: 'usage', fileName: s.name, input: s.file ?? s.text, maxRejectedListed: MAX_LISTED,
+    // every event the reader accepts counts as read from this source (duplicates are the builder's to count, as before)
+    sink: (e) => {
+      streamed.events++;
+      if (e.work_item_id && itemIds.has(e.work_item_id)) streamed.linked++;
+      if (e.timestamp > last) last = e.timestamp;
+      b.addEvent(e);
+    },
+    progressEvery: 50_000, onProgress: (n) => ctl.onProgress({ ...at, step: `${at.step}: ${n.toLocaleString('en-US')} rows read` }),
+  });
+  c.streamed = streamed;
+  c.read = rep.read;
+  c.rejected = rep.rejectedCount;
+  c.rejectedRows = rep.rejected;
+  if (rep.fatal) {
+    c.error = rep.fatal;
+    c.partial = c.read > 0;
+    c.missing = c.partial && last ? `records after ${last}` : 'the whole file';
+  }
+  return c;
+}
 
 async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Progress): Promise<Collected> {
   const c = empty();
@@ -220,7 +271,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
   if (s.format === 'canonical') {
     const out: unknown[] = [];
     const rep = await importRecords({
-      kind: s.kind, fileName: s.name, input: s.text, sink: (r) => { out.push(r); }, maxRejectedListed: MAX_LISTED,
+      kind: s.kind, fileName: s.name, input: s.file ?? s.text, sink: (r) => { out.push(r); }, maxRejectedListed: MAX_LISTED,
       progressEvery: 50_000, onProgress: (n) => ctl.onProgress({ ...at, step: `${at.step}: ${n.toLocaleString('en-US')} rows read` }),
     });
     c.read = rep.read;
@@ -240,7 +291,7 @@ async function collect(s: SourceInput, links: LinkRules, ctl: RunControl, at: Pr
     }
     return c;
   }
-  const r = parseSourceFile(s.format, s.text, s.name, { links, options: s.options });
+  const r = parseSourceFile(s.format, s.text ?? (await blobText(s.file)), s.name, { links, options: s.options });
   c.events = r.events;
   c.workItems = r.workItems;
   c.reviews = r.reviews;
@@ -263,8 +314,15 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (ctl.cancelled()) throw new RefreshCancelled();
   };
   const collected: Collected[] = [];
+  const readingStep = (i: number): Progress => ({ step: `Reading ${req.sources[i].name} (${i + 1} of ${req.sources.length})`, done: i, total, phase: 'import' });
   for (const s of req.sources) {
-    const at: Progress = { step: `Reading ${s.name} (${done + 1} of ${req.sources.length})`, done, total, phase: 'import' };
+    const at = readingStep(done);
+    if (streamsUsage(s)) {
+      // read below, into the builder, once the configuration and the work items are in
+      collected.push(empty());
+      done++;
+      continue;
+    }
     ctl.onProgress(at);
     await check();
     try {
@@ -291,10 +349,28 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   await check();
   const daily = new DailyCollector();
   const mix = new UsageMixCollector();
-  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0), observer: observeAll(daily, mix) });
+  // a canonical usage row is ~120 bytes (as the CLI sizes the de-duplication table)
+  const streamedBytes = req.sources.reduce((n, s) => n + (streamsUsage(s) ? (s.file?.size ?? s.text?.length ?? 0) : 0), 0);
+  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0) + Math.ceil(streamedBytes / 120), observer: observeAll(daily, mix) });
   const itemIds = new Set<string>();
   for (const c of collected) for (const w of c.workItems) if (b.addWorkItem(w) !== 'conflict') itemIds.add(w.work_item_id);
-  for (const c of collected) for (const e of c.events) b.addEvent(e);
+  // events in source order, as before: a streamed file's where it stands in the list
+  for (let i = 0; i < req.sources.length; i++) {
+    const s = req.sources[i];
+    if (!streamsUsage(s)) {
+      for (const e of collected[i].events) b.addEvent(e);
+      continue;
+    }
+    const at = readingStep(i);
+    ctl.onProgress(at);
+    await check();
+    try {
+      collected[i] = await streamUsage(s, b, itemIds, ctl, at);
+    } catch (e) {
+      if (e instanceof RefreshCancelled) throw e;
+      collected[i] = { ...empty(), error: `${s.name}: ${(e as Error).message}`, missing: 'the whole file' };
+    }
+  }
   await check();
   for (const c of collected) for (const r of c.reviews) b.addReview(r);
   done++;
@@ -303,6 +379,11 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   let result = b.finish();
   // the daily series reads the per-item rows, so it is taken before any aggregation below
   const dailySeries = daily.series(result);
+  let dailySheet: SheetSpec | undefined;
+  if (req.dailySettings && dailySeries.days.length) {
+    const agents = configuredAgents(result, req.workbook.agents ?? ctx.agents);
+    dailySheet = dailySpecs(dailySeries, { ...result, agents }, { ...ctx, agents }, req.dailySettings).data;
+  }
   done++;
   let detail: LedgerDetail | undefined;
   if (chooseGrain(result.rows.length, req.ledger) === 'aggregated') {
@@ -323,12 +404,13 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
 
   const sources: SourceReport[] = req.sources.map((s, i) => {
     const c = collected[i];
-    let linked = 0;
-    for (const e of c.events) if (e.work_item_id && itemIds.has(e.work_item_id)) linked++;
+    let linked = c.streamed?.linked ?? 0;
+    if (!c.streamed) for (const e of c.events) if (e.work_item_id && itemIds.has(e.work_item_id)) linked++;
+    const events = c.streamed?.events ?? c.events.length;
     return {
       id: s.id, name: s.name, format: s.type === 'sample' ? 'sample' : s.type === 'api' ? `${s.format} API` : s.format,
-      read: c.read, events: c.events.length, workItems: c.workItems.length, reviews: c.reviews.length,
-      linked, unattributed: c.events.length - linked, rejected: c.rejected, rejectedRows: c.rejectedRows, warnings: c.warningCount,
+      read: c.read, events, workItems: c.workItems.length, reviews: c.reviews.length,
+      linked, unattributed: events - linked, rejected: c.rejected, rejectedRows: c.rejectedRows, warnings: c.warningCount,
       ...(c.error ? { error: c.error, missing: c.missing ?? (s.type === 'file' ? 'the whole file' : 'everything it was asked for'), ...(c.partial ? { partial: true } : {}) } : {}),
     };
   });
@@ -345,5 +427,5 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
     if (c.warningCount > c.warnings.length) warnings.push({ file: s.name, line: 0, column: '', value: '', reason: `${c.warningCount - c.warnings.length} more warnings not listed` });
   });
   ctl.onProgress({ step: 'Ledger built', done, total, phase: 'build' });
-  return { result, ctx, daily: dailySeries, usageMix: mix.rows(), writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
+  return { result, ctx, daily: dailySeries, ...(dailySheet ? { dailySheet } : {}), usageMix: mix.rows(), writeInputs, sources, rejected, warnings, ...(detail ? { detail } : {}) };
 }

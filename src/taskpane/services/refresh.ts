@@ -10,6 +10,8 @@ import { readWorkbookInputs, writeRefresh, type WrittenRefresh } from './workboo
 import type { WorkbookHost } from '../../workbook';
 import { PLAYBOOK_BENCHMARKS } from '../../workbook';
 import { linkedShare } from './linked-share';
+import { refreshMark } from './marks';
+import { dailySettingsFrom } from './daily';
 
 export interface RefreshSummary {
   periods: string[];
@@ -57,6 +59,7 @@ export interface RefreshOutcome {
 
 const c = (x: number) => Math.round(x * 100);
 
+
 export function summarizeRefresh(r: RefreshComputed): RefreshSummary {
   const comp = { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0 };
   let total = 0;
@@ -101,9 +104,12 @@ export const WRITING_FROM = 0.7;
 export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
   const scale = (phase: RefreshPhase, lo: number, hi: number, step: string, done: number, total: number) =>
     a.onProgress({ step, phase, done: Math.round((lo + ((hi - lo) * done) / Math.max(total, 1)) * 10), total: 1000 });
+  refreshMark('start');
   scale('read', 0, 5, 'Reading the input sheets (Agents, Rates, Prices, Budget Drivers…)', 0, 1);
   const read = await readWorkbookInputs(a.host);
-  const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx }, (p) => scale(p.phase ?? 'import', 5, 70, p.step, p.done, p.total));
+  refreshMark('sheets-read');
+  const computed = await a.runner.run({ sources: a.sources, links: a.links, workbook: read.ctx, dailySettings: dailySettingsFrom(read.budget?.drivers) }, (p) => scale(p.phase ?? 'import', 5, 70, p.step, p.done, p.total));
+  refreshMark('computed');
   const rows = computed.result.rows.length;
   const writing = `Writing the Ledger (${rows.toLocaleString('en-US')} rows${computed.detail ? ` by agent × day × business unit × outcome, for ${computed.detail.workItemRows.toLocaleString('en-US')} work-item rows` : ''}) and data sheets`;
   scale('write', 70, 100, writing, 0, 1);
@@ -114,6 +120,7 @@ export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
   let written: WrittenRefresh;
   try {
     written = await writeRefresh(a.host, computed, read, (done, total) => scale('write', 70, 100, `${writing}: ${Math.round((100 * done) / Math.max(total, 1))}%`, done, total));
+    refreshMark('written');
     fs?.set({ rows: computed.result.rows, unattributed: computed.result.unattributed, agents: computed.result.agents, prices: computed.ctx.prices, benchmarks: read.benchmarks ?? PLAYBOOK_BENCHMARKS });
   } catch (e) {
     endWrite?.();
@@ -127,6 +134,7 @@ export async function refreshWorkbook(a: RefreshArgs): Promise<RefreshOutcome> {
   } catch (e) {
     functionsWarning = `The sheets are written, but Excel did not recalculate the AILABOR cells (${e instanceof Error ? e.message : String(e)}): press Ctrl+Alt+F9.`;
   }
+  refreshMark('functions-notified');
   a.onProgress({ step: 'Done', done: 1000, total: 1000, phase: 'write' });
   return { computed, summary: summarizeRefresh(computed), written, inputErrors: read.errors, at: new Date().toISOString(), functionsWarning };
 }

@@ -9,6 +9,7 @@ import {
 } from '../../workbook';
 import type { ContextKey, RefreshComputed } from './refresh-core';
 import { configuredAgents, dailySettingsFrom, dailySpecs } from './daily';
+import { refreshMark } from './marks';
 
 export const INPUT_DEFS: Record<ContextKey, InputSheetDef<unknown>> = {
   agents: AGENTS as InputSheetDef<unknown>, rates: RATES as InputSheetDef<unknown>, toolPrices: TOOL_PRICES as InputSheetDef<unknown>,
@@ -103,7 +104,10 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
   if (!read.benchmarksPresent) build.push(() => inputSheet(BENCHMARKS, PLAYBOOK_BENCHMARKS));
   // The daily series as a data sheet (the Daily Monitor report and Alerts → Today read it), judged with the
   // workbook's own settings; last, so the sheets above keep their order.
-  if (c.daily && c.daily.days.length) {
+  if (c.dailySheet) {
+    const daily = c.dailySheet;
+    build.push(() => daily);
+  } else if (c.daily && c.daily.days.length) {
     const agents = configuredAgents(c.result, read.ctx.agents ?? c.ctx.agents);
     const daily = c.daily;
     build.push(() => dailySpecs(daily, { ...c.result, agents }, { ...c.ctx, agents }, dailySettingsFrom(read.budget?.drivers)).data);
@@ -115,6 +119,7 @@ export async function writeRefresh(host: WorkbookHost, c: RefreshComputed, read:
   const sheets: SheetSpec[] = [];
   for (const b of build) {
     sheets.push(b());
+    refreshMark(`spec:${sheets[sheets.length - 1].name}`);
     await new Promise<void>((r) => setTimeout(r, 0));
   }
   await host.writeWorkbook({ sheets }, { onProgress });
