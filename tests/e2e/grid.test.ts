@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { WORKBENCH_SAMPLE } from '../../src/taskpane/services/sample';
-import { NpmStart, ROOT, cents, freePort, freshArtifacts, openBrowser, workbenchUi } from './harness';
+import { NpmStart, ROOT, cents, freshArtifacts, workbenchOnNpmStart, workbenchUi } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -34,12 +34,7 @@ const box = async (l: Locator) => {
 
 beforeAll(async () => {
   ARTIFACTS = freshArtifacts('grid');
-  server = new NpmStart({ devServer: await freePort(), http: await freePort() });
-  const url = await server.ready();
-  ({ browser, page, pageErrors, failedRequests } = await openBrowser({ width: 1500, height: 900 }));
-  ui = workbenchUi(page);
-  await page.goto(url);
-  await page.getByText('The preview workbook is empty.').waitFor({ timeout: 60_000 });
+  ({ server, browser, page, pageErrors, failedRequests, ui } = await workbenchOnNpmStart());
 }, 400_000);
 
 afterAll(async () => {

@@ -149,6 +149,17 @@ export async function openBrowser(viewport = { width: 1440, height: 900 }): Prom
   return { browser, page, pageErrors, failedRequests };
 }
 
+/** `npm start` on free ports and Chromium on its workbench, waiting for the empty preview workbook. */
+export async function workbenchOnNpmStart(viewport = { width: 1500, height: 900 }) {
+  const server = new NpmStart({ devServer: await freePort(), http: await freePort() });
+  const url = await server.ready();
+  const opened = await openBrowser(viewport);
+  const ui = workbenchUi(opened.page);
+  await opened.page.goto(url);
+  await opened.page.getByText('The preview workbook is empty.').waitFor({ timeout: 60_000 });
+  return { server, ...opened, ui };
+}
+
 /** Locators of the workbench (task pane tabs, sheet tabs, grids) and waits, by accessible names. */
 export function workbenchUi(page: Page) {
   const ui = {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewHost } from '../../src/hosts/preview';
 import { LEDGER_DETAIL_MAX_ROWS } from '../../src/workbook/grain';
-import { NpmStart, ROOT, cents, freePort, freshArtifacts, openBrowser, workbenchUi } from './harness';
+import { NpmStart, ROOT, cents, freshArtifacts, workbenchOnNpmStart, workbenchUi } from './harness';
 
 jest.setTimeout(400_000);
 
@@ -76,12 +76,7 @@ beforeAll(async () => {
   // the benchmark's own generator (bench/ledger/generate.ts), scaled down so CI stays around a minute
   const g = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ledger', 'generate.ts'), DATA, '0.45'], { cwd: ROOT, encoding: 'utf8' });
   if (g.status !== 0) throw new Error(`generate.ts failed:\n${g.stderr}`);
-  server = new NpmStart({ devServer: await freePort(), http: await freePort() });
-  const url = await server.ready();
-  ({ browser, page, pageErrors, failedRequests } = await openBrowser({ width: 1500, height: 900 }));
-  ui = workbenchUi(page);
-  await page.goto(url);
-  await page.getByText('The preview workbook is empty.').waitFor({ timeout: 60_000 });
+  ({ server, browser, page, pageErrors, failedRequests, ui } = await workbenchOnNpmStart());
 }, 500_000);
 
 afterAll(async () => {
