@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import type { LedgerContext } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
-import { columnsOf, detectDelimiter, normalizeHeader, type ImportReport, type RecordKind } from '../../sources/files';
+import { columnsOf, detectDelimiter, normalizeHeader, usageRowsIn, type ImportReport, type RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
 import type { SqlConnection } from '../../engines/connection';
 import { openChdb, openClickHouse, type ClickHouseConnection } from '../../engines/clickhouse';
@@ -32,7 +32,8 @@ export type EngineName = (typeof ENGINES)[number];
  */
 export const DUCKDB_FROM_BYTES = 50_000_000;
 
-function bytesOf(files: string[]): number {
+/** The files' total size (a missing file counts 0: the import reports it). */
+export function bytesOf(files: string[]): number {
   let bytes = 0;
   for (const f of files) {
     try {
@@ -283,7 +284,7 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
       for (const path of files.usage) jsReports.push(await importFile(path, { kind: 'usage', fileName: path, sink: (e) => sink.addEvent(e), onProgress: progress(path) }));
       for (const path of files.reviews) jsReports.push(await importFile(path, { kind: 'reviews', fileName: path, sink: (r) => sink.addReview(r), onProgress: progress(path) }));
     };
-    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, priceBook: new PriceBook(ctx.prices), expectedEvents: Math.ceil(bytesOf(files.usage) / 120) }).catch((e) => Promise.reject(explainOom(e, req)));
+    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, priceBook: new PriceBook(ctx.prices), expectedEvents: usageRowsIn(bytesOf(files.usage)) }).catch((e) => Promise.reject(explainOom(e, req)));
     if (sql.fallbackReason) io.err(`build: ${req.engine}: ${sql.fallbackReason}; the JavaScript import read the records`);
     // Reports in input order: work items, usage, reviews — native ones from the database's counts.
     const jsByFile = new Map(jsReports.map((r) => [`${r.kind}\u0001${r.file}`, r]));

@@ -1,13 +1,13 @@
 // `build`: imports canonical files (or everything a month-end config names: vendor files, API pulls, link rules and
 // canonical inputs), builds the ledger, then runs each requested output step (summary JSON, workbook).
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LedgerBuilder, buildLedger, summarize, type Aggregator, type BuildOptions, type LedgerContext, type LedgerResult, type Summary } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import { DailyCollector, type DailySeries } from '../../core/daily';
 import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
 import { PriceBook } from '../../core/pricing';
-import { importAccounting, type ImportReport } from '../../sources/files';
+import { importAccounting, usageRowsIn, type ImportReport } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
 import { loadMonthEndConfigFile } from '../../sources/config-node';
 import type { LoadedConfig, SourceReport } from '../../sources/config';
@@ -18,7 +18,7 @@ import type { CliIO, Command } from './index';
 import { UsageError, fmt, parseFlags, requirePeriod } from './args';
 import { WorkbookRefused, writeWorkbookFile } from './workbook';
 import { readContextFiles } from './context-files';
-import { DUCKDB_FROM_BYTES, DUCKDB_MEMORY_LIMIT, ENGINES, buildFromConfigSql, buildFromFilesSql, chooseEngine, sqlRequest } from './build-sql';
+import { DUCKDB_FROM_BYTES, DUCKDB_MEMORY_LIMIT, ENGINES, buildFromConfigSql, bytesOf, buildFromFilesSql, chooseEngine, sqlRequest } from './build-sql';
 
 export interface BuildInputs {
   usage: string[];
@@ -214,17 +214,9 @@ export const BUILD_OUTPUTS: BuildOutput[] = [
   },
 ];
 
-/** A canonical usage row is ~120 bytes: enough to size the ledger's de-duplication table once (it grows if wrong). */
+/** The usage rows the files hold, about (sizes the ledger's de-duplication table). */
 export function estimateRows(paths: string[]): number {
-  let bytes = 0;
-  for (const p of paths) {
-    try {
-      bytes += statSync(p).size;
-    } catch {
-      // a missing file is reported by the import
-    }
-  }
-  return Math.ceil(bytes / 120);
+  return usageRowsIn(bytesOf(paths));
 }
 
 /** `observer`: sees every priced event and review (the daily series of `report daily` and the workbook). */

@@ -103,3 +103,6 @@ export function coerceCell(raw: string, spec: ColumnSpec): unknown {
 
 export const BOOLEAN_MESSAGE = 'expected true or false (also 1/0, yes/no)';
 export const REQUIRED_MESSAGE = 'expected a value (the column is required)';
+
+/** A canonical usage row is ~120 bytes: enough to size the ledger's de-duplication table once (it grows if wrong). */
+export const usageRowsIn = (bytes: number): number => Math.ceil(bytes / 120);

@@ -8,7 +8,7 @@ import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledg
 import type { PriceOverride, RejectedRow, Review, UsageEvent, WorkItem } from '../../core/model/records';
 import { PriceBook } from '../../core/pricing';
 import { sampleData, type SampleOptions } from '../../core/sample';
-import { importRecords, type RecordKind } from '../../sources/files';
+import { importRecords, usageRowsIn, type RecordKind } from '../../sources/files';
 import { blobText } from '../../sources/files/import';
 import { parseSourceFile, type SourceFormat } from '../../sources/formats';
 import { PULL_SOURCES, runPull } from '../../sources/pulls';
@@ -349,9 +349,8 @@ export async function computeRefresh(req: RefreshRequest, ctl: RunControl): Prom
   await check();
   const daily = new DailyCollector();
   const mix = new UsageMixCollector();
-  // a canonical usage row is ~120 bytes (as the CLI sizes the de-duplication table)
   const streamedBytes = req.sources.reduce((n, s) => n + (streamsUsage(s) ? (s.file?.size ?? s.text?.length ?? 0) : 0), 0);
-  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0) + Math.ceil(streamedBytes / 120), observer: observeAll(daily, mix) });
+  const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices as PriceOverride[]), expectedEvents: collected.reduce((n, c) => n + c.events.length, 0) + usageRowsIn(streamedBytes), observer: observeAll(daily, mix) });
   const itemIds = new Set<string>();
   for (const c of collected) for (const w of c.workItems) if (b.addWorkItem(w) !== 'conflict') itemIds.add(w.work_item_id);
   // events in source order, as before: a streamed file's where it stands in the list
