@@ -368,6 +368,24 @@ describe('re-imports and attribution', () => {
     expect(() => b.addEvent(ev())).toThrow(/finish/);
   });
 
+  test('a re-imported event that differs in any one number, by a unit, a fraction or in its high bits, is a conflict', () => {
+    const b = new LedgerBuilder({ agents: [], rates: [], toolPrices: [], overheads: [], invoices: [], prices: [] });
+    const base = ev({ event_id: 'E', input_tokens: 100, output_tokens: 10, units: 1, cost_usd: 0.25 });
+    expect(b.addEvent(base)).toBe('added');
+    const fields = ['input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'units', 'cost_usd', 'cache_write_1h_tokens', 'audio_input_tokens',
+      'cached_audio_input_tokens', 'image_input_tokens', 'cached_image_input_tokens', 'audio_output_tokens', 'image_output_tokens', 'reasoning_tokens', 'web_search_requests'] as const;
+    let conflicts = 0;
+    for (const f of fields) {
+      const v = (base[f] as number | undefined) ?? 0;
+      for (const w of [v + 1, v + 0.5, v + 2 ** 33, v + 1e-9]) {
+        expect([f, w, b.addEvent({ ...base, [f]: w })]).toEqual([f, w, 'conflict']);
+        conflicts++;
+      }
+    }
+    expect(b.addEvent({ ...base })).toBe('duplicate');
+    expect(b.finish().counts.conflicts).toBe(conflicts);
+  });
+
   test('exactByItem gives the unrounded sums per item before finish()', () => {
     const b = new LedgerBuilder({ agents: [], rates: [{ reviewer_role: 'analyst', hourly_rate_usd: 30 }], toolPrices: [], overheads: [], invoices: [], prices: [] });
     b.addEvent(ev({ work_item_id: 'X', cost_usd: 0.001 }));
