@@ -5,13 +5,10 @@
 // `bare` is the yardstick: DuckDB's read_csv + the per-work-item aggregation of bench/ledger/sql.mjs.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aggregate, LedgerBuilder, type LedgerContext } from '../../src/core/ledger';
+import { aggregate } from '../../src/core/ledger';
 import type { Aggregate } from '../../src/core/model/ledger';
-import { PriceBook } from '../../src/core/pricing';
-import type { RecordKind } from '../../src/sources/files';
-import { importFile } from '../../src/sources/files/node';
 import { buildFromFilesSql, clickhouseRequest, duckdbRequest } from '../../src/cli/commands/build-sql';
-import type { BuildInputs } from '../../src/cli/commands/build';
+import { buildFromFiles, type BuildInputs } from '../../src/cli/commands/build';
 
 const COMPONENTS = ['api', 'retry', 'tools', 'review', 'overhead', 'trueup', 'unattributed', 'total'] as const;
 const perAgent = (aggs: Aggregate[]) =>
@@ -33,20 +30,9 @@ async function main() {
     const r = await duckdb(dir);
     out = { seconds: (performance.now() - t0) / 1000, items: r.result.size };
   } else if (engine === 'js') {
-    const small = async <T>(kind: RecordKind, name: string) => {
-      const list: T[] = [];
-      await importFile(f(name), { kind, sink: (x) => void list.push(x as T) });
-      return list;
-    };
-    const ctx: LedgerContext = {
-      agents: await small('agents', 'agents.csv'), rates: await small('rates', 'rates.csv'), toolPrices: await small('tool_prices', 'tool_prices.csv'),
-      overheads: await small('overheads', 'overheads.csv'), invoices: await small('invoices', 'invoices.csv'), prices: await small('prices', 'prices.csv'),
-    };
-    const b = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: 1_100_000 });
-    await importFile(f('work_items.csv'), { kind: 'work_items', sink: (w) => b.addWorkItem(w) });
-    await importFile(f('usage.csv'), { kind: 'usage', sink: (e) => b.addEvent(e) });
-    await importFile(f('reviews.csv'), { kind: 'reviews', sink: (r) => b.addReview(r) });
-    const result = b.finish();
+    // the CLI's own build (`build` without --out): context files, work items, usage (a worker thread reads it), reviews
+    const o = await buildFromFiles(files, period, { out: () => undefined, err: () => undefined });
+    const result = o.result;
     const agents = perAgent(aggregate(result, 'agent', period));
     out = { seconds: (performance.now() - t0) / 1000, agents, rows: result.rows.length, conservation: result.conservation };
     if (rowsOut) writeFileSync(rowsOut, JSON.stringify(result.rows));

@@ -70,6 +70,46 @@ describe('demo → build round trip', () => {
   }, 30_000);
 });
 
+test('usage read on a worker thread (the default for large files) gives the same summary, byte for byte, as in this thread', async () => {
+  // The month's usage with what only the sink decides (duplicates, conflicts), a row the scanner leaves to the text
+  // path (quoted, non-ASCII id), a rejected row, and a second file repeating the first (cross-file de-duplication).
+  const lines = readFileSync(f('usage.csv'), 'utf8').trimEnd().split('\n');
+  const header = lines[0].split(',');
+  const cell = (line: string, col: string) => line.split(',')[header.indexOf(col)];
+  const withCell = (line: string, col: string, v: string) => line.split(',').map((c, i) => (i === header.indexOf(col) ? v : c)).join(',');
+  const oct = lines.filter((l) => cell(l, 'timestamp')?.startsWith('2026-10'));
+  const extra = [
+    oct[1], // exact duplicate
+    withCell(oct[2], 'cost_usd', String(Number(cell(oct[2], 'cost_usd') || 0) + 0.5)), // conflict
+    withCell(oct[3], 'event_id', '"évt, 1"'), // text path, new event
+    withCell(oct[5], 'event_id', '"évt, 1"'), // the same id, other content: a conflict whose message names the id
+    withCell(oct[4], 'input_tokens', '-5'), // rejected
+  ];
+  const mixed = f('usage-mixed.csv');
+  writeFileSync(mixed, [...lines, ...extra].join('\n') + '\n');
+  const base = allFlags().filter((_, i, a) => a[i] !== '--usage' && a[i - 1] !== '--usage');
+  const summaries: string[] = [];
+  const was = process.env.AI_LEDGER_USAGE_WORKER;
+  try {
+    for (const w of ['0', '1']) {
+      process.env.AI_LEDGER_USAGE_WORKER = w;
+      const out = f(`summary-worker-${w}.json`);
+      expect(await main(['build', '--usage', mixed, mixed, ...base, '--period', '2026-10', '--summary', out], io().io)).toBe(0);
+      summaries.push(readFileSync(out, 'utf8'));
+    }
+  } finally {
+    if (was === undefined) delete process.env.AI_LEDGER_USAGE_WORKER;
+    else process.env.AI_LEDGER_USAGE_WORKER = was;
+  }
+  const s = JSON.parse(summaries[0]);
+  const usage = s.imports.filter((i: { kind: string }) => i.kind === 'usage');
+  expect(usage[0]).toMatchObject({ duplicates: 1, conflicts: 2 });
+  expect(usage[1].duplicates).toBe(lines.length - 1 + 2);
+  expect(summaries[0]).toContain('event_id évt, 1 was already imported');
+  expect(s.rejected.filter((r: { column: string }) => r.column === 'input_tokens')).toHaveLength(2);
+  expect(summaries[1]).toBe(summaries[0]);
+}, 60_000);
+
 test('JSONL usage and --flag=value / several files after one flag', async () => {
   const jl = f('extra.jsonl');
   writeFileSync(jl, [

@@ -225,10 +225,21 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
   const progress = (file: string) => (n: number) => io.err(`build: ${file}: ${fmt(n)} rows read…`);
   const { ctx, rejected: bookRejected } = await readContextFiles(files, io, reports);
   const builder = new LedgerBuilder(ctx, { priceBook: new PriceBook(ctx.prices), expectedEvents: estimateRows(files.usage), observer: options.observer });
-  for (const path of files.workItems) reports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
+  // The work items are read here while a large usage file is read on a worker thread (node.ts): the builder takes
+  // items and events in any order with the same result (items only fill the item table). Reviews come after the
+  // events, as before: both add to the same sums, and a sum's order must not depend on timing.
+  const usageReports: ImportReport[] = [];
+  const usage = (async () => {
+    for (const path of files.usage) usageReports.push(await importFile(path, { kind: 'usage', fileName: path, sink: (e) => builder.addEvent(e), onProgress: progress(path) }));
+  })();
+  usage.catch(() => undefined); // its error is thrown by the await below, not reported as unhandled while items are read
+  try {
+    for (const path of files.workItems) reports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
+  } finally {
+    await usage;
+  }
   let events = 0;
-  for (const path of files.usage) {
-    const r = await importFile(path, { kind: 'usage', fileName: path, sink: (e) => builder.addEvent(e), onProgress: progress(path) });
+  for (const r of usageReports) {
     events += r.accepted;
     reports.push(r);
   }

@@ -9,8 +9,16 @@ import { importUsageInWorker } from './usage-worker';
 
 /** Usage files from this size up are read on a worker thread when the machine has a second core (usage-worker.ts). */
 export const WORKER_MIN_BYTES = 32 << 20;
-/** Off unless AI_LEDGER_USAGE_WORKER=1: on this project's shared 2-core machine it was not measured faster (bench/README.md). */
-const WORKER_BY_DEFAULT = process.env.AI_LEDGER_USAGE_WORKER === '1';
+/**
+ * AI_LEDGER_USAGE_WORKER=0: never; =1: every usage file (the tests use it on small files); unset: from WORKER_MIN_BYTES
+ * when a second core exists. bench/README.md: the 1M-event month builds in about 3/4 of the in-thread time.
+ */
+function usageWorker(size: number): boolean {
+  const v = process.env.AI_LEDGER_USAGE_WORKER;
+  if (v === '0') return false;
+  if (v === '1') return true;
+  return size >= WORKER_MIN_BYTES && availableParallelism() > 1;
+}
 
 export async function importFile<K extends RecordKind>(
   path: string,
@@ -34,7 +42,7 @@ export async function importFile<K extends RecordKind>(
       fatal: `${fileName}: cannot open ${path} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message})`,
     };
   }
-  if (opts.kind === 'usage' && isMainThread && (opts.worker ?? (WORKER_BY_DEFAULT && size >= WORKER_MIN_BYTES && availableParallelism() > 1))) {
+  if (opts.kind === 'usage' && isMainThread && (opts.worker ?? usageWorker(size))) {
     try {
       return await importUsageInWorker(path, { ...(opts as unknown as ImportOptions<'usage'>), fileName });
     } catch (e) {

@@ -132,8 +132,57 @@ export class UsageRowScanner {
     for (const [k, f] of Object.entries(F)) this.cellOf[f] = ix[k as keyof UsageEvent];
   }
 
+  // The accepted row's fields (parse() sets them): the text keys interned, the id and timestamp as byte ranges.
+  idStart = 0;
+  idEnd = 0;
+  tsStart = 0;
+  tsEnd = 0;
+  agent_id = '';
+  work_item_id = '';
+  provider = '';
+  model = '';
+  kind = '';
+  status = '';
+  service_tier = '';
+  context_tier = '';
+  line_item = '';
+  batch = false;
+  input_tokens = 0;
+  cached_input_tokens = 0;
+  cache_write_tokens = 0;
+  output_tokens = 0;
+  units = 0;
+  cost_usd: number | null = null;
+  cache_write_1h_tokens = 0;
+  audio_input_tokens = 0;
+  cached_audio_input_tokens = 0;
+  image_input_tokens = 0;
+  cached_image_input_tokens = 0;
+  audio_output_tokens = 0;
+  image_output_tokens = 0;
+  reasoning_tokens = 0;
+  web_search_requests = 0;
+
   /** The event of line bytes [s, e) (no line break), or null when the text path must read the line. */
   scan(b: Uint8Array, s: number, e: number): UsageEvent | null {
+    if (!this.parse(b, s, e)) return null;
+    // The same object, field for field and in the same order, as usage-fast.ts builds.
+    return {
+      event_id: ascii(b, this.idStart, this.idEnd), timestamp: ascii(b, this.tsStart, this.tsEnd), agent_id: this.agent_id, work_item_id: this.work_item_id,
+      provider: this.provider, model: this.model, kind: this.kind as UsageEvent['kind'], input_tokens: this.input_tokens, cached_input_tokens: this.cached_input_tokens,
+      cache_write_tokens: this.cache_write_tokens, output_tokens: this.output_tokens, units: this.units, status: this.status as UsageEvent['status'], batch: this.batch,
+      cost_usd: this.cost_usd, service_tier: this.service_tier, context_tier: this.context_tier as UsageEvent['context_tier'], cache_write_1h_tokens: this.cache_write_1h_tokens,
+      audio_input_tokens: this.audio_input_tokens, cached_audio_input_tokens: this.cached_audio_input_tokens, image_input_tokens: this.image_input_tokens,
+      cached_image_input_tokens: this.cached_image_input_tokens, audio_output_tokens: this.audio_output_tokens, image_output_tokens: this.image_output_tokens,
+      reasoning_tokens: this.reasoning_tokens, web_search_requests: this.web_search_requests, line_item: this.line_item,
+    };
+  }
+
+  /**
+   * Reads line bytes [s, e) into this scanner's fields; false when the text path must read the line. (The usage worker
+   * packs the fields into columns without making an event object or the id and timestamp strings.)
+   */
+  parse(b: Uint8Array, s: number, e: number): boolean {
     // Split and check the bytes in one pass: printable ASCII, no quote; ',' separates cells.
     const starts = this.starts;
     const ends = this.ends;
@@ -144,65 +193,63 @@ export class UsageRowScanner {
       const x = b[i];
       if (x === 44) {
         ends[c] = i;
-        if (++c === width) return null;
+        if (++c === width) return false;
         starts[c] = i + 1;
-      } else if (x < 0x21 || x > 0x7e || x === 34) return null;
+      } else if (x < 0x21 || x > 0x7e || x === 34) return false;
     }
     ends[c] = e;
-    if (c + 1 !== width) return null;
+    if (c + 1 !== width) return false;
 
     const cellOf = this.cellOf;
     // event_id: non-empty (no byte here is whitespace, so trim changes nothing)
     let k = cellOf[F.event_id];
-    if (k < 0 || starts[k] === ends[k]) return null;
-    const event_id = ascii(b, starts[k], ends[k]);
+    if (k < 0 || starts[k] === ends[k]) return false;
+    this.idStart = starts[k];
+    this.idEnd = ends[k];
     k = cellOf[F.timestamp];
-    if (k < 0 || !isUtcSecond(b, starts[k], ends[k])) return null;
-    const timestamp = ascii(b, starts[k], ends[k]);
-    const agent_id = this.text(b, cellOf[F.agent_id], this.names);
-    const work_item_id = this.text(b, cellOf[F.work_item_id], this.names);
-    const provider = this.text(b, cellOf[F.provider], this.names);
-    const model = this.text(b, cellOf[F.model], this.names);
-    const kind = this.text(b, cellOf[F.kind], this.small);
-    if (!KINDS.has(kind)) return null;
-    const input_tokens = this.count(b, cellOf[F.input_tokens]);
-    const cached_input_tokens = this.count(b, cellOf[F.cached_input_tokens]);
-    const cache_write_tokens = this.count(b, cellOf[F.cache_write_tokens]);
-    const output_tokens = this.count(b, cellOf[F.output_tokens]);
-    if (input_tokens < 0 || cached_input_tokens < 0 || cache_write_tokens < 0 || output_tokens < 0) return null;
+    if (k < 0 || !isUtcSecond(b, starts[k], ends[k])) return false;
+    this.tsStart = starts[k];
+    this.tsEnd = ends[k];
+    this.agent_id = this.text(b, cellOf[F.agent_id], this.names);
+    this.work_item_id = this.text(b, cellOf[F.work_item_id], this.names);
+    this.provider = this.text(b, cellOf[F.provider], this.names);
+    this.model = this.text(b, cellOf[F.model], this.names);
+    const kind = (this.kind = this.text(b, cellOf[F.kind], this.small));
+    if (!KINDS.has(kind)) return false;
+    const input_tokens = (this.input_tokens = this.count(b, cellOf[F.input_tokens]));
+    const cached_input_tokens = (this.cached_input_tokens = this.count(b, cellOf[F.cached_input_tokens]));
+    const cache_write_tokens = (this.cache_write_tokens = this.count(b, cellOf[F.cache_write_tokens]));
+    const output_tokens = (this.output_tokens = this.count(b, cellOf[F.output_tokens]));
+    if (input_tokens < 0 || cached_input_tokens < 0 || cache_write_tokens < 0 || output_tokens < 0) return false;
     const units = this.amount(b, cellOf[F.units], 0, MAX_UNITS_);
-    if (units === -1) return null;
+    if (units === -1) return false;
+    this.units = units as number;
     let status = this.text(b, cellOf[F.status], this.small);
     if (status === '') status = 'ok';
-    else if (!STATUSES.has(status)) return null;
+    else if (!STATUSES.has(status)) return false;
+    this.status = status;
     const batch = BOOL.get(this.lowered(this.text(b, cellOf[F.batch], this.small)));
-    if (batch === undefined) return null;
+    if (batch === undefined) return false;
+    this.batch = batch;
     const cost_usd = this.amount(b, cellOf[F.cost_usd], null, MAX_USD_);
-    if (cost_usd === -1) return null;
-    const service_tier = this.lowered(this.text(b, cellOf[F.service_tier], this.small));
-    const context_tier = this.text(b, cellOf[F.context_tier], this.small);
-    if (!CONTEXT.has(context_tier)) return null;
-    const cache_write_1h_tokens = this.count(b, cellOf[F.cache_write_1h_tokens]);
-    const audio_input_tokens = this.count(b, cellOf[F.audio_input_tokens]);
-    const cached_audio_input_tokens = this.count(b, cellOf[F.cached_audio_input_tokens]);
-    const image_input_tokens = this.count(b, cellOf[F.image_input_tokens]);
-    const cached_image_input_tokens = this.count(b, cellOf[F.cached_image_input_tokens]);
-    const audio_output_tokens = this.count(b, cellOf[F.audio_output_tokens]);
-    const image_output_tokens = this.count(b, cellOf[F.image_output_tokens]);
-    const reasoning_tokens = this.count(b, cellOf[F.reasoning_tokens]);
-    const web_search_requests = this.count(b, cellOf[F.web_search_requests]);
-    if ((cache_write_1h_tokens | audio_input_tokens | cached_audio_input_tokens | image_input_tokens | cached_image_input_tokens) < 0) return null;
-    if ((audio_output_tokens | image_output_tokens | reasoning_tokens | web_search_requests) < 0) return null;
-    const line_item = this.text(b, cellOf[F.line_item], this.names);
-    // The same object, field for field and in the same order, as usage-fast.ts builds.
-    const event: UsageEvent = {
-      event_id, timestamp, agent_id, work_item_id, provider, model, kind: kind as UsageEvent['kind'],
-      input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, units: units as number,
-      status: status as UsageEvent['status'], batch, cost_usd,
-      service_tier, context_tier: context_tier as UsageEvent['context_tier'], cache_write_1h_tokens, audio_input_tokens, cached_audio_input_tokens,
-      image_input_tokens, cached_image_input_tokens, audio_output_tokens, image_output_tokens, reasoning_tokens, web_search_requests, line_item,
-    };
-    return countsIssue(event) ? null : event;
+    if (cost_usd === -1) return false;
+    this.cost_usd = cost_usd;
+    this.service_tier = this.lowered(this.text(b, cellOf[F.service_tier], this.small));
+    const context_tier = (this.context_tier = this.text(b, cellOf[F.context_tier], this.small));
+    if (!CONTEXT.has(context_tier)) return false;
+    const cache_write_1h_tokens = (this.cache_write_1h_tokens = this.count(b, cellOf[F.cache_write_1h_tokens]));
+    const audio_input_tokens = (this.audio_input_tokens = this.count(b, cellOf[F.audio_input_tokens]));
+    const cached_audio_input_tokens = (this.cached_audio_input_tokens = this.count(b, cellOf[F.cached_audio_input_tokens]));
+    const image_input_tokens = (this.image_input_tokens = this.count(b, cellOf[F.image_input_tokens]));
+    const cached_image_input_tokens = (this.cached_image_input_tokens = this.count(b, cellOf[F.cached_image_input_tokens]));
+    const audio_output_tokens = (this.audio_output_tokens = this.count(b, cellOf[F.audio_output_tokens]));
+    const image_output_tokens = (this.image_output_tokens = this.count(b, cellOf[F.image_output_tokens]));
+    const reasoning_tokens = (this.reasoning_tokens = this.count(b, cellOf[F.reasoning_tokens]));
+    const web_search_requests = (this.web_search_requests = this.count(b, cellOf[F.web_search_requests]));
+    if ((cache_write_1h_tokens | audio_input_tokens | cached_audio_input_tokens | image_input_tokens | cached_image_input_tokens) < 0) return false;
+    if ((audio_output_tokens | image_output_tokens | reasoning_tokens | web_search_requests) < 0) return false;
+    this.line_item = this.text(b, cellOf[F.line_item], this.names);
+    return countsIssue(this) === null;
   }
 
   /** Cell k's text, interned; the column's previous value is tried first (an item's events come together). */

@@ -10,6 +10,11 @@ import type { UsageEvent } from '../../core/model/records';
 import type { RejectedRow } from '../../core/model/records';
 import { clip } from '../common/text';
 import { conflictRejection, type ImportOptions, type ImportReport } from './import';
+import { ascii } from './usage-scan';
+
+/** The fields packed into columns: an event's, or the byte scanner's for the row it accepted (same names). */
+type Packed = Omit<UsageEvent, 'event_id' | 'timestamp' | 'kind' | 'status' | 'context_tier'> & { kind: string; status: string; context_tier: string };
+const utf8 = new TextEncoder();
 
 const NUMS = [
   'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'units', 'cost_usd', 'cache_write_1h_tokens', 'audio_input_tokens',
@@ -28,10 +33,12 @@ interface Batch {
   lines: Int32Array;
   nums: Float64Array;
   dict: Int32Array;
-  /** bit 0: batch; bit 1: cost_usd is null */
+  /** bit 0: batch; bit 1: cost_usd is null; bit 2: the row's id and timestamp are UTF-8 (else ASCII) */
   flags: Uint8Array;
-  /** event_id and timestamp of every event, one after the other; their lengths in `lens` */
-  text: string;
+  /** event_id and timestamp of every event as bytes, one after the other; their byte lengths in `lens` */
+  text: Uint8Array;
+  /** bytes used in `text` */
+  at: number;
   lens: Int32Array;
   /** dictionary strings first seen in this batch */
   added: string[];
@@ -59,48 +66,117 @@ export async function workerMain(importFile: typeof import('./node').importFile)
   const lastS: (string | null)[] = new Array<string | null>(ND).fill(null);
   const lastId = new Int32Array(ND);
   let b: Batch;
-  let texts: string[] = [];
+  // Consumed batches come back to be filled again: a million events are then a handful of buffers, not 125 new ones.
+  const spare: Batch[] = [];
+  parentPort!.on('message', (back: Batch) => void spare.push(back));
+  parentPort!.unref();
   const fresh = () => {
-    b = { n: 0, lines: new Int32Array(BATCH), nums: new Float64Array(BATCH * NN), dict: new Int32Array(BATCH * ND), flags: new Uint8Array(BATCH), text: '', lens: new Int32Array(BATCH * 2), added: [] };
-    texts = [];
+    const old = spare.pop();
+    if (old) {
+      old.n = 0;
+      old.at = 0;
+      old.added = [];
+      b = old;
+      return;
+    }
+    b = {
+      n: 0, lines: new Int32Array(BATCH), nums: new Float64Array(BATCH * NN), dict: new Int32Array(BATCH * ND), flags: new Uint8Array(BATCH),
+      text: new Uint8Array(BATCH * 40), at: 0, lens: new Int32Array(BATCH * 2), added: [],
+    };
   };
   fresh();
   const flush = () => {
     if (b.n === 0) return;
-    b.text = texts.join('');
     Atomics.add(flight, 0, 1);
-    parentPort!.postMessage(b, [b.lines.buffer, b.nums.buffer, b.dict.buffer, b.flags.buffer, b.lens.buffer] as ArrayBuffer[]);
+    parentPort!.postMessage(b, [b.lines.buffer, b.nums.buffer, b.dict.buffer, b.flags.buffer, b.text.buffer, b.lens.buffer] as ArrayBuffer[]);
     fresh();
     for (let v = Atomics.load(flight, 0); v >= IN_FLIGHT; v = Atomics.load(flight, 0)) Atomics.wait(flight, 0, v, 100);
+  };
+  /** a dictionary code for column k's string (the scanner interns them: the column's last one is usually the same) */
+  const code = (k: number, s: string): number => {
+    let id = ids.get(s);
+    if (id === undefined) {
+      ids.set(s, (id = ids.size));
+      b.added.push(s);
+    }
+    lastS[k] = s;
+    lastId[k] = id;
+    return id;
+  };
+  const room = (need: number) => {
+    if (b.at + need <= b.text.length) return;
+    const next = new Uint8Array(Math.max(b.text.length * 2, b.at + need));
+    next.set(b.text.subarray(0, b.at));
+    b.text = next;
+  };
+  /**
+   * Everything but the id and timestamp, from an event or from the scanner (the same field names), by name: reading
+   * them by key (r[NUMS[k]]) cost more than the scan itself.
+   */
+  const put = (r: Packed, line: number): number => {
+    const i = b.n++;
+    b.lines[i] = line;
+    const nums = b.nums;
+    const o = i * NN;
+    nums[o] = r.input_tokens;
+    nums[o + 1] = r.cached_input_tokens;
+    nums[o + 2] = r.cache_write_tokens;
+    nums[o + 3] = r.output_tokens;
+    nums[o + 4] = r.units;
+    nums[o + 5] = r.cost_usd ?? 0;
+    nums[o + 6] = r.cache_write_1h_tokens;
+    nums[o + 7] = r.audio_input_tokens;
+    nums[o + 8] = r.cached_audio_input_tokens;
+    nums[o + 9] = r.image_input_tokens;
+    nums[o + 10] = r.cached_image_input_tokens;
+    nums[o + 11] = r.audio_output_tokens;
+    nums[o + 12] = r.image_output_tokens;
+    nums[o + 13] = r.reasoning_tokens;
+    nums[o + 14] = r.web_search_requests;
+    const d = b.dict;
+    const q = i * ND;
+    d[q] = r.agent_id === lastS[0] ? lastId[0] : code(0, r.agent_id);
+    d[q + 1] = r.work_item_id === lastS[1] ? lastId[1] : code(1, r.work_item_id);
+    d[q + 2] = r.provider === lastS[2] ? lastId[2] : code(2, r.provider);
+    d[q + 3] = r.model === lastS[3] ? lastId[3] : code(3, r.model);
+    d[q + 4] = r.kind === lastS[4] ? lastId[4] : code(4, r.kind);
+    d[q + 5] = r.status === lastS[5] ? lastId[5] : code(5, r.status);
+    d[q + 6] = r.service_tier === lastS[6] ? lastId[6] : code(6, r.service_tier);
+    d[q + 7] = r.context_tier === lastS[7] ? lastId[7] : code(7, r.context_tier);
+    d[q + 8] = r.line_item === lastS[8] ? lastId[8] : code(8, r.line_item);
+    b.flags[i] = (r.batch ? 1 : 0) | (r.cost_usd === null ? 2 : 0);
+    return i;
   };
   const report = await importFile(path, {
     kind: 'usage', fileName: opts.fileName, maxRejectedListed: opts.maxRejectedListed, progressEvery: opts.progressEvery, worker: false,
     onProgress: (n) => parentPort!.postMessage({ progress: n } satisfies Progress),
+    // rows the byte scanner accepted: ASCII, the id and timestamp copied as bytes (no string made on this side)
+    scanned: (sc, bytes, line) => {
+      const i = put(sc, line);
+      const idLen = sc.idEnd - sc.idStart;
+      const tsLen = sc.tsEnd - sc.tsStart;
+      room(idLen + tsLen);
+      const t = b.text;
+      let at = b.at;
+      for (let j = sc.idStart; j < sc.idEnd; j++) t[at++] = bytes[j];
+      for (let j = sc.tsStart; j < sc.tsEnd; j++) t[at++] = bytes[j];
+      b.at = at;
+      b.lens[2 * i] = idLen;
+      b.lens[2 * i + 1] = tsLen;
+      if (b.n === BATCH) flush();
+    },
+    // rows the text path read (any text): the id and timestamp as UTF-8
     sink: (e, line) => {
-      const i = b.n++;
-      b.lines[i] = line;
-      const r = e as unknown as Record<string, unknown>;
-      for (let k = 0; k < NN; k++) b.nums[i * NN + k] = (r[NUMS[k]] as number | null) ?? 0;
-      for (let k = 0; k < ND; k++) {
-        const s = r[DICT[k]] as string;
-        // The scanner interns these strings: the column's last one is usually the very same string.
-        let id: number | undefined;
-        if (s === lastS[k]) id = lastId[k];
-        else {
-          id = ids.get(s);
-          if (id === undefined) {
-            ids.set(s, (id = ids.size));
-            b.added.push(s);
-          }
-          lastS[k] = s;
-          lastId[k] = id;
-        }
-        b.dict[i * ND + k] = id;
-      }
-      b.flags[i] = (e.batch ? 1 : 0) | (e.cost_usd === null ? 2 : 0);
-      texts.push(e.event_id, e.timestamp);
-      b.lens[2 * i] = e.event_id.length;
-      b.lens[2 * i + 1] = e.timestamp.length;
+      const i = put(e, line);
+      const id = utf8.encode(e.event_id);
+      const ts = utf8.encode(e.timestamp);
+      room(id.length + ts.length);
+      b.text.set(id, b.at);
+      b.text.set(ts, b.at + id.length);
+      b.at += id.length + ts.length;
+      b.lens[2 * i] = id.length;
+      b.lens[2 * i + 1] = ts.length;
+      b.flags[i] |= 4;
       if (b.n === BATCH) flush();
     },
   });
@@ -121,7 +197,8 @@ export function importUsageInWorker(path: string, opts: Omit<ImportOptions<'usag
   const nodeModule = __filename.replace(/usage-worker(\.[cm]?[jt]s)$/, 'node$1');
   const worker = new Worker(
     `require('tsx/cjs'); const { importFile } = require(${JSON.stringify(nodeModule)}); require(${JSON.stringify(__filename)}).workerMain(importFile).catch((e) => { throw e; });`,
-    { eval: true, workerData: workerIn },
+    // scanned rows make no objects on that side: a small young generation is enough, and keeps the peak down
+    { eval: true, workerData: workerIn, resourceLimits: { maxYoungGenerationSizeMb: 8 } },
   );
   const dict: string[] = [];
   let duplicates = 0;
@@ -137,14 +214,16 @@ export function importUsageInWorker(path: string, opts: Omit<ImportOptions<'usag
       for (const s of b.added) dict.push(s);
       const { nums, lens, flags } = b;
       const d = b.dict;
+      const text = Buffer.from(b.text.buffer, b.text.byteOffset, b.at);
       let at = 0;
       for (let i = 0; i < b.n; i++) {
         const o = i * NN;
         const q = i * ND;
         const idLen = lens[2 * i];
         const tsLen = lens[2 * i + 1];
-        const event_id = b.text.slice(at, at + idLen);
-        const timestamp = b.text.slice(at + idLen, at + idLen + tsLen);
+        const utf = (flags[i] & 4) === 4;
+        const event_id = utf ? text.toString('utf8', at, at + idLen) : ascii(text, at, at + idLen);
+        const timestamp = utf ? text.toString('utf8', at + idLen, at + idLen + tsLen) : ascii(text, at + idLen, at + idLen + tsLen);
         at += idLen + tsLen;
         // The key order of usage-fast.ts's object.
         const e: UsageEvent = {
@@ -182,6 +261,7 @@ export function importUsageInWorker(path: string, opts: Omit<ImportOptions<'usag
           void worker.terminate();
         } else {
           consume(m);
+          worker.postMessage(m, [m.lines.buffer, m.nums.buffer, m.dict.buffer, m.flags.buffer, m.text.buffer, m.lens.buffer] as ArrayBuffer[]);
           Atomics.sub(flight, 0, 1);
           Atomics.notify(flight, 0);
         }
