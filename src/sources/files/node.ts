@@ -50,7 +50,8 @@ export async function importFile<K extends RecordKind>(
       if (!(e as { beforeStart?: boolean }).beforeStart) throw e;
     }
   }
-  // 64 KB reads: each chunk's strings die young (a scavenge, not a full GC).
-  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
+  // 64 KB reads: each chunk's strings die young (a scavenge, not a full GC). On the usage worker the rows the scanner
+  // accepts make no strings: 256 KB reads, a quarter of the calls.
+  const stream = createReadStream(path, { highWaterMark: isMainThread ? 1 << 16 : 1 << 18 });
   return importRecords({ ...opts, fileName, input: stream } as ImportOptions<K>);
 }
