@@ -27,7 +27,7 @@ async function read(path: string, worker: boolean, maxRejectedListed: number) {
   // The worker side called directly: it fails rather than falling back to this thread, so the comparison is real.
   const read = worker ? (o: Parameters<typeof importUsageInWorker>[1]) => importUsageInWorker(path, o) : (o: Parameters<typeof importUsageInWorker>[1]) => importFile(path, { ...o, worker: false });
   const report = await read({
-    kind: 'usage', fileName: 'usage.csv', maxRejectedListed, progressEvery: 5000,
+    kind: 'usage', fileName: path.endsWith('.jsonl') ? 'usage.jsonl' : 'usage.csv', maxRejectedListed, progressEvery: 5000,
     sink: (e, line) => {
       got.push(`${line} ${show(e)} ${Object.keys(e).join('|')}`);
       const body = show({ ...e, event_id: '' });
@@ -72,4 +72,21 @@ test('a sink that throws on the worker path: the import ends with the error as f
   let n = 0;
   const r = await importUsageInWorker(path, { kind: 'usage', fileName: 'usage.csv', sink: () => { if (++n === 2) throw new Error('sink broke'); } });
   expect(r).toMatchObject({ read: 2, accepted: 1, fatal: 'usage.csv: could not be read (sink broke)' });
+});
+
+test('JSONL usage with ids no byte encoding keeps (a lone surrogate from a JSON escape, emoji, non-ASCII): the same strings both ways', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'usage-worker-'));
+  const path = join(dir, 'usage.jsonl');
+  const ids = ['ev-\ud800-lone', 'ev-😀', 'évènement', 'ev-plain'];
+  const lines = ids.map((id, i) => {
+    const cells = Object.fromEntries(COLS.map((c, k) => [c, row(i).split(',')[k]]));
+    return JSON.stringify({ ...cells, event_id: id, input_tokens: Number(cells.input_tokens), output_tokens: Number(cells.output_tokens) });
+  });
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  const here = await read(path, false, 100);
+  const there = await read(path, true, 100);
+  expect(here.report.rejected).toEqual([]);
+  expect(here.report.accepted).toBe(ids.length);
+  expect(there.got).toEqual(here.got);
+  expect(there.got.join('\n')).toContain('"event_id":"ev-\\ud800-lone"');
 });

@@ -14,7 +14,6 @@ import { ascii } from './usage-scan';
 
 /** The fields packed into columns: an event's, or the byte scanner's for the row it accepted (same names). */
 type Packed = Omit<UsageEvent, 'event_id' | 'timestamp' | 'kind' | 'status' | 'context_tier'> & { kind: string; status: string; context_tier: string };
-const utf8 = new TextEncoder();
 
 const NUMS = [
   'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'units', 'cost_usd', 'cache_write_1h_tokens', 'audio_input_tokens',
@@ -33,10 +32,12 @@ interface Batch {
   lines: Int32Array;
   nums: Float64Array;
   dict: Int32Array;
-  /** bit 0: batch; bit 1: cost_usd is null; bit 2: the row's id and timestamp are UTF-8 (else ASCII) */
+  /** bit 0: batch; bit 1: cost_usd is null; bit 2: the row's id and timestamp are in `strs` (else bytes in `text`) */
   flags: Uint8Array;
-  /** event_id and timestamp of every event as bytes, one after the other; their byte lengths in `lens` */
+  /** event_id and timestamp of every scanned row as ASCII bytes, one after the other; their lengths in `lens` */
   text: Uint8Array;
+  /** event_id and timestamp of every other row, as read (any string, lone surrogates from JSON escapes included) */
+  strs: string[];
   /** bytes used in `text` */
   at: number;
   lens: Int32Array;
@@ -76,12 +77,13 @@ export async function workerMain(importFile: typeof import('./node').importFile)
       old.n = 0;
       old.at = 0;
       old.added = [];
+      old.strs = [];
       b = old;
       return;
     }
     b = {
       n: 0, lines: new Int32Array(BATCH), nums: new Float64Array(BATCH * NN), dict: new Int32Array(BATCH * ND), flags: new Uint8Array(BATCH),
-      text: new Uint8Array(BATCH * 40), at: 0, lens: new Int32Array(BATCH * 2), added: [],
+      text: new Uint8Array(BATCH * 40), at: 0, strs: [], lens: new Int32Array(BATCH * 2), added: [],
     };
   };
   fresh();
@@ -165,17 +167,10 @@ export async function workerMain(importFile: typeof import('./node').importFile)
       b.lens[2 * i + 1] = tsLen;
       if (b.n === BATCH) flush();
     },
-    // rows the text path read (any text): the id and timestamp as UTF-8
+    // rows the text path read (any text): the id and timestamp as strings
     sink: (e, line) => {
       const i = put(e, line);
-      const id = utf8.encode(e.event_id);
-      const ts = utf8.encode(e.timestamp);
-      room(id.length + ts.length);
-      b.text.set(id, b.at);
-      b.text.set(ts, b.at + id.length);
-      b.at += id.length + ts.length;
-      b.lens[2 * i] = id.length;
-      b.lens[2 * i + 1] = ts.length;
+      b.strs.push(e.event_id, e.timestamp);
       b.flags[i] |= 4;
       if (b.n === BATCH) flush();
     },
@@ -216,15 +211,22 @@ export function importUsageInWorker(path: string, opts: Omit<ImportOptions<'usag
       const d = b.dict;
       const text = Buffer.from(b.text.buffer, b.text.byteOffset, b.at);
       let at = 0;
+      let str = 0;
       for (let i = 0; i < b.n; i++) {
         const o = i * NN;
         const q = i * ND;
-        const idLen = lens[2 * i];
-        const tsLen = lens[2 * i + 1];
-        const utf = (flags[i] & 4) === 4;
-        const event_id = utf ? text.toString('utf8', at, at + idLen) : ascii(text, at, at + idLen);
-        const timestamp = utf ? text.toString('utf8', at + idLen, at + idLen + tsLen) : ascii(text, at + idLen, at + idLen + tsLen);
-        at += idLen + tsLen;
+        let event_id: string;
+        let timestamp: string;
+        if ((flags[i] & 4) === 4) {
+          event_id = b.strs[str++];
+          timestamp = b.strs[str++];
+        } else {
+          const idLen = lens[2 * i];
+          const tsLen = lens[2 * i + 1];
+          event_id = ascii(text, at, at + idLen);
+          timestamp = ascii(text, at + idLen, at + idLen + tsLen);
+          at += idLen + tsLen;
+        }
         // The key order of usage-fast.ts's object.
         const e: UsageEvent = {
           event_id, timestamp, agent_id: dict[d[q]], work_item_id: dict[d[q + 1]], provider: dict[d[q + 2]], model: dict[d[q + 3]],
