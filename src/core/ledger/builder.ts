@@ -8,6 +8,7 @@ import type { Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '
 import { CATALOG_VERSION, PriceBook } from '../pricing';
 import { IdSet } from './idset';
 import { eventFingerprint } from './fingerprint';
+import { FSum } from './fsum';
 import { Line, addProv, cmp, groupBy, own, type ItemRec } from './line';
 import { periodOf, monthIsUtc } from './period';
 import { EventPricer } from './price';
@@ -36,7 +37,8 @@ export { eventFingerprint } from './fingerprint';
 export { placeholderAgent } from './publish';
 
 interface PeriodExact {
-  eventsAndReviews: number;
+  /** compensated (fsum.ts): ten million costs on a large month */
+  eventsAndReviews: FSum;
 }
 
 export class LedgerBuilder {
@@ -84,7 +86,7 @@ export class LedgerBuilder {
   private periodExact(period: string): PeriodExact {
     if (period === this.lastExactPeriod && this.lastExact !== null) return this.lastExact;
     let p = this.exact.get(period);
-    if (!p) this.exact.set(period, (p = { eventsAndReviews: 0 }));
+    if (!p) this.exact.set(period, (p = { eventsAndReviews: new FSum() }));
     this.lastExact = p;
     this.lastExactPeriod = period;
     return p;
@@ -162,14 +164,14 @@ export class LedgerBuilder {
       this.lastLine = a;
     }
     if (e.status !== 'ok') {
-      a.retry += cost;
+      a.addRetry(cost);
       a.retries++;
-    } else if (e.kind === 'llm' || e.kind === 'embedding') a.api += cost;
-    else a.tools += cost;
+    } else if (e.kind === 'llm' || e.kind === 'embedding') a.addApi(cost);
+    else a.addTools(cost);
     a.events++;
     a.inTok += e.input_tokens;
     a.outTok += e.output_tokens;
-    this.periodExact(period).eventsAndReviews += cost;
+    this.periodExact(period).eventsAndReviews.add(cost);
     if (this.observer !== undefined) this.observer.event(e, cost, agent);
 
     // The true-up's weights: cost and events per invoiced provider (trueup.ts).
@@ -287,11 +289,11 @@ export class LedgerBuilder {
         head.next = a;
       }
     }
-    a.review += cost;
+    a.addReview(cost);
     a.reviewMin += r.minutes;
     a.reviews++;
     if (r.result === 'approved') a.approved++;
-    this.periodExact(period).eventsAndReviews += cost;
+    this.periodExact(period).eventsAndReviews.add(cost);
     if (this.observer !== undefined) this.observer.review(r, cost);
     return 'added';
   }
@@ -382,7 +384,7 @@ export class LedgerBuilder {
       const pU = uByPeriodAll.get(period)!;
       const ex = exactSums(pRows.concat(pU));
       const lpu = ex.api + ex.retry + ex.tools + ex.review;
-      const ear = this.exact.get(period)?.eventsAndReviews ?? 0;
+      const ear = this.exact.get(period)?.eventsAndReviews.value ?? 0;
       const ov = ovByPeriod.get(period)!;
       const tu = tuByPeriod.get(period)!;
       const checked = checkPublished(roundings.get(period)!, outRowsByPeriod.get(period)!, outUByPeriod.get(period)!, tu.cents);

@@ -4,23 +4,25 @@
 import type { Conservation, LedgerRow } from '../model/ledger';
 import type { ExactComponents } from './types';
 import type { Line } from './line';
-import { TABLES, TRUEUP, UNATTR, type PeriodRounding } from './round';
+import { sumByCell, TABLES, TRUEUP, UNATTR, type PeriodRounding } from './round';
+import { FSum } from './fsum';
 import { sumToCents, toCents } from './rounding';
 
 /** Tolerance of the conservation checks: one micro-dollar. */
 export const MICRO = 1e-6;
 
+/** Each component summed over the lines, compensated (fsum.ts). */
 export function exactSums(lines: Line[]) {
-  const ex = { api: 0, retry: 0, tools: 0, review: 0, overhead: 0, trueup: 0 };
+  const s = Array.from({ length: 6 }, () => new FSum());
   for (const l of lines) {
-    ex.api += l.api;
-    ex.retry += l.retry;
-    ex.tools += l.tools;
-    ex.review += l.review;
-    ex.overhead += l.overhead;
-    ex.trueup += l.trueup;
+    s[0].add(l.api);
+    s[1].add(l.retry);
+    s[2].add(l.tools);
+    s[3].add(l.review);
+    s[4].add(l.overhead);
+    s[5].add(l.trueup);
   }
-  return ex;
+  return { api: s[0].value, retry: s[1].value, tools: s[2].value, review: s[3].value, overhead: s[4].value, trueup: s[5].value };
 }
 
 export const exactOf = (l: Line): ExactComponents => ({ api: l.api + 0, retry: l.retry + 0, tools: l.tools + 0, review: l.review + 0, overhead: l.overhead + 0, trueup: l.trueup + 0 });
@@ -61,14 +63,12 @@ export function checkPublished(rounded: PeriodRounding, outRows: Published[], ou
   let withinCent = true;
   const off = (p: number, e: number) => Math.abs(p - e) >= 1 + 1e-6;
   for (let k = 0; k < TABLES; k++) {
-    const cellE = new Float64Array(nCells);
+    // the exact side as the rounding summed it (the same function); the published side is whole cents, exact as it is
+    const { cells: cellE, sum: sumE } = sumByCell(exact[k], ix.cellOf, nCells);
     const cellP = new Float64Array(nCells);
-    let sumE = 0;
     let sumP = 0;
     for (let i = 0; i < n; i++) {
-      sumE += exact[k][i];
       sumP += pub[k][i];
-      cellE[ix.cellOf[i]] += exact[k][i];
       cellP[ix.cellOf[i]] += pub[k][i];
     }
     if (sumP !== (k === TRUEUP ? trueupCents : sumToCents(sumE / 100))) tie = false;

@@ -27,14 +27,24 @@ export interface ItemRec {
   closedRow: boolean;
 }
 
-// A line's money and token sums live in shared Float64Array chunks, 17 doubles a line, behind accessors. Why: as
+// A line's money and token sums live in shared Float64Array chunks, 21 doubles a line, behind accessors. Why: as
 // object fields each double is a separate heap number in V8, so 130,000 lines were ~2.3M small objects that every
 // scavenge copied while a month was read (a tenth of a 1M-event build went to the garbage collector). A chunk is
 // shared by the lines made one after the other; it lives as long as any of them.
-const DOUBLES = 17;
+/** 17 sums, then the compensations of the four that take a cost per event or review (api, retry, tools, review) */
+const DOUBLES = 21;
+const COMP = 17;
 const LINES_PER_CHUNK = 4096;
 let chunk = new Float64Array(0);
 let chunkUsed = LINES_PER_CHUNK;
+
+/** f[i] += x with the lost low part in f[i + COMP] (Neumaier) */
+function addComp(f: Float64Array, i: number, x: number): void {
+  const s = f[i];
+  const t = s + x;
+  f[i + COMP] += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+  f[i] = t;
+}
 
 /** One accumulator: a work item in a period (from one agent's events), later a ledger row or an unattributed row. */
 export class Line {
@@ -72,34 +82,55 @@ export class Line {
     this.o = DOUBLES * chunkUsed++;
   }
 
+  /**
+   * Compensated adds (fsum.ts) for the sums that take one cost per event or review: an item with a million events
+   * would otherwise carry a micro-dollar of float drift, which the conservation check (compensated itself) reports.
+   */
+  addApi(x: number): void {
+    addComp(this.f, this.o, x);
+  }
+  addRetry(x: number): void {
+    addComp(this.f, this.o + 1, x);
+  }
+  addTools(x: number): void {
+    addComp(this.f, this.o + 2, x);
+  }
+  addReview(x: number): void {
+    addComp(this.f, this.o + 3, x);
+  }
+
   /** Exact USD (api … trueup); the start value -0 is normalized by outputs with `+ 0`. */
 
   get api(): number {
-    return this.f[this.o + 0];
+    return this.f[this.o + 0] + this.f[this.o + COMP + 0];
   }
   set api(v: number) {
     this.f[this.o + 0] = v;
+    this.f[this.o + COMP + 0] = -0;
   }
 
   get retry(): number {
-    return this.f[this.o + 1];
+    return this.f[this.o + 1] + this.f[this.o + COMP + 1];
   }
   set retry(v: number) {
     this.f[this.o + 1] = v;
+    this.f[this.o + COMP + 1] = -0;
   }
 
   get tools(): number {
-    return this.f[this.o + 2];
+    return this.f[this.o + 2] + this.f[this.o + COMP + 2];
   }
   set tools(v: number) {
     this.f[this.o + 2] = v;
+    this.f[this.o + COMP + 2] = -0;
   }
 
   get review(): number {
-    return this.f[this.o + 3];
+    return this.f[this.o + 3] + this.f[this.o + COMP + 3];
   }
   set review(v: number) {
     this.f[this.o + 3] = v;
+    this.f[this.o + COMP + 3] = -0;
   }
 
   get overhead(): number {

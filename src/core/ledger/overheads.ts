@@ -1,6 +1,7 @@
 // Phase 3 — allocate overheads (RULES.md "Overheads"): each overhead of a period is shared exactly over the ledger
 // rows in its scope by its driver; a scope with no rows keeps the amount visible as an unattributed overhead line.
 // (Rounding to the cent is the round phase's.)
+import { FSum } from './fsum';
 import type { Agent, Overhead } from '../model/records';
 import { UNASSIGNED } from './types';
 import { Line } from './line';
@@ -59,6 +60,7 @@ export interface OverheadTotals {
  */
 export function allocateOverheads(period: string, pRows: Line[], overheads: readonly Overhead[], x: ScopeContext): { ov: OverheadTotals; extraU: Line[] } {
   const ov: OverheadTotals = { imported: 0, allocated: 0, unallocated: 0 };
+  const allocated = new FSum(); // a share per row: a million of them on a 10M-event month
   const extraU: Line[] = [];
   for (const o of overheads) {
     if (o.period !== period) continue;
@@ -88,8 +90,9 @@ export function allocateOverheads(period: string, pRows: Line[], overheads: read
     for (let j = 0; j < w.length; j++) {
       const share = (o.amount_usd * w[j]) / sumW;
       rows[j].overhead += share;
-      ov.allocated += share;
+      allocated.add(share);
     }
   }
+  ov.allocated = allocated.value;
   return { ov, extraU };
 }

@@ -106,8 +106,9 @@ export async function roundLines(x: Run): Promise<RoundingTargets> {
     ),
   );
   const cells = await q(x, `SELECT period, cid, bid, aid FROM ${T.cells} ORDER BY period, cid`);
-  const sums = await q(x, `SELECT period, cid, ${K.map((k) => `sum(e${k}) AS s${k}`).join(', ')} FROM ${T.cents}_ex GROUP BY period, cid`);
-  const totals = await q(x, `SELECT period, ${K.map((k) => `sum(e${k}) AS s${k}`).join(', ')} FROM ${T.cents}_ex GROUP BY period`);
+  // compensated sums, as core's sumByCell: a plain sum's error over a million lines exceeds the rounding's remainder quantum
+  const sums = await q(x, `SELECT period, cid, ${K.map((k) => `${d.fsum(`e${k}`)} AS s${k}`).join(', ')} FROM ${T.cents}_ex GROUP BY period, cid`);
+  const totals = await q(x, `SELECT period, ${K.map((k) => `${d.fsum(`e${k}`)} AS s${k}`).join(', ')} FROM ${T.cents}_ex GROUP BY period`);
   const byPeriod = new Map<string, { rows: number[]; cols: number[]; exact: Float64Array[] }>();
   for (const c of cells) {
     let p = byPeriod.get(str(c.period));
