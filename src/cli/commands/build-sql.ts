@@ -27,10 +27,13 @@ export const ENGINES = ['js', 'duckdb', 'clickhouse'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /**
- * Without --engine: the JavaScript engine below this many bytes of usage files (about 400,000 canonical events, ~3 s
- * and ~250 MB with it), DuckDB from there on (bench/README.md: the JavaScript engine takes 3–5× DuckDB's time).
+ * Without --engine: the JavaScript engine below this many bytes of usage files (about 2.8M canonical events), DuckDB
+ * from there on. The JavaScript engine is the faster one (bench/README.md, 30 Nov: 1M events 2.8 s against 3.7 s,
+ * 10M events 35 s against 39 s through the CLI), but it holds the month in memory (~0.4 GB at 1M events, ~2.6 GB at
+ * 10M; about 0.9 GB here by those two points), while DuckDB keeps to DUCKDB_MEMORY_LIMIT and spills past it. Node's
+ * default heap on an 8 GB machine is about 2 GB.
  */
-export const DUCKDB_FROM_BYTES = 50_000_000;
+export const DUCKDB_FROM_BYTES = 400_000_000;
 
 /** The files' total size (a missing file counts 0: the import reports it). */
 export function bytesOf(files: string[]): number {
