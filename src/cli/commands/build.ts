@@ -290,7 +290,8 @@ usage, work-item and review files itself) or in ClickHouse (CLICKHOUSE_URL, CLIC
 CLICKHOUSE_DATABASE from the environment; without CLICKHOUSE_URL, the embedded chDB when it is installed). All three
 publish the same figures to the cent. Default: js below ${DUCKDB_FROM_BYTES / 1e6} MB of usage files, duckdb above
 (README.md "Choosing an engine"). DuckDB keeps to DUCKDB_MEMORY_LIMIT (default ${DUCKDB_MEMORY_LIMIT}; past it, it spills to
-the system's temp folder). The daily series (the workbook's Daily and Daily Monitor sheets) comes from the js engine only.
+the system's temp folder). The js engine reads a usage file of 32 MB or more on a worker thread (AI_LEDGER_USAGE_WORKER=0:
+never). The daily series (the workbook's Daily and Daily Monitor sheets) comes from the js engine only.
 --config FILE names the period, sources (vendor files or API pulls, credentials from environment variables), link
 rules, canonical inputs and outputs in one JSON file; paths in it are relative to it. --period and output flags
 override the file's. A config names all inputs: do not combine it with --usage, --work-items and the like.
