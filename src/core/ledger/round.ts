@@ -2,7 +2,7 @@
 // sums by controlled rounding (every cell, business unit and agent within a cent, the table to its target), then each
 // cell's cents over its lines by largest remainder (ties to the earlier line). Integer cents throughout.
 import { controlledRound, roundExactCents, sumToCents } from './rounding';
-import { faddAt, fsumsOf } from './fsum';
+import { FSum, faddAt, fsumsOf } from './fsum';
 import type { Line } from './line';
 
 /**
@@ -113,13 +113,12 @@ export interface PeriodRounding {
 export function sumByCell(ex: Float64Array, cellOf: Int32Array, nCells: number): { cells: Float64Array; sum: number } {
   const cells = new Float64Array(nCells);
   const comp = new Float64Array(nCells);
-  const total = new Float64Array(1);
-  const totalComp = new Float64Array(1);
+  const total = new FSum();
   for (let i = 0; i < ex.length; i++) {
-    faddAt(total, totalComp, 0, ex[i]);
+    total.add(ex[i]);
     faddAt(cells, comp, cellOf[i], ex[i]);
   }
-  return { cells: fsumsOf(cells, comp), sum: total[0] + totalComp[0] };
+  return { cells: fsumsOf(cells, comp), sum: total.value };
 }
 
 /** Each cell's cents over its lines of table k by largest remainder (lines in line order: ties to the earlier). */
