@@ -28,10 +28,10 @@ export type EngineName = (typeof ENGINES)[number];
 
 /**
  * Without --engine: the JavaScript engine below this many bytes of usage files (about 2.8M canonical events), DuckDB
- * from there on. The JavaScript engine is the faster one (bench/README.md, 30 Nov: 1M events 2.8 s against 3.7 s,
- * 10M events 35 s against 39 s through the CLI), but it holds the month in memory (~0.4 GB at 1M events, ~2.6 GB at
- * 10M; about 0.9 GB here by those two points), while DuckDB keeps to DUCKDB_MEMORY_LIMIT and spills past it. Node's
- * default heap on an 8 GB machine is about 2 GB.
+ * from there on. The JavaScript engine is the faster one through the CLI (bench/README.md, 30 Nov: 1M events 3.7 s
+ * against 4.4 s, 2.86M events 8.5 s against 9.2 s, 10M events 35 s against 39 s), but it holds the month in memory
+ * (0.4 GB at 1M events, 0.87 GB at 2.86M, 2.6 GB at 10M) and fails past Node's heap limit (about 2 GB on an 8 GB
+ * machine), while DuckDB keeps to DUCKDB_MEMORY_LIMIT and spills past it.
  */
 export const DUCKDB_FROM_BYTES = 400_000_000;
 
