@@ -100,7 +100,6 @@ export class Line {
   }
 
   /** Exact USD (api … trueup); the start value -0 is normalized by outputs with `+ 0`. */
-
   get api(): number {
     return this.f[this.o + 0] + this.f[this.o + COMP + 0];
   }
