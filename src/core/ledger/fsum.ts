@@ -3,33 +3,24 @@
 // for the rounding's cell sums, past the remainder quantum, so that engines summing in different orders broke
 // near-ties differently. The SQL engines use their dialect's compensated sum (fsum / sumKahan) for the same figures.
 
+/** f[i] += x, the low part the addition loses kept in f[c] (Neumaier); the sum is f[i] + f[c]. The one step every
+ *  compensated sum of the ledger takes: FSum, the rounding's cell sums (round.ts), a line's sums (line.ts). */
+export function addCompensated(f: Float64Array, i: number, c: number, x: number): void {
+  const s = f[i];
+  const t = s + x;
+  f[c] += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+  f[i] = t;
+}
+
 /** One running sum. */
 export class FSum {
-  private s = 0;
-  private c = 0;
+  private readonly f = new Float64Array(2);
 
   add(x: number): void {
-    const s = this.s;
-    const t = s + x;
-    this.c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    this.s = t;
+    addCompensated(this.f, 0, 1, x);
   }
 
   get value(): number {
-    return this.s + this.c;
+    return this.f[0] + this.f[1];
   }
-}
-
-/** sums[i] += x, the lost low part kept in comps[i]; the sum is sums[i] + comps[i] (see fsumsOf). */
-export function faddAt(sums: Float64Array, comps: Float64Array, i: number, x: number): void {
-  const s = sums[i];
-  const t = s + x;
-  comps[i] += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-  sums[i] = t;
-}
-
-/** Folds the compensations into the sums (in place) and returns them. */
-export function fsumsOf(sums: Float64Array, comps: Float64Array): Float64Array {
-  for (let i = 0; i < sums.length; i++) sums[i] += comps[i];
-  return sums;
 }

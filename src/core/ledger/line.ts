@@ -1,5 +1,6 @@
 // The accumulator every phase works on: one per (work item, period, agent) while records stream in, then a ledger row
 // (a work item in a period) or an unattributed line after attribution; each phase fills its own fields.
+import { addCompensated } from './fsum';
 import type { Outcome } from '../model/records';
 import type { UnattributedRow } from '../model/ledger';
 
@@ -37,14 +38,6 @@ const COMP = 17;
 const LINES_PER_CHUNK = 4096;
 let chunk = new Float64Array(0);
 let chunkUsed = LINES_PER_CHUNK;
-
-/** f[i] += x with the lost low part in f[i + COMP] (Neumaier) */
-function addComp(f: Float64Array, i: number, x: number): void {
-  const s = f[i];
-  const t = s + x;
-  f[i + COMP] += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-  f[i] = t;
-}
 
 /** One accumulator: a work item in a period (from one agent's events), later a ledger row or an unattributed row. */
 export class Line {
@@ -87,16 +80,16 @@ export class Line {
    * would otherwise carry a micro-dollar of float drift, which the conservation check (compensated itself) reports.
    */
   addApi(x: number): void {
-    addComp(this.f, this.o, x);
+    addCompensated(this.f, this.o, this.o + COMP, x);
   }
   addRetry(x: number): void {
-    addComp(this.f, this.o + 1, x);
+    addCompensated(this.f, this.o + 1, this.o + 1 + COMP, x);
   }
   addTools(x: number): void {
-    addComp(this.f, this.o + 2, x);
+    addCompensated(this.f, this.o + 2, this.o + 2 + COMP, x);
   }
   addReview(x: number): void {
-    addComp(this.f, this.o + 3, x);
+    addCompensated(this.f, this.o + 3, this.o + 3 + COMP, x);
   }
 
   /** Exact USD (api … trueup); the start value -0 is normalized by outputs with `+ 0`. */

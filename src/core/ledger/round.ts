@@ -2,7 +2,7 @@
 // sums by controlled rounding (every cell, business unit and agent within a cent, the table to its target), then each
 // cell's cents over its lines by largest remainder (ties to the earlier line). Integer cents throughout.
 import { controlledRound, roundExactCents, sumToCents } from './rounding';
-import { FSum, faddAt, fsumsOf } from './fsum';
+import { FSum, addCompensated } from './fsum';
 import type { Line } from './line';
 
 /**
@@ -111,14 +111,16 @@ export interface PeriodRounding {
  * live in small functions: V8 optimizes them sooner.)
  */
 export function sumByCell(ex: Float64Array, cellOf: Int32Array, nCells: number): { cells: Float64Array; sum: number } {
-  const cells = new Float64Array(nCells);
-  const comp = new Float64Array(nCells);
+  // cell c's sum in f[c], its compensation in f[nCells + c]
+  const f = new Float64Array(2 * nCells);
   const total = new FSum();
   for (let i = 0; i < ex.length; i++) {
     total.add(ex[i]);
-    faddAt(cells, comp, cellOf[i], ex[i]);
+    addCompensated(f, cellOf[i], nCells + cellOf[i], ex[i]);
   }
-  return { cells: fsumsOf(cells, comp), sum: total.value };
+  const cells = new Float64Array(nCells);
+  for (let c = 0; c < nCells; c++) cells[c] = f[c] + f[nCells + c];
+  return { cells, sum: total.value };
 }
 
 /** Each cell's cents over its lines of table k by largest remainder (lines in line order: ties to the earlier). */
