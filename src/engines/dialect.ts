@@ -32,8 +32,6 @@ export interface Dialect {
   firstSorted(expr: string, n: number): string;
   /** text that is empty or has no whitespace (as String.prototype.trim sees it, code points `ws`) at either end */
   untrimmed(expr: string, ws: readonly number[]): string;
-  /** text YYYY-MM-DD → a date, NULL when it is not a valid calendar date */
-  tryDate(expr: string): string;
   /** any value as text (NULL stays NULL) */
   text(expr: string): string;
   /** NULL as text */
@@ -77,7 +75,6 @@ export const duckdbDialect: Dialect = {
     const notWs = (u: string) => `(${u} BETWEEN 33 AND 126 OR (${u} > 126 AND ${ws.filter((c) => c > 126).map((c) => `${u} <> ${c}`).join(' AND ')}))`;
     return `(${e} = '' OR (${notWs(`unicode(${e})`)} AND ${notWs(`unicode(right(${e}, 1))`)}))`;
   },
-  tryDate: (e) => `TRY_CAST(${e} AS DATE)`,
   text: (e) => `CAST(${e} AS VARCHAR)`,
   nullText: 'CAST(NULL AS VARCHAR)',
   length: (e) => `length(${e})`,
@@ -114,7 +111,6 @@ export const clickhouseDialect: Dialect = {
     const set = ws.map((c) => chString(String.fromCharCode(c))).join(', ');
     return `(${e} = '' OR (substringUTF8(${e}, 1, 1) NOT IN (${set}) AND substringUTF8(${e}, lengthUTF8(${e}), 1) NOT IN (${set})))`;
   },
-  tryDate: (e) => `toDateOrNull(${e})`,
   text: (e) => `toString(${e})`,
   nullText: 'CAST(NULL AS Nullable(String))',
   length: (e) => `lengthUTF8(${e})`,

@@ -85,6 +85,16 @@ test('Langfuse observations (FINAL, deleted rows left out, spans skipped) with t
   expect(js.events.length).toBe(4);
   expect(await mappedEvents(rel)).toEqual(asMapped(js.events));
   await agreeOnLedger(js.events, table, links, window);
+
+  // a count past the documented range (1e11 tokens): the mapper rejects it (usageEventSchema), so the table mapping does
+  const gen = obs.find((o) => o.type === 'GENERATION' && o.usageDetails)!;
+  const huge = { ...gen, id: 'obs-huge', usageDetails: { input: 200000000000, output: 1 } };
+  await conn.exec(`INSERT INTO observations ${cols} VALUES ${row(huge, '2026-10-05 00:00:00')}`);
+  const js2 = finalizeUsage(langfuseDrafts([...obs, huge].map((value, i) => ({ value, line: i + 1 })), 'observations.json'), links, 'langfuse');
+  expect(js2.rejected.map((r) => r.column)).toEqual(['usageDetails.input']);
+  const rel2 = await tableUsage(conn as unknown as TableConnection, table, links, window);
+  expect(await conn.query(`SELECT event_id, why FROM ${rel2} AS r WHERE ok = 0`)).toEqual([{ event_id: 'obs-huge', why: 'range' }]);
+  expect(await mappedEvents(rel2)).toEqual(asMapped(js2.events));
 });
 
 test('Helicone request_response_rmt (cost in nano-USD, properties as link fields, cache and audio tokens): the mapper\'s events and ledger', async () => {

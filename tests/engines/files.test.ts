@@ -103,6 +103,31 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expectAgree(js.result, sql.sql, `${engine} dirty`, { unpricedOrder: 'same' });
   });
 
+  test('numbers and dates in the simple form but outside the documented ranges (tokens > 1e11, units > 1e11, a cost > 1e12, the years 1999 and 2101, 31 April) go through the JavaScript import: the same rejected rows', async () => {
+    const i = sampleCase(true, 0.002, 1);
+    const files = writeCanonical(i);
+    const lines = readFileSync(files.usage[0], 'utf8').split('\n');
+    const cols = lines[0].split(',');
+    const set = (line: string, col: string, v: string) => {
+      const c = line.split(',');
+      c[cols.indexOf(col)] = v;
+      return c.join(',');
+    };
+    lines[2] = set(lines[2], 'input_tokens', '200000000000');
+    lines[4] = set(lines[4], 'timestamp', '2026-04-31T10:00:00Z');
+    lines[6] = set(lines[6], 'units', '500000000000');
+    lines[8] = set(lines[8], 'timestamp', '1999-10-05T10:00:00Z');
+    lines[10] = set(lines[10], 'timestamp', '2101-01-05T10:00:00.5+01:00');
+    lines[12] = set(lines[12], 'cost_usd', '1000000000001');
+    writeFileSync(files.usage[0], lines.join('\n'));
+    const js = await viaFilesJs(files);
+    const sql = await viaFiles(files, engine);
+    expect(js.rejected.map((r) => [r.line, r.column])).toEqual([[3, 'input_tokens'], [5, 'timestamp'], [7, 'units'], [9, 'timestamp'], [11, 'timestamp'], [13, 'cost_usd']]);
+    expect(sql.sql.native).toBe(false);
+    expect(sql.rejected).toEqual(js.rejected);
+    expectAgree(js.result, sql.sql, `${engine} out of range`, { unpricedOrder: 'same' });
+  });
+
   test('semicolons, a byte-order mark, header case and order, an extra column, and JSONL are read natively', async () => {
     const i = sampleCase(false, 0.002, 1);
     const files = writeCanonical(i);

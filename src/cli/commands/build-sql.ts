@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { LedgerContext } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
+import { MAX_TOKENS, MAX_USD } from '../../core/model/ranges';
 import { PriceBook } from '../../core/pricing';
 import { columnsOf, detectDelimiter, normalizeHeader, usageRowsIn, type ImportReport, type RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
@@ -340,9 +341,13 @@ export async function buildFromConfigSql(loaded: LoadedConfig, period: string, i
         const rels: string[] = [];
         for (const [k, t] of tables.entries()) {
           const rel = await tableUsage(c as unknown as TableConnection, t, loaded.links, t.from && t.to ? { from: t.from, to: t.to } : periodWindow(period), k);
-          // rows whose token counts do not nest are not usage the ledger can take: listed, never dropped in silence
-          for (const r of await c.query(`SELECT event_id FROM ${rel} AS r WHERE ok = 0 ORDER BY event_id LIMIT 1000`)) {
-            tableRejected.push({ file: t.name ?? t.table, line: 0, column: 'usage_details', value: String(r.event_id), reason: 'token counts do not nest (cached or cache-write tokens above the input, or output parts above the output); not imported' });
+          // rows whose token counts do not nest, or whose counts or cost are out of range, are not usage the ledger can
+          // take: listed, never dropped in silence
+          for (const r of await c.query(`SELECT event_id, why FROM ${rel} AS r WHERE ok = 0 ORDER BY event_id LIMIT 1000`)) {
+            const reason = r.why === 'range'
+              ? `a token count outside 0–${MAX_TOKENS.toExponential()} or a cost outside 0–${MAX_USD.toExponential()} USD; not imported`
+              : 'token counts do not nest (cached or cache-write tokens above the input, or output parts above the output); not imported';
+            tableRejected.push({ file: t.name ?? t.table, line: 0, column: 'usage_details', value: String(r.event_id), reason });
           }
           // the rows the table gives the ledger (row accounting: handed vs counted)
           for (const r of await c.query(`SELECT count() AS n FROM ${rel} AS r WHERE ok = 1`)) tableRows += Number(r.n);

@@ -3,6 +3,7 @@
 // reads to the same values (no surrounding whitespace, plain numerals, ISO timestamps with a valid date); each typed
 // value is NULL when its text is not in that form, and a file with any such row is read by the JavaScript import
 // instead (engine.ts), so every rejected row keeps its exact file, line, column and message.
+import { MAX_TOKENS, MAX_USD, MAX_YEAR, MIN_YEAR } from '../../core/model/ranges';
 import type { Dialect } from '../dialect';
 
 export const USAGE_TEXT_COLUMNS = [
@@ -37,22 +38,22 @@ const WS_CLASS = `[${JS_WHITESPACE.map((c) => `\\x{${c.toString(16).toUpperCase(
 /** The text has no whitespace at either end (one small pattern: cheaper per row than decoding its characters). */
 export const untrimmed = (d: Dialect, x: string) => `NOT ${d.matches(x, `^${WS_CLASS}|${WS_CLASS}$`)}`;
 
-// A simple ISO timestamp. The JavaScript import accepts a date with month 01–12 and day 01–31 (V8's Date parser rolls
-// 2026-02-31 over to March; the month is read from the text) and a time below 24:00:00, with an optional fraction and
-// Z or ±HH:MM. The usual form (20 characters, Z) is one small pattern; any other form is checked by a second one and,
-// when it carries an offset, must also be a real calendar date (its UTC month is computed by the database then).
-const MONTH_DAY = '(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])';
+// A simple ISO timestamp, which the JavaScript import accepts too (isIsoTimestamp, core/model/ranges.ts): a calendar
+// date that exists (30 February and 29 February 2100 do not) in a year from 2000 to 2100, a time below 24:00:00 with an
+// optional fraction, and Z or an offset of at most ±14:59. The calendar is in the pattern itself rather than a cast to
+// a date: ClickHouse's toDate rolls 2026-02-30 over to March. The usual form (20 characters, Z) is tested first.
+if (MIN_YEAR !== 2000 || MAX_YEAR !== 2100) throw new Error('canonical.ts: the date pattern spells out the years 2000–2100');
+const MONTH_DAY = '((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)';
+const DATE = `((20[0-9]{2}|2100)-${MONTH_DAY}|20([02468][048]|[13579][26])-02-29)`;
 const TIME = '([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]';
-const TS_Z = `[0-9]{4}-${MONTH_DAY}T${TIME}Z`;
-const TS_ANY = `[0-9]{4}-${MONTH_DAY}(T${TIME}(\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?`;
+const TS_Z = `${DATE}T${TIME}Z`;
+const TS_ANY = `${DATE}(T${TIME}(\\.[0-9]{1,9})?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])?)?`;
 
 /** The timestamp when it is in the simple form ('' when empty and `allowEmpty`), else NULL. */
 export function timestamp(d: Dialect, ts: string, allowEmpty: boolean): string {
-  const len = d.length(ts);
-  const offset = `(${len} > 19 AND ${d.oneOf(`substr(${ts}, ${len} - 5, 1)`, ['+', '-'])} AND substr(${ts}, ${len} - 4, 5) <> '00:00')`;
   return `CASE WHEN ${ts} = '' THEN ${allowEmpty ? "''" : 'NULL'}
-    WHEN ${len} = 20 AND ${d.fullMatch(ts, TS_Z)} THEN ${ts}
-    WHEN ${d.fullMatch(ts, TS_ANY)} AND (NOT ${offset} OR ${d.tryDate(`substr(${ts}, 1, 10)`)} IS NOT NULL) THEN ${ts} END`;
+    WHEN ${d.length(ts)} = 20 AND ${d.fullMatch(ts, TS_Z)} THEN ${ts}
+    WHEN ${d.fullMatch(ts, TS_ANY)} THEN ${ts} END`;
 }
 
 /** True when the simple timestamp names its UTC month and day by its text (ends in Z or has no offset). */
@@ -72,11 +73,16 @@ export function dayExpr(d: Dialect, ts: string): string {
   return `CASE WHEN ${d.length(ts)} = 20 OR ${utcText(d, ts)} OR substr(${ts}, ${d.length(ts)} - 4, 5) = '00:00' THEN substr(${ts}, 1, 10) ELSE ${d.utcDay(ts)} END`;
 }
 
-/** A whole number ≥ 0 ('' = 0) that is a safe integer, else NULL (digits only: Number() and the database agree on them). */
+/** A whole number from 0 to MAX_TOKENS ('' = 0), else NULL (digits only: Number() and the database agree on them). */
 export const tokens = (d: Dialect, x: string) =>
-  `CASE WHEN ${x} = '' OR ${x} = '0' THEN 0 WHEN ${d.fullMatch(x, '[0-9]{1,16}')} AND ${d.tryDouble(x)} <= 9007199254740991 THEN ${d.tryDouble(x)} END`;
+  `CASE WHEN ${x} = '' OR ${x} = '0' THEN 0 WHEN ${d.fullMatch(x, '[0-9]{1,16}')} AND ${d.tryDouble(x)} <= ${MAX_TOKENS} THEN ${d.tryDouble(x)} END`;
 
 const MONEY = '[0-9]{1,15}(\\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?';
 
-/** A plain decimal ≥ 0 ('' = `empty`), else NULL; JavaScript's Number() and the database read it to the same double. */
-export const money = (d: Dialect, x: string, empty: string) => `CASE WHEN ${x} = '' THEN ${empty} WHEN ${d.fullMatch(x, MONEY)} THEN ${d.tryDouble(x)} END`;
+/**
+ * A plain decimal from 0 to `max` ('' = `empty`), else NULL; JavaScript's Number() and the database read it to the same
+ * double. `max` is the import's range for the column (MAX_USD, MAX_UNITS, MAX_REVIEW_MINUTES): past it the import
+ * rejects the row, so the database must not read it (an exponent of 1e999 is NULL or infinity there: not ≤ max either).
+ */
+export const money = (d: Dialect, x: string, empty: string, max: number = MAX_USD) =>
+  `CASE WHEN ${x} = '' THEN ${empty} WHEN ${d.fullMatch(x, MONEY)} AND ${d.tryDouble(x)} <= ${max} THEN ${d.tryDouble(x)} END`;

@@ -1,5 +1,6 @@
 // Phase 0 — load: the canonical usage events, work items and reviews as typed relations, de-duplicated, and the
 // usage grouped per ledger line × price key (the only pass over the events: everything after works on the groups).
+import { MAX_REVIEW_MINUTES, MAX_UNITS } from '../../core/model/ranges';
 import type { Dialect } from '../dialect';
 import { TOKENS, dayExpr, money, periodExpr, text, timestamp, tokens, untrimmed, utcText } from './canonical';
 import { T, num, q, type Run } from './run';
@@ -31,7 +32,7 @@ export function typedUsageFromText(d: Dialect, raw: string, withMs: boolean): st
     CASE WHEN ${c('batch')} = '' OR ${c('batch')} = 'false' THEN 0 WHEN ${c('batch')} = 'true' THEN 1
       WHEN ${d.oneOf(`lower(${c('batch')})`, ['true', '1', 'yes', 'y'])} THEN 1 WHEN ${d.oneOf(`lower(${c('batch')})`, ['false', '0', 'no', 'n'])} THEN 0 END AS batch,
     ${money(d, c('cost_usd'), 'NULL')} AS cost, CASE WHEN ${c('cost_usd')} = '' THEN 1 ELSE 0 END AS no_cost,
-    ${money(d, c('units'), '0')} AS units,
+    ${money(d, c('units'), '0', MAX_UNITS)} AS units,
     ${TOKENS.map(([k, name]) => `${tokens(d, c(name))} AS ${k}`).join(', ')},
     lower(${c('service_tier')}) AS st,
     CASE WHEN ${d.oneOf(c('context_tier'), ['', 'standard', 'long'])} THEN ${c('context_tier')} END AS cx
@@ -258,7 +259,7 @@ export function typedReviewsFromText(d: Dialect, raw: string): string {
   const typed = `SELECT src,
     CASE WHEN ${c('work_item_id')} <> '' THEN ${text(d, c('work_item_id'))} END AS wid,
     CASE WHEN ${c('reviewer_role')} <> '' THEN ${text(d, c('reviewer_role'))} END AS role,
-    CASE WHEN ${c('minutes')} <> '' THEN ${money(d, c('minutes'), 'NULL')} END AS minutes,
+    CASE WHEN ${c('minutes')} <> '' THEN ${money(d, c('minutes'), 'NULL', MAX_REVIEW_MINUTES)} END AS minutes,
     CASE WHEN ${d.oneOf(c('result'), ['approved', 'corrected', 'rejected'])} THEN ${c('result')} END AS result,
     ${timestamp(d, c('reviewed_at'), false)} AS reviewed_at
   FROM ${raw}`;

@@ -8,6 +8,7 @@
 // (audio tokens), schema_52 (cost, nano-USD). A Distributed table on a cluster is read the same way (`global` for the
 // Langfuse traces join).
 import { z } from 'zod';
+import { MAX_TOKENS, MAX_USD } from '../../core/model/ranges';
 import { normalizeModel } from '../common/normalize';
 import type { LinkField, LinkRule, LinkRules } from '../links';
 
@@ -124,9 +125,19 @@ export function periodWindow(period: string): { from: string; to: string } {
 const MODELS = 'll_src_models';
 
 /**
+ * `ok` (the row is usage the ledger takes) and `why` (else: 'range' or 'nest'). The file and API mappers validate every
+ * event (usageEventSchema): a count outside 0–MAX_TOKENS or a cost outside 0–MAX_USD is rejected there, so it is here.
+ */
+function okAndWhy(nest: string, counts: string[]): string {
+  const range = `${counts.map((c) => `${c} >= 0 AND ${c} <= ${MAX_TOKENS}`).join(' AND ')} AND (cost IS NULL OR (cost >= 0 AND cost <= ${MAX_USD}))`;
+  return `CASE WHEN (${range}) AND (${nest}) THEN 1 ELSE 0 END AS ok, CASE WHEN NOT (${range}) THEN 'range' WHEN NOT (${nest}) THEN 'nest' ELSE '' END AS why`;
+}
+
+/**
  * The canonical typed usage relation of a vendor table (the columns of src/engines/ledger/load.ts EVENT_COLUMNS, plus
  * `src` and `ok`), after the model dictionary is loaded. `skipped` counts rows that are not usage (Langfuse spans and
- * events); `rejected` the usage rows whose token counts do not nest (listed by id).
+ * events); `ok` = 0 on usage rows the ledger cannot take, with `why`: 'nest' (token counts do not nest) or 'range' (a count
+ * or cost outside the documented ranges), listed by id.
  */
 export async function tableUsage(conn: TableConnection, t: ClickHouseTable, links: LinkRules, window: { from: string; to: string }, src = 0): Promise<string> {
   const fin = t.final ? ' FINAL' : '';
@@ -156,7 +167,8 @@ export async function tableUsage(conn: TableConnection, t: ClickHouseTable, link
       property: () => "''",
       scalar: { session: "coalesce(tr.session_id, '')", user: "coalesce(tr.user_id, '')", project: 'o.project_id' },
     };
-    return `(SELECT ${src} AS src, CASE WHEN ci <= it AND ci + cw <= it AND w1h <= cw AND ro <= ot AND ao + io + ro <= ot THEN 1 ELSE 0 END AS ok, event_id,
+    const nest = 'ci <= it AND ci + cw <= it AND w1h <= cw AND ro <= ot AND ao + io + ro <= ot';
+    return `(SELECT ${src} AS src, ${okAndWhy(nest, ['it', 'ci', 'cw', 'ot', 'w1h', 'ai', 'ii', 'ao', 'io', 'ro', 'ws'])}, event_id,
         formatDateTime(ts, '%Y-%m', 'UTC') AS period, formatDateTime(ts, '%Y-%m-%d', 'UTC') AS day, 1 AS utc, toUnixTimestamp64Milli(ts) AS ms,
         agent, wid, provider, model, kind, status, 0 AS batch, cost, toFloat64(0) AS units,
         it, ci, cw, ot, w1h, ai, toFloat64(0) AS cai, ii, toFloat64(0) AS cii, ao, io, ro AS rt, ws, '' AS st, '' AS cx
@@ -197,7 +209,8 @@ export async function tableUsage(conn: TableConnection, t: ClickHouseTable, link
     scalar: { user: "trimBoth(toString(o.user_id))", session: `arrayFirst(v -> v <> '', arrayMap((k, v) -> if(replaceRegexpOne(lower(k), '^helicone-property-', '') = 'session', trimBoth(v), ''), mapKeys(o.properties), mapValues(o.properties)))` },
   };
   const cost = t.costUnit === 'nano_usd' ? 'toFloat64(o.cost) / 1000000000' : 'toFloat64(o.cost)';
-  return `(SELECT ${src} AS src, CASE WHEN ci <= it AND ci + cw <= it AND ai <= it THEN 1 ELSE 0 END AS ok, event_id,
+  const nest = 'ci <= it AND ci + cw <= it AND ai <= it';
+  return `(SELECT ${src} AS src, ${okAndWhy(nest, ['it', 'ci', 'cw', 'ot', 'ai', 'ao'])}, event_id,
       formatDateTime(ts, '%Y-%m', 'UTC') AS period, formatDateTime(ts, '%Y-%m-%d', 'UTC') AS day, 1 AS utc, toUnixTimestamp64Milli(ts) AS ms,
       agent, wid, provider, model, kind, status, 0 AS batch, cost, toFloat64(0) AS units,
       it, ci, cw, ot, toFloat64(0) AS w1h, ai, toFloat64(0) AS cai, toFloat64(0) AS ii, toFloat64(0) AS cii, ao, toFloat64(0) AS io, toFloat64(0) AS rt,
