@@ -80,6 +80,50 @@ export interface ClickHouseServerOptions {
   database?: string;
   /** extra settings (e.g. max_memory_usage) */
   settings?: Record<string, string | number>;
+  /** how long the server has to answer its first request (default 30 s); a query may then run for up to an hour */
+  connectTimeoutMs?: number;
+}
+
+/** The URL as it may be printed: no user or password (they come from the environment, but a URL may carry them too). */
+export function printableUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return `${u.origin}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/**
+ * Before a build, the server must answer like ClickHouse: GET /ping answers "Ok." (not a redirect, a login page or
+ * silence), then `SELECT version()` returns its row. @clickhouse/client alone reports a redirect by its body ("moved"),
+ * waits an hour for a server that never answers, and reads an HTML page as zero rows: a build would then go on with
+ * empty results.
+ */
+async function checkServer(o: ClickHouseServerOptions, query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<void> {
+  const where = `the ClickHouse server at ${printableUrl(o.url)} (CLICKHOUSE_URL)`;
+  const timeout = o.connectTimeoutMs ?? 30_000;
+  let res: Response;
+  try {
+    res = await fetch(new URL('/ping', o.url), { redirect: 'manual', signal: AbortSignal.timeout(timeout) });
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    if (err.name === 'TimeoutError') throw new Error(`${where} did not answer within ${timeout / 1000} s`);
+    throw new Error(`${where} cannot be reached: ${err.cause?.code ?? err.cause?.message ?? err.message}`);
+  }
+  if (res.status >= 300 && res.status < 400) {
+    throw new Error(`${where} answered with a redirect (HTTP ${res.status}${res.headers.get('location') ? ` to ${printableUrl(res.headers.get('location')!)}` : ''}); set CLICKHOUSE_URL to the server's own address`);
+  }
+  const body = (await res.text()).slice(0, 200);
+  if (res.status !== 200 || body.trim() !== 'Ok.') {
+    throw new Error(`${where} does not answer like ClickHouse: /ping gave HTTP ${res.status} "${body.replace(/\s+/g, ' ').trim().slice(0, 80)}" instead of "Ok."`);
+  }
+  const rows = await query("SELECT version() AS v, 'ai-labor-ledger' AS probe");
+  if (rows.length !== 1 || rows[0].probe !== 'ai-labor-ledger' || !/^\d+\./.test(String(rows[0].v))) {
+    throw new Error(`${where} does not answer like ClickHouse: SELECT version() gave ${JSON.stringify(rows).slice(0, 80)}`);
+  }
 }
 
 /** A ClickHouse server through @clickhouse/client; one HTTP session per build (temporary tables live in it). */
@@ -99,13 +143,25 @@ export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickH
   const command = async (query: string) => {
     await client.command({ query });
   };
+  // Format JSON, not JSONEachRow: the client reads a body that is not JSON lines (an HTML page) as no rows at all;
+  // a whole JSON document either parses, with its row count, or fails.
+  const query = async (sql: string): Promise<Record<string, unknown>[]> => {
+    const rs = await client.query({ query: sql, format: 'JSON' });
+    const notJson = (why: string) => new Error(`the ClickHouse server at ${printableUrl(o.url)} (CLICKHOUSE_URL) gave an answer that is not ClickHouse's JSON (${why.slice(0, 80)})`);
+    const doc = (await rs.json().catch((e: Error) => Promise.reject(notJson(e.message)))) as { data?: unknown; rows?: unknown };
+    if (!Array.isArray(doc?.data) || doc.rows !== doc.data.length) throw notJson(`${JSON.stringify(doc)}`);
+    return doc.data as Record<string, unknown>[];
+  };
+  try {
+    await checkServer(o, query);
+  } catch (e) {
+    await client.close();
+    throw e;
+  }
   return {
     dialect: clickhouseDialect,
     exec: command,
-    async query<T>(sql: string) {
-      const rs = await client.query({ query: sql, format: 'JSONEachRow' });
-      return ((await rs.json()) as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))) as T[];
-    },
+    query: async <T>(sql: string) => (await query(sql)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))) as T[],
     async stream(sql, onRows) {
       const rs = await client.query({ query: sql, format: 'JSONEachRow' });
       for await (const rows of rs.stream()) {

@@ -2,9 +2,12 @@
 // CLICKHOUSE_URL/USER/PASSWORD from the environment, talking HTTP to a stand-in that runs ClickHouse (chDB) behind
 // ClickHouse's HTTP interface (clickhouse-standin.ts). Files are uploaded into session-scoped temporary tables.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBuildCommand } from '../../src/cli/commands/build';
+import { openClickHouse } from '../../src/engines/clickhouse';
 import { startClickHouseStandIn, type StandIn } from './clickhouse-standin';
 import { writeCanonical } from './harness';
 import { sampleCase } from './fixtures';
@@ -125,4 +128,57 @@ test('build --config reads Helicone\'s request_response_rmt in place on the serv
   // the JavaScript run reads the rows from a file (row accounting lists it); the server run reads the table in place
   a.row_accounting.files = a.row_accounting.files.filter((f: { file: string }) => f.file !== 'rows.json');
   expect(b).toEqual(a);
+});
+
+/** A server that is not (or not only) ClickHouse: it redirects, never answers, answers a login page, or answers /ping and then HTML. */
+async function misbehaving(mode: 'redirect' | 'stall' | 'html' | 'ping-then-html' | 'ping-then-half-json'): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    if (mode === 'stall') return;
+    if (mode === 'redirect') {
+      res.statusCode = 302;
+      res.setHeader('Location', 'https://sso.example.com/login?user=ledger&password=hunter2');
+      res.end('moved');
+      return;
+    }
+    if (mode.startsWith('ping-then') && req.url?.startsWith('/ping')) {
+      res.end('Ok.\n');
+      return;
+    }
+    res.setHeader('Content-Type', 'text/html');
+    res.end(mode === 'ping-then-half-json' ? '{"meta": [], "data": [' : '<html><body>Sign in to continue</body></html>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+test.each([
+  ['redirect', /answered with a redirect \(HTTP 302 to https:\/\/sso\.example\.com\/login\); set CLICKHOUSE_URL/],
+  ['stall', /did not answer within 0\.5 s/],
+  ['html', /does not answer like ClickHouse: \/ping gave HTTP 200 "<html><body>Sign in to continue<\/body><\/html>"/],
+  ['ping-then-html', /gave an answer that is not ClickHouse's JSON \(Unexpected token/],
+  ['ping-then-half-json', /gave an answer that is not ClickHouse's JSON/],
+] as const)('a server that is not ClickHouse (%s) is refused before the build, with what it did; before, a login page read as zero rows', async (mode, message) => {
+  const s = await misbehaving(mode);
+  try {
+    const e: Error = await openClickHouse({ url: s.url, username: 'ledger', password: PASSWORD, connectTimeoutMs: 500 }).then(() => new Error('expected a refusal'), (x: Error) => x);
+    expect(e.message).toMatch(message);
+    expect(e.message).toContain(`the ClickHouse server at ${s.url} (CLICKHOUSE_URL)`);
+    expect(e.message).not.toMatch(/hunter2|s3cr3t/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('nothing listening at CLICKHOUSE_URL: the CLI names the address and the refusal, and prints no password', async () => {
+  const s = await misbehaving('html');
+  await s.close(); // the port is free now: connections are refused
+  const files = writeCanonical(sampleCase(true, 0.001, 1));
+  const dir = mkdtempSync(join(tmpdir(), 'ch-http-'));
+  const e: Error = await run([...flags(files, join(dir, 'x.json')), '--engine', 'clickhouse'], { CLICKHOUSE_URL: s.url, CLICKHOUSE_USER: 'ledger', CLICKHOUSE_PASSWORD: PASSWORD }).then(
+    () => new Error('expected a failure'),
+    (x: Error) => x,
+  );
+  expect(e.message).toMatch(new RegExp(`the ClickHouse server at ${s.url.replace(/\./g, '\\.')} \\(CLICKHOUSE_URL\\) cannot be reached: ECONNREFUSED`));
+  expect(`${e.message}\n${e.stack}`).not.toContain(PASSWORD);
 });
