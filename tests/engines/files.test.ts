@@ -128,6 +128,27 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expectAgree(js.result, sql.sql, `${engine} out of range`, { unpricedOrder: 'same' });
   });
 
+  // Before: ClickHouse read a file of CR breaks as one line (0 records, no error) and DuckDB read a lone CR between two
+  // rows as a break (two records where the import reads one, rejected). The files' records are now counted by the
+  // line scan and must be the ones the database read.
+  test.each([
+    ['CR breaks only (an old Mac "CSV (Macintosh)" export)', (t: string) => t.replace(/\n/g, '\r'), undefined],
+    ['CR breaks, and a quoted agent across an LF', (t: string) => t.replace(/^([^\n]*\n[^\n]*\n[^\n]*\n[^,]*,[^,]*,)[^,]*/, '$1"agent\nX"').replace(/\n(?!X)/g, '\r'), undefined],
+    ['LF breaks with a lone CR between two rows (one record, rejected)', (t: string) => t.replace(/^((?:[^\n]*\n){5}[^\n]*)\n/, '$1\r'), 6],
+    ['CRLF breaks, then LF', (t: string) => t.replace(/^((?:[^\n]*\n){5})/, (m) => m.replace(/\n/g, '\r\n')), undefined],
+    ['a stray quote inside a cell (data, as the import reads it)', (t: string) => t.replace(/^((?:[^\n]*\n){3}[^,]*,[^,]*,)([^,]*)/, '$1ag"ent'), undefined],
+  ] as const)('%s: the records and line accounting of the JavaScript import', async (_name, edit, rejectedLine) => {
+    const files = writeCanonical(sampleCase(true, 0.002, 1));
+    writeFileSync(files.usage[0], edit(readFileSync(files.usage[0], 'utf8')));
+    const js = await viaFilesJs(files);
+    const sql = await viaFiles(files, engine);
+    expect(js.rejected.map((r) => r.line)).toEqual(rejectedLine ? [rejectedLine] : []);
+    expect(sql.rejected).toEqual(js.rejected);
+    expectAgree(js.result, sql.sql, `${engine} line breaks`, { unpricedOrder: 'set' });
+    const acct = (r: (typeof js.reports)[number]) => [r.file, r.read, r.accepted, r.rejectedCount, r.lines, r.linesAccounted];
+    expect(sql.reports.map(acct)).toEqual(js.reports.map(acct));
+  });
+
   test('semicolons, a byte-order mark, header case and order, an extra column, and JSONL are read natively', async () => {
     const i = sampleCase(false, 0.002, 1);
     const files = writeCanonical(i);

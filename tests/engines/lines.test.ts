@@ -15,20 +15,24 @@ test.each([
   ['BOM, CRLF, no trailing newline', '\uFEFF' + (HEADER + row(1) + row(2)).replace(/\n/g, '\r\n').replace(/\r\n$/, '')],
   ['blank and whitespace-only lines', HEADER + '\n' + row(1) + '   \n\n' + row(2) + '\n'],
   ['a quoted cell across lines', HEADER + row(1, '"gpt\n4o"') + row(2)],
+  ['CR breaks only (an old Mac "CSV (Macintosh)" export), a blank line and a quoted cell across lines', (HEADER + row(1) + '\n' + row(2, '"gpt\n4o"') + row(3)).replace(/\n/g, '\r')],
+  ['CR breaks, with LF bytes as data', (HEADER + row(1) + row(2)).replace(/\n/g, '\r').replace('openai', 'open\nai')],
+  ['a stray quote inside a cell is data; a quoted cell with a doubled quote, a comma and a line break', HEADER + row(1, 'gpt"4o') + row(2, '"gpt ""4o"", mini\n2"') + row(3, '5" screen') + row(4)],
+  ['LF breaks with a lone CR between two rows (one record for the import)', HEADER + row(1) + row(2).replace(/\n$/, '\r') + row(3)],
   ['past the 1 MB chunk: plain lines, then a blank line and a quoted cell across lines', HEADER + Array.from({ length: 20_000 }, (_, i) => row(i)).join('') + '\n' + row(1, '"gpt\n\n4o"') + row(2)],
 ])('%s: the lines the JavaScript import counts, every one accounted for', async (_name, text) => {
   const path = join(dir, `${_name.replace(/\W+/g, '_')}.csv`);
   writeFileSync(path, text);
   const js = await importFile(path, { kind: 'usage', fileName: path, sink: () => undefined });
-  const l = scanLines(path, 'csv');
+  const l = await scanLines(path, 'csv');
   expect(l.lines).toBe(js.lines);
   expect(l.records - 1).toBe(js.read);
   expect(l.blank + l.recordLines).toBe(js.linesAccounted);
 });
 
-test('JSONL: blank lines and records; Parquet has none', () => {
+test('JSONL: blank lines and records; Parquet has none', async () => {
   const path = join(dir, 'u.jsonl');
   writeFileSync(path, '{"a":1}\n\n{"a":2}\n{"a":3}');
-  expect(scanLines(path, 'jsonl')).toEqual({ lines: 4, blank: 1, records: 3, recordLines: 3 });
-  expect(scanLines(path, 'parquet')).toEqual({ lines: 0, blank: 0, records: 0, recordLines: 0 });
+  expect(await scanLines(path, 'jsonl')).toEqual({ lines: 4, blank: 1, records: 3, recordLines: 3 });
+  expect(await scanLines(path, 'parquet')).toEqual({ lines: 0, blank: 0, records: 0, recordLines: 0 });
 });

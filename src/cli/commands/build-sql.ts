@@ -4,6 +4,7 @@
 // simple canonical form, a repeated id with other content) is read by the JavaScript import instead, so rejected rows
 // keep their file, line, column and message (README.md "Choosing an engine").
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
 import Papa from 'papaparse';
 import type { LedgerContext } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
@@ -149,39 +150,69 @@ export const duckdbRequest = (rows: boolean, env: Record<string, string | undefi
   relation: async (conn, file, kind) => duckdbRelation(file, TEXT_COLUMNS[kind as 'usage'], file.format === 'parquet' ? await parquetColumns(conn, file.path) : undefined),
 });
 
+/** What scanLines finds: physical lines, blank lines, records and the lines they span. */
+export interface LineScan {
+  lines: number;
+  blank: number;
+  records: number;
+  recordLines: number;
+}
+
 /**
  * Line accounting for a file the database read (the JavaScript import counts it as it reads): physical lines, blank
  * lines, and the records and the lines they span, by a byte scan that follows CSV quotes (a quoted cell may span
- * lines). Parquet has no lines.
+ * lines). The line break is the file's first one, as LineReader (src/sources/common/text.ts) takes it: a lone `\r`
+ * (old Mac "CSV (Macintosh)" exports) makes every `\r` a break; otherwise `\n` is, and a lone `\r` is data. Its
+ * record count is also the check that the database split the file into the records the import reads (engine.ts).
+ * A quote opens a quoted cell only at the start of a cell (`ab"c` is data, as the import reads it); inside one, `""` is
+ * a quote.
+ * Asynchronous, so it runs while the database reads. Parquet has no lines.
  */
-export function scanLines(path: string, format: NativeFile['format']): { lines: number; blank: number; records: number; recordLines: number } {
+export async function scanLines(path: string, format: NativeFile['format'], delimiter = ','): Promise<LineScan> {
   const out = { lines: 0, blank: 0, records: 0, recordLines: 0 };
   if (format === 'parquet') return out;
-  const fd = openSync(path, 'r');
+  const fh = await fs.open(path, 'r');
   try {
     const buf = Buffer.alloc(1 << 20);
+    const delim = delimiter.charCodeAt(0);
     let inQuotes = false;
+    let quoteEnds = false; // inside quotes, the last byte was a quote: closing, unless the next is a quote too
+    let cellStart = true; // the next byte starts a cell
     let content = false; // a non-blank byte in the current record
     let span = 0; // lines the current record has ended so far (inside quotes)
     let first = true;
     let partial = false; // bytes after the last line break
+    let brk = -1; // the line break byte (0x0a, or 0x0d in a file whose first break is a lone CR); -1 until seen
+    let other = 0x0d; // the other break byte: blank like a space
     let n: number;
-    while ((n = readSync(fd, buf, 0, buf.length, null)) > 0) {
+    while ((n = (await fh.read(buf, 0, buf.length, null)).bytesRead) > 0) {
       let i = 0;
       if (first && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
       first = false;
       const view = buf.subarray(0, n);
-      if (!inQuotes && (format !== 'csv' || view.indexOf(0x22, i) === -1)) {
+      if (brk < 0) {
+        const lf = view.indexOf(0x0a, i);
+        const cr = view.indexOf(0x0d, i);
+        // a CR ending the chunk could be the first half of CRLF: the next chunk tells (a 1 MB header line is not a file we read)
+        if (cr >= 0 && (lf < 0 || cr < lf) && cr + 1 < n && view[cr + 1] !== 0x0a) [brk, other] = [0x0d, 0x0a];
+        else if (lf >= 0 || cr >= 0) brk = 0x0a;
+      }
+      const nlByte = brk < 0 ? 0x0a : brk;
+      if (!inQuotes && !quoteEnds && (format !== 'csv' || view.indexOf(0x22, i) === -1)) {
         // no quote in this chunk: line breaks found by indexOf, a line's bytes read only until its first non-blank one
         for (;;) {
-          const nl = view.indexOf(0x0a, i);
+          const nl = view.indexOf(nlByte, i);
           const end = nl === -1 ? n : nl;
           for (let j = i; !content && j < end; j++) {
             const c = view[j];
-            if (c !== 0x20 && c !== 0x09 && c !== 0x0d) content = true;
+            if (c !== 0x20 && c !== 0x09 && c !== other) content = true;
           }
           if (end > i) partial = true;
-          if (nl === -1) break;
+          if (nl === -1) {
+            if (n > i) cellStart = view[n - 1] === delim;
+            break;
+          }
+          cellStart = true;
           out.lines++;
           partial = false;
           span++;
@@ -197,11 +228,17 @@ export function scanLines(path: string, format: NativeFile['format']): { lines: 
       }
       for (; i < n; i++) {
         const c = buf[i];
-        if (c === 0x0a) {
+        if (quoteEnds) {
+          quoteEnds = false;
+          if (c === 0x22) continue; // "" inside quotes: a quote, still inside
+          inQuotes = false;
+        }
+        if (c === nlByte) {
           out.lines++;
           partial = false;
           span++;
           if (inQuotes) continue;
+          cellStart = true;
           if (content) {
             out.records++;
             out.recordLines += span;
@@ -211,8 +248,12 @@ export function scanLines(path: string, format: NativeFile['format']): { lines: 
           continue;
         }
         partial = true;
-        if (c === 0x22 && format === 'csv') inQuotes = !inQuotes;
-        if (c !== 0x20 && c !== 0x09 && c !== 0x0d) content = true;
+        if (c === 0x22 && format === 'csv') {
+          if (inQuotes) quoteEnds = true;
+          else if (cellStart) inQuotes = true;
+        }
+        if (!inQuotes) cellStart = c === delim;
+        if (c !== 0x20 && c !== 0x09 && c !== other) content = true;
       }
     }
     if (partial) {
@@ -224,18 +265,17 @@ export function scanLines(path: string, format: NativeFile['format']): { lines: 
       } else out.blank += span;
     }
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
   return out;
 }
 
-function nativeReport(file: NativeFile | null, path: string, kind: RecordKind, s: FeedStats[number] | undefined, ignored: string[]): ImportReport {
+function nativeReport(file: NativeFile | null, path: string, kind: RecordKind, s: FeedStats[number] | undefined, ignored: string[], l: LineScan | undefined): ImportReport {
   const read = s?.read ?? 0;
   const r: ImportReport = { file: path, kind, read, accepted: s?.accepted ?? 0, rejectedCount: 0, rejected: [], duplicates: s?.duplicates ?? 0, conflicts: 0, ignoredColumns: ignored, duplicateColumns: [], lines: 0, linesAccounted: 0 };
-  if (file && file.format !== 'parquet') {
+  if (file && l && file.format !== 'parquet') {
     // the lines the scan found records on count as accounted only for as many records as the database read: a record
     // the database skipped (or one it split) leaves the line accounting off by as much
-    const l = scanLines(path, file.format);
     const header = file.format === 'csv' ? 1 : 0;
     r.lines = l.lines;
     r.linesAccounted = l.blank + l.recordLines + (read - (l.records - header));
@@ -275,7 +315,25 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
     for (const [kind, paths] of kinds) sniffed[kind] = await Promise.all(paths.map((p) => sniffCanonicalFile(p, kind, conn)));
     // A kind goes natively only when every one of its files can; the rest come through the JavaScript import.
     const nativeKind = (kind: string) => sniffed[kind].length > 0 && sniffed[kind].every((f) => f !== null);
-    const feeds: SqlFeeds = { usageOnePass: true };
+    // Each native file's lines, scanned while the database reads it: its records must be the ones the database read
+    // (feeds.records), and they give the line accounting of its report.
+    const scans = new Map<string, Promise<LineScan>>();
+    for (const [kind, paths] of kinds) {
+      if (!nativeKind(kind)) continue;
+      paths.forEach((p, i) => {
+        const scan = scanLines(p, sniffed[kind][i]!.format, sniffed[kind][i]!.delimiter);
+        scan.catch(() => undefined); // awaited where it is used; unused when the JavaScript import reads the files
+        scans.set(`${kind}\u0001${p}`, scan);
+      });
+    }
+    const records = async (kind: RecordKind) =>
+      Promise.all(kinds.find(([k]) => k === kind)![1].map(async (p, i) => {
+        const f = sniffed[kind][i];
+        if (!f || f.format === 'parquet') return undefined;
+        const l = await scans.get(`${kind}\u0001${p}`)!;
+        return l.records - (f.format === 'csv' ? 1 : 0);
+      }));
+    const feeds: SqlFeeds = { usageOnePass: true, records };
     const relations = async (kind: RecordKind) => Promise.all(sniffed[kind].map((f, i) => req.relation(conn, f!, kind, i)));
     if (nativeKind('usage')) feeds.usage = await relations('usage');
     if (nativeKind('work_items')) feeds.workItems = await relations('work_items');
@@ -294,11 +352,12 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
     const jsByFile = new Map(jsReports.map((r) => [`${r.kind}\u0001${r.file}`, r]));
     for (const [kind, paths] of [['work_items', files.workItems], ['usage', files.usage], ['reviews', files.reviews]] as const) {
       const stats = kind === 'usage' ? sql.stats.usage : kind === 'work_items' ? sql.stats.workItems : sql.stats.reviews;
-      paths.forEach((p, i) => {
+      for (const [i, p] of paths.entries()) {
         const js = jsByFile.get(`${kind}\u0001${p}`);
         const f = sniffed[kind][i];
-        reports.push(js ?? nativeReport(f, p, kind, stats[i], f ? f.columns.filter((c) => !c.canonical && c.source.trim() !== '').map((c) => normalizeHeader(c.source)) : []));
-      });
+        const ignored = f ? f.columns.filter((c) => !c.canonical && c.source.trim() !== '').map((c) => normalizeHeader(c.source)) : [];
+        reports.push(js ?? nativeReport(f, p, kind, stats[i], ignored, await scans.get(`${kind}\u0001${p}`)));
+      }
     }
     const rejected: RejectedRow[] = [...bookRejected];
     for (const r of reports) {

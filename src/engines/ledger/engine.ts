@@ -45,6 +45,12 @@ export interface SqlFeeds {
   usageOnePass?: boolean;
   /** streams every record of the kinds not given as relations through the sink (the JavaScript import) */
   load?: (sink: RecordSink) => Promise<void>;
+  /**
+   * Per file relation of a kind: the records the JavaScript import would read from it (undefined: not known, e.g.
+   * Parquet). A database that split a file into other records (a lone CR read as a line break, a file of CR breaks
+   * read as one line) disagrees here, and the JavaScript import reads the records instead.
+   */
+  records?: (kind: 'usage' | 'work_items' | 'reviews') => Promise<(number | undefined)[]>;
 }
 
 export interface SqlBuildOptions {
@@ -114,6 +120,17 @@ export async function buildLedgerSql(conn: SqlConnection, ctx: LedgerContext, fe
   }
 }
 
+/** The database read each file into as many records as the JavaScript import finds in it, or the import reads them. */
+async function sameRecords(feeds: SqlFeeds, kind: 'usage' | 'work_items' | 'reviews', perSrc: Map<number, { read: number }>): Promise<void> {
+  if (!feeds.records) return;
+  for (const [i, expected] of (await feeds.records(kind)).entries()) {
+    const read = perSrc.get(i)?.read ?? 0;
+    if (expected !== undefined && read !== expected) {
+      throw new NeedsJsImport(`${kind.replace('_', ' ')} source ${i + 1}: the database read ${read} records where the file holds ${expected} (its line breaks read another way)`);
+    }
+  }
+}
+
 /** Drops every scratch table and view of a build (a fallback starts again on the same connection). */
 async function dropScratch(conn: SqlConnection): Promise<void> {
   const d = conn.dialect;
@@ -180,6 +197,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
     const st = await timed(x, 'load-usage', () => loadUsage(x, eventsRel, !!feeds.usageOnePass, feeds.usage?.length ? `SELECT event_id FROM (${union(feeds.usage)}) AS raw` : undefined));
     const bad = [...st.perSrc.entries()].find(([, v]) => v.bad > 0);
     if (bad && !feeds.typedUsage) throw new NeedsJsImport(`usage source ${bad[0] + 1} has ${bad[1].bad} rows the database does not read natively`);
+    if (feeds.usage?.length) await sameRecords(feeds, 'usage', st.perSrc);
     if (feeds.usage?.length && (await timed(x, 'load-check', () => checkGroups(x))) > 0) throw new NeedsJsImport('usage has text keys the database does not read natively (surrounding whitespace, an unknown kind or status)');
     let dups = new Map<number, number>();
     if (st.repeats > 0) {
@@ -194,11 +212,13 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
     : `SELECT * FROM ${ingest ? `${T.items}_in` : `(SELECT 0 AS src, 1 AS ok, '' AS wid, '' AS agent, '' AS bu, '' AS type, '' AS opened_at, '' AS closed_at, '' AS cperiod, '' AS outcome) AS n WHERE 1 = 0`}`;
   const is = await timed(x, 'load-items', () => loadItems(x, itemsRel));
   if (feeds.workItems?.length && ([...is.perSrc.values()].some((v) => v.bad > 0) || is.conflict)) throw new NeedsJsImport('work items the database does not read natively, or conflicting repeats');
+  if (feeds.workItems?.length) await sameRecords(feeds, 'work_items', is.perSrc);
   const reviewsRel = feeds.reviews?.length
     ? typedReviewsFromText(d, `(${union(feeds.reviews)}) AS raw`)
     : `SELECT * FROM ${ingest ? `${T.reviews}_in` : `(SELECT 0 AS src, 1 AS ok, 0 AS ord, '' AS wid, '' AS role, ${d.double('0')} AS minutes, '' AS result, '' AS reviewed_at, '' AS period) AS n WHERE 1 = 0`}`;
   const rs = await timed(x, 'load-reviews', () => loadReviews(x, reviewsRel));
   if (feeds.reviews?.length && [...rs.perSrc.values()].some((v) => v.bad > 0)) throw new NeedsJsImport('reviews the database does not read natively');
+  if (feeds.reviews?.length) await sameRecords(feeds, 'reviews', rs.perSrc);
 
   // 1. Price.
   await timed(x, 'price', async () => {
