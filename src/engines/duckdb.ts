@@ -105,7 +105,7 @@ const lit = duckdbDialect.str;
  * rules the JavaScript import uses, strictly (a ragged row is an error, so the import then reads the file itself);
  * Parquet values are turned into the text a canonical CSV would hold (timestamps as ISO UTC).
  */
-export function duckdbRelation(file: NativeFile, canonical: readonly string[], parquetTypes?: Record<string, string>): string {
+export function duckdbRelation(file: NativeFile, canonical: readonly string[], parquetTypes?: Record<string, string>, rowNumbers = false): string {
   const pick = new Map<string, number>();
   file.columns.forEach((c, i) => {
     if (c.canonical && !pick.has(c.canonical)) pick.set(c.canonical, i);
@@ -119,6 +119,13 @@ export function duckdbRelation(file: NativeFile, canonical: readonly string[], p
       const t = (parquetTypes?.[file.columns[i].source] ?? 'VARCHAR').toUpperCase();
       if (t.startsWith('TIMESTAMP')) return `strftime(${col(i)}, '%Y-%m-%dT%H:%M:%S.%fZ') AS ${name}`;
       if (t === 'BOOLEAN') return `CASE WHEN ${col(i)} THEN 'true' WHEN NOT ${col(i)} THEN 'false' END AS ${name}`;
+      // Floating and decimal numbers as a CSV would hold them: a whole number as digits (pandas writes counts as
+      // float64 12.0 once a column has a gap), NaN (pandas' missing value) as an empty cell.
+      const float = /^(DOUBLE|FLOAT|REAL)/.test(t);
+      if (float || t.startsWith('DECIMAL')) {
+        const v = col(i);
+        return `CASE ${float ? `WHEN isnan(${v}) THEN NULL ` : ''}WHEN ${v} = trunc(${v}) AND abs(${v}) < 1e15 THEN CAST(CAST(${v} AS BIGINT) AS VARCHAR) ELSE CAST(${v} AS VARCHAR) END AS ${name}`;
+      }
       return `CAST(${col(i)} AS VARCHAR) AS ${name}`;
     })
     .join(', ');
@@ -132,7 +139,8 @@ export function duckdbRelation(file: NativeFile, canonical: readonly string[], p
     const cols = file.columns.map((c) => `${lit(c.source)}: 'VARCHAR'`).join(', ');
     return `(SELECT ${select} FROM read_json(${path}, format = 'newline_delimited', columns = {${cols}}))`;
   }
-  return `(SELECT ${select} FROM read_parquet(${path}))`;
+  // rowNumbers: each row's number in the file from 1 (row_no), to name a row in a message
+  return rowNumbers ? `(SELECT ${select}, file_row_number + 1 AS row_no FROM read_parquet(${path}, file_row_number = true))` : `(SELECT ${select} FROM read_parquet(${path}))`;
 }
 
 /** The columns and their DuckDB types of a Parquet file. */

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSummary } from '../../src/cli/commands/build';
+import { chooseEngine } from '../../src/cli/commands/build-sql';
 import { openDuckDb } from '../../src/engines/duckdb';
 import { expectAgree, viaFiles, viaFilesJs, writeCanonical } from './harness';
 import { adversarialCase, sampleCase } from './fixtures';
@@ -185,3 +186,41 @@ test('DuckDB reads Parquet usage natively, with the same ledger as the JavaScrip
   expect(sql.sql.native).toBe(true);
   expectAgree(js.result, sql.sql, 'duckdb parquet', { unpricedOrder: 'set' });
 });
+
+test('Parquet as pandas writes it (counts as float64, a gap as NaN) is read natively: the ledger of the same events in CSV', async () => {
+  const i = sampleCase(false, 0.002, 1);
+  const files = writeCanonical(i);
+  const parquet = join(mkdtempSync(join(tmpdir(), 'pq-')), 'usage.parquet');
+  const conn = await openDuckDb();
+  // a gap in a count column turns it into float64 in pandas, the gap NaN (an empty cell in the CSV)
+  await conn.exec(`COPY (SELECT * REPLACE (CAST(input_tokens AS DOUBLE) AS input_tokens, CAST(output_tokens AS DOUBLE) AS output_tokens,
+      CASE WHEN reasoning_tokens IS NULL OR reasoning_tokens = 0 THEN CAST('NaN' AS DOUBLE) ELSE CAST(reasoning_tokens AS DOUBLE) END AS reasoning_tokens,
+      CAST(cost_usd AS DECIMAL(18, 12)) AS cost_usd)
+    FROM read_csv('${files.usage[0]}', header = true)) TO '${parquet}' (FORMAT parquet)`);
+  await conn.close();
+  const js = await viaFilesJs(files);
+  const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
+  expect(sql.sql.native).toBe(true);
+  expectAgree(js.result, sql.sql, 'duckdb pandas parquet', { unpricedOrder: 'set' });
+  // without --engine, a Parquet input is built by duckdb; the JavaScript import says it does not read Parquet
+  expect(chooseEngine(undefined, [parquet])).toBe('duckdb');
+  expect(chooseEngine(undefined, files.usage, [parquet])).toBe('duckdb');
+  expect(chooseEngine(undefined, files.usage)).toBe('js');
+  const viaJs = await viaFilesJs({ ...files, usage: [parquet] });
+  expect(viaJs.rejected[0].reason).toMatch(/a Parquet file, which only the DuckDB engine reads \(build --engine duckdb\)/);
+});
+
+test('Parquet rows outside the simple form stop the build, naming the file, the rows, the field, its value and the form (before: the JavaScript import read the Parquet bytes as CSV)', async () => {
+  const files = writeCanonical(sampleCase(false, 0.002, 1));
+  const parquet = join(mkdtempSync(join(tmpdir(), 'pq-')), 'usage.parquet');
+  const conn = await openDuckDb();
+  await conn.exec(`COPY (SELECT * REPLACE (CASE WHEN n = 3 THEN '-5' ELSE input_tokens END AS input_tokens, CASE WHEN n IN (6, 7) THEN 'NaN' ELSE CAST(cost_usd AS VARCHAR) END AS cost_usd,
+      CASE WHEN n = 9 THEN '2026-02-30T10:00:00Z' ELSE timestamp END AS timestamp)
+    FROM (SELECT *, row_number() OVER () AS n FROM read_csv('${files.usage[0]}', header = true, all_varchar = true)) ORDER BY n) TO '${parquet}' (FORMAT parquet)`);
+  await conn.close();
+  const e: Error = await viaFiles({ ...files, usage: [parquet] }, 'duckdb').then(() => new Error('expected a refusal'), (x: Error) => x);
+  expect(e.message).toContain(`${parquet}: row 3, input_tokens "-5": expected empty or a whole number from 0 to 1e+11; row 6, cost_usd "NaN": expected empty or an amount`);
+  expect(e.message).toContain('row 9, timestamp "2026-02-30T10:00:00Z": expected an ISO 8601 timestamp');
+  expect(e.message).toMatch(/usage source 1 has 4 rows the database does not read natively, and only the DuckDB engine reads Parquet/);
+});
+

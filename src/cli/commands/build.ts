@@ -289,7 +289,7 @@ temporary file beside it and renamed over it, so a killed build leaves the previ
 usage, work-item and review files itself) or in ClickHouse (CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
 CLICKHOUSE_DATABASE from the environment; without CLICKHOUSE_URL, the embedded chDB when it is installed). All three
 publish the same figures to the cent. Default: js below ${DUCKDB_FROM_BYTES / 1e6} MB of usage files, duckdb above
-(README.md "Choosing an engine"). DuckDB keeps to DUCKDB_MEMORY_LIMIT (default ${DUCKDB_MEMORY_LIMIT}; past it, it spills to
+and for any Parquet input, which only DuckDB reads (README.md "Choosing an engine"). DuckDB keeps to DUCKDB_MEMORY_LIMIT (default ${DUCKDB_MEMORY_LIMIT}; past it, it spills to
 the system's temp folder). The js engine reads a usage file of 32 MB or more on a worker thread (AI_LEDGER_USAGE_WORKER=0:
 never). The daily series (the workbook's Daily and Daily Monitor sheets) comes from the js engine only.
 --config FILE names the period, sources (vendor files or API pulls, credentials from environment variables), link
@@ -412,7 +412,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           overheads: v.overheads as string | undefined, invoices: v.invoices as string | undefined, prices: v.prices as string | undefined,
           workbook: v.workbook as string | undefined,
         };
-        const engine = chooseEngine(v.engine as string | undefined, inputs.usage);
+        const engine = chooseEngine(v.engine as string | undefined, inputs.usage, [...inputs.workItems, ...inputs.reviews]);
         const daily = paths.out && engine === 'js' ? new DailyCollector() : undefined;
         const mix = paths.out && engine === 'js' ? new UsageMixCollector() : undefined;
         outcome = engine === 'js' ? await buildFromFiles(inputs, period!, io, { observer: observeAll(daily, mix) }) : await buildFromFilesSql(inputs, period!, io, sqlRequest(engine, !!paths.out, deps.env ?? process.env));

@@ -29,6 +29,12 @@ export async function importFile<K extends RecordKind>(
   },
 ): Promise<ImportReport> {
   const fileName = opts.fileName ?? basename(path);
+  if (/\.parquet$/i.test(path)) {
+    return {
+      file: fileName, kind: opts.kind, read: 0, accepted: 0, rejectedCount: 0, rejected: [], duplicates: 0, conflicts: 0, ignoredColumns: [], duplicateColumns: [], lines: 0, linesAccounted: 0,
+      fatal: `${fileName}: a Parquet file, which only the DuckDB engine reads (build --engine duckdb); the JavaScript import reads CSV and JSON lines`,
+    };
+  }
   let size = 0;
   try {
     const st = await fs.stat(path);
