@@ -29,12 +29,12 @@ export async function importFile<K extends RecordKind>(
   },
 ): Promise<ImportReport> {
   const fileName = opts.fileName ?? basename(path);
-  if (/\.parquet$/i.test(path)) {
-    return {
-      file: fileName, kind: opts.kind, read: 0, accepted: 0, rejectedCount: 0, rejected: [], duplicates: 0, conflicts: 0, ignoredColumns: [], duplicateColumns: [], lines: 0, linesAccounted: 0,
-      fatal: `${fileName}: a Parquet file, which only the DuckDB engine reads (build --engine duckdb); the JavaScript import reads CSV and JSON lines`,
-    };
-  }
+  // a file that cannot be read at all: nothing read, and why
+  const fatal = (why: string): ImportReport => ({
+    file: fileName, kind: opts.kind, read: 0, accepted: 0, rejectedCount: 0, rejected: [], duplicates: 0, conflicts: 0, ignoredColumns: [], duplicateColumns: [], lines: 0, linesAccounted: 0,
+    fatal: `${fileName}: ${why}`,
+  });
+  if (/\.parquet$/i.test(path)) return fatal('a Parquet file, which only the DuckDB engine reads (build --engine duckdb); the JavaScript import reads CSV and JSON lines');
   let size = 0;
   try {
     const st = await fs.stat(path);
@@ -42,11 +42,7 @@ export async function importFile<K extends RecordKind>(
     size = st.size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return {
-      file: fileName, kind: opts.kind, read: 0, accepted: 0, rejectedCount: 0, rejected: [], duplicates: 0, conflicts: 0, ignoredColumns: [],
-      duplicateColumns: [], lines: 0, linesAccounted: 0,
-      fatal: `${fileName}: cannot open ${path} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message})`,
-    };
+    return fatal(`cannot open ${path} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message})`);
   }
   if (opts.kind === 'usage' && isMainThread && (opts.worker ?? usageWorker(size))) {
     try {
