@@ -154,15 +154,23 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
   });
 });
 
-test('DuckDB reads Parquet usage natively, with the same ledger as the JavaScript engine on the same events in CSV', async () => {
-  const i = sampleCase(false, 0.002, 1);
-  const files = writeCanonical(i);
+/** The usage file of `files` rewritten as Parquet by DuckDB: `select` reads the CSV as `csv` (COPY (select) TO …). */
+async function usageAsParquet(files: ReturnType<typeof writeCanonical>, select: (csv: string) => string): Promise<string> {
   const parquet = join(mkdtempSync(join(tmpdir(), 'pq-')), 'usage.parquet');
   const conn = await openDuckDb();
+  try {
+    await conn.exec(`COPY (${select(files.usage[0])}) TO '${parquet}' (FORMAT parquet)`);
+  } finally {
+    await conn.close();
+  }
+  return parquet;
+}
+
+test('DuckDB reads Parquet usage natively, with the same ledger as the JavaScript engine on the same events in CSV', async () => {
+  const files = writeCanonical(sampleCase(false, 0.002, 1));
   // typed columns, as a warehouse export would have them (timestamps as TIMESTAMPTZ, counts as integers, batch as BOOLEAN)
-  await conn.exec(`COPY (SELECT * REPLACE (CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(batch AS BOOLEAN) AS batch)
-    FROM read_csv('${files.usage[0]}', header = true)) TO '${parquet}' (FORMAT parquet)`);
-  await conn.close();
+  const parquet = await usageAsParquet(files, (csv) => `SELECT * REPLACE (CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(batch AS BOOLEAN) AS batch)
+    FROM read_csv('${csv}', header = true)`);
   const js = await viaFilesJs(files);
   const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
   expect(sql.sql.native).toBe(true);
@@ -170,16 +178,12 @@ test('DuckDB reads Parquet usage natively, with the same ledger as the JavaScrip
 });
 
 test('Parquet as pandas writes it (counts as float64, a gap as NaN) is read natively: the ledger of the same events in CSV', async () => {
-  const i = sampleCase(false, 0.002, 1);
-  const files = writeCanonical(i);
-  const parquet = join(mkdtempSync(join(tmpdir(), 'pq-')), 'usage.parquet');
-  const conn = await openDuckDb();
+  const files = writeCanonical(sampleCase(false, 0.002, 1));
   // a gap in a count column turns it into float64 in pandas, the gap NaN (an empty cell in the CSV)
-  await conn.exec(`COPY (SELECT * REPLACE (CAST(input_tokens AS DOUBLE) AS input_tokens, CAST(output_tokens AS DOUBLE) AS output_tokens,
+  const parquet = await usageAsParquet(files, (csv) => `SELECT * REPLACE (CAST(input_tokens AS DOUBLE) AS input_tokens, CAST(output_tokens AS DOUBLE) AS output_tokens,
       CASE WHEN reasoning_tokens IS NULL OR reasoning_tokens = 0 THEN CAST('NaN' AS DOUBLE) ELSE CAST(reasoning_tokens AS DOUBLE) END AS reasoning_tokens,
       CAST(cost_usd AS DECIMAL(18, 12)) AS cost_usd)
-    FROM read_csv('${files.usage[0]}', header = true)) TO '${parquet}' (FORMAT parquet)`);
-  await conn.close();
+    FROM read_csv('${csv}', header = true)`);
   const js = await viaFilesJs(files);
   const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
   expect(sql.sql.native).toBe(true);
@@ -194,12 +198,9 @@ test('Parquet as pandas writes it (counts as float64, a gap as NaN) is read nati
 
 test('Parquet rows outside the simple form stop the build, naming the file, the rows, the field, its value and the form (before: the JavaScript import read the Parquet bytes as CSV)', async () => {
   const files = writeCanonical(sampleCase(false, 0.002, 1));
-  const parquet = join(mkdtempSync(join(tmpdir(), 'pq-')), 'usage.parquet');
-  const conn = await openDuckDb();
-  await conn.exec(`COPY (SELECT * REPLACE (CASE WHEN n = 3 THEN '-5' ELSE input_tokens END AS input_tokens, CASE WHEN n IN (6, 7) THEN 'NaN' ELSE CAST(cost_usd AS VARCHAR) END AS cost_usd,
+  const parquet = await usageAsParquet(files, (csv) => `SELECT * REPLACE (CASE WHEN n = 3 THEN '-5' ELSE input_tokens END AS input_tokens, CASE WHEN n IN (6, 7) THEN 'NaN' ELSE CAST(cost_usd AS VARCHAR) END AS cost_usd,
       CASE WHEN n = 9 THEN '2026-02-30T10:00:00Z' ELSE timestamp END AS timestamp)
-    FROM (SELECT *, row_number() OVER () AS n FROM read_csv('${files.usage[0]}', header = true, all_varchar = true)) ORDER BY n) TO '${parquet}' (FORMAT parquet)`);
-  await conn.close();
+    FROM (SELECT *, row_number() OVER () AS n FROM read_csv('${csv}', header = true, all_varchar = true)) ORDER BY n`);
   const e: Error = await viaFiles({ ...files, usage: [parquet] }, 'duckdb').then(() => new Error('expected a refusal'), (x: Error) => x);
   expect(e.message).toContain(`${parquet}: row 3, input_tokens "-5": expected empty or a whole number from 0 to 1e+11; row 6, cost_usd "NaN": expected empty or an amount`);
   expect(e.message).toContain('row 9, timestamp "2026-02-30T10:00:00Z": expected an ISO 8601 timestamp');
