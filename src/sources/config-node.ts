@@ -13,7 +13,11 @@ export async function loadMonthEndConfigFile(path: string, deps: Omit<ConfigDeps
     throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e as Error).message}`);
   }
   const dir = dirname(resolve(path));
-  const loaded = await loadMonthEndConfig(json, path, { ...deps, readText: async (p) => decodeText(await fs.readFile(isAbsolute(p) ? p : resolve(dir, p))) });
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
+  const readTable = deps.readTable;
+  const loaded = await loadMonthEndConfig(json, path, {
+    ...deps, readText: async (p) => decodeText(await fs.readFile(at(p))), ...(readTable ? { readTable: (p: string) => readTable(at(p)) } : {}),
+  });
   // Output paths are relative to the config file too.
   for (const [k, v] of Object.entries(loaded.outputs)) loaded.outputs[k] = isAbsolute(v) ? v : resolve(dir, v);
   return loaded;

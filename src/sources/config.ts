@@ -3,7 +3,7 @@
 // Credentials are never in it: API sources read them from environment variables (see pulls.ts).
 import { z } from 'zod';
 import { emptyLedgerInputs, periodString, type LedgerInputs, type RejectedRow } from '../core/model/records';
-import { importRecords, type ImportReport, type RecordKind } from './files';
+import { fatalReport, importRecords, type ImportReport, type RecordKind, type TableSource } from './files';
 import { pushAll, type MapResult, type RecordAccount } from './common/types';
 import { formatPath, linkRulesSchema, type LinkRules } from './links';
 import { FORMATS, parseSourceFile, type SourceFormat } from './formats';
@@ -74,6 +74,8 @@ export function parseMonthEndConfig(json: unknown, name = 'config'): MonthEndCon
 export interface ConfigDeps {
   /** reads a file named in the config (the CLI resolves paths against the config file's folder) */
   readText(path: string): Promise<string>;
+  /** reads a Parquet file named in the config as a table of text cells (the CLI: DuckDB); without it, such a file is a problem */
+  readTable?(path: string): Promise<TableSource & { close(): void }>;
   /** needed only when the config has API sources */
   fetch?: FetchLike;
   env?: Env;
@@ -145,10 +147,29 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
   }
   const imports: ImportReport[] = [];
   async function canonical(kind: RecordKind, path: string): Promise<number> {
-    const textIn = await read(path);
-    if (textIn === null) return 1;
     const target = inputs[KIND_TARGET[kind]] as unknown[];
-    const rep = await importRecords({ kind, fileName: path, input: textIn, sink: (r) => { target.push(r); } });
+    const sink = (r: unknown) => { target.push(r); };
+    let rep: ImportReport;
+    if (/\.parquet$/i.test(path)) {
+      let table: (TableSource & { close(): void }) | null = null;
+      let why = 'a Parquet file, which this reader does not take (the command line reads Parquet)';
+      try {
+        if (deps.readTable) table = await deps.readTable(path);
+      } catch (e) {
+        why = `cannot be read as Parquet (${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)})`;
+      }
+      if (table) {
+        try {
+          rep = await importRecords({ kind, fileName: path, input: table, sink });
+        } finally {
+          table.close();
+        }
+      } else rep = fatalReport(path, kind, why);
+    } else {
+      const textIn = await read(path);
+      if (textIn === null) return 1;
+      rep = await importRecords({ kind, fileName: path, input: textIn, sink });
+    }
     imports.push(rep);
     if (rep.fatal) rejected.push({ file: path, line: 1, column: '', value: '', reason: rep.fatal });
     pushAll(rejected, rep.rejected);

@@ -8,6 +8,9 @@ import { main } from '../../src/cli/main';
 import { makeBuildCommand, attribution } from '../../src/cli/commands/build';
 import type { FetchLike } from '../../src/sources/common/http';
 import { FIXTURES, recordedServer } from '../sources/fixtures';
+import { openDuckDb } from '../../src/engines/duckdb';
+import { writeCanonical } from '../engines/harness';
+import { sampleCase } from '../engines/fixtures';
 
 function io() {
   const out: string[] = [];
@@ -238,4 +241,39 @@ test('a complete incremental pull (Zendesk) prints and reports the cursor where 
   expect(s.sources[1].partial).toBeUndefined();
   expect(c.err.join('\n')).toMatch(/build: source helpdesk \(zendesk\): 3 work items, 2 reviews; next incremental run: "cursor": "c-after-2"/);
   expect(c.all()).not.toContain('SECRET');
+});
+
+test("a config's canonical Parquet input is read like its CSV (before: its bytes were read as CSV text), a rejected row named by its row number", async () => {
+  const dir = tmp();
+  const files = writeCanonical(sampleCase(false, 0.002, 1), dir);
+  // the usage with row 5's input tokens negative, as CSV and as Parquet (written by DuckDB)
+  const conn = await openDuckDb();
+  try {
+    const broken = `SELECT * EXCLUDE (n) REPLACE (CASE WHEN n = 5 THEN '-5' ELSE input_tokens END AS input_tokens)
+      FROM (SELECT *, row_number() OVER () AS n FROM read_csv('${files.usage[0]}', header = true, all_varchar = true)) ORDER BY n`;
+    await conn.exec(`COPY (${broken}) TO '${join(dir, 'bad.csv')}' (FORMAT csv, HEADER)`);
+    await conn.exec(`COPY (${broken}) TO '${join(dir, 'bad.parquet')}' (FORMAT parquet)`);
+  } finally {
+    await conn.close();
+  }
+  const summaryOf = async (usage: string) => {
+    const config = writeConfig(dir, {
+      period: '2026-10',
+      inputs: {
+        usage: [usage], work_items: [files.workItems[0]], reviews: [files.reviews[0]], agents: files.agents, rates: files.rates, tool_prices: files.toolPrices,
+        overheads: files.overheads, invoices: files.invoices, prices: files.prices,
+      },
+    }, `${usage}.json`);
+    const out = join(dir, `${usage}.summary.json`);
+    const c = io();
+    expect(await main(['build', '--config', config, '--summary', out], c.io)).toBe(0);
+    return readJson(out);
+  };
+  const csv = await summaryOf('bad.csv');
+  const parquet = await summaryOf('bad.parquet');
+  expect(csv.rejected).toEqual([expect.objectContaining({ file: 'bad.csv', line: 6, column: 'input_tokens' })]);
+  expect(parquet.rejected).toEqual([{ ...csv.rejected[0], file: 'bad.parquet', line: 5 }]);
+  expect(parquet.totals).toEqual(csv.totals);
+  expect(parquet.agents).toEqual(csv.agents);
+  expect(parquet.totals.total).toBeGreaterThan(0);
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSummary } from '../../src/cli/commands/build';
 import { chooseEngine } from '../../src/cli/commands/build-sql';
-import { openDuckDb } from '../../src/engines/duckdb';
+import { openDuckDb, readParquetTable } from '../../src/engines/duckdb';
 import { expectAgree, viaFiles, viaFilesJs, writeCanonical } from './harness';
 import { adversarialCase, sampleCase } from './fixtures';
 
@@ -166,7 +166,14 @@ async function usageAsParquet(files: ReturnType<typeof writeCanonical>, select: 
   return parquet;
 }
 
-test('DuckDB reads Parquet usage natively, with the same ledger as the JavaScript engine on the same events in CSV', async () => {
+/** The same ledger and summary from two JavaScript builds of the same events in two files (their problems and row accounting name the file). */
+function sameJs(a: Awaited<ReturnType<typeof viaFilesJs>>, b: Awaited<ReturnType<typeof viaFilesJs>>) {
+  expect(b.result.rows).toEqual(a.result.rows);
+  const figures = (o: typeof a, period: string) => ({ ...buildSummary({ ...o, period }), rejected: undefined, row_accounting: undefined, imports: undefined });
+  for (const p of a.result.periods) expect(figures(b, p)).toEqual(figures(a, p));
+}
+
+test('Parquet usage: DuckDB reads it natively, the js engine through the import; both give the ledger of the same events in CSV', async () => {
   const files = writeCanonical(sampleCase(false, 0.002, 1));
   // typed columns, as a warehouse export would have them (timestamps as TIMESTAMPTZ, counts as integers, batch as BOOLEAN)
   const parquet = await usageAsParquet(files, (csv) => `SELECT * REPLACE (CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(batch AS BOOLEAN) AS batch)
@@ -175,6 +182,16 @@ test('DuckDB reads Parquet usage natively, with the same ledger as the JavaScrip
   const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
   expect(sql.sql.native).toBe(true);
   expectAgree(js.result, sql.sql, 'duckdb parquet', { unpricedOrder: 'set' });
+  // before: "a Parquet file, which only the DuckDB engine reads", and nothing was built
+  const jsParquet = await viaFilesJs({ ...files, usage: [parquet] });
+  expect(jsParquet.rejected).toEqual([]);
+  sameJs(js, jsParquet);
+  const report = jsParquet.reports.find((r) => r.kind === 'usage')!;
+  expect([report.read, report.accepted, report.lines, report.linesAccounted]).toEqual([js.result.counts.events, js.result.counts.events, js.result.counts.events, js.result.counts.events]);
+  // ClickHouse does not read Parquet natively: the import reads it for the build
+  const ch = await viaFiles({ ...files, usage: [parquet] }, 'clickhouse');
+  expect(ch.sql.native).toBe(false);
+  expectAgree(js.result, ch.sql, 'clickhouse parquet', { unpricedOrder: 'set' });
 });
 
 test('Parquet as pandas writes it (counts as float64, a gap as NaN) is read natively: the ledger of the same events in CSV', async () => {
@@ -188,22 +205,80 @@ test('Parquet as pandas writes it (counts as float64, a gap as NaN) is read nati
   const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
   expect(sql.sql.native).toBe(true);
   expectAgree(js.result, sql.sql, 'duckdb pandas parquet', { unpricedOrder: 'set' });
-  // without --engine, a Parquet input is built by duckdb; the JavaScript import says it does not read Parquet
+  sameJs(js, await viaFilesJs({ ...files, usage: [parquet] }));
+  // without --engine, a Parquet input is built by duckdb, which reads it natively
   expect(chooseEngine(undefined, [parquet])).toBe('duckdb');
   expect(chooseEngine(undefined, files.usage, [parquet])).toBe('duckdb');
   expect(chooseEngine(undefined, files.usage)).toBe('js');
-  const viaJs = await viaFilesJs({ ...files, usage: [parquet] });
-  expect(viaJs.rejected[0].reason).toMatch(/a Parquet file, which only the DuckDB engine reads \(build --engine duckdb\)/);
 });
 
-test('Parquet rows outside the simple form stop the build, naming the file, the rows, the field, its value and the form (before: the JavaScript import read the Parquet bytes as CSV)', async () => {
+test('Parquet rows the import rejects are listed and skipped, row by row, as the same rows of a CSV are (before: the build stopped)', async () => {
   const files = writeCanonical(sampleCase(false, 0.002, 1));
-  const parquet = await usageAsParquet(files, (csv) => `SELECT * REPLACE (CASE WHEN n = 3 THEN '-5' ELSE input_tokens END AS input_tokens, CASE WHEN n IN (6, 7) THEN 'NaN' ELSE CAST(cost_usd AS VARCHAR) END AS cost_usd,
-      CASE WHEN n = 9 THEN '2026-02-30T10:00:00Z' ELSE timestamp END AS timestamp)
-    FROM (SELECT *, row_number() OVER () AS n FROM read_csv('${csv}', header = true, all_varchar = true)) ORDER BY n`);
-  const e: Error = await viaFiles({ ...files, usage: [parquet] }, 'duckdb').then(() => new Error('expected a refusal'), (x: Error) => x);
-  expect(e.message).toContain(`${parquet}: row 3, input_tokens "-5": expected empty or a whole number from 0 to 1e+11; row 6, cost_usd "NaN": expected empty or an amount`);
-  expect(e.message).toContain('row 9, timestamp "2026-02-30T10:00:00Z": expected an ISO 8601 timestamp');
-  expect(e.message).toMatch(/usage source 1 has 4 rows the database does not read natively, and only the DuckDB engine reads Parquet/);
+  const broken = (csv: string) => `SELECT * EXCLUDE (n) REPLACE (CASE WHEN n = 3 THEN '-5' ELSE input_tokens END AS input_tokens, CASE WHEN n IN (6, 7) THEN 'NaN' ELSE cost_usd END AS cost_usd,
+      CASE WHEN n = 9 THEN '2026-02-30T10:00:00Z' ELSE timestamp END AS timestamp, CASE WHEN n = 12 THEN ' gpt-4o-mini ' ELSE model END AS model)
+    FROM (SELECT *, row_number() OVER () AS n FROM read_csv('${csv}', header = true, all_varchar = true)) ORDER BY n`;
+  const parquet = await usageAsParquet(files, broken);
+  // the same rows as CSV (text, as written): the import's verdict on them is the reference; it reads the padded model of
+  // row 12 trimmed (outside the database's simple form, but not rejected)
+  const csv = join(mkdtempSync(join(tmpdir(), 'pq-csv-')), 'usage.csv');
+  const conn = await openDuckDb();
+  try {
+    await conn.exec(`COPY (${broken(files.usage[0])}) TO '${csv}' (FORMAT csv, HEADER)`);
+  } finally {
+    await conn.close();
+  }
+  const jsCsv = await viaFilesJs({ ...files, usage: [csv] });
+  expect(jsCsv.rejected.map((r) => [r.line, r.column])).toEqual([[4, 'input_tokens'], [7, 'cost_usd'], [8, 'cost_usd'], [10, 'timestamp']]);
+  // the Parquet rows are numbered from 1 (no header line): CSV line = row + 1
+  const asRows = jsCsv.rejected.map((r) => ({ ...r, file: parquet, line: r.line - 1 }));
+  const jsParquet = await viaFilesJs({ ...files, usage: [parquet] });
+  expect(jsParquet.rejected).toEqual(asRows);
+  sameJs(jsCsv, jsParquet);
+  const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
+  expect(sql.sql.native).toBe(false);
+  expect(sql.log.join('\n')).toMatch(/usage source 1 has 4 rows the database does not read natively; the JavaScript import read the records/);
+  expect(sql.rejected).toEqual(asRows);
+  expectAgree(jsParquet.result, sql.sql, 'duckdb parquet fallback', { unpricedOrder: 'same' });
 });
 
+test('a file named .parquet that is not Parquet: a problem naming the file, and the rest is built', async () => {
+  const files = writeCanonical(sampleCase(false, 0.002, 1));
+  const fake = join(mkdtempSync(join(tmpdir(), 'pq-fake-')), 'usage.parquet');
+  writeFileSync(fake, readFileSync(files.usage[0]));
+  for (const o of [await viaFilesJs({ ...files, usage: [files.usage[0], fake] }), await viaFiles({ ...files, usage: [files.usage[0], fake] }, 'duckdb')]) {
+    expect(o.rejected).toEqual([expect.objectContaining({ file: fake, reason: expect.stringMatching(/usage\.parquet: cannot be read as Parquet \(.*parquet/i) })]);
+    expect(o.partial).toBe(true);
+    expect(o.result.counts.events).toBeGreaterThan(0);
+  }
+});
+
+test('readParquetTable: every row of a file of many row groups, in file order, values as text, NULL and NaN empty', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'pq-rg-')), 't.parquet');
+  const conn = await openDuckDb();
+  try {
+    await conn.exec(`COPY (SELECT i AS id, CASE WHEN i % 7 = 0 THEN NULL ELSE i * 2 END AS n, CASE WHEN i % 5 = 0 THEN CAST('NaN' AS DOUBLE) ELSE i / 4 END AS f,
+        TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds(i) AS ts, i % 2 = 0 AS b,
+        CASE WHEN i = 1 THEN 'a' || chr(31) || 'b\\u\\' || chr(10) || '"q",' WHEN i = 2 THEN '\\' END AS s FROM range(10000) t(i))
+      TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);
+  } finally {
+    await conn.close();
+  }
+  const t = await readParquetTable(path);
+  const rows: string[][] = [];
+  try {
+    for await (const batch of t.rows) rows.push(...batch);
+  } finally {
+    t.close();
+  }
+  expect(t.header).toEqual(['id', 'n', 'f', 'ts', 'b', 's']);
+  expect(t.rowCount).toBe(10000);
+  expect(rows.length).toBe(10000);
+  expect(rows.every((r, i) => r[0] === String(i))).toBe(true);
+  expect(rows.slice(0, 3)).toEqual([
+    ['0', '', '', '2026-10-01T00:00:00.000000Z', 'true', ''],
+    // a text cell with the separator the reader joins cells by, its escape character, a line break, quotes and a comma
+    ['1', '2', '0.25', '2026-10-01T00:00:01.000000Z', 'false', 'a\x1fb\\u\\\n"q",'],
+    ['2', '4', '0.5', '2026-10-01T00:00:02.000000Z', 'true', '\\'],
+  ]);
+  expect(rows[9999]).toEqual(['9999', '19998', '2499.75', '2026-10-01T02:46:39.000000Z', 'false', '']);
+});

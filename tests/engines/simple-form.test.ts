@@ -12,7 +12,7 @@ import { openChdb } from '../../src/engines/clickhouse';
 import type { SqlConnection } from '../../src/engines/connection';
 import type { Dialect } from '../../src/engines/dialect';
 import { REVIEW_TEXT_COLUMNS, TOKENS, USAGE_TEXT_COLUMNS, WORK_ITEM_TEXT_COLUMNS } from '../../src/engines/ledger/canonical';
-import { formChecks, typedItemsFromText, typedReviewsFromText, typedUsageFromText } from '../../src/engines/ledger/load';
+import { typedItemsFromText, typedReviewsFromText, typedUsageFromText } from '../../src/engines/ledger/load';
 import { importFile } from '../../src/sources/files/node';
 import type { RecordKind } from '../../src/sources/files';
 import { periodOf } from '../../src/core/ledger/period';
@@ -93,33 +93,7 @@ async function imported<R>(kind: RecordKind, columns: readonly string[], all: Re
   writeFileSync(file, [columns.join(','), ...all.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n');
   const accepted = new Map<string, R>();
   const report = await importFile(file, { kind, worker: false, sink: (e) => void accepted.set(idOf(e as R), e as R), maxRejectedListed: 1e6 });
-  // a rejected row's reason by its index in `all` (line 1 is the header)
-  const reasons = new Map(report.rejected.map((r) => [r.line - 2, `${r.column}: ${r.reason}`]));
-  return { accepted, rejected: report.rejectedCount, reasons };
-}
-
-/**
- * formChecks (the field a message names) against the typed relation (which decides): a row in the form passes every
- * check; a row out of it fails one, unless only its token counts do not nest (the import says so too).
- */
-async function checksAgree(open: () => Promise<SqlConnection>, kind: 'usage' | 'work_items' | 'reviews', columns: readonly string[], all: Record<string, string>[], reasons: Map<number, string>) {
-  const conn = await open();
-  try {
-    await conn.createAndInsert('sf_raw', [{ name: 'row_no', type: 'int' }, ...columns.map((name) => ({ name, type: 'text' as const }))], all.map((r, i) => [i, ...columns.map((c) => r[c])]));
-    const d = conn.dialect;
-    const typed = { usage: (r: string) => typedUsageFromText(d, r, false), work_items: (r: string) => typedItemsFromText(d, r), reviews: (r: string) => typedReviewsFromText(d, r) }[kind];
-    const checks = formChecks(d, kind);
-    const which = `CASE ${checks.map((c, i) => `WHEN NOT (${c.ok}) THEN ${i}`).join(' ')} ELSE -1 END`;
-    const rows = await conn.query<{ row_no: number; ok: number; k: number }>(
-      `SELECT r.row_no AS row_no, t.ok AS ok, ${which} AS k FROM sf_raw AS r JOIN (SELECT src, ok FROM (${typed('(SELECT row_no AS src, * FROM sf_raw) AS raw')}) AS t0) AS t ON t.src = r.row_no`,
-    );
-    expect(rows.length).toBe(all.length);
-    const wrong = rows.filter((r) => (Number(r.ok) === 1 ? Number(r.k) !== -1 : Number(r.k) === -1 && !/tokens.*≤/.test(reasons.get(Number(r.row_no)) ?? '')));
-    expect(wrong.slice(0, 10).map((r) => ({ ...r, row: all[Number(r.row_no)], import: reasons.get(Number(r.row_no)) }))).toEqual([]);
-    expect(rows.filter((r) => Number(r.k) >= 0).length).toBeGreaterThan(all.length / 3);
-  } finally {
-    await conn.close();
-  }
+  return { accepted, rejected: report.rejectedCount };
 }
 
 async function typedRows(open: () => Promise<SqlConnection>, columns: readonly string[], all: Record<string, string>[], typed: (d: Dialect, raw: string) => string) {
@@ -174,7 +148,6 @@ describe('usage: the simple form is a subset of what the JavaScript import accep
       same('context_tier', g.cx, e.context_tier);
     }
     expect(wrong.slice(0, 20)).toEqual([]);
-    await checksAgree(open, 'usage', USAGE_TEXT_COLUMNS, all, js.reasons);
   });
 });
 
@@ -220,7 +193,5 @@ describe('work items and reviews: the simple form is a subset of what the JavaSc
       else if (Number(g.minutes) !== v.minutes || g.period !== periodOf(v.reviewed_at)) wrong.push(`${String(g.wid)}: database ${String(g.minutes)} min in ${String(g.period)}, import ${v.minutes} in ${periodOf(v.reviewed_at)}`);
     }
     expect(wrong.slice(0, 20)).toEqual([]);
-    await checksAgree(open, 'work_items', WORK_ITEM_TEXT_COLUMNS, items, ji.reasons);
-    await checksAgree(open, 'reviews', REVIEW_TEXT_COLUMNS, reviews, jr.reasons);
   });
 });

@@ -11,14 +11,13 @@ import type { RejectedRow } from '../../core/model/records';
 import { MAX_TOKENS, MAX_USD } from '../../core/model/ranges';
 import { PriceBook } from '../../core/pricing';
 import { columnsOf, detectDelimiter, normalizeHeader, usageRowsIn, type ImportReport, type RecordKind } from '../../sources/files';
-import { importFile } from '../../sources/files/node';
+import { importCanonicalFile } from './read-files';
 import type { SqlConnection } from '../../engines/connection';
 import { openChdb, openClickHouse, type ClickHouseConnection } from '../../engines/clickhouse';
 import type { LoadedConfig } from '../../sources/config';
 import { periodWindow, tableUsage, type TableConnection } from '../../sources/clickhouse';
 import { duckdbRelation, openDuckDb, parquetColumns, type NativeFile } from '../../engines/duckdb';
-import { buildLedgerSql, NativeOnly, SqlOutOfMemory, type FeedStats, type RecordSink, type SqlFeeds, type SqlLedger } from '../../engines/ledger/engine';
-import { formChecks, typedItemsFromText, typedReviewsFromText, typedUsageFromText } from '../../engines/ledger/load';
+import { buildLedgerSql, SqlOutOfMemory, type FeedStats, type RecordSink, type SqlFeeds, type SqlLedger } from '../../engines/ledger/engine';
 import { USAGE_TEXT_COLUMNS, WORK_ITEM_TEXT_COLUMNS, REVIEW_TEXT_COLUMNS } from '../../engines/ledger/canonical';
 import type { BuildInputs, BuildOutcome } from './build';
 import { fmt } from './args';
@@ -51,7 +50,7 @@ export function bytesOf(files: string[]): number {
   return bytes;
 }
 
-/** The engine asked for; else duckdb for large usage files or any Parquet file (only the database reads Parquet), else js. */
+/** The engine asked for; else duckdb for large usage files or any Parquet file (DuckDB reads it natively, columnar), else js. */
 export function chooseEngine(requested: string | undefined, usageFiles: string[], otherFiles: string[] = []): EngineName {
   if (requested !== undefined) return requested as EngineName;
   if ([...usageFiles, ...otherFiles].some((f) => formatOf(f) === 'parquet')) return 'duckdb';
@@ -301,37 +300,6 @@ export function sqlRequest(engine: string, rows: boolean, env: Record<string, st
   return engine === 'clickhouse' ? clickhouseRequest(rows, env) : duckdbRequest(rows, env);
 }
 
-/**
- * A Parquet build that needed the JavaScript import (rows outside the simple form, conflicting repeats): the import
- * cannot read Parquet, so the build stops, naming the first rows of each Parquet file that are not in the form, each
- * with its first field out of form, its value and what was expected.
- */
-async function parquetRowsError(conn: SqlConnection, reason: string, files: { kind: RecordKind; file: NativeFile }[]): Promise<Error> {
-  const d = conn.dialect;
-  const found: string[] = [];
-  for (const { kind, file } of files) {
-    const k = kind as 'usage' | 'work_items' | 'reviews';
-    const rel = duckdbRelation(file, TEXT_COLUMNS[k], await parquetColumns(conn, file.path), true);
-    const typed = (k === 'usage' ? (r: string) => typedUsageFromText(d, r, false) : k === 'work_items' ? (r: string) => typedItemsFromText(d, r) : (r: string) => typedReviewsFromText(d, r))(`(SELECT row_no AS src, * FROM ${rel}) AS raw`);
-    const checks = formChecks(d, k);
-    const which = `CASE ${checks.map((c, i) => `WHEN NOT (${c.ok}) THEN ${i}`).join(' ')} ELSE -1 END`;
-    const value = `CASE ${checks.map((c) => `WHEN NOT (${c.ok}) THEN ${d.id(c.column)}`).join(' ')} END`;
-    const bad = `SELECT r.row_no AS row_no, ${which} AS k, ${value} AS v FROM ${rel} AS r JOIN (SELECT src FROM (${typed}) AS t WHERE ok = 0) AS b ON b.src = r.row_no`;
-    const [n] = await conn.query<{ n: number }>(`SELECT ${d.int('count(*)')} AS n FROM (${bad}) AS x`);
-    if (!Number(n?.n)) continue;
-    const rows = await conn.query<{ row_no: number; k: number; v: string | null }>(`${bad} ORDER BY row_no LIMIT 5`);
-    const shown = rows.map((r) => {
-      const c = checks[Number(r.k)];
-      const v = r.v === null ? 'empty' : JSON.stringify(String(r.v).slice(0, 40));
-      return c ? `row ${r.row_no}, ${c.column} ${v}: expected ${c.expected}` : `row ${r.row_no}: token counts that do not nest (cached ≤ input, output parts ≤ output)`;
-    });
-    found.push(`${file.path}: ${shown.join('; ')}${Number(n.n) > rows.length ? ` (and ${fmt(Number(n.n) - rows.length)} more rows)` : ''}`);
-  }
-  return new Error(
-    `build: ${reason}, and only the DuckDB engine reads Parquet, so the JavaScript import cannot list and skip those rows. ${found.length ? `${found.join('. ')}. ` : ''}Correct them in the export, or export the file as CSV or JSON lines.`,
-  );
-}
-
 /** A build the database ran out of memory for, said in the user's terms (which setting to raise). */
 function explainOom(e: unknown, req: SqlBuildRequest): unknown {
   if (!(e instanceof SqlOutOfMemory)) return e;
@@ -368,9 +336,6 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
         return l.records - (f.format === 'csv' ? 1 : 0);
       }));
     const feeds: SqlFeeds = { usageOnePass: true, records };
-    // only the database reads Parquet: a native build that would need the JavaScript import stops and names the rows
-    const parquet = kinds.flatMap(([kind, paths]) => (nativeKind(kind) ? paths.map((_, i) => ({ kind, file: sniffed[kind][i]! })).filter((f) => f.file.format === 'parquet') : []));
-    if (parquet.length) feeds.nativeOnly = true;
     const relations = async (kind: RecordKind) => Promise.all(sniffed[kind].map((f, i) => req.relation(conn, f!, kind, i)));
     if (nativeKind('usage')) feeds.usage = await relations('usage');
     if (nativeKind('work_items')) feeds.workItems = await relations('work_items');
@@ -379,13 +344,11 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
     const progress = (file: string) => (n: number) => io.err(`build: ${file}: ${fmt(n)} rows read…`);
     feeds.load = async (sink: RecordSink) => {
       jsReports.length = 0;
-      for (const path of files.workItems) jsReports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => sink.addWorkItem(w), onProgress: progress(path) }));
-      for (const path of files.usage) jsReports.push(await importFile(path, { kind: 'usage', fileName: path, sink: (e) => sink.addEvent(e), onProgress: progress(path) }));
-      for (const path of files.reviews) jsReports.push(await importFile(path, { kind: 'reviews', fileName: path, sink: (r) => sink.addReview(r), onProgress: progress(path) }));
+      for (const path of files.workItems) jsReports.push(await importCanonicalFile(path, { kind: 'work_items', fileName: path, sink: (w) => sink.addWorkItem(w), onProgress: progress(path) }));
+      for (const path of files.usage) jsReports.push(await importCanonicalFile(path, { kind: 'usage', fileName: path, sink: (e) => sink.addEvent(e), onProgress: progress(path) }));
+      for (const path of files.reviews) jsReports.push(await importCanonicalFile(path, { kind: 'reviews', fileName: path, sink: (r) => sink.addReview(r), onProgress: progress(path) }));
     };
-    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, priceBook: new PriceBook(ctx.prices), expectedEvents: usageRowsIn(bytesOf(files.usage)) }).catch(async (e) => {
-      throw e instanceof NativeOnly ? await parquetRowsError(conn, e.message, parquet) : explainOom(e, req);
-    });
+    const sql = await buildLedgerSql(conn, ctx, feeds, { rows: req.rows, priceBook: new PriceBook(ctx.prices), expectedEvents: usageRowsIn(bytesOf(files.usage)) }).catch((e) => Promise.reject(explainOom(e, req)));
     if (sql.fallbackReason) io.err(`build: ${req.engine}: ${sql.fallbackReason}; the JavaScript import read the records`);
     // Reports in input order: work items, usage, reviews — native ones from the database's counts.
     const jsByFile = new Map(jsReports.map((r) => [`${r.kind}\u0001${r.file}`, r]));

@@ -8,7 +8,8 @@ import { DailyCollector, type DailySeries } from '../../core/daily';
 import { UsageMixCollector, observeAll, type UsageMixRow } from '../../core/ledger/usage-mix';
 import { PriceBook } from '../../core/pricing';
 import { importAccounting, usageRowsIn, type ImportReport } from '../../sources/files';
-import { importFile } from '../../sources/files/node';
+import { importCanonicalFile, rejectedText } from './read-files';
+import { readParquetTable } from '../../engines/duckdb';
 import { loadMonthEndConfigFile } from '../../sources/config-node';
 import type { LoadedConfig, SourceReport } from '../../sources/config';
 import type { FetchLike } from '../../sources/common/http';
@@ -230,11 +231,11 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
   // events, as before: both add to the same sums, and a sum's order must not depend on timing.
   const usageReports: ImportReport[] = [];
   const usage = (async () => {
-    for (const path of files.usage) usageReports.push(await importFile(path, { kind: 'usage', fileName: path, sink: (e) => builder.addEvent(e), onProgress: progress(path) }));
+    for (const path of files.usage) usageReports.push(await importCanonicalFile(path, { kind: 'usage', fileName: path, sink: (e) => builder.addEvent(e), onProgress: progress(path) }));
   })();
   usage.catch(() => undefined); // its error is thrown by the await below, not reported as unhandled while items are read
   try {
-    for (const path of files.workItems) reports.push(await importFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
+    for (const path of files.workItems) reports.push(await importCanonicalFile(path, { kind: 'work_items', fileName: path, sink: (w) => builder.addWorkItem(w), onProgress: progress(path) }));
   } finally {
     await usage;
   }
@@ -243,7 +244,7 @@ export async function buildFromFiles(files: BuildInputs, period: string, io: Cli
     events += r.accepted;
     reports.push(r);
   }
-  for (const path of files.reviews) reports.push(await importFile(path, { kind: 'reviews', fileName: path, sink: (rv) => builder.addReview(rv), onProgress: progress(path) }));
+  for (const path of files.reviews) reports.push(await importCanonicalFile(path, { kind: 'reviews', fileName: path, sink: (rv) => builder.addReview(rv), onProgress: progress(path) }));
   const result = builder.finish();
   const rejected: RejectedRow[] = [...bookRejected];
   for (const r of reports) {
@@ -276,7 +277,7 @@ const usage = `Usage: ai-labor-ledger build --usage F... --work-items F... [--re
          --summary OUT.json and/or --out WORKBOOK.xlsx [--engine js|duckdb|clickhouse]
        ai-labor-ledger build --config MONTH-END.json [--period YYYY-MM] [--summary OUT.json] [--out WORKBOOK.xlsx] [--engine …]
 
-Imports canonical CSV (comma, semicolon or tab) or JSONL (.jsonl) files, builds the ledger and writes:
+Imports canonical CSV (comma, semicolon or tab), JSONL (.jsonl) or Parquet (.parquet) files, builds the ledger and writes:
 ${BUILD_OUTPUTS.map((o) => `  ${o.help}`).join('\n')}
 
 --workbook IN.xlsx reads the input sheets (Agents, Rates, Tool Prices, Prices, Overheads, Invoices) of an edited
@@ -289,13 +290,14 @@ temporary file beside it and renamed over it, so a killed build leaves the previ
 usage, work-item and review files itself) or in ClickHouse (CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
 CLICKHOUSE_DATABASE from the environment; without CLICKHOUSE_URL, the embedded chDB when it is installed). All three
 publish the same figures to the cent. Default: js below ${DUCKDB_FROM_BYTES / 1e6} MB of usage files, duckdb above
-and for any Parquet input, which only DuckDB reads (README.md "Choosing an engine"). DuckDB keeps to DUCKDB_MEMORY_LIMIT (default ${DUCKDB_MEMORY_LIMIT}; past it, it spills to
+and for any Parquet input, which DuckDB reads natively (README.md "Choosing an engine"). DuckDB keeps to DUCKDB_MEMORY_LIMIT (default ${DUCKDB_MEMORY_LIMIT}; past it, it spills to
 the system's temp folder). The js engine reads a usage file of 32 MB or more on a worker thread (AI_LEDGER_USAGE_WORKER=0:
 never). The daily series (the workbook's Daily and Daily Monitor sheets) comes from the js engine only.
 --config FILE names the period, sources (vendor files or API pulls, credentials from environment variables), link
 rules, canonical inputs and outputs in one JSON file; paths in it are relative to it. --period and output flags
 override the file's. A config names all inputs: do not combine it with --usage, --work-items and the like.
-Rows that fail validation are skipped and listed in the summary with file, line, column and reason.
+Rows that fail validation are skipped and listed in the summary with file, line (a Parquet file: row from 1), column and
+reason.
 Exit codes: 0 done; 1 no usage event could be read at all (nothing written); 2 bad flags or an invalid config file
 (each problem named by its JSON path); 3 outputs written but incomplete: an API source stopped early (the summary says
 "partial": true and names the source; resume it with its "cursor") or an input file could not be read at all; the
@@ -331,7 +333,7 @@ export interface BuildCommandDeps {
 }
 
 function printRejected(outcome: BuildOutcome, io: CliIO) {
-  for (const r of outcome.rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` line ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}`);
+  for (const r of outcome.rejected.slice(0, 10)) io.err(`  ${rejectedText(r)}`);
 }
 
 export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
@@ -358,7 +360,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
           if (mixed.length) throw new UsageError(`build: --config names every input; remove ${mixed.map((f) => `--${f}`).join(', ')} (or list those files under "inputs" in the config)`);
           period = v.period === undefined ? undefined : requirePeriod('build', v.period as string);
         } else {
-          if (!(v.usage as string[] | undefined)?.length) throw new UsageError('build: --usage FILE is required (usage events, CSV or JSONL), or --config MONTH-END.json');
+          if (!(v.usage as string[] | undefined)?.length) throw new UsageError('build: --usage FILE is required (usage events, CSV, JSONL or Parquet), or --config MONTH-END.json');
           if (!(v['work-items'] as string[] | undefined)?.length) throw new UsageError('build: --work-items FILE is required');
           period = requirePeriod('build', v.period as string | undefined);
           if (!BUILD_OUTPUTS.some((o) => v[o.flag])) throw new UsageError(`build: say where to write: ${BUILD_OUTPUTS.map((o) => `--${o.flag}`).join(' or ')}`);
@@ -383,6 +385,7 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
             env: deps.env ?? process.env,
             sleep: deps.sleep,
             log: (m) => io.err(`build: ${m}`),
+            readTable: readParquetTable,
           });
         } catch (e) {
           // Invalid JSON, a schema problem (named by its JSON path) or a credential in the file.

@@ -4,7 +4,7 @@
 import type { LedgerContext } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import type { ImportReport, RecordKind } from '../../sources/files';
-import { importFile } from '../../sources/files/node';
+import { importCanonicalFile } from './read-files';
 import type { BuildInputs } from './build';
 import type { CliIO } from './index';
 import { cellErrorsAsRejected, readWorkbookInputs } from './workbook';
@@ -14,7 +14,7 @@ export async function readContextFiles(files: BuildInputs, io: CliIO, reports: I
   async function readAll<T>(kind: RecordKind, path: string | undefined): Promise<T[]> {
     if (!path) return [];
     const out: T[] = [];
-    reports.push(await importFile(path, { kind, fileName: path, sink: (r) => { out.push(r as T); } }));
+    reports.push(await importCanonicalFile(path, { kind, fileName: path, sink: (r) => { out.push(r as T); } }));
     return out;
   }
   const book = files.workbook ? await readWorkbookInputs(files.workbook, io) : null;

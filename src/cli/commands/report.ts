@@ -17,6 +17,8 @@ import {
   type WebhookFormat,
 } from '../../core/daily';
 import { loadMonthEndConfigFile } from '../../sources/config-node';
+import { readParquetTable } from '../../engines/duckdb';
+import { rejectedText } from './read-files';
 import type { LoadedConfig } from '../../sources/config';
 import type { FetchLike } from '../../sources/common/http';
 
@@ -211,7 +213,7 @@ export function makeReportCommand(deps: ReportCommandDeps = {}): Command {
       if (v.config) {
         let loaded: LoadedConfig;
         try {
-          loaded = await loadMonthEndConfigFile(v.config as string, { fetch: deps.fetch ?? (globalThis.fetch as unknown as FetchLike), env, log: (m) => io.err(`report daily: ${m}`) });
+          loaded = await loadMonthEndConfigFile(v.config as string, { fetch: deps.fetch ?? (globalThis.fetch as unknown as FetchLike), env, log: (m) => io.err(`report daily: ${m}`), readTable: readParquetTable });
         } catch (e) {
           io.err(`report daily: ${(e as Error).message}`);
           return 2;
@@ -236,7 +238,7 @@ export function makeReportCommand(deps: ReportCommandDeps = {}): Command {
       }
       if (!outcome.usable) {
         io.err('report daily: no usage event could be read; no report.');
-        for (const r of outcome.rejected.slice(0, 10)) io.err(`  ${r.file}${r.line ? ` line ${r.line}` : ''}${r.column ? `, ${r.column}` : ''}: ${r.reason}`);
+        for (const r of outcome.rejected.slice(0, 10)) io.err(`  ${rejectedText(r)}`);
         return 1;
       }
       const series = collector.series(outcome.result);

@@ -51,8 +51,6 @@ export interface SqlFeeds {
    * read as one line) disagrees here, and the JavaScript import reads the records instead.
    */
   records?: (kind: 'usage' | 'work_items' | 'reviews') => Promise<(number | undefined)[]>;
-  /** set when the JavaScript import cannot read the files (Parquet): a native build that would need it throws NativeOnly */
-  nativeOnly?: boolean;
 }
 
 export interface SqlBuildOptions {
@@ -87,8 +85,6 @@ export interface SqlLedger {
 /** Thrown inside a native build when the JavaScript import must read the records (its messages and order decide). */
 export class NeedsJsImport extends Error {}
 
-/** A native build that needed the JavaScript import where it cannot read the files (`feeds.nativeOnly`): why. */
-export class NativeOnly extends Error {}
 
 /** The database refused a statement for want of memory (DuckDB past its memory limit, ClickHouse past max_memory_usage). */
 export class SqlOutOfMemory extends Error {}
@@ -114,7 +110,6 @@ export async function buildLedgerSql(conn: SqlConnection, ctx: LedgerContext, fe
   } catch (e) {
     // reading the records in JavaScript would need the same memory in the database: no second try
     if (oom(e) instanceof SqlOutOfMemory) throw oom(e);
-    if (feeds.nativeOnly) throw new NativeOnly(e instanceof NeedsJsImport ? e.message : `the database could not read a file (${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160)})`);
     if (!feeds.load || feeds.typedUsage) throw e;
     // A file the database refuses to read (DuckDB's parallel CSV reader and a 50 MB line, an encoding it rejects) is
     // read by the JavaScript import instead, which names the bad rows; a fault of the SQL phases themselves fails again

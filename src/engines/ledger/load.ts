@@ -1,6 +1,6 @@
 // Phase 0 — load: the canonical usage events, work items and reviews as typed relations, de-duplicated, and the
 // usage grouped per ledger line × price key (the only pass over the events: everything after works on the groups).
-import { MAX_REVIEW_MINUTES, MAX_TOKENS, MAX_UNITS, MAX_USD } from '../../core/model/ranges';
+import { MAX_REVIEW_MINUTES, MAX_UNITS } from '../../core/model/ranges';
 import type { Dialect } from '../dialect';
 import { TOKENS, dayExpr, money, periodExpr, text, timestamp, tokens, untrimmed, utcText } from './canonical';
 import { T, num, q, type Run } from './run';
@@ -317,49 +317,4 @@ export async function loadReviews(x: Run, reviews: string): Promise<RecordStats>
   await conn.exec(d.createTable(T.reviews, `SELECT DISTINCT ${fields.join(', ')} FROM ${T.reviews}_raw WHERE ok = 1`));
   await conn.exec(d.dropTable(`${T.reviews}_raw`));
   return stats;
-}
-
-/** A field of the simple form: the column, when its text is in the form (over canonical text columns), and the form. */
-export interface FormCheck {
-  column: string;
-  ok: string;
-  expected: string;
-}
-
-/**
- * The simple form of each kind, field by field in the import's order: what a message names when a row is not in it
- * (the typed relations above decide; a test keeps the two in step). A row whose every field is in the form may still
- * fail as a whole: token counts that do not nest.
- */
-export function formChecks(d: Dialect, kind: 'usage' | 'work_items' | 'reviews'): FormCheck[] {
-  const c = (name: string) => `coalesce(${d.id(name)}, '')`;
-  const id = (name: string): FormCheck => ({ column: name, ok: `(${c(name)} <> '' AND ${untrimmed(d, c(name))})`, expected: 'a non-empty id with no spaces around it' });
-  const plain = (name: string): FormCheck => ({ column: name, ok: untrimmed(d, c(name)), expected: 'text with no spaces around it' });
-  const ts = (name: string, allowEmpty: boolean): FormCheck => ({
-    column: name, ok: `${timestamp(d, c(name), allowEmpty)} IS NOT NULL`, expected: `${allowEmpty ? 'empty or ' : ''}an ISO 8601 timestamp such as 2026-10-03T14:05:00Z (a real date, years 2000–2100)`,
-  });
-  const oneOf = (name: string, values: string[], expected: string): FormCheck => ({ column: name, ok: d.oneOf(c(name), values), expected });
-  if (kind === 'usage') {
-    return [
-      id('event_id'), ts('timestamp', false), oneOf('kind', ['llm', 'embedding', 'vector_search', 'tool'], 'one of llm, embedding, vector_search, tool'),
-      ...TOKENS.slice(0, 4).map(([, name]) => ({ column: name, ok: `${tokens(d, c(name))} IS NOT NULL`, expected: `empty or a whole number from 0 to ${MAX_TOKENS.toExponential()}` })),
-      { column: 'units', ok: `${money(d, c('units'), '0', MAX_UNITS)} IS NOT NULL`, expected: `empty or a number from 0 to ${MAX_UNITS.toExponential()}` },
-      oneOf('status', ['', 'ok', 'error', 'retry'], 'ok, error, retry or empty'),
-      { column: 'batch', ok: `(${d.oneOf(`lower(${c('batch')})`, ['', 'true', 'false', '1', '0', 'yes', 'no', 'y', 'n'])})`, expected: 'true or false (also 1/0, yes/no) or empty' },
-      { column: 'cost_usd', ok: `(${c('cost_usd')} = '' OR ${money(d, c('cost_usd'), 'NULL')} IS NOT NULL)`, expected: `empty or an amount from 0 to ${MAX_USD.toExponential()} USD in decimal notation` },
-      oneOf('context_tier', ['', 'standard', 'long'], 'standard, long or empty'),
-      ...TOKENS.slice(4).map(([, name]) => ({ column: name, ok: `${tokens(d, c(name))} IS NOT NULL`, expected: `empty or a whole number from 0 to ${MAX_TOKENS.toExponential()}` })),
-    ];
-  }
-  if (kind === 'work_items') {
-    return [
-      id('work_item_id'), id('agent_id'), plain('business_unit'), plain('type'), ts('opened_at', true), ts('closed_at', true),
-      oneOf('outcome', ['', 'success', 'failure', 'pending'], 'success, failure, pending or empty'),
-    ];
-  }
-  return [
-    id('work_item_id'), id('reviewer_role'),
-    { column: 'minutes', ok: `(${c('minutes')} <> '' AND ${money(d, c('minutes'), 'NULL', MAX_REVIEW_MINUTES)} IS NOT NULL)`, expected: `minutes from 0 to ${MAX_REVIEW_MINUTES} in decimal notation` },
-    oneOf('result', ['approved', 'corrected', 'rejected'], 'one of approved, corrected, rejected'), ts('reviewed_at', false),
-  ];
 }

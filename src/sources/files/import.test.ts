@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importRecords, detectDelimiter } from './import';
+import { importAccounting, importRecords, detectDelimiter } from './import';
 import { importFile } from './node';
 import type { RecordKind } from './columns';
 
@@ -113,5 +113,47 @@ describe('CSV import', () => {
     expect(progress).toEqual([10000, 20000, 30000]);
     const missing = await importFile(join(dir, 'nope.csv'), { kind: 'usage', sink: () => undefined });
     expect(missing.fatal).toMatch(/nope\.csv: cannot open/);
+  });
+});
+
+describe('a table source (Parquet as the command line reads it)', () => {
+  const header = ['Event ID', 'timestamp', 'agent_id', 'work_item_id', 'provider', 'model', 'kind', 'input_tokens', 'output_tokens', 'extra'];
+  const row = (i: number, tokens = '10') => [`ev-${i}`, '2026-10-03T14:05:00Z', 'a1', 'W-1', 'openai', 'gpt-4o-mini', 'llm', tokens, '5', 'x'];
+  async function* batches(rows: string[][], size: number, failAfter = Infinity) {
+    for (let i = 0; i < rows.length; i += size) {
+      if (i >= failAfter) throw new Error('the reader failed');
+      yield rows.slice(i, i + size);
+    }
+  }
+  const run = (rows: string[][], rowCount: number, opts: { failAfter?: number; header?: string[] } = {}) => {
+    const ids: string[] = [];
+    return importRecords({
+      kind: 'usage', fileName: 'u.parquet', input: { header: opts.header ?? header, rowCount, rows: batches(rows, 3, opts.failAfter) },
+      sink: (e) => void ids.push(e.event_id),
+    }).then((report) => ({ report, ids }));
+  };
+
+  test('rows go through the CSV row path: headers normalized, rejections named by row number from 1, accounting balanced', async () => {
+    const rows = [row(1), row(2, '-4'), row(3), row(4), row(5, 'x'), row(6), row(7)];
+    const { report, ids } = await run(rows, rows.length);
+    expect(ids).toEqual(['ev-1', 'ev-3', 'ev-4', 'ev-6', 'ev-7']);
+    expect(report.rejected.map((r) => [r.file, r.line, r.column, r.value])).toEqual([['u.parquet', 2, 'input_tokens', '-4'], ['u.parquet', 5, 'input_tokens', 'x']]);
+    expect(report.ignoredColumns).toEqual(['extra']);
+    expect(importAccounting(report)).toEqual({ ok: true, difference: 0, lines_difference: 0 });
+  });
+
+  test('fewer rows than the file says it holds: the accounting does not balance', async () => {
+    const rows = [row(1), row(2), row(3), row(4)];
+    const { report } = await run(rows, 5);
+    expect(report.read).toBe(4);
+    expect(importAccounting(report)).toEqual({ ok: false, difference: 0, lines_difference: 1 });
+  });
+
+  test('a missing required column is fatal and names the columns; a reader failing part-way is fatal and names the last row', async () => {
+    const missing = await run([row(1)], 1, { header: header.filter((h) => h !== 'kind') });
+    expect(missing.report.fatal).toMatch(/^u\.parquet: missing required column kind \(its columns are: Event ID, timestamp, .*\); nothing imported/);
+    const failing = await run([row(1), row(2), row(3), row(4), row(5)], 5, { failAfter: 3 });
+    expect(failing.ids).toEqual(['ev-1', 'ev-2', 'ev-3']);
+    expect(failing.report.fatal).toBe('u.parquet: could not be read after row 3 (the reader failed)');
   });
 });

@@ -1,5 +1,6 @@
-// Streaming import of canonical records from CSV or JSONL (DESIGN.md §3). Pure: it reads a string, a
-// Blob/File (browser) or an already-open Node readable stream; opening files is node.ts's job.
+// Streaming import of canonical records from CSV or JSONL (DESIGN.md §3), or from a table of text cells (a Parquet file
+// as the CLI reads it). Pure: it reads a string, a Blob/File (browser), an already-open Node readable stream or a table
+// source; opening files is node.ts's job.
 import type { RejectedRow } from '../../core/model/records';
 import { clip, CsvRecordReader, detectDelimiter, LineReader, MAX_LINE_CHARS, sniffEncoding, textChunks, type ChunkSource, type TextSource } from '../common/text';
 import { BOOLEAN_MESSAGE, REQUIRED_MESSAGE, SCHEMAS, coerceCell, columnsOf, normalizeHeader, type ColumnSpec, type RecordKind, type RecordOf } from './columns';
@@ -11,11 +12,23 @@ export type SinkResult = 'added' | 'duplicate' | 'conflict' | void;
 /** Anything the importer can read: text, a browser File/Blob, or a Node readable stream (bytes or text). */
 export type ImportInput = TextSource;
 
+/**
+ * A file that is a table rather than text (Parquet): its column names, then its rows as text cells ('' for a missing
+ * value), in file order. Its rows are numbered from 1, and a rejection's `line` is that row number (there are no
+ * lines). `rowCount` is what the file says it holds (Parquet metadata): the rows read must come to it.
+ */
+export interface TableSource {
+  header: string[];
+  rowCount: number;
+  /** batches of rows */
+  rows: AsyncIterable<string[][]>;
+}
+
 export interface ImportOptions<K extends RecordKind> {
   kind: K;
   /** the name reported with every rejected row */
   fileName: string;
-  input: ImportInput;
+  input: ImportInput | TableSource;
   format?: 'csv' | 'jsonl';
   /** unused (the delimiter is read from the header line); kept for callers that pass it */
   head?: string;
@@ -58,9 +71,9 @@ export interface ImportReport {
   ignoredColumns: string[];
   /** canonical columns the header names more than once ("Event ID" and "event_id"): rows where they differ are rejected */
   duplicateColumns: string[];
-  /** physical lines of the file that were read */
+  /** physical lines of the file that were read (a table: the rows it says it holds) */
   lines: number;
-  /** lines the records account for: the header, blank lines, and every line of every record */
+  /** lines the records account for: the header, blank lines, and every line of every record (a table: rows read) */
   linesAccounted: number;
 }
 
@@ -76,6 +89,14 @@ export function importAccounting(r: ImportReport): { ok: boolean; difference: nu
 }
 
 export { detectDelimiter };
+
+/** The report of a file that could not be read at all: nothing read, and why. */
+export function fatalReport(fileName: string, kind: RecordKind, why: string): ImportReport {
+  return {
+    file: fileName, kind, read: 0, accepted: 0, rejectedCount: 0, rejected: [], duplicates: 0, conflicts: 0, ignoredColumns: [], duplicateColumns: [], lines: 0, linesAccounted: 0,
+    fatal: `${fileName}: ${why}`,
+  };
+}
 
 function describeInput(fileName: string): 'csv' | 'jsonl' {
   return /\.(jsonl|ndjson)$/i.test(fileName) ? 'jsonl' : 'csv';
@@ -149,7 +170,7 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
     const names = cells.map(normalizeHeader);
     const missing = specs.filter((s) => !s.optional && !names.includes(s.name)).map((s) => s.name);
     if (missing.length) {
-      report.fatal = clip(`${fileName}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (line 1 has: ${cells.map((c) => c.trim()).join(', ')}); nothing imported from this file`, 400);
+      report.fatal = clip(`${fileName}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (${isTableSource(opts.input) ? 'its columns are' : 'line 1 has'}: ${cells.map((c) => c.trim()).join(', ')}); nothing imported from this file`, 400);
       return false;
     }
     index(names);
@@ -424,6 +445,28 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
       return null;
     };
 
+    if (isTableSource(opts.input)) {
+      // the same row path as CSV and JSON lines: header normalization, duplicate columns, validation, sink
+      const t = opts.input;
+      report.lines = t.rowCount;
+      if (!setHeader(t.header)) return report;
+      let row = 0;
+      try {
+        for await (const batch of t.rows) {
+          for (const cells of batch) {
+            row++;
+            report.read++;
+            handleRow(cells, row);
+            progress();
+          }
+        }
+      } catch (e) {
+        report.fatal = clip(`${fileName}: could not be read after row ${row} (${(e as Error).message})`, 400);
+      }
+      report.linesAccounted = row;
+      return report;
+    }
+
     let input = opts.input;
     if (kind === 'usage' && format === 'csv' && opts.byteScan !== false && isChunkSource(input)) {
       try {
@@ -478,6 +521,9 @@ export function conflictRejection(file: string, kind: RecordKind, line: number, 
   const id = String((record as Record<string, unknown>)[name]);
   return { file, line, column: name, value: clip(id), reason: clip(`conflicting duplicate: ${name} ${id} was already imported with different content; the first one is kept`, 300) };
 }
+
+const isTableSource = (x: ImportInput | TableSource): x is TableSource =>
+  typeof x === 'object' && x !== null && Array.isArray((x as TableSource).header) && typeof (x as TableSource).rowCount === 'number';
 
 const isChunkSource = (x: ImportInput): x is ChunkSource =>
   typeof x !== 'string' && !(typeof Blob !== 'undefined' && x instanceof Blob) && typeof (x as ChunkSource)[Symbol.asyncIterator] === 'function';

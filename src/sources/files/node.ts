@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { basename } from 'node:path';
-import { importRecords, type ImportOptions, type ImportReport } from './import';
+import { fatalReport, importRecords, type ImportOptions, type ImportReport } from './import';
 import type { RecordKind } from './columns';
 import { importUsageInWorker } from './usage-worker';
 
@@ -29,12 +29,9 @@ export async function importFile<K extends RecordKind>(
   },
 ): Promise<ImportReport> {
   const fileName = opts.fileName ?? basename(path);
-  // a file that cannot be read at all: nothing read, and why
-  const fatal = (why: string): ImportReport => ({
-    file: fileName, kind: opts.kind, read: 0, accepted: 0, rejectedCount: 0, rejected: [], duplicates: 0, conflicts: 0, ignoredColumns: [], duplicateColumns: [], lines: 0, linesAccounted: 0,
-    fatal: `${fileName}: ${why}`,
-  });
-  if (/\.parquet$/i.test(path)) return fatal('a Parquet file, which only the DuckDB engine reads (build --engine duckdb); the JavaScript import reads CSV and JSON lines');
+  const fatal = (why: string) => fatalReport(fileName, opts.kind, why);
+  // the command line reads Parquet through DuckDB (cli/commands/read-files.ts) and hands this import its rows
+  if (/\.parquet$/i.test(path)) return fatal('a Parquet file: this reader takes CSV and JSON lines (the command line reads Parquet)');
   let size = 0;
   try {
     const st = await fs.stat(path);
