@@ -56,6 +56,9 @@ export interface ClickHouseConnection extends SqlConnection {
   /** makes a canonical file readable as text columns — uploaded into a temporary table (a server), or read in place
    * (embedded) — and returns the relation with canonical names */
   upload(file: NativeFile, canonical: readonly string[], table: string): Promise<string>;
+  /** the file can be read as it is named: the embedded engine's file() takes `*`, `?` and braces as a pattern, with no
+   * escape (a backslash matched nothing in a probe), so such a path is read by the JavaScript import instead */
+  readsPath(path: string): boolean;
 }
 
 const rowsAsJson = (columns: SqlColumn[], rows: SqlValue[][]) =>
@@ -180,6 +183,7 @@ export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickH
     async insert(table, columns, rows) {
       if (rows.length) await client.insert({ table, values: rowsAsJson(columns, rows), format: 'JSONEachRow' });
     },
+    readsPath: () => true,
     async upload(file, canonical, table) {
       await command(`CREATE TEMPORARY TABLE ${table} (${tableColumns(file)}) ENGINE = Memory`);
       const csv = file.format === 'csv';
@@ -251,6 +255,7 @@ export async function openChdb(): Promise<ClickHouseConnection> {
       await insertJson(table, columns, rows);
     },
     insert: insertJson,
+    readsPath: (path) => !/[*?{}]/.test(path),
     async upload(file, canonical) {
       // Embedded, the engine reads the file where it is (the table function file()): no copy, whatever its size.
       const csv = file.format === 'csv';

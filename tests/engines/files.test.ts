@@ -56,6 +56,33 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(sql2.rejected).toEqual(js2.rejected);
   });
 
+  test('file names that are glob patterns to the database: exactly the named file is read (before: DuckDB read u1{a}x.csv for u[1]{a}?.csv, chDB u[1]ax.csv)', async () => {
+    const files = writeCanonical(sampleCase(true, 0.002, 1));
+    const dir = mkdtempSync(join(tmpdir(), 'glob-'));
+    const text = readFileSync(files.usage[0], 'utf8');
+    // decoys with as many rows, each cost 1.5: the names each engine's pattern matches (DuckDB: [1] is a class and
+    // braces are literal; ClickHouse: braces are alternatives and [ is literal; ? is one character for both)
+    const decoy = text.split('\n').map((l, i) => (i === 0 ? l : l.replace(/,(ok|error|retry),(true|false),([0-9.e-]+),/, (_m, st, b) => `,${st},${b},1.5,`))).join('\n');
+    expect(decoy).not.toBe(text);
+    const named = join(dir, 'u[1]{a}?.csv');
+    writeFileSync(named, text);
+    for (const d of ['u1{a}x.csv', 'u[1]ax.csv']) writeFileSync(join(dir, d), decoy);
+    const js = await viaFilesJs({ ...files, usage: [named] });
+    const sql = await viaFiles({ ...files, usage: [named] }, engine);
+    expectAgree(js.result, sql.sql, `${engine} glob names`, { unpricedOrder: 'set' });
+    // Parquet, read natively by DuckDB and through the import (DuckDB's reader) for ClickHouse
+    const parquet = join(dir, 'p[1]*?.parquet');
+    const conn = await openDuckDb();
+    try {
+      await conn.exec(`COPY (SELECT * FROM read_csv('${files.usage[0]}', header = true)) TO '${parquet}' (FORMAT parquet)`);
+      await conn.exec(`COPY (SELECT * FROM read_csv('${join(dir, 'u1{a}x.csv')}', header = true)) TO '${join(dir, 'p1-x.parquet')}' (FORMAT parquet)`);
+    } finally {
+      await conn.close();
+    }
+    const pq = await viaFiles({ ...files, usage: [parquet] }, engine);
+    expectAgree(js.result, pq.sql, `${engine} glob names, parquet`, { unpricedOrder: 'set' });
+  });
+
   test('repeated work items with the same content are duplicates, read natively; with another agent, the JavaScript import decides', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const text = readFileSync(files.workItems[0], 'utf8').split('\n');

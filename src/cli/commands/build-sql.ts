@@ -74,8 +74,8 @@ function head(path: string, bytes = 65536): string {
 
 /**
  * How a canonical file's columns map to canonical columns, read from its head the way the JavaScript import reads it
- * (delimiter, header normalization). null when the import must read it (missing required column, unreadable file):
- * its own message then says why.
+ * (delimiter, header normalization). null when the import must read it (missing required column, unreadable file:
+ * its own message then says why; a path the embedded ClickHouse would read as a pattern).
  */
 export async function sniffCanonicalFile(path: string, kind: RecordKind, conn?: SqlConnection): Promise<NativeFile | null> {
   const format = formatOf(path);
@@ -84,6 +84,7 @@ export async function sniffCanonicalFile(path: string, kind: RecordKind, conn?: 
     const n = normalizeHeader(h);
     return specs.some((s) => s.name === n) ? n : '';
   };
+  if (conn && 'readsPath' in conn && !(conn as ClickHouseConnection).readsPath(path)) return null;
   let cells: string[];
   let delimiter: string | undefined;
   try {
