@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBuildCommand } from '../../src/cli/commands/build';
 import { openClickHouse } from '../../src/engines/clickhouse';
+import { buildFromFilesSql, clickhouseRequest } from '../../src/cli/commands/build-sql';
 import { startClickHouseStandIn, type StandIn } from './clickhouse-standin';
 import { writeCanonical } from './harness';
 import { sampleCase } from './fixtures';
@@ -181,4 +182,26 @@ test('nothing listening at CLICKHOUSE_URL: the CLI names the address and the ref
   );
   expect(e.message).toMatch(new RegExp(`the ClickHouse server at ${s.url.replace(/\./g, '\\.')} \\(CLICKHOUSE_URL\\) cannot be reached: ECONNREFUSED`));
   expect(`${e.message}\n${e.stack}`).not.toContain(PASSWORD);
+});
+
+test('a server whose answer of ledger rows ends early at a row boundary: the build fails and says so (before: a ledger short of rows, nothing said)', async () => {
+  standin.tamper = (statement, out) => {
+    if (!/FROM ll_pub WHERE is_row = 1 ORDER BY period, li/.test(statement)) return out;
+    const lines = out.split('\n');
+    return lines.slice(0, Math.floor(lines.length / 2)).join('\n') + '\n';
+  };
+  await standin.reset();
+  try {
+    const files = writeCanonical(sampleCase(false, 0.002, 2));
+    const env = { CLICKHOUSE_URL: standin.url, CLICKHOUSE_USER: 'ledger', CLICKHOUSE_PASSWORD: PASSWORD };
+    const e = await buildFromFilesSql(files, '2026-10', { out: () => undefined, err: () => undefined }, clickhouseRequest(true, env)).then(() => new Error('expected a failure'), (x: Error) => x);
+    expect(e.message).toMatch(/^clickhouse: the database sent [\d,]+ of the [\d,]+ ledger rows \(its answer was cut short\); build again$/);
+    // the same server answering whole: the build goes through
+    standin.tamper = null;
+    await standin.reset();
+    const ok = await buildFromFilesSql(files, '2026-10', { out: () => undefined, err: () => undefined }, clickhouseRequest(true, env));
+    expect(ok.result.rows.length).toBeGreaterThan(0);
+  } finally {
+    standin.tamper = null;
+  }
 });

@@ -19,6 +19,10 @@ export interface StandIn {
   url: string;
   /** every request: its session id, the statement (first 60 characters) and whether it carried the expected credentials */
   requests: { session: string | null; statement: string; authorized: boolean }[];
+  /** when set, rewrites an answer before it is sent (a proxy or a connection that misbehaves), by its statement */
+  tamper: ((statement: string, out: string) => string) | null;
+  /** drops the temporary tables a build left (a server drops them with the build's session; this stand-in has one) */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,8 +39,26 @@ export async function startClickHouseStandIn(credentials: { user: string; passwo
   const { Session } = (await import('chdb' as string)) as { Session: new () => ChdbSession };
   const session = new Session();
   const requests: StandIn['requests'] = [];
+  let server: Server | null = null;
+  const api: StandIn = {
+    url: '',
+    requests,
+    tamper: null,
+    async reset() {
+      const names = (await session.queryAsync('SELECT name FROM system.tables WHERE is_temporary', { format: 'TabSeparated' })).text().split('\n').filter(Boolean);
+      for (const n of names) await session.queryAsync(`DROP TEMPORARY TABLE IF EXISTS \`${n}\``);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server!.close(() => {
+          session.close();
+          resolve();
+        });
+        server!.closeAllConnections?.();
+      }),
+  };
   let queue = Promise.resolve();
-  const server: Server = createServer((req, res) => {
+  server = createServer((req, res) => {
     // one statement at a time: a ClickHouse session also refuses concurrent queries
     queue = queue.then(async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -62,7 +84,8 @@ export async function startClickHouseStandIn(credentials: { user: string; passwo
           await session.queryAsync(`SET ${k} = ${/^-?\d+(\.\d+)?$/.test(v) ? v : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}`);
         }
         const sql = insert ? `${insert}\n${data.toString('utf8')}` : statement;
-        const out = (await session.queryAsync(sql, { format: 'TabSeparated' })).text();
+        const answer = (await session.queryAsync(sql, { format: 'TabSeparated' })).text();
+        const out = api.tamper ? api.tamper(statement, answer) : answer;
         res.setHeader('X-ClickHouse-Query-Id', url.searchParams.get('query_id') ?? '');
         res.setHeader('X-ClickHouse-Summary', JSON.stringify({ read_rows: '0', read_bytes: '0', written_rows: '0', written_bytes: '0', total_rows_to_read: '0', result_rows: '0', result_bytes: '0' }));
         if (url.searchParams.get('enable_http_compression') === '1' && /gzip/.test(String(req.headers['accept-encoding'] ?? ''))) {
@@ -77,18 +100,8 @@ export async function startClickHouseStandIn(credentials: { user: string; passwo
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          session.close();
-          resolve();
-        });
-        server.closeAllConnections?.();
-      }),
-  };
+  api.url = `http://127.0.0.1:${port}`;
+  return api;
 }

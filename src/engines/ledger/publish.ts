@@ -54,6 +54,10 @@ export async function ledgerRows(x: Run, withExact: boolean): Promise<{ rows: Le
       }
     },
   );
+  // A stream that ends early at a row boundary (a proxy or a dropped connection ending the body cleanly) would leave a
+  // ledger short of rows with nothing said: the count comes from a separate answer, checked whole.
+  const [c] = await q(x, `SELECT ${x.d.int('count(*)')} AS n FROM ${T.pub} WHERE is_row = 1`);
+  if (rows.length !== num(c?.n)) throw new Error(`${x.d.name}: the database sent ${rows.length.toLocaleString('en-US')} of the ${num(c?.n).toLocaleString('en-US')} ledger rows (its answer was cut short); build again`);
   return { rows, exact: null, exactRows };
 }
 
