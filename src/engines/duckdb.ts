@@ -197,7 +197,7 @@ export async function readParquetTable(path: string): Promise<{ header: string[]
         const out: string[][] = new Array(chunk.rowCount);
         for (let i = 0; i < chunk.rowCount; i++) {
           const cells = String(v.getItem(i) ?? '').split('\x1f');
-          if (cells.length !== width) throw new Error(`row ${i + 1} of a batch has ${cells.length} cells, expected ${width}`);
+          if (cells.length !== width) throw new Error(`a row came as ${cells.length} cells, expected ${width}`);
           for (let c = 0; c < width; c++) if (cells[c].includes('\\')) cells[c] = cells[c].replace(/\\([\\u])/g, (_m, x: string) => (x === 'u' ? '\x1f' : '\\'));
           out[i] = cells;
         }

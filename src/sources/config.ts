@@ -3,7 +3,7 @@
 // Credentials are never in it: API sources read them from environment variables (see pulls.ts).
 import { z } from 'zod';
 import { emptyLedgerInputs, periodString, type LedgerInputs, type RejectedRow } from '../core/model/records';
-import { fatalReport, importRecords, type ImportReport, type RecordKind, type TableSource } from './files';
+import { fatalReport, importRecords, importTable, type ImportReport, type RecordKind, type TableSource } from './files';
 import { pushAll, type MapResult, type RecordAccount } from './common/types';
 import { formatPath, linkRulesSchema, type LinkRules } from './links';
 import { FORMATS, parseSourceFile, type SourceFormat } from './formats';
@@ -151,20 +151,10 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
     const sink = (r: unknown) => { target.push(r); };
     let rep: ImportReport;
     if (/\.parquet$/i.test(path)) {
-      let table: (TableSource & { close(): void }) | null = null;
-      let why = 'a Parquet file, which this reader does not take (the command line reads Parquet)';
-      try {
-        if (deps.readTable) table = await deps.readTable(path);
-      } catch (e) {
-        why = `cannot be read as Parquet (${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)})`;
-      }
-      if (table) {
-        try {
-          rep = await importRecords({ kind, fileName: path, input: table, sink });
-        } finally {
-          table.close();
-        }
-      } else rep = fatalReport(path, kind, why);
+      const readTable = deps.readTable;
+      rep = readTable
+        ? await importTable(() => readTable(path), { kind, fileName: path, sink })
+        : fatalReport(path, kind, 'a Parquet file, which this reader does not take (the command line reads Parquet)');
     } else {
       const textIn = await read(path);
       if (textIn === null) return 1;

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { RejectedRow } from '../../core/model/records';
 import { readParquetTable } from '../../engines/duckdb';
-import { fatalReport, importRecords, type ImportOptions, type ImportReport, type RecordKind } from '../../sources/files';
+import { importTable, type ImportOptions, type ImportReport, type RecordKind } from '../../sources/files';
 import { importFile } from '../../sources/files/node';
 
 export const isParquet = (path: string) => /\.parquet$/i.test(path);
@@ -20,17 +20,5 @@ export async function importCanonicalFile<K extends RecordKind>(
   opts: Omit<ImportOptions<K>, 'input' | 'fileName' | 'head'> & { fileName?: string },
 ): Promise<ImportReport> {
   if (!isParquet(path)) return importFile(path, opts);
-  const fileName = opts.fileName ?? basename(path);
-  let table: Awaited<ReturnType<typeof readParquetTable>>;
-  try {
-    table = await readParquetTable(path);
-  } catch (e) {
-    // DuckDB's message names the path and what is wrong (no such file, not a Parquet file); its first line is enough
-    return fatalReport(fileName, opts.kind, `cannot be read as Parquet (${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)})`);
-  }
-  try {
-    return await importRecords({ ...opts, fileName, input: table } as ImportOptions<K>);
-  } finally {
-    table.close();
-  }
+  return importTable(() => readParquetTable(path), { ...opts, fileName: opts.fileName ?? basename(path) });
 }

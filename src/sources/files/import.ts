@@ -98,6 +98,24 @@ export function fatalReport(fileName: string, kind: RecordKind, why: string): Im
   };
 }
 
+/**
+ * A table source that `open` opens (the command line: DuckDB reading a Parquet file), imported and closed. A file it
+ * cannot open is a fatal report with the first line of the reason.
+ */
+export async function importTable<K extends RecordKind>(open: () => Promise<TableSource & { close(): void }>, opts: Omit<ImportOptions<K>, 'input'>, format = 'Parquet'): Promise<ImportReport> {
+  let table: TableSource & { close(): void };
+  try {
+    table = await open();
+  } catch (e) {
+    return fatalReport(opts.fileName, opts.kind, `cannot be read as ${format} (${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)})`);
+  }
+  try {
+    return await importRecords({ ...opts, input: table } as ImportOptions<K>);
+  } finally {
+    table.close();
+  }
+}
+
 function describeInput(fileName: string): 'csv' | 'jsonl' {
   return /\.(jsonl|ndjson)$/i.test(fileName) ? 'jsonl' : 'csv';
 }
