@@ -30,8 +30,12 @@ export interface Dialect {
   matches(expr: string, pattern: string): string;
   /** the first `n` distinct values of a text column in byte order, joined with ', ' (an aggregate) */
   firstSorted(expr: string, n: number): string;
-  /** text that is empty or has no whitespace (as String.prototype.trim sees it, code points `ws`) at either end */
-  untrimmed(expr: string, ws: readonly number[]): string;
+  /**
+   * text that the JavaScript import reads as it is: DuckDB's text is always valid UTF-8 (its readers refuse other
+   * bytes), ClickHouse's String is bytes, and the import decodes every invalid sequence to U+FFFD (so two different
+   * invalid ids would be one id there and two in the database)
+   */
+  validText(expr: string): string;
   /** any value as text (NULL stays NULL) */
   text(expr: string): string;
   /** NULL as text */
@@ -70,11 +74,7 @@ export const duckdbDialect: Dialect = {
   fullMatch: (e, p) => `regexp_full_match(${e}, ${sqlString(p)})`,
   matches: (e, p) => `regexp_matches(${e}, ${sqlString(p)})`,
   firstSorted: (e, n) => `array_to_string(list_slice(list_sort(list_distinct(list(${e}))), 1, ${n}), ', ')`,
-  untrimmed: (e, ws) => {
-    // printable ASCII first (the usual case), else none of the whitespace code points
-    const notWs = (u: string) => `(${u} BETWEEN 33 AND 126 OR (${u} > 126 AND ${ws.filter((c) => c > 126).map((c) => `${u} <> ${c}`).join(' AND ')}))`;
-    return `(${e} = '' OR (${notWs(`unicode(${e})`)} AND ${notWs(`unicode(right(${e}, 1))`)}))`;
-  },
+  validText: () => 'TRUE',
   text: (e) => `CAST(${e} AS VARCHAR)`,
   nullText: 'CAST(NULL AS VARCHAR)',
   length: (e) => `length(${e})`,
@@ -106,11 +106,7 @@ export const clickhouseDialect: Dialect = {
   fullMatch: (e, p) => `match(${e}, ${chString(`^(?:${p})$`)})`,
   matches: (e, p) => `match(${e}, ${chString(p)})`,
   firstSorted: (e, n) => `arrayStringConcat(arraySlice(arraySort(groupUniqArray(${e})), 1, ${n}), ', ')`,
-  // ClickHouse has no code point function: compare the first and last characters as text
-  untrimmed: (e, ws) => {
-    const set = ws.map((c) => chString(String.fromCharCode(c))).join(', ');
-    return `(${e} = '' OR (substringUTF8(${e}, 1, 1) NOT IN (${set}) AND substringUTF8(${e}, lengthUTF8(${e}), 1) NOT IN (${set})))`;
-  },
+  validText: (e) => `isValidUTF8(${e})`,
   text: (e) => `toString(${e})`,
   nullText: 'CAST(NULL AS Nullable(String))',
   length: (e) => `lengthUTF8(${e})`,

@@ -83,6 +83,24 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expectAgree(js.result, pq.sql, `${engine} glob names, parquet`, { unpricedOrder: 'set' });
   });
 
+  test('ids with bytes that are not UTF-8 (two different ones): the ledger of the JavaScript import, which reads both as U+FFFD (before: ClickHouse kept them apart)', async () => {
+    const files = writeCanonical(sampleCase(true, 0.002, 1));
+    const lines = readFileSync(files.usage[0], 'utf8').trimEnd().split('\n');
+    const bad = join(mkdtempSync(join(tmpdir(), 'utf8-')), 'usage.csv');
+    // rows 6–9: work item "W" + 0xFF or 0xFE
+    const chunks = lines.map((l, i) => {
+      if (i < 6 || i > 9) return Buffer.from(`${l}\n`);
+      const c = l.split(',');
+      return Buffer.concat([Buffer.from(`${c.slice(0, 3).join(',')},W`), Buffer.from([i % 2 ? 0xff : 0xfe]), Buffer.from(`,${c.slice(4).join(',')}\n`)]);
+    });
+    writeFileSync(bad, Buffer.concat(chunks));
+    const js = await viaFilesJs({ ...files, usage: [bad] });
+    expect(js.result.unattributed.some((u) => /unknown work item W\uFFFD$/.test(u.reason))).toBe(true);
+    const sql = await viaFiles({ ...files, usage: [bad] }, engine);
+    expect(sql.sql.native).toBe(false);
+    expectAgree(js.result, sql.sql, `${engine} invalid UTF-8`, { unpricedOrder: 'set' });
+  });
+
   test('repeated work items with the same content are duplicates, read natively; with another agent, the JavaScript import decides', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const text = readFileSync(files.workItems[0], 'utf8').split('\n');

@@ -199,7 +199,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
     const bad = [...st.perSrc.entries()].find(([, v]) => v.bad > 0);
     if (bad && !feeds.typedUsage) throw new NeedsJsImport(`usage source ${bad[0] + 1} has ${bad[1].bad} rows the database does not read natively`);
     if (feeds.usage?.length) await sameRecords(feeds, 'usage', st.perSrc);
-    if (feeds.usage?.length && (await timed(x, 'load-check', () => checkGroups(x))) > 0) throw new NeedsJsImport('usage has text keys the database does not read natively (surrounding whitespace, an unknown kind or status)');
+    if (feeds.usage?.length && (await timed(x, 'load-check', () => checkGroups(x))) > 0) throw new NeedsJsImport('usage has text keys the database does not read natively (surrounding whitespace, bytes that are not UTF-8, an unknown kind or status)');
     let dups = new Map<number, number>();
     if (st.repeats > 0) {
       const r = await timed(x, 'load-duplicates', () => dropDuplicates(x, eventsRel));
