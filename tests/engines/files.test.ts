@@ -101,6 +101,33 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expectAgree(js.result, sql.sql, `${engine} invalid UTF-8`, { unpricedOrder: 'set' });
   });
 
+  // Cells that CSV readers disagree on (DuckDB, ClickHouse and papaparse each have their own rules for quotes, backslashes,
+  // \N and NULL): read natively or not, every one must give the JavaScript import's ledger and rejections.
+  const agentCell = (cell: string) => (l: string, i: number) => (i === 3 ? l.replace(/^([^,]*),([^,]*),([^,]*)/, (_m, a, b) => `${a},${b},${cell}`) : l);
+  const costCell = (cell: string) => (l: string, i: number) => (i === 4 ? l.replace(/,(ok|error|retry),(true|false),([0-9.e-]+),/, (_m, st, b, c) => `,${st},${b},${cell.replace('$', c)},`) : l);
+  test.each([
+    ['a space before a quote', agentCell(' "csr-tier1"')],
+    ['a space after a closing quote', agentCell('"csr-tier1" ')],
+    ['text after a closing quote', agentCell('"csr"x')],
+    ['a backslash-quote inside quotes', agentCell('"a\\"b"')],
+    ['a backslash ending a quoted cell', agentCell('"ab\\"')],
+    ['single quotes', agentCell("'csr-tier1'")],
+    ['a quoted CRLF', agentCell('"a\r\nb"')],
+    ['a tab', agentCell('csr\ttier1')],
+    ['\\N', agentCell('\\N')],
+    ['a quoted amount', costCell('"$"')],
+    ['a quoted amount with spaces', costCell('" $"')],
+    ['NULL as an amount', costCell('NULL')],
+  ] as const)('%s: the ledger and rejections of the JavaScript import', async (_name, edit) => {
+    const files = writeCanonical(sampleCase(true, 0.002, 1));
+    const p = join(mkdtempSync(join(tmpdir(), 'cells-')), 'usage.csv');
+    writeFileSync(p, readFileSync(files.usage[0], 'utf8').trimEnd().split('\n').map(edit).join('\n') + '\n');
+    const js = await viaFilesJs({ ...files, usage: [p] });
+    const sql = await viaFiles({ ...files, usage: [p] }, engine);
+    expectAgree(js.result, sql.sql, `${engine} ${_name}`, { unpricedOrder: 'set' });
+    expect(sql.rejected).toEqual(js.rejected);
+  });
+
   test('repeated work items with the same content are duplicates, read natively; with another agent, the JavaScript import decides', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const text = readFileSync(files.workItems[0], 'utf8').split('\n');
