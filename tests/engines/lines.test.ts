@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importFile } from '../../src/sources/files/node';
-import { scanLines } from '../../src/cli/commands/build-sql';
+import { SCANS_AT_ONCE, limiter, scanLines } from '../../src/cli/commands/build-sql';
 
 const dir = mkdtempSync(join(tmpdir(), 'lines-'));
 const HEADER = 'event_id,timestamp,agent_id,work_item_id,provider,model,kind,input_tokens,output_tokens,status\n';
@@ -35,4 +35,27 @@ test('JSONL: blank lines and records; Parquet has none', async () => {
   writeFileSync(path, '{"a":1}\n\n{"a":2}\n{"a":3}');
   expect(await scanLines(path, 'jsonl')).toEqual({ lines: 4, blank: 1, records: 3, recordLines: 3 });
   expect(await scanLines(path, 'parquet')).toEqual({ lines: 0, blank: 0, records: 0, recordLines: 0 });
+});
+
+test('limiter: at most n runs at a time, in order; a run that fails still hands its place on', async () => {
+  const run = limiter(3);
+  let active = 0;
+  let most = 0;
+  const started: number[] = [];
+  const task = (i: number) => async () => {
+    started.push(i);
+    active++;
+    most = Math.max(most, active);
+    await new Promise((r) => setTimeout(r, 5 + (i % 4) * 3));
+    active--;
+    if (i % 5 === 0) throw new Error(`task ${i}`);
+    return i;
+  };
+  const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => run(task(i))));
+  expect(most).toBe(3);
+  expect(started).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(
+    Array.from({ length: 20 }, (_, i) => (i % 5 === 0 ? `task ${i}` : i)),
+  );
+  expect(SCANS_AT_ONCE).toBeLessThanOrEqual(8);
 });

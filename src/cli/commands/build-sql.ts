@@ -273,6 +273,29 @@ export async function scanLines(path: string, format: NativeFile['format'], deli
   return out;
 }
 
+/**
+ * Line scans at a time: each holds a 1 MB buffer and a file handle, and a month of hourly exports is 744 files (all
+ * at once: 744 MB, and past the open-file limit of a Mac, 256).
+ */
+export const SCANS_AT_ONCE = 4;
+
+/** Runs at most `n` of the functions given to it at a time; the others wait their turn, in order. */
+export function limiter(n: number): <T>(f: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(f: () => Promise<T>): Promise<T> => {
+    if (active < n) active++;
+    else await new Promise<void>((r) => waiting.push(r)); // a run that ends hands its place to the next
+    try {
+      return await f();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 function nativeReport(file: NativeFile | null, path: string, kind: RecordKind, s: FeedStats[number] | undefined, ignored: string[], l: LineScan | undefined): ImportReport {
   const read = s?.read ?? 0;
   const r: ImportReport = { file: path, kind, read, accepted: s?.accepted ?? 0, rejectedCount: 0, rejected: [], duplicates: s?.duplicates ?? 0, conflicts: 0, ignoredColumns: ignored, duplicateColumns: [], lines: 0, linesAccounted: 0 };
@@ -321,10 +344,11 @@ export async function buildFromFilesSql(files: BuildInputs, period: string, io: 
     // Each native file's lines, scanned while the database reads it: its records must be the ones the database read
     // (feeds.records), and they give the line accounting of its report.
     const scans = new Map<string, Promise<LineScan>>();
+    const slot = limiter(SCANS_AT_ONCE);
     for (const [kind, paths] of kinds) {
       if (!nativeKind(kind)) continue;
       paths.forEach((p, i) => {
-        const scan = scanLines(p, sniffed[kind][i]!.format, sniffed[kind][i]!.delimiter);
+        const scan = slot(() => scanLines(p, sniffed[kind][i]!.format, sniffed[kind][i]!.delimiter));
         scan.catch(() => undefined); // awaited where it is used; unused when the JavaScript import reads the files
         scans.set(`${kind}\u0001${p}`, scan);
       });
