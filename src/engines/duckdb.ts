@@ -211,6 +211,33 @@ export async function readParquetTable(path: string): Promise<{ header: string[]
   }
 }
 
+/**
+ * Every top-level key of a JSON lines file, in order of first appearance, read by DuckDB over the whole file. A native
+ * read is told only the keys it is given: one first seen past the head that sniffing reads (an omitted-when-empty field
+ * such as cost_usd) would be dropped by the database and read by the import. `head`: the keys of the file's head, in
+ * order; usually they are all (one DISTINCT pass: 1.0 s for 650 MB on two cores; JSON.parse of every line in JavaScript
+ * takes 6.5 s), else a second, ordered pass (2.7 s) places the others. Throws on a line that is not a JSON object.
+ */
+export async function jsonlKeys(path: string, head: string[]): Promise<string[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const objects = `read_json_objects(${duckdbPath(path)}, format = 'newline_delimited')`;
+  try {
+    const all = (await conn.runAndReadAll(`SELECT DISTINCT unnest(json_keys(json)) AS k FROM ${objects}`)).getRowsJS().map((r) => String(r[0]));
+    const known = new Set(head);
+    if (all.every((k) => known.has(k))) return head.filter((k) => all.includes(k));
+    // each key with the line and the place in it where it first appears (the import lists ignored keys in that order)
+    const r = await conn.runAndReadAll(`SELECT k FROM (SELECT n, generate_subscripts(keys, 1) AS j, unnest(keys) AS k
+        FROM (SELECT row_number() OVER () AS n, json_keys(json) AS keys FROM ${objects}) AS o) AS t
+      GROUP BY k ORDER BY min(n), arg_min(j, n)`);
+    return r.getRowsJS().map((row) => String(row[0]));
+  } finally {
+    conn.closeSync();
+    instance.closeSync?.();
+  }
+}
+
 /** The columns and their DuckDB types of a Parquet file. */
 export async function parquetColumns(conn: SqlConnection, path: string): Promise<Record<string, string>> {
   const rows = await conn.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet(${duckdbPath(path)})`);

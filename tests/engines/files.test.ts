@@ -128,6 +128,28 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(sql.rejected).toEqual(js.rejected);
   });
 
+  test('JSON lines whose cost_usd key first appears past the first 64 KB (omitted while empty): read natively with it (before: the database dropped the key, the reported cost lost)', async () => {
+    const files = writeCanonical(sampleCase(true, 0.01, 1));
+    const lines = readFileSync(files.usage[0], 'utf8').trim().split('\n');
+    const header = lines[0].split(',');
+    let bytes = 0;
+    const out = lines.slice(1).map((l) => {
+      const o: Record<string, string> = Object.fromEntries(l.split(',').map((v, i) => [header[i], v]));
+      // no cost key in the first ~70 KB; after it, a cost of its own (three times the price, plus a cent) on every line
+      if (bytes < 70000) delete o.cost_usd;
+      else if (o.cost_usd) o.cost_usd = String(Number(o.cost_usd) * 3 + 0.01);
+      const t = JSON.stringify(o);
+      bytes += t.length + 1;
+      return t;
+    });
+    const p = join(mkdtempSync(join(tmpdir(), 'late-key-')), 'usage.jsonl');
+    writeFileSync(p, out.join('\n') + '\n');
+    const js = await viaFilesJs({ ...files, usage: [p] });
+    const sql = await viaFiles({ ...files, usage: [p] }, engine);
+    expect(sql.sql.native).toBe(true);
+    expectAgree(js.result, sql.sql, `${engine} late key`, { unpricedOrder: 'set' });
+  });
+
   test('repeated work items with the same content are duplicates, read natively; with another agent, the JavaScript import decides', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const text = readFileSync(files.workItems[0], 'utf8').split('\n');

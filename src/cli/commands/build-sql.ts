@@ -16,7 +16,7 @@ import type { SqlConnection } from '../../engines/connection';
 import { openChdb, openClickHouse, type ClickHouseConnection } from '../../engines/clickhouse';
 import type { LoadedConfig } from '../../sources/config';
 import { periodWindow, tableUsage, type TableConnection } from '../../sources/clickhouse';
-import { duckdbRelation, openDuckDb, parquetColumns, type NativeFile } from '../../engines/duckdb';
+import { duckdbRelation, jsonlKeys, openDuckDb, parquetColumns, type NativeFile } from '../../engines/duckdb';
 import { buildLedgerSql, SqlOutOfMemory, type FeedStats, type RecordSink, type SqlFeeds, type SqlLedger } from '../../engines/ledger/engine';
 import { USAGE_TEXT_COLUMNS, WORK_ITEM_TEXT_COLUMNS, REVIEW_TEXT_COLUMNS } from '../../engines/ledger/canonical';
 import type { BuildInputs, BuildOutcome } from './build';
@@ -61,7 +61,9 @@ function formatOf(path: string): NativeFile['format'] {
   return /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : /\.parquet$/i.test(path) ? 'parquet' : 'csv';
 }
 
-function head(path: string, bytes = 65536): string {
+const HEAD_BYTES = 65536;
+
+function head(path: string, bytes = HEAD_BYTES): string {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(bytes);
@@ -95,16 +97,17 @@ export async function sniffCanonicalFile(path: string, kind: RecordKind, conn?: 
       const text = head(path).replace(/^\uFEFF/, '');
       if (format === 'csv') {
         delimiter = detectDelimiter(text);
-        const firstLine = Papa.parse<string[]>(text, { delimiter, preview: 1 }).data[0] ?? [];
-        cells = firstLine;
+        cells = Papa.parse<string[]>(text, { delimiter, preview: 1 }).data[0] ?? [];
       } else {
+        const whole = statSync(path).size <= HEAD_BYTES;
         const keys = new Set<string>();
-        for (const line of text.split(/\r?\n/).slice(0, -1)) {
+        for (const line of whole ? text.split(/\r?\n/) : text.split(/\r?\n/).slice(0, -1)) {
           if (!line.trim()) continue;
           const o = JSON.parse(line) as Record<string, unknown>;
           for (const k of Object.keys(o)) keys.add(k);
         }
-        cells = [...keys];
+        // the whole file's keys: one first seen past the head is read too
+        cells = whole ? [...keys] : await jsonlKeys(path, [...keys]);
       }
     }
   } catch {
