@@ -6,6 +6,7 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
 import type { SqlColumn, SqlConnection, SqlValue } from './connection';
 import { clickhouseDialect } from './dialect';
+import { wellFormed } from '../core/model/text';
 import type { NativeFile } from './duckdb';
 
 /**
@@ -61,8 +62,9 @@ export interface ClickHouseConnection extends SqlConnection {
   readsPath(path: string): boolean;
 }
 
+// ClickHouse refuses a lone surrogate in JSON ("missing second part of surrogate pair"): the whole build failed
 const rowsAsJson = (columns: SqlColumn[], rows: SqlValue[][]) =>
-  rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] === undefined ? null : r[i]])));
+  rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] === undefined ? null : typeof r[i] === 'string' ? wellFormed(r[i] as string) : r[i]])));
 
 function relationOver(table: string, file: NativeFile, canonical: readonly string[]): string {
   const pick = new Map<string, number>();

@@ -150,6 +150,28 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expectAgree(js.result, sql.sql, `${engine} late key`, { unpricedOrder: 'set' });
   });
 
+  test('JSON lines with lone surrogates (\\ud800 escapes) in a model, two work item ids and an agent: the ledger of the JavaScript import (before: ClickHouse refused the whole build, DuckDB merged the ids)', async () => {
+    const files = writeCanonical(sampleCase(false, 0.002, 1));
+    const lines = readFileSync(files.usage[0], 'utf8').trim().split('\n');
+    const header = lines[0].split(',');
+    const out = lines.slice(1).map((l, r) => {
+      const o: Record<string, string> = Object.fromEntries(l.split(',').map((v, i) => [header[i], v]));
+      if (r === 3) o.model = 'gpt\ud800';
+      if (r === 4) o.work_item_id = 'W\ud800';
+      if (r === 5) o.work_item_id = 'W\udc00';
+      if (r === 6) o.agent_id = `${o.agent_id}\udbff`;
+      return JSON.stringify(o);
+    });
+    expect(out[4]).toContain('"W\\ud800"');
+    const p = join(mkdtempSync(join(tmpdir(), 'surrogate-')), 'usage.jsonl');
+    writeFileSync(p, out.join('\n') + '\n');
+    const js = await viaFilesJs({ ...files, usage: [p] });
+    expect(js.result.unattributed.some((u) => u.reason.includes('W\uFFFD'))).toBe(true);
+    const sql = await viaFiles({ ...files, usage: [p] }, engine);
+    expectAgree(js.result, sql.sql, `${engine} lone surrogates`, { unpricedOrder: 'set' });
+    expect(sql.rejected).toEqual(js.rejected);
+  });
+
   test('repeated work items with the same content are duplicates, read natively; with another agent, the JavaScript import decides', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const text = readFileSync(files.workItems[0], 'utf8').split('\n');

@@ -1,3 +1,4 @@
 export * from './records';
 export * from './ledger';
 export * from './ranges';
+export * from './text';

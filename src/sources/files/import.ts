@@ -2,6 +2,7 @@
 // as the CLI reads it). Pure: it reads a string, a Blob/File (browser), an already-open Node readable stream or a table
 // source; opening files is node.ts's job.
 import type { RejectedRow } from '../../core/model/records';
+import { wellFormed } from '../../core/model/text';
 import { clip, CsvRecordReader, detectDelimiter, LineReader, MAX_LINE_CHARS, sniffEncoding, textChunks, type ChunkSource, type TextSource } from '../common/text';
 import { BOOLEAN_MESSAGE, REQUIRED_MESSAGE, SCHEMAS, coerceCell, columnsOf, normalizeHeader, type ColumnSpec, type RecordKind, type RecordOf } from './columns';
 import { parseUsageRow, parseWorkItemRow, type UsageColumnIndex, type WorkItemColumnIndex } from './usage-fast';
@@ -288,7 +289,7 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
         i = jsonKeys.size;
         jsonKeys.set(key, i);
       }
-      const cell = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      const cell = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : typeof v === 'string' ? wellFormed(v) : String(v);
       // Two keys meaning the same column ("event_id" and "Event ID") must agree.
       const prev = seen.get(i);
       if (prev !== undefined && prev.trim() !== '' && cell.trim() !== '' && prev.trim() !== cell.trim()) {
