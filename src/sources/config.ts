@@ -3,6 +3,7 @@
 // Credentials are never in it: API sources read them from environment variables (see pulls.ts).
 import { z } from 'zod';
 import { emptyLedgerInputs, periodString, type LedgerInputs, type RejectedRow } from '../core/model/records';
+import { wellFormed } from '../core/model/text';
 import { fatalReport, importRecords, importTable, type ImportReport, type RecordKind, type TableSource } from './files';
 import { pushAll, type MapResult, type RecordAccount } from './common/types';
 import { formatPath, linkRulesSchema, type LinkRules } from './links';
@@ -129,6 +130,19 @@ const KIND_TARGET: Record<RecordKind, keyof LedgerInputs> = {
  * Reads every source and input the config names into LedgerInputs plus the rejected rows. A missing file or a
  * failed pull becomes a rejected row at line 0/1 naming it: nothing is dropped silently.
  */
+/**
+ * Vendor records come from JSON (files, API pages) and may hold lone surrogates from `\ud800` escapes: they are
+ * read as U+FFFD, as the canonical import reads them and every SQL engine stores them (core/model/text.ts).
+ */
+function wellFormedStrings(records: Record<string, unknown>[]): void {
+  for (const r of records) {
+    for (const k in r) {
+      const v = r[k];
+      if (typeof v === 'string') r[k] = wellFormed(v);
+    }
+  }
+}
+
 export async function loadMonthEndConfig(json: unknown, name: string, deps: ConfigDeps): Promise<LoadedConfig> {
   const config = parseMonthEndConfig(json, name);
   const inputs = emptyLedgerInputs();
@@ -170,6 +184,7 @@ export async function loadMonthEndConfig(json: unknown, name: string, deps: Conf
   }
   const warnings: RejectedRow[] = [];
   const add = (rep: SourceReport, r: MapResult) => {
+    for (const list of [r.events, r.workItems, r.reviews, r.invoices, r.overheads] as unknown as Record<string, unknown>[][]) wellFormedStrings(list);
     pushAll(inputs.events, r.events);
     pushAll(inputs.workItems, r.workItems);
     pushAll(inputs.reviews, r.reviews);

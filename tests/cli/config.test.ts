@@ -9,6 +9,7 @@ import { makeBuildCommand, attribution } from '../../src/cli/commands/build';
 import type { FetchLike } from '../../src/sources/common/http';
 import { FIXTURES, recordedServer } from '../sources/fixtures';
 import { openDuckDb } from '../../src/engines/duckdb';
+import { loadMonthEndConfigFile } from '../../src/sources/config-node';
 import { writeCanonical } from '../engines/harness';
 import { sampleCase } from '../engines/fixtures';
 
@@ -276,4 +277,31 @@ test("a config's canonical Parquet input is read like its CSV (before: its bytes
   expect(parquet.totals).toEqual(csv.totals);
   expect(parquet.agents).toEqual(csv.agents);
   expect(parquet.totals.total).toBeGreaterThan(0);
+});
+
+test('vendor JSON with lone surrogates (\\ud800 escapes) in a model and a ticket id: js and clickhouse give the same summary (before: ClickHouse refused the build)', async () => {
+  const dir = tmp();
+  for (const f of ['agents.csv', 'rates.csv', 'zendesk-tickets.json', 'jira-search.json', 'month-end.json']) writeFileSync(join(dir, f), readFileSync(join(E2E, f)));
+  const logs = readFileSync(join(E2E, 'litellm-spend-logs.json'), 'utf8')
+    .replace('"model": "gpt-4o", "custom_llm_provider": "openai", "team_id": "team-support", "status": "success", "request_tags": ["ticket:ZD-2002"]', '"model": "gpt-4o\\ud800", "custom_llm_provider": "openai", "team_id": "team-support", "status": "success", "request_tags": ["ticket:ZD-2002"]')
+    .replace('"work_item_id": "ZD-2001"', '"work_item_id": "ZD-2001\\udc00"');
+  expect(logs).toContain('gpt-4o\\ud800');
+  expect(logs).toContain('ZD-2001\\udc00');
+  writeFileSync(join(dir, 'litellm-spend-logs.json'), logs);
+  const summaries = [];
+  for (const engine of ['js', 'clickhouse']) {
+    const out = join(dir, `${engine}.json`);
+    const c = io();
+    expect(await main(['build', '--config', join(dir, 'month-end.json'), '--engine', engine, '--summary', out], c.io)).toBe(0);
+    const s = readJson(out);
+    for (const k of ['events_and_reviews', 'ledger_plus_unattributed', 'overhead_allocated', 'trueup_spread']) s.conservation[k] = 0;
+    summaries.push(s);
+  }
+  expect(summaries[1]).toEqual(summaries[0]);
+  // the ticket id no longer matches ZD-2001: its $0.40 is unattributed too (the sample's is $0.20)
+  expect(summaries[0].totals.unattributed).toBe(0.6);
+  // read as U+FFFD, as the canonical import and the SQL engines hold them (before: kept, so the js engine named them apart)
+  const loaded = await loadMonthEndConfigFile(join(dir, 'month-end.json'));
+  expect(loaded.inputs.events.map((e) => e.model)).toContain('gpt-4o\uFFFD');
+  expect(loaded.inputs.events.map((e) => e.work_item_id)).toContain('ZD-2001\uFFFD');
 });
