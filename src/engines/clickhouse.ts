@@ -85,9 +85,13 @@ export interface ClickHouseServerOptions {
   database?: string;
   /** extra settings (e.g. max_memory_usage) */
   settings?: Record<string, string | number>;
-  /** how long the server has to answer its first request (default 30 s); a query may then run for up to an hour */
+  /** how long the server has to answer its first request (default 30 s) */
   connectTimeoutMs?: number;
+  /** how long any later request may take before the build stops (default an hour: a 10M-event statement runs minutes) */
+  requestTimeoutMs?: number;
 }
+
+export const CLICKHOUSE_REQUEST_TIMEOUT_S = 3600;
 
 /** The URL as it may be printed: no user or password (they come from the environment, but a URL may carry them too). */
 export function printableUrl(url: string): string {
@@ -141,19 +145,24 @@ export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickH
     database: o.database ?? 'default',
     session_id: `ai-labor-ledger-${randomUUID()}`,
     clickhouse_settings: { ...CLICKHOUSE_SETTINGS, ...(o.settings ?? {}) } as unknown as ClickHouseSettings,
-    request_timeout: 3_600_000,
+    request_timeout: o.requestTimeoutMs ?? CLICKHOUSE_REQUEST_TIMEOUT_S * 1000,
     // failures are thrown and reported by the caller; the client's own log would print request details to the console
     log: { level: ClickHouseLogLevel.OFF },
   });
+  // the client's own message for a request past request_timeout is "Timeout error."
+  const timeoutS = (o.requestTimeoutMs ?? CLICKHOUSE_REQUEST_TIMEOUT_S * 1000) / 1000;
+  const stalled = (e: unknown): unknown =>
+    /^Timeout error/i.test(String((e as Error)?.message ?? '')) ? new Error(`the ClickHouse server at ${printableUrl(o.url)} (CLICKHOUSE_URL) did not finish a request within ${timeoutS} s (CLICKHOUSE_REQUEST_TIMEOUT); the build stopped`) : e;
+  const guard = <T>(p: Promise<T>): Promise<T> => p.catch((e) => Promise.reject(stalled(e)));
   const command = async (query: string) => {
-    await client.command({ query });
+    await guard(client.command({ query }));
   };
   // Format JSON, not JSONEachRow: the client reads a body that is not JSON lines (an HTML page) as no rows at all;
   // a whole JSON document either parses, with its row count, or fails.
   const query = async (sql: string): Promise<Record<string, unknown>[]> => {
-    const rs = await client.query({ query: sql, format: 'JSON' });
+    const rs = await guard(client.query({ query: sql, format: 'JSON' }));
     const notJson = (why: string) => new Error(`the ClickHouse server at ${printableUrl(o.url)} (CLICKHOUSE_URL) gave an answer that is not ClickHouse's JSON (${why.slice(0, 80)})`);
-    const doc = (await rs.json().catch((e: Error) => Promise.reject(notJson(e.message)))) as { data?: unknown; rows?: unknown };
+    const doc = (await rs.json().catch((e: Error) => Promise.reject(stalled(e) === e ? notJson(e.message) : stalled(e)))) as { data?: unknown; rows?: unknown };
     if (!Array.isArray(doc?.data) || doc.rows !== doc.data.length) throw notJson(`${JSON.stringify(doc)}`);
     return doc.data as Record<string, unknown>[];
   };
@@ -168,33 +177,35 @@ export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickH
     exec: command,
     query: async <T>(sql: string) => (await query(sql)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))) as T[],
     async stream(sql, onRows) {
-      const rs = await client.query({ query: sql, format: 'JSONEachRow' });
-      for await (const rows of rs.stream()) {
-        onRows(rows.map((r) => {
-          const o = r.json() as Record<string, unknown>;
-          for (const k in o) o[k] = plain(o[k]);
-          return o as Record<string, SqlValue>;
-        }));
-      }
+      const rs = await guard(client.query({ query: sql, format: 'JSONEachRow' }));
+      await guard((async () => {
+        for await (const rows of rs.stream()) {
+          onRows(rows.map((r) => {
+            const o = r.json() as Record<string, unknown>;
+            for (const k in o) o[k] = plain(o[k]);
+            return o as Record<string, SqlValue>;
+          }));
+        }
+      })());
     },
     async createAndInsert(table, columns, rows) {
       await command(`DROP TEMPORARY TABLE IF EXISTS ${table}`);
       await command(`CREATE TEMPORARY TABLE ${table} (${columns.map((c) => `${id(c.name)} ${TYPE[c.type]}`).join(', ')}) ENGINE = Memory`);
-      if (rows.length) await client.insert({ table, values: rowsAsJson(columns, rows), format: 'JSONEachRow' });
+      if (rows.length) await guard(client.insert({ table, values: rowsAsJson(columns, rows), format: 'JSONEachRow' }));
     },
     async insert(table, columns, rows) {
-      if (rows.length) await client.insert({ table, values: rowsAsJson(columns, rows), format: 'JSONEachRow' });
+      if (rows.length) await guard(client.insert({ table, values: rowsAsJson(columns, rows), format: 'JSONEachRow' }));
     },
     readsPath: () => true,
     async upload(file, canonical, table) {
       await command(`CREATE TEMPORARY TABLE ${table} (${tableColumns(file)}) ENGINE = Memory`);
       const csv = file.format === 'csv';
-      await client.insert({
+      await guard(client.insert({
         table,
         values: createReadStream(file.path),
         format: csv ? 'CSV' : ('JSONEachRow' as 'CSV'),
         clickhouse_settings: (csv ? CSV_SETTINGS(file.delimiter ?? ',') : JSON_SETTINGS) as unknown as ClickHouseSettings,
-      });
+      }));
       return relationOver(table, file, canonical);
     },
     async close() {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBuildCommand } from '../../src/cli/commands/build';
 import { openClickHouse } from '../../src/engines/clickhouse';
-import { buildFromFilesSql, clickhouseRequest } from '../../src/cli/commands/build-sql';
+import { buildFromFilesSql, clickhouseRequest, clickhouseRequestTimeout } from '../../src/cli/commands/build-sql';
 import { startClickHouseStandIn, type StandIn } from './clickhouse-standin';
 import { writeCanonical } from './harness';
 import { sampleCase } from './fixtures';
@@ -203,5 +203,22 @@ test('a server whose answer of ledger rows ends early at a row boundary: the bui
     expect(ok.result.rows.length).toBeGreaterThan(0);
   } finally {
     standin.tamper = null;
+  }
+});
+
+test('a server that stalls in the middle of a build: it stops after CLICKHOUSE_REQUEST_TIMEOUT and says so (before: an hour, then "Timeout error.")', async () => {
+  await standin.reset();
+  standin.stall = (statement) => (/CREATE TEMPORARY TABLE ll_lines0/.test(statement) ? 3000 : 0);
+  try {
+    const files = writeCanonical(sampleCase(false, 0.002, 2));
+    const env = { CLICKHOUSE_URL: standin.url, CLICKHOUSE_USER: 'ledger', CLICKHOUSE_PASSWORD: PASSWORD, CLICKHOUSE_REQUEST_TIMEOUT: '1' };
+    const e = await buildFromFilesSql(files, '2026-10', { out: () => undefined, err: () => undefined }, clickhouseRequest(false, env)).then(() => new Error('expected a failure'), (x: Error) => x);
+    expect(e.message).toBe(`the ClickHouse server at ${standin.url} (CLICKHOUSE_URL) did not finish a request within 1 s (CLICKHOUSE_REQUEST_TIMEOUT); the build stopped`);
+    expect(() => clickhouseRequestTimeout({ CLICKHOUSE_REQUEST_TIMEOUT: '10m' })).toThrow('CLICKHOUSE_REQUEST_TIMEOUT: expected seconds such as 600, got "10m"');
+    expect(clickhouseRequestTimeout({})).toBe(3600);
+  } finally {
+    standin.stall = null;
+    await new Promise((r) => setTimeout(r, 2500)); // the stand-in answers the stalled statement before the next test's
+    await standin.reset();
   }
 });

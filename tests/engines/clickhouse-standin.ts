@@ -21,6 +21,8 @@ export interface StandIn {
   requests: { session: string | null; statement: string; authorized: boolean }[];
   /** when set, rewrites an answer before it is sent (a proxy or a connection that misbehaves), by its statement */
   tamper: ((statement: string, out: string) => string) | null;
+  /** when set, milliseconds to wait before answering a statement (a server that stalls) */
+  stall: ((statement: string) => number) | null;
   /** drops the temporary tables a build left (a server drops them with the build's session; this stand-in has one) */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function startClickHouseStandIn(credentials: { user: string; passwo
     url: '',
     requests,
     tamper: null,
+    stall: null,
     async reset() {
       const names = (await session.queryAsync('SELECT name FROM system.tables WHERE is_temporary', { format: 'TabSeparated' })).text().split('\n').filter(Boolean);
       for (const n of names) await session.queryAsync(`DROP TEMPORARY TABLE IF EXISTS \`${n}\``);
@@ -84,6 +87,8 @@ export async function startClickHouseStandIn(credentials: { user: string; passwo
           await session.queryAsync(`SET ${k} = ${/^-?\d+(\.\d+)?$/.test(v) ? v : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}`);
         }
         const sql = insert ? `${insert}\n${data.toString('utf8')}` : statement;
+        const wait = api.stall ? api.stall(statement) : 0;
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const answer = (await session.queryAsync(sql, { format: 'TabSeparated' })).text();
         const out = api.tamper ? api.tamper(statement, answer) : answer;
         res.setHeader('X-ClickHouse-Query-Id', url.searchParams.get('query_id') ?? '');

@@ -13,7 +13,7 @@ import { PriceBook } from '../../core/pricing';
 import { columnsOf, detectDelimiter, normalizeHeader, usageRowsIn, type ImportReport, type RecordKind } from '../../sources/files';
 import { importCanonicalFile } from './read-files';
 import type { SqlConnection } from '../../engines/connection';
-import { openChdb, openClickHouse, type ClickHouseConnection } from '../../engines/clickhouse';
+import { CLICKHOUSE_REQUEST_TIMEOUT_S, openChdb, openClickHouse, type ClickHouseConnection } from '../../engines/clickhouse';
 import type { LoadedConfig } from '../../sources/config';
 import { periodWindow, tableUsage, type TableConnection } from '../../sources/clickhouse';
 import { duckdbRelation, jsonlKeys, openDuckDb, parquetColumns, type NativeFile } from '../../engines/duckdb';
@@ -312,13 +312,24 @@ function nativeReport(file: NativeFile | null, path: string, kind: RecordKind, s
   return r;
 }
 
+/** CLICKHOUSE_REQUEST_TIMEOUT: seconds any request of a build may take (default an hour), else a clear error. */
+export function clickhouseRequestTimeout(env: Record<string, string | undefined>): number {
+  const v = env.CLICKHOUSE_REQUEST_TIMEOUT?.trim();
+  if (!v) return CLICKHOUSE_REQUEST_TIMEOUT_S;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new Error(`CLICKHOUSE_REQUEST_TIMEOUT: expected seconds such as 600, got "${v.slice(0, 40)}"`);
+  return Number(v);
+}
+
 /** ClickHouse: the server of CLICKHOUSE_URL (CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE), else embedded chDB. */
 export const clickhouseRequest = (rows: boolean, env: Record<string, string | undefined>): SqlBuildRequest => ({
   engine: 'clickhouse',
   rows,
   open: () =>
     env.CLICKHOUSE_URL
-      ? openClickHouse({ url: env.CLICKHOUSE_URL, username: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD, database: env.CLICKHOUSE_DATABASE })
+      ? openClickHouse({
+        url: env.CLICKHOUSE_URL, username: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD, database: env.CLICKHOUSE_DATABASE,
+        requestTimeoutMs: clickhouseRequestTimeout(env) * 1000,
+      })
       : openChdb(),
   relation: async (conn, file, kind, index) => (conn as ClickHouseConnection).upload(file, TEXT_COLUMNS[kind as 'usage'], `llsrc_${kind}_${index}`),
 });

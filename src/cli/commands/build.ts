@@ -288,7 +288,8 @@ be lost; --force writes anyway and keeps the old file as NAME.backup-DATE-TIME.x
 temporary file beside it and renamed over it, so a killed build leaves the previous file whole.
 --engine js|duckdb|clickhouse computes the ledger with the JavaScript engine, in DuckDB (embedded: it reads the
 usage, work-item and review files itself) or in ClickHouse (CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
-CLICKHOUSE_DATABASE from the environment; without CLICKHOUSE_URL, the embedded chDB when it is installed). All three
+CLICKHOUSE_DATABASE, CLICKHOUSE_REQUEST_TIMEOUT in seconds from the environment; without CLICKHOUSE_URL, the embedded
+chDB when it is installed). All three
 publish the same figures to the cent. Default: js below ${DUCKDB_FROM_BYTES / 1e6} MB of usage files, duckdb above
 and for any Parquet input, which DuckDB reads natively (README.md "Choosing an engine"). DuckDB keeps to DUCKDB_MEMORY_LIMIT (default ${DUCKDB_MEMORY_LIMIT}; past it, it spills to
 the system's temp folder). The js engine reads a usage file of 32 MB or more on a worker thread (AI_LEDGER_USAGE_WORKER=0:
