@@ -118,13 +118,13 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     ['a quoted amount', costCell('"$"')],
     ['a quoted amount with spaces', costCell('" $"')],
     ['NULL as an amount', costCell('NULL')],
-  ] as const)('%s: the ledger and rejections of the JavaScript import', async (_name, edit) => {
+  ] as const)('%s: the ledger and rejections of the JavaScript import', async (name, edit) => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const p = join(mkdtempSync(join(tmpdir(), 'cells-')), 'usage.csv');
     writeFileSync(p, readFileSync(files.usage[0], 'utf8').trimEnd().split('\n').map(edit).join('\n') + '\n');
     const js = await viaFilesJs({ ...files, usage: [p] });
     const sql = await viaFiles({ ...files, usage: [p] }, engine);
-    expectAgree(js.result, sql.sql, `${engine} ${_name}`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} ${name}`, { unpricedOrder: 'set' });
     expect(sql.rejected).toEqual(js.rejected);
   });
 
