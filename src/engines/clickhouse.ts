@@ -138,6 +138,7 @@ async function checkServer(o: ClickHouseServerOptions, query: (sql: string) => P
 /** A ClickHouse server through @clickhouse/client; one HTTP session per build (temporary tables live in it). */
 export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickHouseConnection> {
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
+  const requestTimeoutMs = o.requestTimeoutMs ?? CLICKHOUSE_REQUEST_TIMEOUT_S * 1000;
   const client = createClient({
     url: o.url,
     username: o.username ?? 'default',
@@ -145,14 +146,14 @@ export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickH
     database: o.database ?? 'default',
     session_id: `ai-labor-ledger-${randomUUID()}`,
     clickhouse_settings: { ...CLICKHOUSE_SETTINGS, ...(o.settings ?? {}) } as unknown as ClickHouseSettings,
-    request_timeout: o.requestTimeoutMs ?? CLICKHOUSE_REQUEST_TIMEOUT_S * 1000,
+    request_timeout: requestTimeoutMs,
     // failures are thrown and reported by the caller; the client's own log would print request details to the console
     log: { level: ClickHouseLogLevel.OFF },
   });
   // the client's own message for a request past request_timeout is "Timeout error."
-  const timeoutS = (o.requestTimeoutMs ?? CLICKHOUSE_REQUEST_TIMEOUT_S * 1000) / 1000;
+  const isTimeout = (e: unknown) => /^Timeout error/i.test(String((e as Error)?.message ?? ''));
   const stalled = (e: unknown): unknown =>
-    /^Timeout error/i.test(String((e as Error)?.message ?? '')) ? new Error(`the ClickHouse server at ${printableUrl(o.url)} (CLICKHOUSE_URL) did not finish a request within ${timeoutS} s (CLICKHOUSE_REQUEST_TIMEOUT); the build stopped`) : e;
+    isTimeout(e) ? new Error(`the ClickHouse server at ${printableUrl(o.url)} (CLICKHOUSE_URL) did not finish a request within ${requestTimeoutMs / 1000} s (CLICKHOUSE_REQUEST_TIMEOUT); the build stopped`) : e;
   const guard = <T>(p: Promise<T>): Promise<T> => p.catch((e) => Promise.reject(stalled(e)));
   const command = async (query: string) => {
     await guard(client.command({ query }));
@@ -162,7 +163,7 @@ export async function openClickHouse(o: ClickHouseServerOptions): Promise<ClickH
   const query = async (sql: string): Promise<Record<string, unknown>[]> => {
     const rs = await guard(client.query({ query: sql, format: 'JSON' }));
     const notJson = (why: string) => new Error(`the ClickHouse server at ${printableUrl(o.url)} (CLICKHOUSE_URL) gave an answer that is not ClickHouse's JSON (${why.slice(0, 80)})`);
-    const doc = (await rs.json().catch((e: Error) => Promise.reject(stalled(e) === e ? notJson(e.message) : stalled(e)))) as { data?: unknown; rows?: unknown };
+    const doc = (await rs.json().catch((e: Error) => Promise.reject(isTimeout(e) ? stalled(e) : notJson(e.message)))) as { data?: unknown; rows?: unknown };
     if (!Array.isArray(doc?.data) || doc.rows !== doc.data.length) throw notJson(`${JSON.stringify(doc)}`);
     return doc.data as Record<string, unknown>[];
   };
