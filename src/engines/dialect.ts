@@ -54,6 +54,8 @@ export interface Dialect {
   values(rows: string[][], columns: string[]): string;
   /** a compensated (Kahan) sum of doubles: the conservation checks compare sums of millions of amounts at the micro-dollar */
   fsum(expr: string): string;
+  /** a plain sum of doubles in ascending order (an aggregate over few values): the same bits as core's Line.reviewMin */
+  sortedSum(expr: string): string;
 }
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -85,6 +87,7 @@ export const duckdbDialect: Dialect = {
   hash: (es) => `hash(${es.join(', ')})`,
   values: (rows, cols) => `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS t(${cols.join(', ')})`,
   fsum: (e) => `fsum(${e})`,
+  sortedSum: (e) => `list_reduce(list_sort(list(${e})), lambda a, b: a + b)`,
 };
 
 // ClickHouse: string literals take backslash escapes; scratch tables are session-scoped temporary Memory tables.
@@ -118,4 +121,5 @@ export const clickhouseDialect: Dialect = {
   values: (rows, cols) =>
     `(SELECT ${cols.map((c, i) => `tupleElement(x, ${i + 1}) AS ${c}`).join(', ')} FROM (SELECT arrayJoin([${rows.map((r) => `tuple(${r.join(', ')})`).join(', ')}]) AS x)) AS t`,
   fsum: (e) => `sumKahan(toFloat64(${e}))`,
+  sortedSum: (e) => `arrayFold((acc, v) -> acc + v, arraySort(groupArray(toFloat64(${e}))), toFloat64(0))`,
 };

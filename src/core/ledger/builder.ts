@@ -290,7 +290,7 @@ export class LedgerBuilder {
       }
     }
     a.addReview(cost);
-    a.reviewMin += r.minutes;
+    a.addReviewMin(r.minutes);
     a.reviews++;
     if (r.result === 'approved') a.approved++;
     this.periodExact(period).eventsAndReviews.add(cost);

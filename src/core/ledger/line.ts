@@ -28,13 +28,13 @@ export interface ItemRec {
   closedRow: boolean;
 }
 
-// A line's money and token sums live in shared Float64Array chunks, 21 doubles a line, behind accessors. Why: as
+// A line's money and token sums live in shared Float64Array chunks, 20 doubles a line, behind accessors. Why: as
 // object fields each double is a separate heap number in V8, so 130,000 lines were ~2.3M small objects that every
 // scavenge copied while a month was read (a tenth of a 1M-event build went to the garbage collector). A chunk is
 // shared by the lines made one after the other; it lives as long as any of them.
-/** 17 sums, then the compensations of the four that take a cost per event or review (api, retry, tools, review) */
-const DOUBLES = 21;
-const COMP = 17;
+/** 16 sums, then the compensations of the four that take a cost per event or review (api, retry, tools, review) */
+const DOUBLES = 20;
+const COMP = 16;
 const LINES_PER_CHUNK = 4096;
 let chunk = new Float64Array(0);
 let chunkUsed = LINES_PER_CHUNK;
@@ -58,6 +58,8 @@ export class Line {
   /** unknown work item ids grouped on an unattributed line (first few, for the reason text) */
   ids: string[] | null = null;
   idCount = 0;
+  /** the minutes of each review on this line (few: one line in eight has reviews) */
+  mins: number[] | null = null;
   next: Line | undefined = undefined;
   /** the work item of a ledger row */
   rec: ItemRec | null = null;
@@ -206,20 +208,26 @@ export class Line {
     this.f[this.o + 14] = v;
   }
 
-  get reviewMin(): number {
-    return this.f[this.o + 15];
+  addReviewMin(x: number): void {
+    (this.mins ??= []).push(x);
   }
-  set reviewMin(v: number) {
-    this.f[this.o + 15] = v;
+  /** The review minutes summed in ascending order, as the SQL engines sum them (Dialect.sortedSum): a plain sum in
+   * arrival order, or a compensated one (DuckDB's fsum is Kahan's, ours Neumaier's), can differ in the last bit. */
+  get reviewMin(): number {
+    if (this.mins === null) return 0;
+    this.mins.sort((a, b) => a - b);
+    let s = 0;
+    for (const m of this.mins) s += m;
+    return s;
   }
 
   /** cost of the first invoiced provider (slot0) on this line */
 
   get cost0(): number {
-    return this.f[this.o + 16];
+    return this.f[this.o + 15];
   }
   set cost0(v: number) {
-    this.f[this.o + 16] = v;
+    this.f[this.o + 15] = v;
   }
 }
 
@@ -256,7 +264,7 @@ export function mergeInto(t: Line, s: Line) {
   t.outTok += s.outTok;
   t.events += s.events;
   t.retries += s.retries;
-  t.reviewMin += s.reviewMin;
+  if (s.mins) for (const m of s.mins) t.addReviewMin(m);
   t.reviews += s.reviews;
   t.approved += s.approved;
   if (s.slot0 !== -1) addProv(t, s.slot0, s.cost0, s.n0);

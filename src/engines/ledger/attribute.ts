@@ -33,7 +33,7 @@ export async function attribute(x: Run): Promise<void> {
   const zeros = (cols: string[]) => cols.map((c) => `0 AS ${c}`).join(', ');
   const sql = `
 WITH rva AS (
-  SELECT r.wid AS wid, r.period AS period, sum(r.cost) AS review, sum(r.minutes) AS rmin, count(*) AS reviews, sum(r.approved) AS approved,
+  SELECT r.wid AS wid, r.period AS period, ${d.fsum('r.cost')} AS review, ${d.sortedSum('r.minutes')} AS rmin, count(*) AS reviews, sum(r.approved) AS approved,
     max(CASE WHEN i.wid IS NOT NULL THEN 1 ELSE 0 END) AS known
   FROM ${T.reviews}_c AS r LEFT JOIN ${T.items} AS i ON i.wid = r.wid GROUP BY r.wid, r.period),
 rowparts AS (
