@@ -52,7 +52,7 @@ async function agreeOnLedger(events: UsageEvent[], table: ReturnType<typeof clic
   const ctx: LedgerContext = { agents: [], rates: [], toolPrices: [], overheads: [], invoices: [{ period: window.from.slice(0, 7), provider: 'openai', billed_usd: 0.5 }], prices: [] };
   const js = buildLedger(inputs({ ...ctx, events }));
   const sql = await buildLedgerSql(conn, ctx, { typedUsage: (c) => tableUsage(c as unknown as TableConnection, table, links, window) }, { rows: true });
-  expectAgree(js, sql, `${table.format} table`, { unpricedOrder: 'set' });
+  expectAgree(js, sql, `${table.format} table`);
 }
 
 test('Langfuse observations (FINAL, deleted rows left out, spans skipped) with their traces: the API mapper\'s events and ledger', async () => {

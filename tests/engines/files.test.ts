@@ -27,7 +27,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     const js = await viaFilesJs(files);
     const sql = await viaFiles(files, engine);
     expect(sql.sql.native).toBe(true);
-    expectAgree(js.result, sql.sql, `${engine} files`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} files`);
     for (const p of js.result.periods) sameSummary(buildSummary({ ...js, period: p }), buildSummary({ ...sql, period: p }));
     expect(sql.reports.map((r) => [r.file, r.kind, r.read, r.accepted, r.duplicates, r.rejectedCount])).toEqual(js.reports.map((r) => [r.file, r.kind, r.read, r.accepted, r.duplicates, r.rejectedCount]));
   });
@@ -42,7 +42,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     const sql = await viaFiles({ ...files, usage: [files.usage[0], second] }, engine);
     expect(sql.sql.native).toBe(true);
     expect(js.result.counts.duplicates).toBeGreaterThanOrEqual(39);
-    expectAgree(js.result, sql.sql, `${engine} duplicates`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} duplicates`);
     expect(sql.reports.map((r) => [r.file, r.read, r.accepted, r.duplicates])).toEqual(js.reports.map((r) => [r.file, r.read, r.accepted, r.duplicates]));
 
     // the same ids with another cost: conflicts, the first kept — the JavaScript import reads the files
@@ -52,7 +52,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(js2.result.counts.conflicts).toBe(5);
     expect(sql2.sql.native).toBe(false);
     expect(sql2.log.join('\n')).toMatch(/different content; the JavaScript import read the records/);
-    expectAgree(js2.result, sql2.sql, `${engine} conflicts`, { unpricedOrder: 'same' });
+    expectAgree(js2.result, sql2.sql, `${engine} conflicts`);
     expect(sql2.rejected).toEqual(js2.rejected);
   });
 
@@ -69,7 +69,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     for (const d of ['u1{a}x.csv', 'u[1]ax.csv']) writeFileSync(join(dir, d), decoy);
     const js = await viaFilesJs({ ...files, usage: [named] });
     const sql = await viaFiles({ ...files, usage: [named] }, engine);
-    expectAgree(js.result, sql.sql, `${engine} glob names`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} glob names`);
     // Parquet, read natively by DuckDB and through the import (DuckDB's reader) for ClickHouse
     const parquet = join(dir, 'p[1]*?.parquet');
     const conn = await openDuckDb();
@@ -80,7 +80,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
       await conn.close();
     }
     const pq = await viaFiles({ ...files, usage: [parquet] }, engine);
-    expectAgree(js.result, pq.sql, `${engine} glob names, parquet`, { unpricedOrder: 'set' });
+    expectAgree(js.result, pq.sql, `${engine} glob names, parquet`);
   });
 
   test('ids with bytes that are not UTF-8 (two different ones): the ledger of the JavaScript import, which reads both as U+FFFD (before: ClickHouse kept them apart)', async () => {
@@ -98,7 +98,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(js.result.unattributed.some((u) => /unknown work item W\uFFFD$/.test(u.reason))).toBe(true);
     const sql = await viaFiles({ ...files, usage: [bad] }, engine);
     expect(sql.sql.native).toBe(false);
-    expectAgree(js.result, sql.sql, `${engine} invalid UTF-8`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} invalid UTF-8`);
   });
 
   // Cells that CSV readers disagree on (DuckDB, ClickHouse and papaparse each have their own rules for quotes, backslashes,
@@ -124,7 +124,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     writeFileSync(p, readFileSync(files.usage[0], 'utf8').trimEnd().split('\n').map(edit).join('\n') + '\n');
     const js = await viaFilesJs({ ...files, usage: [p] });
     const sql = await viaFiles({ ...files, usage: [p] }, engine);
-    expectAgree(js.result, sql.sql, `${engine} ${name}`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} ${name}`);
     expect(sql.rejected).toEqual(js.rejected);
   });
 
@@ -147,7 +147,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     const js = await viaFilesJs({ ...files, usage: [p] });
     const sql = await viaFiles({ ...files, usage: [p] }, engine);
     expect(sql.sql.native).toBe(true);
-    expectAgree(js.result, sql.sql, `${engine} late key`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} late key`);
   });
 
   test('JSON lines with lone surrogates (\\ud800 escapes) in a model, two work item ids and an agent: the ledger of the JavaScript import (before: ClickHouse refused the whole build, DuckDB merged the ids)', async () => {
@@ -168,7 +168,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     const js = await viaFilesJs({ ...files, usage: [p] });
     expect(js.result.unattributed.some((u) => u.reason.includes('W\uFFFD'))).toBe(true);
     const sql = await viaFiles({ ...files, usage: [p] }, engine);
-    expectAgree(js.result, sql.sql, `${engine} lone surrogates`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} lone surrogates`);
     expect(sql.rejected).toEqual(js.rejected);
   });
 
@@ -183,7 +183,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(sql.sql.native).toBe(true);
     expect(js.result.counts.duplicates).toBe(25);
     expect(sql.result.counts.duplicates).toBe(25);
-    expectAgree(js.result, sql.sql, `${engine} item duplicates`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} item duplicates`);
     expect(sql.reports.map((r) => [r.file, r.read, r.accepted, r.duplicates])).toEqual(js.reports.map((r) => [r.file, r.read, r.accepted, r.duplicates]));
 
     // an item repeated with another agent: a conflict, the first kept
@@ -194,7 +194,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     const sql2 = await viaFiles(both, engine);
     expect(js2.result.counts.conflicts).toBe(3);
     expect(sql2.sql.native).toBe(false);
-    expectAgree(js2.result, sql2.sql, `${engine} item conflicts`, { unpricedOrder: 'same' });
+    expectAgree(js2.result, sql2.sql, `${engine} item conflicts`);
   });
 
   test.each([
@@ -224,7 +224,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(js.rejected.map((r) => [r.line, r.column])).toEqual(rejected);
     expect(sql.sql.native).toBe(false);
     expect(sql.rejected).toEqual(js.rejected);
-    expectAgree(js.result, sql.sql, `${engine} dirty`, { unpricedOrder: 'same' });
+    expectAgree(js.result, sql.sql, `${engine} dirty`);
   });
 
   // Before: ClickHouse read a file of CR breaks as one line (0 records, no error) and DuckDB read a lone CR between two
@@ -243,7 +243,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     const sql = await viaFiles(files, engine);
     expect(js.rejected.map((r) => r.line)).toEqual(rejectedLine ? [rejectedLine] : []);
     expect(sql.rejected).toEqual(js.rejected);
-    expectAgree(js.result, sql.sql, `${engine} line breaks`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} line breaks`);
     const acct = (r: (typeof js.reports)[number]) => [r.file, r.read, r.accepted, r.rejectedCount, r.lines, r.linesAccounted];
     expect(sql.reports.map(acct)).toEqual(js.reports.map(acct));
   });
@@ -265,7 +265,7 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     const sql = await viaFiles(f, engine);
     expect(js.rejected).toEqual([]);
     expect(sql.sql.native).toBe(true);
-    expectAgree(js.result, sql.sql, `${engine} formats`, { unpricedOrder: 'set' });
+    expectAgree(js.result, sql.sql, `${engine} formats`);
     expect(sql.reports.find((r) => r.kind === 'work_items')!.ignoredColumns).toEqual(js.reports.find((r) => r.kind === 'work_items')!.ignoredColumns);
   });
 });
@@ -297,7 +297,7 @@ test('Parquet usage: DuckDB reads it natively, the js engine through the import;
   const js = await viaFilesJs(files);
   const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
   expect(sql.sql.native).toBe(true);
-  expectAgree(js.result, sql.sql, 'duckdb parquet', { unpricedOrder: 'set' });
+  expectAgree(js.result, sql.sql, 'duckdb parquet');
   // before: "a Parquet file, which only the DuckDB engine reads", and nothing was built
   const jsParquet = await viaFilesJs({ ...files, usage: [parquet] });
   expect(jsParquet.rejected).toEqual([]);
@@ -307,7 +307,7 @@ test('Parquet usage: DuckDB reads it natively, the js engine through the import;
   // ClickHouse does not read Parquet natively: the import reads it for the build
   const ch = await viaFiles({ ...files, usage: [parquet] }, 'clickhouse');
   expect(ch.sql.native).toBe(false);
-  expectAgree(js.result, ch.sql, 'clickhouse parquet', { unpricedOrder: 'set' });
+  expectAgree(js.result, ch.sql, 'clickhouse parquet');
 });
 
 test('Parquet as pandas writes it (counts as float64, a gap as NaN) is read natively: the ledger of the same events in CSV', async () => {
@@ -320,7 +320,7 @@ test('Parquet as pandas writes it (counts as float64, a gap as NaN) is read nati
   const js = await viaFilesJs(files);
   const sql = await viaFiles({ ...files, usage: [parquet] }, 'duckdb');
   expect(sql.sql.native).toBe(true);
-  expectAgree(js.result, sql.sql, 'duckdb pandas parquet', { unpricedOrder: 'set' });
+  expectAgree(js.result, sql.sql, 'duckdb pandas parquet');
   sameJs(js, await viaFilesJs({ ...files, usage: [parquet] }));
   // without --engine, a Parquet input is built by duckdb, which reads it natively
   expect(chooseEngine(undefined, [parquet])).toBe('duckdb');
@@ -354,7 +354,7 @@ test('Parquet rows the import rejects are listed and skipped, row by row, as the
   expect(sql.sql.native).toBe(false);
   expect(sql.log.join('\n')).toMatch(/usage source 1 has 4 rows the database does not read natively; the JavaScript import read the records/);
   expect(sql.rejected).toEqual(asRows);
-  expectAgree(jsParquet.result, sql.sql, 'duckdb parquet fallback', { unpricedOrder: 'same' });
+  expectAgree(jsParquet.result, sql.sql, 'duckdb parquet fallback');
 });
 
 test('a file named .parquet that is not Parquet: a problem naming the file, and the rest is built', async () => {

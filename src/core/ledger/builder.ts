@@ -10,6 +10,7 @@ import { IdSet } from './idset';
 import { eventFingerprint } from './fingerprint';
 import { FSum } from './fsum';
 import { Line, addProv, cmp, groupBy, own, type ItemRec } from './line';
+import { UnpricedList } from './unpriced';
 import { periodOf, monthIsUtc } from './period';
 import { EventPricer } from './price';
 import { attribute, sortU, type AttributeContext } from './attribute';
@@ -43,7 +44,6 @@ interface PeriodExact {
 
 export class LedgerBuilder {
   private readonly pricer: EventPricer;
-  private readonly maxUnpriced: number;
   private readonly maxConflicts: number;
   private readonly agentById = new Map<string, Agent>();
   private readonly slots: InvoiceSlots;
@@ -62,7 +62,7 @@ export class LedgerBuilder {
   private readonly seenReviews = new Set<string>();
   private readonly accs = new Map<string, Line>();
   private readonly exact = new Map<string, PeriodExact>();
-  private readonly unpriced: PricedEventNote[] = [];
+  private readonly unpriced: UnpricedList;
   private readonly unpricedGroups = new Map<string, UnpricedGroup>();
   private readonly conflicts: ConflictNote[] = [];
   private readonly counts: LedgerCounts = { events: 0, duplicates: 0, conflicts: 0, work_items: 0, reviews: 0, unpriced: 0 };
@@ -74,7 +74,7 @@ export class LedgerBuilder {
     options: BuildOptions = {},
   ) {
     this.pricer = new EventPricer(options.priceBook ?? new PriceBook(ctx.prices), ctx.prices, ctx.rates, ctx.toolPrices);
-    this.maxUnpriced = options.maxUnpricedListed ?? 10_000;
+    this.unpriced = new UnpricedList(options.maxUnpricedListed ?? 10_000);
     this.maxConflicts = options.maxConflictsListed ?? 10_000;
     this.observer = options.observer;
     this.keepExact = options.keepExact ?? false;
@@ -92,18 +92,11 @@ export class LedgerBuilder {
     return p;
   }
 
-  private noteUnpriced(note: PricedEventNote) {
+  private noteUnpriced(note: PricedEventNote, review?: Review) {
     this.counts.unpriced++;
-    if (this.unpriced.length < this.maxUnpriced) {
-      this.unpriced.push({
-        event_id: own(note.event_id),
-        provider: own(note.provider),
-        model: own(note.model),
-        period: note.period,
-        agent_id: own(note.agent_id),
-        reason: note.reason,
-      });
-    }
+    const kept = { event_id: own(note.event_id), provider: own(note.provider), model: own(note.model), period: note.period, agent_id: own(note.agent_id), reason: note.reason };
+    if (review) this.unpriced.addReview(kept, review.work_item_id, review.reviewed_at, review.reviewer_role);
+    else this.unpriced.addEvent(kept);
     const key = `${note.period}\u0001${note.provider}\u0001${note.model}\u0001${note.reason}`;
     const g = this.unpricedGroups.get(key);
     if (g) g.count++;
@@ -275,7 +268,7 @@ export class LedgerBuilder {
         period,
         agent_id: '',
         reason: this.pricer.reason,
-      });
+      }, r);
     }
     // Reviews carry no agent: '' here, resolved to the item's agent in finish().
     const head = this.accs.get(r.work_item_id);
@@ -401,7 +394,7 @@ export class LedgerBuilder {
       periods,
       rows: outRows,
       unattributed: outU,
-      unpriced: this.unpriced,
+      unpriced: this.unpriced.list(),
       unpricedGroups: [...this.unpricedGroups.values()].sort(
         (a, b) => cmp(a.period, b.period) || cmp(a.provider, b.provider) || cmp(a.model, b.model) || cmp(a.reason, b.reason),
       ),

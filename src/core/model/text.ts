@@ -25,3 +25,23 @@ export function wellFormed(s: string): string {
   }
   return out;
 }
+
+/**
+ * Compares two strings in Unicode code point order, the order of their UTF-8 bytes (DuckDB's and ClickHouse's ORDER BY
+ * on text). JavaScript's `<` compares UTF-16 units, which puts U+10000 and above (surrogate pairs) before U+E000–U+FFFF.
+ */
+export function codePointCmp(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // the fix-up of Unicode's "UTF-16 in code point order": surrogates (D800–DFFF) move above E000–FFFF
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
+}

@@ -216,7 +216,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   if (feeds.workItems?.length) await sameRecords(feeds, 'work_items', is.perSrc);
   const reviewsRel = feeds.reviews?.length
     ? typedReviewsFromText(d, `(${union(feeds.reviews)}) AS raw`)
-    : `SELECT * FROM ${ingest ? `${T.reviews}_in` : `(SELECT 0 AS src, 1 AS ok, 0 AS ord, '' AS wid, '' AS role, ${d.double('0')} AS minutes, '' AS result, '' AS reviewed_at, '' AS period) AS n WHERE 1 = 0`}`;
+    : `SELECT * FROM ${ingest ? `${T.reviews}_in` : `(SELECT 0 AS src, 1 AS ok, '' AS wid, '' AS role, ${d.double('0')} AS minutes, '' AS result, '' AS reviewed_at, '' AS period) AS n WHERE 1 = 0`}`;
   const rs = await timed(x, 'load-reviews', () => loadReviews(x, reviewsRel));
   if (feeds.reviews?.length && [...rs.perSrc.values()].some((v) => v.bad > 0)) throw new NeedsJsImport('reviews the database does not read natively');
   if (feeds.reviews?.length) await sameRecords(feeds, 'reviews', rs.perSrc);
@@ -266,21 +266,22 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   const unpricedCount = groups.reduce((s, g) => s + g.count, 0);
   const unpriced: PricedEventNote[] = [];
   if (unpricedCount > 0 && maxListed > 0) {
-    const withOrd = !!ingest && !feeds.usage?.length && !feeds.typedUsage;
+    // core's order (core/ledger/unpriced.ts): events by period and id, then reviews; DISTINCT drops the extra copies of
+    // a duplicated event that the database read natively (copies of one event give one note)
     {
       const on = ['provider', 'model_k', 'batch_k', 'st_k', 'cx_k', 'day_k', 'fast', 'seg', 'size', 'wsf'].map((c) => `p.${c} = e.${c}`).join(' AND ');
       const list = await q(
         x,
-        `SELECT e.event_id AS event_id, e.provider AS provider, e.model AS model, e.period AS period, e.agent AS agent,
+        `SELECT DISTINCT e.event_id AS event_id, e.provider AS provider, e.model AS model, e.period AS period, e.agent AS agent,
           CASE WHEN e.part = 1 THEN p.reason ELSE 'no tool price for kind ' || e.kind || ' on the Tool Prices sheet, and the event has no cost_usd' END AS reason
-        FROM (${keyedEvents(x, eventsRel, withOrd)}) AS e LEFT JOIN ${T.prices} AS p ON e.part = 1 AND ${on}
+        FROM (${keyedEvents(x, eventsRel)}) AS e LEFT JOIN ${T.prices} AS p ON e.part = 1 AND ${on}
         WHERE (e.part = 1 AND p.reason IS NOT NULL) OR e.untool = 1
-        ORDER BY ${withOrd ? 'e.ord' : 'e.period, e.event_id'} LIMIT ${maxListed}`,
+        ORDER BY period, event_id LIMIT ${maxListed}`,
       );
       for (const r of list) unpriced.push({ event_id: str(r.event_id), provider: str(r.provider), model: str(r.model), period: str(r.period), agent_id: str(r.agent), reason: str(r.reason) });
     }
     if (unpriced.length < maxListed) {
-      for (const r of await q(x, `SELECT wid, role, reviewed_at, period, reason FROM ${T.reviews}_c WHERE reason IS NOT NULL ORDER BY ${withOrd ? 'ord' : 'period, wid, reviewed_at, role'} LIMIT ${maxListed - unpriced.length}`)) {
+      for (const r of await q(x, `SELECT wid, role, reviewed_at, period, reason FROM ${T.reviews}_c WHERE reason IS NOT NULL ORDER BY period, wid, reviewed_at, role LIMIT ${maxListed - unpriced.length}`)) {
         unpriced.push({ event_id: `review of ${str(r.wid)} at ${str(r.reviewed_at)}`, provider: '', model: `reviewer role ${str(r.role)}`, period: str(r.period), agent_id: '', reason: str(r.reason) });
       }
     }

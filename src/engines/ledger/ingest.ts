@@ -12,7 +12,7 @@ import { TOKENS } from './canonical';
 import { T } from './run';
 
 export const EVENT_TABLE_COLUMNS: SqlColumn[] = [
-  { name: 'src', type: 'int' }, { name: 'ok', type: 'int' }, { name: 'ord', type: 'int' }, { name: 'event_id', type: 'text' }, { name: 'period', type: 'text' },
+  { name: 'src', type: 'int' }, { name: 'ok', type: 'int' }, { name: 'event_id', type: 'text' }, { name: 'period', type: 'text' },
   { name: 'day', type: 'text' }, { name: 'utc', type: 'int' }, { name: 'ms', type: 'double' }, { name: 'agent', type: 'text' }, { name: 'wid', type: 'text' },
   { name: 'provider', type: 'text' }, { name: 'model', type: 'text' }, { name: 'kind', type: 'text' }, { name: 'status', type: 'text' },
   { name: 'batch', type: 'int' }, { name: 'cost', type: 'double' }, { name: 'units', type: 'double' },
@@ -23,7 +23,7 @@ export const ITEM_TABLE_COLUMNS: SqlColumn[] = [
   { name: 'type', type: 'text' }, { name: 'opened_at', type: 'text' }, { name: 'closed_at', type: 'text' }, { name: 'cperiod', type: 'text' }, { name: 'outcome', type: 'text' },
 ];
 export const REVIEW_TABLE_COLUMNS: SqlColumn[] = [
-  { name: 'src', type: 'int' }, { name: 'ok', type: 'int' }, { name: 'ord', type: 'int' }, { name: 'wid', type: 'text' }, { name: 'role', type: 'text' },
+  { name: 'src', type: 'int' }, { name: 'ok', type: 'int' }, { name: 'wid', type: 'text' }, { name: 'role', type: 'text' },
   { name: 'minutes', type: 'double' }, { name: 'result', type: 'text' }, { name: 'reviewed_at', type: 'text' }, { name: 'period', type: 'text' },
 ];
 
@@ -42,7 +42,6 @@ export class RecordIngest {
   private workItems: SqlValue[][] = [];
   private reviewRows: SqlValue[][] = [];
   private pending: Promise<void> = Promise.resolve();
-  private ord = 0;
 
   constructor(
     private readonly conn: SqlConnection,
@@ -96,7 +95,7 @@ export class RecordIngest {
     this.counts.events++;
     const ts = e.timestamp;
     this.events.push([
-      0, 1, this.ord++, e.event_id, periodOf(ts), utcDay(ts), monthIsUtc(ts) ? 1 : 0, Date.parse(ts), e.agent_id === '' ? UNASSIGNED : e.agent_id, e.work_item_id,
+      0, 1, e.event_id, periodOf(ts), utcDay(ts), monthIsUtc(ts) ? 1 : 0, Date.parse(ts), e.agent_id === '' ? UNASSIGNED : e.agent_id, e.work_item_id,
       e.provider, e.model, e.kind, e.status, e.batch ? 1 : 0, e.cost_usd ?? null, e.units,
       ...TOKENS.map(([, name]) => e[name] as number), e.service_tier, e.context_tier,
     ]);
@@ -132,7 +131,7 @@ export class RecordIngest {
     }
     this.reviewKeys.add(k);
     this.counts.reviews++;
-    this.reviewRows.push([0, 1, this.ord++, r.work_item_id, r.reviewer_role, r.minutes, r.result, r.reviewed_at, periodOf(r.reviewed_at)]);
+    this.reviewRows.push([0, 1, r.work_item_id, r.reviewer_role, r.minutes, r.result, r.reviewed_at, periodOf(r.reviewed_at)]);
     this.flush(false);
     return 'added';
   }

@@ -132,10 +132,10 @@ export function groupSelect(x: Run, events: string, withSeg: boolean, weight?: s
 }
 
 /** Every accepted event with the key of its group (for listing the unpriced ones one by one). */
-export function keyedEvents(x: Run, events: string, withOrd: boolean): string {
+export function keyedEvents(x: Run, events: string): string {
   const withSeg = x.ctx.prices.some((p) => p.effective_from.length > 10);
   const { keys, rowExprs } = groupColumns(x, withSeg);
-  return `SELECT event_id, model, kind, ${keys.join(', ')}${withOrd ? ', ord' : ''}
+  return `SELECT event_id, model, kind, ${keys.join(', ')}
     FROM (SELECT ${rowExprs} FROM (${events}) AS e0 WHERE ok = 1) AS e`;
 }
 
@@ -264,7 +264,7 @@ export function typedReviewsFromText(d: Dialect, raw: string): string {
     ${timestamp(d, c('reviewed_at'), false)} AS reviewed_at
   FROM ${raw}`;
   const ok = ['wid', 'role', 'minutes', 'result', 'reviewed_at'].map((f) => `${f} IS NOT NULL`).join(' AND ');
-  return `SELECT src, ok, 0 AS ord, wid, role, minutes, result, reviewed_at, CASE WHEN ok = 1 THEN ${periodExpr(d, 'reviewed_at')} END AS period
+  return `SELECT src, ok, wid, role, minutes, result, reviewed_at, CASE WHEN ok = 1 THEN ${periodExpr(d, 'reviewed_at')} END AS period
   FROM (SELECT *, CASE WHEN ${ok} THEN 1 ELSE 0 END AS ok FROM (${typed}) AS t) AS r`;
 }
 
@@ -304,7 +304,7 @@ export async function loadItems(x: Run, items: string): Promise<RecordStats> {
 /** Reviews (T.reviews): a review equal in every field to an earlier one is a duplicate (RULES.md "Records in"). */
 export async function loadReviews(x: Run, reviews: string): Promise<RecordStats> {
   const { conn, d } = x;
-  const fields = ['wid', 'role', 'minutes', 'result', 'reviewed_at', 'period', 'ord'];
+  const fields = ['wid', 'role', 'minutes', 'result', 'reviewed_at', 'period'];
   await conn.exec(d.createTable(`${T.reviews}_raw`, reviews));
   const stats: RecordStats = { perSrc: new Map(), conflict: false };
   for (const r of await q(x, `SELECT src, ${d.int('count(*)')} AS n, ${d.countIf('ok = 0')} AS bad FROM ${T.reviews}_raw GROUP BY src`)) {

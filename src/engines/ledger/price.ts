@@ -140,7 +140,7 @@ export async function buildRates(x: Run): Promise<void> {
   await x.conn.exec(
     x.d.createTable(
       `${T.reviews}_c`,
-      `SELECT ${['wid', 'role', 'minutes', 'result', 'reviewed_at', 'period', 'ord'].map((c) => `r.${c} AS ${c}`).join(', ')}, CASE WHEN t.rate IS NULL THEN 0 ELSE (r.minutes / 60.0) * t.rate END AS cost, t.reason AS reason,
+      `SELECT ${['wid', 'role', 'minutes', 'result', 'reviewed_at', 'period'].map((c) => `r.${c} AS ${c}`).join(', ')}, CASE WHEN t.rate IS NULL THEN 0 ELSE (r.minutes / 60.0) * t.rate END AS cost, t.reason AS reason,
          CASE WHEN r.result = 'approved' THEN 1 ELSE 0 END AS approved
        FROM ${T.reviews} AS r JOIN ${T.reviews}_rates AS t ON t.role = r.role`,
     ),
