@@ -60,7 +60,7 @@ export function attributeChain(x: AttributeContext, head: Line, rows: Line[], uM
       u.idCount++;
       // the first three ids in sorted order (not arrival order), so the reason is the same whatever the record order
       const ids = u.ids ?? (u.ids = []);
-      if (!ids.includes(a.item) && (ids.length < 3 || a.item < ids[2])) {
+      if (!ids.includes(a.item) && (ids.length < 3 || cmp(a.item, ids[2]) < 0)) {
         ids.push(a.item);
         ids.sort(cmp);
         if (ids.length > 3) ids.length = 3;

@@ -3,6 +3,7 @@
 import { addCompensated } from './fsum';
 import type { Outcome } from '../model/records';
 import type { UnattributedRow } from '../model/ledger';
+import { codePointCmp } from '../model/text';
 
 /**
  * A private copy of a string. Parsers hand out substrings that V8 may keep as slices of a whole read chunk;
@@ -10,7 +11,9 @@ import type { UnattributedRow } from '../model/ledger';
  */
 export const own = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
 
-export const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The published order of text (rows, lines, lists): code point order, as the SQL engines sort. JavaScript's `<` would
+ * put an id with an emoji before one with U+FF01 and the databases after it, moving rows and the rounding's tie-breaks. */
+export const cmp = codePointCmp;
 export const lower = (s: string) => s.trim().toLowerCase();
 
 /** Cents → USD, turning the -0 start value into 0. */
