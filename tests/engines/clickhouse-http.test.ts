@@ -10,7 +10,8 @@ import { makeBuildCommand } from '../../src/cli/commands/build';
 import { openClickHouse } from '../../src/engines/clickhouse';
 import { buildFromFilesSql, clickhouseRequest, clickhouseRequestTimeout } from '../../src/cli/commands/build-sql';
 import { startClickHouseStandIn, type StandIn } from './clickhouse-standin';
-import { writeCanonical } from './harness';
+import { expectAgree, quietIO, viaFilesJs, writeCanonical } from './harness';
+import { randomMonthCase } from './random-month';
 import { sampleCase } from './fixtures';
 import { HELICONE_DDL } from './vendor-tables';
 
@@ -204,6 +205,20 @@ test('a server whose answer of ledger rows ends early at a row boundary: the bui
   } finally {
     standin.tamper = null;
   }
+});
+
+test.each([
+  [1, false],
+  [1, true],
+  [2, true],
+])('random month %d (hard names: %s) through the HTTP client: every published figure as the JavaScript engine\'s', async (seed, hard) => {
+  // the client's JSON answers carry every double and text exactly as chDB's in-process answers (random-months.test.ts)
+  await standin.reset();
+  const files = writeCanonical(randomMonthCase(seed, hard));
+  const js = await viaFilesJs(files);
+  const env = { CLICKHOUSE_URL: standin.url, CLICKHOUSE_USER: 'ledger', CLICKHOUSE_PASSWORD: PASSWORD };
+  const o = await buildFromFilesSql(files, '2026-10', quietIO().io, clickhouseRequest(true, env));
+  expectAgree(js.result, o.sql, `http random month ${seed}${hard ? ' hard' : ''}`);
 });
 
 test('a server that stalls in the middle of a build: it stops after CLICKHOUSE_REQUEST_TIMEOUT and says so (before: an hour, then "Timeout error.")', async () => {
