@@ -6,6 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aggregate } from '../../src/core/ledger/aggregate';
+import { buildLedger } from '../../src/core/ledger';
+import { randomMonthCase } from '../engines/random-month';
 import { aggregateRows, closingDay } from '../../src/core/ledger/grain';
 import type { LedgerRow } from '../../src/core/model/ledger';
 import * as logic from '../../src/functions/logic';
@@ -80,6 +82,15 @@ describe('aggregateRows', () => {
 
   it('gives the same aggregates as the per-item rows (agent, business unit, all; every period)', () => {
     for (const by of ['agent', 'business_unit', 'all'] as const) expect(aggregate({ ...demo.result, rows: lines }, by)).toEqual(aggregate(demo.result, by));
+  });
+
+  it('random months (every rule at once, hard names): the same aggregates at either grain, in any row order', () => {
+    for (const [seed, hard] of [[1, false], [2, true], [3, true], [4, false]] as const) {
+      const result = buildLedger(randomMonthCase(seed, hard), {});
+      const agg = aggregateRows(result.rows);
+      expect(aggregateRows([...result.rows].reverse())).toEqual(agg);
+      for (const by of ['agent', 'business_unit', 'all'] as const) expect({ seed, by, a: aggregate({ ...result, rows: agg }, by) }).toEqual({ seed, by, a: aggregate(result, by) });
+    }
   });
 
   it('chooses the grain by the threshold', () => {
