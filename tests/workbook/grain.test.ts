@@ -16,7 +16,8 @@ import { PreviewHost } from '../../src/hosts/preview';
 import { XlsxHost } from '../../src/hosts/xlsx';
 import { findSoffice, recalcWithLibreOffice } from '../../src/hosts/xlsx/libreoffice';
 import {
-  CB, LEDGER_COLUMNS, LEDGER_DETAIL_MAX_ROWS, LEDGER_SHEET, PLAYBOOK_BENCHMARKS, chooseGrain, ledgerSheetAtGrain, readLedgerSheet, readUnattributedSheet, SheetKeys,
+  CB, DEFAULT_DRIVERS, LEDGER_COLUMNS, LEDGER_DETAIL_MAX_ROWS, LEDGER_SHEET, PLAYBOOK_BENCHMARKS, buildWorkbook, chooseGrain, defaultBudget, defaultPaybackInputs,
+  ledgerSheetAtGrain, readLedgerSheet, readUnattributedSheet, SheetKeys,
   type CellError, type CellValue, type WorkbookSpec,
 } from '../../src/workbook';
 import { adversarialWorkbook } from './adversarial';
@@ -181,6 +182,24 @@ maybe('either grain recalculated by LibreOffice', () => {
     expect(problems).toEqual([]);
     expect(checked).toBeGreaterThan(300);
     expect(b.get(LEDGER_SHEET)!.length).toBeLessThan(a.get(LEDGER_SHEET)!.length);
+  });
+
+  it.each([
+    [5, 'work_item'],
+    [2, 'aggregated'],
+  ] as const)('random month %d with hard names (a line break, surrounding space, emoji and U+FF01 in ids), %s grain: every figure the core\'s', async (seed, grain) => {
+    const i = randomMonthCase(seed, true);
+    const { events: _e, workItems: _w, reviews: _r, ...ctx } = i;
+    const result = buildLedger(i, {});
+    const period = '2026-10';
+    const budget = defaultBudget(result, ctx, period);
+    const payback = defaultPaybackInputs(result, period, ctx.agents, ctx.prices);
+    const spec = buildWorkbook({ result, ctx, period, budget, payback, rejected: [], ledger: { grain } });
+    const b = await save(spec, `random-${seed}-${grain}.xlsx`);
+    expect(errorCells(spec.sheets.map((s) => s.name), (s) => b.get(s) ?? null)).toEqual([]);
+    const { problems, checked } = checkFigures((s) => b.get(s) ?? null, { result, ctx, period, budget: { lines: budget.lines, drivers: { ...DEFAULT_DRIVERS } }, payback });
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(500);
   });
 
   it('the adversarial workbook aggregated: every figure the core\'s', async () => {
