@@ -1,7 +1,7 @@
 // The unpriced events and reviews listed one by one (at most `max`; every one is counted and grouped elsewhere). The
 // list is in one order whatever order the records came in: events by period and event id, then reviews by period, work
 // item, review time and role (code point order), and holds the first `max` of that order. Why: the SQL engines read
-// files without their line order, so an arrival order could not be the same in every engine (tests/engines/fuzz).
+// files without their line order, so an arrival order could not be the same in every engine (tests/engines/random-months.test.ts).
 import { codePointCmp } from '../model/text';
 import type { PricedEventNote } from '../model/ledger';
 

@@ -43,5 +43,5 @@ export function codePointCmp(a: string, b: string): number {
     }
     return x < y ? -1 : 1;
   }
-  return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
