@@ -4,7 +4,7 @@
 // src/engines mirror them): price.ts (per record, as it arrives), attribute.ts, overheads.ts, trueup.ts, round.ts,
 // conserve.ts, publish.ts.
 import type { Agent, Review, UsageEvent, WorkItem } from '../model/records';
-import type { Conservation, LedgerRow, PricedEventNote, UnattributedRow } from '../model/ledger';
+import type { Conservation, LedgerRow, UnattributedRow } from '../model/ledger';
 import { CATALOG_VERSION, PriceBook } from '../pricing';
 import { IdSet } from './idset';
 import { eventFingerprint } from './fingerprint';
@@ -92,15 +92,19 @@ export class LedgerBuilder {
     return p;
   }
 
-  private noteUnpriced(note: PricedEventNote, review?: Review) {
+  /** Counts and groups an unpriced event (`review` undefined) or review; lists it when it is among the first listed. */
+  private noteUnpriced(period: string, id: string, provider: string, model: string, agent: string, reason: string, review?: Review) {
     this.counts.unpriced++;
-    const kept = { event_id: own(note.event_id), provider: own(note.provider), model: own(note.model), period: note.period, agent_id: own(note.agent_id), reason: note.reason };
-    if (review) this.unpriced.addReview(kept, review.work_item_id, review.reviewed_at, review.reviewer_role);
-    else this.unpriced.addEvent(kept);
-    const key = `${note.period}\u0001${note.provider}\u0001${note.model}\u0001${note.reason}`;
+    const u = this.unpriced;
+    if (review ? u.keepsReview(period, review.work_item_id, review.reviewed_at, review.reviewer_role) : u.keepsEvent(period, id)) {
+      const note = { event_id: own(id), provider: own(provider), model: own(model), period, agent_id: own(agent), reason };
+      if (review) u.addReview(note, own(review.work_item_id), own(review.reviewed_at), own(review.reviewer_role));
+      else u.addEvent(note);
+    }
+    const key = `${period}\u0001${provider}\u0001${model}\u0001${reason}`;
     const g = this.unpricedGroups.get(key);
     if (g) g.count++;
-    else this.unpricedGroups.set(key, { period: note.period, provider: own(note.provider), model: own(note.model), reason: note.reason, count: 1 });
+    else this.unpricedGroups.set(key, { period, provider: own(provider), model: own(model), reason, count: 1 });
   }
 
   private noteConflict(note: ConflictNote) {
@@ -131,7 +135,7 @@ export class LedgerBuilder {
     const cost = this.pricer.price(e);
     const agent = this.agentName(e.agent_id);
     if (this.pricer.reason !== undefined) {
-      this.noteUnpriced({ event_id: e.event_id, provider: e.provider, model: e.model, period, agent_id: agent, reason: this.pricer.reason });
+      this.noteUnpriced(period, e.event_id, e.provider, e.model, agent, this.pricer.reason);
     }
 
     // One accumulator per (item, period, agent), chained under the item id: keying the map by the id alone
@@ -261,14 +265,7 @@ export class LedgerBuilder {
     const period = periodOf(r.reviewed_at);
     const cost = this.pricer.priceReview(r);
     if (this.pricer.reason !== undefined) {
-      this.noteUnpriced({
-        event_id: `review of ${r.work_item_id} at ${r.reviewed_at}`,
-        provider: '',
-        model: `reviewer role ${r.reviewer_role}`,
-        period,
-        agent_id: '',
-        reason: this.pricer.reason,
-      }, r);
+      this.noteUnpriced(period, `review of ${r.work_item_id} at ${r.reviewed_at}`, '', `reviewer role ${r.reviewer_role}`, '', this.pricer.reason, r);
     }
     // Reviews carry no agent: '' here, resolved to the item's agent in finish().
     const head = this.accs.get(r.work_item_id);

@@ -7,29 +7,33 @@ import type { PricedEventNote } from '../model/ledger';
 
 interface Entry {
   note: PricedEventNote;
-  keys: string[];
+  k0: string;
+  k1: string;
+  k2: string;
+  k3: string;
 }
 
-const byKeys = (a: Entry, b: Entry) => {
-  for (let i = 0; i < a.keys.length; i++) {
-    const c = codePointCmp(a.keys[i], b.keys[i]);
-    if (c !== 0) return c;
-  }
-  return 0;
-};
+const byKeys = (a: Entry, b: Entry) => codePointCmp(a.k0, b.k0) || codePointCmp(a.k1, b.k1) || codePointCmp(a.k2, b.k2) || codePointCmp(a.k3, b.k3);
 
-/** The first `max` entries of one kind; sorted and cut whenever it holds twice that, so memory stays bounded. */
+/**
+ * The first `max` entries of one kind: sorted and cut to `max` whenever it holds twice that, so memory stays bounded.
+ * Once cut, a record past the last entry kept is refused by `keeps` before its note is made (a month of a million
+ * unpriced events would otherwise make a million notes for the garbage collector).
+ */
 class Smallest {
   private entries: Entry[] = [];
-  /** the last entry kept by the latest cut: an entry after it can never be among the first `max` */
   private bound: Entry | null = null;
   constructor(private readonly max: number) {}
+  keeps(k0: string, k1: string, k2: string, k3: string): boolean {
+    const b = this.bound;
+    return this.max > 0 && (b === null || (codePointCmp(k0, b.k0) || codePointCmp(k1, b.k1) || codePointCmp(k2, b.k2) || codePointCmp(k3, b.k3)) < 0);
+  }
   add(e: Entry) {
-    if (this.max <= 0 || (this.bound !== null && byKeys(e, this.bound) >= 0)) return;
     this.entries.push(e);
     if (this.entries.length >= 2 * this.max) this.cut();
   }
   private cut() {
+    // Array.prototype.sort is a merge sort that finds runs: the kept, sorted half and an ordered batch merge in linear time
     this.entries.sort(byKeys);
     if (this.entries.length >= this.max) {
       this.entries.length = this.max;
@@ -49,11 +53,18 @@ export class UnpricedList {
     this.events = new Smallest(max);
     this.reviews = new Smallest(max);
   }
+  /** Whether an unpriced event would be listed now (then `addEvent` it); false means it never will be. */
+  keepsEvent(period: string, eventId: string): boolean {
+    return this.events.keeps(period, eventId, '', '');
+  }
   addEvent(note: PricedEventNote) {
-    this.events.add({ note, keys: [note.period, note.event_id] });
+    this.events.add({ note, k0: note.period, k1: note.event_id, k2: '', k3: '' });
+  }
+  keepsReview(period: string, workItem: string, reviewedAt: string, role: string): boolean {
+    return this.reviews.keeps(period, workItem, reviewedAt, role);
   }
   addReview(note: PricedEventNote, workItem: string, reviewedAt: string, role: string) {
-    this.reviews.add({ note, keys: [note.period, workItem, reviewedAt, role] });
+    this.reviews.add({ note, k0: note.period, k1: workItem, k2: reviewedAt, k3: role });
   }
   list(): PricedEventNote[] {
     return [...this.events.sorted(), ...this.reviews.sorted()].slice(0, Math.max(0, this.max));

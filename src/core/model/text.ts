@@ -31,6 +31,7 @@ export function wellFormed(s: string): string {
  * on text). JavaScript's `<` compares UTF-16 units, which puts U+10000 and above (surrogate pairs) before U+E000–U+FFFF.
  */
 export function codePointCmp(a: string, b: string): number {
+  if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     let x = a.charCodeAt(i);
