@@ -194,6 +194,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
       ? typedUsageFromText(d, `(${union(feeds.usage)}) AS raw`, x.ctx.prices.some((p) => p.effective_from.length > 10))
       : `SELECT * FROM ${T.events}`;
   let usageStats: FeedStats = [];
+  let repeatedIds = false;
   {
     const st = await timed(x, 'load-usage', () => loadUsage(x, eventsRel, !!feeds.usageOnePass, feeds.usage?.length ? `SELECT event_id FROM (${union(feeds.usage)}) AS raw` : undefined));
     const bad = [...st.perSrc.entries()].find(([, v]) => v.bad > 0);
@@ -201,6 +202,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
     if (feeds.usage?.length) await sameRecords(feeds, 'usage', st.perSrc);
     if (feeds.usage?.length && (await timed(x, 'load-check', () => checkGroups(x))) > 0) throw new NeedsJsImport('usage has text keys the database does not read natively (surrounding whitespace, bytes that are not UTF-8, an unknown kind or status)');
     let dups = new Map<number, number>();
+    repeatedIds = st.repeats > 0;
     if (st.repeats > 0) {
       const r = await timed(x, 'load-duplicates', () => dropDuplicates(x, eventsRel));
       if (r.conflict) throw new NeedsJsImport('usage has repeated event ids with different content');
@@ -267,12 +269,13 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
   const unpriced: PricedEventNote[] = [];
   if (unpricedCount > 0 && maxListed > 0) {
     // core's order (core/ledger/unpriced.ts): events by period and id, then reviews; DISTINCT drops the extra copies of
-    // a duplicated event that the database read natively (copies of one event give one note)
+    // a duplicated event that the database read natively (copies of one event give one note), only when there are any:
+    // over a wholly unpriced month it would hash every event (+100 MB at 1M events)
     {
       const on = ['provider', 'model_k', 'batch_k', 'st_k', 'cx_k', 'day_k', 'fast', 'seg', 'size', 'wsf'].map((c) => `p.${c} = e.${c}`).join(' AND ');
       const list = await q(
         x,
-        `SELECT DISTINCT e.event_id AS event_id, e.provider AS provider, e.model AS model, e.period AS period, e.agent AS agent,
+        `SELECT ${repeatedIds ? 'DISTINCT ' : ''}e.event_id AS event_id, e.provider AS provider, e.model AS model, e.period AS period, e.agent AS agent,
           CASE WHEN e.part = 1 THEN p.reason ELSE 'no tool price for kind ' || e.kind || ' on the Tool Prices sheet, and the event has no cost_usd' END AS reason
         FROM (${keyedEvents(x, eventsRel)}) AS e LEFT JOIN ${T.prices} AS p ON e.part = 1 AND ${on}
         WHERE (e.part = 1 AND p.reason IS NOT NULL) OR e.untool = 1
