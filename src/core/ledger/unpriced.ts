@@ -13,7 +13,10 @@ interface Entry {
   k3: string;
 }
 
-const byKeys = (a: Entry, b: Entry) => codePointCmp(a.k0, b.k0) || codePointCmp(a.k1, b.k1) || codePointCmp(a.k2, b.k2) || codePointCmp(a.k3, b.k3);
+/** keys (k0…k3) against an entry's, in order */
+const keysCmp = (k0: string, k1: string, k2: string, k3: string, b: Entry) =>
+  codePointCmp(k0, b.k0) || codePointCmp(k1, b.k1) || codePointCmp(k2, b.k2) || codePointCmp(k3, b.k3);
+const byKeys = (a: Entry, b: Entry) => keysCmp(a.k0, a.k1, a.k2, a.k3, b);
 
 /**
  * The first `max` entries of one kind: sorted and cut to `max` whenever it holds twice that, so memory stays bounded.
@@ -26,7 +29,7 @@ class Smallest {
   constructor(private readonly max: number) {}
   keeps(k0: string, k1: string, k2: string, k3: string): boolean {
     const b = this.bound;
-    return this.max > 0 && (b === null || (codePointCmp(k0, b.k0) || codePointCmp(k1, b.k1) || codePointCmp(k2, b.k2) || codePointCmp(k3, b.k3)) < 0);
+    return this.max > 0 && (b === null || keysCmp(k0, k1, k2, k3, b) < 0);
   }
   add(e: Entry) {
     this.entries.push(e);
