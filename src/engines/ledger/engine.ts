@@ -203,7 +203,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
     if (feeds.usage?.length && (await timed(x, 'load-check', () => checkGroups(x))) > 0) throw new NeedsJsImport('usage has text keys the database does not read natively (surrounding whitespace, bytes that are not UTF-8, an unknown kind or status)');
     let dups = new Map<number, number>();
     repeatedIds = st.repeats > 0;
-    if (st.repeats > 0) {
+    if (repeatedIds) {
       const r = await timed(x, 'load-duplicates', () => dropDuplicates(x, eventsRel));
       if (r.conflict) throw new NeedsJsImport('usage has repeated event ids with different content');
       dups = r.perSrc;
