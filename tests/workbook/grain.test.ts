@@ -81,6 +81,12 @@ describe('aggregateRows', () => {
     expect(aggregateRows(lines)).toEqual(lines);
   });
 
+  it('orders lines by code point, as the per-item rows (an emoji sorts after U+FF01; UTF-16 order has it before)', () => {
+    const row = (agent: string) => ({ ...rows[0], agent_id: agent, work_item_id: `w-${agent}` });
+    const out = aggregateRows([row('a\u{1F600}'), row('a\uFF01'), row('a')]).map((l) => l.agent_id);
+    expect(out).toEqual(['a', 'a\uFF01', 'a\u{1F600}']);
+  });
+
   it('gives the same aggregates as the per-item rows (agent, business unit, all; every period)', () => {
     for (const by of ['agent', 'business_unit', 'all'] as const) expect(aggregate({ ...demo.result, rows: lines }, by)).toEqual(aggregate(demo.result, by));
   });

@@ -5,6 +5,7 @@
 // summed in integer cents of the published (already rounded) rows: an aggregated row's api is exactly the sum of its
 // items' api cents, so the controlled rounding's promises (RULES.md "Rounding") carry over unchanged.
 import { workItemsOf, type LedgerRow } from '../model/ledger';
+import { codePointCmp as cmp } from '../model/text';
 import { toCents } from './rounding';
 
 /** The day a row's items closed in its period ("" when they did not close in it): the grain's day. */
@@ -19,13 +20,11 @@ interface Group {
   cents: number[];
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * Per-work-item rows (or rows already aggregated) summed to one row per period, agent, business unit, closing day
  * (`closed_at`: the day the items closed in the period, "" for items that did not close in it), outcome and type.
  * `work_item_id` is "" and `work_items` counts the work-item rows. Sorted by period, agent, business unit, day,
- * outcome, type (JavaScript string order), so the result does not depend on the input's order.
+ * outcome, type (code point order, as the per-item rows), so the result does not depend on the input's order.
  */
 export function aggregateRows(rows: readonly LedgerRow[]): LedgerRow[] {
   const groups = new Map<string, Group>();
