@@ -64,6 +64,7 @@ export class LedgerBuilder {
   private readonly exact = new Map<string, PeriodExact>();
   private readonly unpriced: UnpricedList;
   private readonly unpricedGroups = new Map<string, UnpricedGroup>();
+  private readonly lastUnpricedGroup = new Map<string, UnpricedGroup>();
   private readonly conflicts: ConflictNote[] = [];
   private readonly counts: LedgerCounts = { events: 0, duplicates: 0, conflicts: 0, work_items: 0, reviews: 0, unpriced: 0 };
   private finished = false;
@@ -101,10 +102,18 @@ export class LedgerBuilder {
       if (review) u.addReview(note, own(review.work_item_id), own(review.reviewed_at), own(review.reviewer_role));
       else u.addEvent(note);
     }
+    // The model's last group first: a month of a model the catalog does not know yet is unpriced event after event,
+    // and building the group's key string for each of them cost 0.3 s per million events.
+    const last = this.lastUnpricedGroup.get(model);
+    if (last !== undefined && last.period === period && last.provider === provider && last.reason === reason) {
+      last.count++;
+      return;
+    }
     const key = `${period}\u0001${provider}\u0001${model}\u0001${reason}`;
-    const g = this.unpricedGroups.get(key);
+    let g = this.unpricedGroups.get(key);
     if (g) g.count++;
-    else this.unpricedGroups.set(key, { period, provider: own(provider), model: own(model), reason, count: 1 });
+    else this.unpricedGroups.set(key, (g = { period, provider: own(provider), model: own(model), reason, count: 1 }));
+    this.lastUnpricedGroup.set(g.model, g);
   }
 
   private noteConflict(note: ConflictNote) {

@@ -57,6 +57,31 @@ describe('components', () => {
     expect(r.unpricedGroups).toEqual([expect.objectContaining({ count: 1, provider: 'serp' })]);
   });
 
+  test('unpriced events are grouped by period, provider, model and reason, however they interleave', () => {
+    const llm = (o: Partial<Parameters<typeof ev>[0]>) => ev({ model: 'zz-1', kind: 'llm', input_tokens: 10, ...o });
+    const r = buildLedger(
+      inputs({
+        workItems: [wi({ work_item_id: 'W1' })],
+        events: [
+          llm({}),
+          llm({ timestamp: '2026-11-02T10:00:00Z' }),
+          llm({ provider: 'acme' }),
+          ev({ model: 'zz-1', kind: 'tool', units: 1 }), // no tool price: another reason, same model
+          llm({}),
+          llm({ timestamp: '2026-11-03T10:00:00Z' }),
+        ],
+      }),
+    );
+    const groups = r.unpricedGroups.map((g) => [g.period, g.provider, g.model, /tool price/.test(g.reason) ? 'tool' : 'model', g.count]);
+    expect(groups).toEqual([
+      ['2026-10', 'acme', 'zz-1', 'model', 1],
+      ['2026-10', 'openai', 'zz-1', 'model', 2],
+      ['2026-10', 'openai', 'zz-1', 'tool', 1],
+      ['2026-11', 'openai', 'zz-1', 'model', 2],
+    ]);
+    expect(r.counts.unpriced).toBe(6);
+  });
+
   test('llm events priced by the price book (cached tokens, batch); provider-reported cost wins; unknown model unpriced', () => {
     const r = buildLedger(
       inputs({
