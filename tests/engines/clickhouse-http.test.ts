@@ -237,3 +237,12 @@ test('a server that stalls in the middle of a build: it stops after CLICKHOUSE_R
     await standin.reset();
   }
 });
+
+test('after a stalled build, the next build on the same server completes and agrees (the stand-in reads each request whole as it arrives)', async () => {
+  await standin.reset();
+  const files = writeCanonical(randomMonthCase(3, false));
+  const js = await viaFilesJs(files);
+  const env = { CLICKHOUSE_URL: standin.url, CLICKHOUSE_USER: 'ledger', CLICKHOUSE_PASSWORD: PASSWORD };
+  const o = await buildFromFilesSql(files, '2026-10', quietIO().io, clickhouseRequest(true, env));
+  expectAgree(js.result, o.sql, 'http random month 3 after the stall');
+});

@@ -28,12 +28,18 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
+/**
+ * The request's body, read from the moment it arrives. Read only when its turn in the queue came, a request the client
+ * had given up on meanwhile (a timeout) was destroyed with its body unread: it never ended, and every later request
+ * waited behind it for good.
+ */
 function body(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    req.on('close', () => reject(new Error('the client closed the request before sending all of it')));
   });
 }
 
@@ -62,7 +68,9 @@ export async function startClickHouseStandIn(credentials: { user: string; passwo
   };
   let queue = Promise.resolve();
   server = createServer((req, res) => {
-    // one statement at a time: a ClickHouse session also refuses concurrent queries
+    const received = body(req);
+    received.catch(() => undefined);
+    // one statement at a time: a ClickHouse session also refuses concurrent queries; one request's fault is its own
     queue = queue.then(async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/ping') {
@@ -71,7 +79,8 @@ export async function startClickHouseStandIn(credentials: { user: string; passwo
       }
       const auth = req.headers.authorization ?? '';
       const expected = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
-      const data = await body(req);
+      const data = await received.catch(() => null);
+      if (data === null) return; // the client went away mid-request: nothing to run, nobody to answer
       const insert = url.searchParams.get('query');
       const statement = insert ?? data.toString('utf8');
       requests.push({ session: url.searchParams.get('session_id'), statement: statement.slice(0, 60), authorized: auth === expected });
@@ -103,6 +112,10 @@ export async function startClickHouseStandIn(credentials: { user: string; passwo
         res.setHeader('X-ClickHouse-Exception-Code', /Code: (\d+)/.exec(message)?.[1] ?? '1000');
         res.end(message.startsWith('Code:') ? message : `Code: 1000. DB::Exception: ${message}`);
       }
+    }).catch(() => {
+      // a fault outside the statement's own try: answer it, and keep the queue alive for the next request
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
