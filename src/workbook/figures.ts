@@ -6,6 +6,7 @@ import { roundShown } from '../core/ledger/rounding';
 import type { LedgerResult } from '../core/ledger/types';
 import { workItemsOf, type Aggregate } from '../core/model/ledger';
 import type { Agent, PriceOverride } from '../core/model/records';
+import { utcMs } from '../core/model/ranges';
 import { CATALOG_VERSION, PriceBook, normalizeProvider } from '../core/pricing';
 import type { BudgetLine, Drivers } from './inputs';
 import type { ModelPriceRow, PaybackInputs, PaybackRowInput, SloStatus } from './reports';
@@ -79,7 +80,7 @@ export function pricesRowFor(prices: readonly PriceOverride[], model: string, pr
   let bestFrom = -Infinity;
   prices.forEach((r, i) => {
     if (!has(r)) return;
-    const from = r.effective_from ? Date.parse(r.effective_from.length <= 10 ? `${r.effective_from}T00:00:00Z` : r.effective_from) : -Infinity;
+    const from = r.effective_from ? utcMs(r.effective_from) : -Infinity;
     if (from > t) return;
     const rp = normalizeProvider(r.provider === '*' ? '' : r.provider);
     if (rp && rp !== normalizeProvider(provider)) return;

@@ -57,6 +57,15 @@ export function isIsoTimestamp(s: string): boolean {
   return true;
 }
 
+/**
+ * The instant of an ISO timestamp, in milliseconds. A date and time without an offset is UTC, as its month and day are
+ * (RULES.md: months are UTC) — `Date.parse` alone reads it in the machine's time zone, so the same files priced a
+ * time-of-day price change differently in New York and in London.
+ */
+export function utcMs(ts: string): number {
+  return Date.parse(/[T ]\d{2}:\d{2}(:\d{2}(\.\d*)?)?$/.test(ts) ? `${ts}Z` : ts);
+}
+
 /** YYYY-MM with a month 01–12 and a year 2000–2100. */
 export function isPeriod(s: string): boolean {
   const m = /^(\d{4})-(\d{2})$/.exec(s);

@@ -2,6 +2,7 @@
 // workbook's Prices sheet — dated negotiated prices first, then discount %, then batch multiplier;
 // deployment names map to models. Every result says where its price came from.
 import { calcPrice, type ModelPrice } from '@pydantic/genai-prices';
+import { utcMs } from '../model/ranges';
 import { STANDARD_SERVICE_TIERS, usageCountsIssue, type ContextTier, type PriceOverride, type UsageEvent } from '../model/records';
 import type { PriceSource } from '../model/ledger';
 import { CATALOG_PACKAGE_VERSION } from './catalog-version';
@@ -149,7 +150,7 @@ export function normalizeProvider(provider: string | undefined): string {
 function toDate(date: string | Date | undefined): Date {
   if (date instanceof Date) return date;
   if (!date) return new Date();
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : date);
+  const d = new Date(utcMs(date));
   if (Number.isNaN(d.getTime())) throw new RangeError(`expected a date, got "${date}"`);
   return d;
 }

@@ -7,6 +7,7 @@ import { IdSet } from '../../core/ledger/idset';
 import { eventFingerprint } from '../../core/ledger/fingerprint';
 import { monthIsUtc, periodOf } from '../../core/ledger/period';
 import { UNASSIGNED } from '../../core/ledger/types';
+import { utcMs } from '../../core/model/ranges';
 import type { SqlColumn, SqlConnection, SqlValue } from '../connection';
 import { TOKENS } from './canonical';
 import { T } from './run';
@@ -95,7 +96,7 @@ export class RecordIngest {
     this.counts.events++;
     const ts = e.timestamp;
     this.events.push([
-      0, 1, e.event_id, periodOf(ts), utcDay(ts), monthIsUtc(ts) ? 1 : 0, Date.parse(ts), e.agent_id === '' ? UNASSIGNED : e.agent_id, e.work_item_id,
+      0, 1, e.event_id, periodOf(ts), utcDay(ts), monthIsUtc(ts) ? 1 : 0, utcMs(ts), e.agent_id === '' ? UNASSIGNED : e.agent_id, e.work_item_id,
       e.provider, e.model, e.kind, e.status, e.batch ? 1 : 0, e.cost_usd ?? null, e.units,
       ...TOKENS.map(([, name]) => e[name] as number), e.service_tier, e.context_tier,
     ]);

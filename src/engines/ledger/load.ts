@@ -1,6 +1,6 @@
 // Phase 0 — load: the canonical usage events, work items and reviews as typed relations, de-duplicated, and the
 // usage grouped per ledger line × price key (the only pass over the events: everything after works on the groups).
-import { MAX_REVIEW_MINUTES, MAX_UNITS } from '../../core/model/ranges';
+import { MAX_REVIEW_MINUTES, MAX_UNITS, utcMs } from '../../core/model/ranges';
 import type { Dialect } from '../dialect';
 import { TOKENS, dayExpr, money, periodExpr, text, timestamp, tokens, untrimmed, utcText } from './canonical';
 import { T, num, q, type Run } from './run';
@@ -89,7 +89,7 @@ function groupColumns(x: Run, withSeg: boolean): { keys: string[]; sums: (weight
   const noToolPrice = [...(tool === undefined ? ['tool'] : []), ...(vs === undefined ? ['vector_search'] : [])];
   const untool = noToolPrice.length ? `CASE WHEN cost IS NULL AND ${d.oneOf('kind', noToolPrice)} THEN 1 ELSE 0 END` : '0';
   // A Prices row taking effect at a time of day splits the days it falls in (the price book prices at the instant).
-  const bounds = withSeg ? x.ctx.prices.filter((p) => p.effective_from.length > 10).map((p) => Date.parse(p.effective_from)).filter(Number.isFinite) : [];
+  const bounds = withSeg ? x.ctx.prices.filter((p) => p.effective_from.length > 10).map((p) => utcMs(p.effective_from)).filter(Number.isFinite) : [];
   const sorted = [...new Set(bounds)].sort((a, b) => a - b);
   const seg = sorted.length ? `CASE ${sorted.map((b, i) => `WHEN ms >= ${b} THEN ${i + 1}`).reverse().join(' ')} ELSE 0 END` : '0';
   const rowExprs = `*,

@@ -3,6 +3,7 @@
 // the segment of the day it falls in) for every price key the usage has; then each group's cost in SQL with the price
 // book's own formula (costAtUnitPrices) on the group's token sums.
 import { CATALOG_VERSION, type UnitPrices } from '../../core/pricing';
+import { utcMs } from '../../core/model/ranges';
 import type { SqlColumn, SqlValue } from '../connection';
 import { TOKENS } from './canonical';
 import { TIER_FLOOR } from './load';
@@ -68,7 +69,7 @@ function priceKey(x: Run, k: PriceKey, bounds: number[]): { u?: UnitPrices; reas
 
 /** Builds the prices table (T.prices) from the distinct price keys of the usage groups. */
 export async function buildPrices(x: Run): Promise<number> {
-  const bounds = [...new Set(x.ctx.prices.filter((p) => p.effective_from.length > 10).map((p) => Date.parse(p.effective_from)).filter(Number.isFinite))].sort((a, b) => a - b);
+  const bounds = [...new Set(x.ctx.prices.filter((p) => p.effective_from.length > 10).map((p) => utcMs(p.effective_from)).filter(Number.isFinite))].sort((a, b) => a - b);
   const keys = await q(x, `SELECT DISTINCT provider, model_k, batch_k, st_k, cx_k, day_k, fast, seg, size, wsf FROM ${T.g} WHERE part = 1`);
   const rows: SqlValue[][] = [];
   for (const r of keys) {
