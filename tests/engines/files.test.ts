@@ -56,6 +56,30 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(sql2.rejected).toEqual(js2.rejected);
   });
 
+  test('a repeat that differs only by the time of day or by an empty agent against "Unassigned" is a conflict, as in the JavaScript engine (before: a silent duplicate)', async () => {
+    const i = sampleCase(true, 0.002, 1);
+    const files = writeCanonical(i);
+    const text = readFileSync(files.usage[0], 'utf8').split('\n');
+    const h = text[0].split(',');
+    const [ti, ai] = [h.indexOf('timestamp'), h.indexOf('agent_id')];
+    const row = (l: string, f: (c: string[]) => void) => {
+      const c = l.split(',');
+      f(c);
+      return c.join(',');
+    };
+    // no price changes at a time of day here, so the time is in no typed column: only the text tells the copies apart
+    const later = row(text[1], (c) => void (c[ti] = c[ti].replace(/T(\d\d)/, (_m, hh) => `T${String((+hh + 1) % 24).padStart(2, '0')}`)));
+    const unassigned = row(text[2], (c) => void (c[ai] = 'Unassigned'));
+    const empty = row(text[2], (c) => void (c[ai] = ''));
+    const usage = join(mkdtempSync(join(tmpdir(), 'conflict-')), 'usage.csv');
+    writeFileSync(usage, [...text.slice(0, 3).map((l, k) => (k === 2 ? empty : l)), later, unassigned, ...text.slice(3)].join('\n'));
+    const js = await viaFilesJs({ ...files, usage: [usage] });
+    const sql = await viaFiles({ ...files, usage: [usage] }, engine);
+    expect(js.result.counts.conflicts).toBe(2);
+    expectAgree(js.result, sql.sql, `${engine} near repeats`);
+    expect(sql.rejected).toEqual(js.rejected);
+  });
+
   test('file names that are glob patterns to the database: exactly the named file is read (before: DuckDB read u1{a}x.csv for u[1]{a}?.csv, chDB u[1]ax.csv)', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const dir = mkdtempSync(join(tmpdir(), 'glob-'));

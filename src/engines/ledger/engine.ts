@@ -15,7 +15,7 @@ import { agentsWithPlaceholders } from '../../core/ledger/publish';
 import { UNASSIGNED, type InvoicedProvider } from '../../core/ledger/types';
 import type { SqlConnection } from '../connection';
 import { EVENT_TABLE_COLUMNS, RecordIngest } from './ingest';
-import { checkGroups, dropDuplicates, dropGroups, keyedEvents, loadItems, loadReviews, loadUsage, typedItemsFromText, typedReviewsFromText, typedUsageFromText, type RecordStats } from './load';
+import { FILE_CONTENT, checkGroups, dropDuplicates, dropGroups, keyedEvents, loadItems, loadReviews, loadUsage, typedItemsFromText, typedReviewsFromText, typedUsageFromText, type RecordStats } from './load';
 import { buildPrices, buildRates, costedGroups } from './price';
 import { attribute } from './attribute';
 import { allocateOverheads } from './overheads';
@@ -204,7 +204,7 @@ async function run(conn: SqlConnection, ctx: LedgerContext, feeds: SqlFeeds, opt
     let dups = new Map<number, number>();
     repeatedIds = st.repeats > 0;
     if (repeatedIds) {
-      const r = await timed(x, 'load-duplicates', () => dropDuplicates(x, eventsRel));
+      const r = await timed(x, 'load-duplicates', () => dropDuplicates(x, eventsRel, !feeds.typedUsage && feeds.usage?.length ? FILE_CONTENT : undefined));
       if (r.conflict) throw new NeedsJsImport('usage has repeated event ids with different content');
       dups = r.perSrc;
     }

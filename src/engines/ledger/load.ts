@@ -41,7 +41,7 @@ export function typedUsageFromText(d: Dialect, raw: string, withMs: boolean): st
   // usageCountsIssue (core/model/records.ts): the parts of the input and output nest
   const nest = `ci <= it AND ci + cw <= it AND w1h <= cw AND cai <= ai AND cii <= ii AND cai + cii <= ci AND ci + cw + ai - cai + ii - cii <= it AND ao + io + rt <= ot`;
   const checked = `SELECT *, CASE WHEN ${notNull} AND (cost IS NOT NULL OR no_cost = 1) AND ${nest} THEN 1 ELSE 0 END AS ok FROM (${typed}) AS t`;
-  return `SELECT src, ok, event_id,
+  return `SELECT src, ok, event_id, ts, agent_t,
     CASE WHEN ok = 1 THEN ${periodExpr(d, 'ts')} END AS period,
     CASE WHEN ok = 1 THEN ${dayExpr(d, 'ts')} END AS day,
     CASE WHEN ok = 1 AND ${utcText(d, 'ts')} THEN 1 ELSE 0 END AS utc,
@@ -203,16 +203,23 @@ export async function dropGroups(x: Run): Promise<void> {
 
 /** The content of an event for duplicate detection: every field but the id (and line_item), as the JS fingerprint. */
 const CONTENT = ['period', 'day', 'utc', 'ms', 'agent', 'wid', 'provider', 'model', 'kind', 'status', 'batch', 'cost', 'units', ...TOKENS.map((t) => t[0]), 'st', 'cx'];
+/**
+ * The same for events read from files (typedUsageFromText): the timestamp and agent as written, as the JS fingerprint
+ * has them. The typed columns lose what the ledger does not price by — the time when no price changes at a time of day
+ * (`ms` is 0 then), an empty agent against "Unassigned" — so two events differing only there read as duplicates here
+ * and as a conflict in the JavaScript engine.
+ */
+export const FILE_CONTENT = ['ts', 'agent_t', ...CONTENT.filter((c) => !['period', 'day', 'utc', 'ms', 'agent'].includes(c))];
 
 /**
  * Repeated event ids: when every repeat has the same content, their extra copies are subtracted from the groups and
  * counted per source (a repeat is a duplicate of the first copy, which is in the lowest source); 'conflict' when some
  * repeat differs (the first copy wins, and only the JavaScript import knows which is first).
  */
-export async function dropDuplicates(x: Run, events: string): Promise<{ conflict: boolean; perSrc: Map<number, number> }> {
+export async function dropDuplicates(x: Run, events: string, content = CONTENT): Promise<{ conflict: boolean; perSrc: Map<number, number> }> {
   const { conn, d } = x;
   const withSeg = x.ctx.prices.some((p) => p.effective_from.length > 10);
-  const dupRows = `SELECT e.*, ${d.hash(CONTENT.map((c) => `coalesce(${d.text(c)}, '~')`))} AS h
+  const dupRows = `SELECT e.*, ${d.hash(content.map((c) => `coalesce(${d.text(c)}, '~')`))} AS h
     FROM (${events}) AS e WHERE ok = 1 AND event_id IN (SELECT event_id FROM (${events}) AS e1 WHERE ok = 1 GROUP BY event_id HAVING count(*) > 1)`;
   await conn.exec(d.createTable(`${T.g}_dup`, dupRows));
   const [c] = await q(x, `SELECT ${d.int('count(*)')} AS n FROM (SELECT event_id FROM ${T.g}_dup GROUP BY event_id HAVING count(DISTINCT h) > 1) AS c`);
