@@ -34,6 +34,9 @@ const CSV_SETTINGS = (delimiter: string) => ({
   input_format_csv_trim_whitespaces: 0,
   input_format_csv_allow_variable_number_of_columns: 0,
   input_format_csv_empty_as_default: 1,
+  // ClickHouse reads an unquoted \N as NULL (then '' here); to the JavaScript import it is the text \N — a rejected
+  // cost, an agent named \N. Empty is the only NULL a CSV cell can mean, as it already is.
+  format_csv_null_representation: '',
 });
 const JSON_SETTINGS = {
   input_format_skip_unknown_fields: 1,

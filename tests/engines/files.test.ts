@@ -80,6 +80,20 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(sql.rejected).toEqual(js.rejected);
   });
 
+  test('an unquoted \\N cell is the text \\N, as to the JavaScript import (before: NULL to ClickHouse, so a rejected cost was counted)', async () => {
+    const files = writeCanonical(sampleCase(false, 0.002, 1));
+    const text = readFileSync(files.usage[0], 'utf8').split('\n');
+    const h = text[0].split(',');
+    const set = (l: string, col: string, v: string) => l.split(',').map((c, k) => (k === h.indexOf(col) ? v : c)).join(',');
+    const usage = join(mkdtempSync(join(tmpdir(), 'nullstr-')), 'usage.csv');
+    writeFileSync(usage, [text[0], set(text[1], 'agent_id', '\\N'), set(text[2], 'cost_usd', '\\N'), ...text.slice(3)].join('\n'));
+    const js = await viaFilesJs({ ...files, usage: [usage] });
+    const sql = await viaFiles({ ...files, usage: [usage] }, engine);
+    expect(js.rejected.map((r) => r.column)).toEqual(['cost_usd']);
+    expectAgree(js.result, sql.sql, `${engine} \\N`);
+    expect(sql.rejected).toEqual(js.rejected);
+  });
+
   test('file names that are glob patterns to the database: exactly the named file is read (before: DuckDB read u1{a}x.csv for u[1]{a}?.csv, chDB u[1]ax.csv)', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const dir = mkdtempSync(join(tmpdir(), 'glob-'));
