@@ -94,6 +94,21 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expect(sql.rejected).toEqual(js.rejected);
   });
 
+  test('a quoted cell with a line break \\r\\n reads as the JavaScript import reads it (before: the database kept the \\r, so the agent missed its business unit)', async () => {
+    const c = sampleCase(false, 0.002, 1);
+    const id = c.agents[0].agent_id;
+    const odd = `${id}\r\nx`;
+    c.agents = c.agents.map((a) => (a.agent_id === id ? { ...a, agent_id: odd } : a));
+    c.workItems = c.workItems.map((w) => (w.agent_id === id ? { ...w, agent_id: odd } : w));
+    c.events = c.events.map((e) => (e.agent_id === id ? { ...e, agent_id: odd } : e));
+    const files = writeCanonical(c);
+    expect(readFileSync(files.usage[0], 'utf8')).toContain('\r\nx"');
+    const js = await viaFilesJs(files);
+    const sql = await viaFiles(files, engine);
+    expect(js.result.rows.some((r) => r.agent_id === `${id}\nx` && r.business_unit === c.agents[0].business_unit)).toBe(true);
+    expectAgree(js.result, sql.sql, `${engine} \\r\\n`);
+  });
+
   test('file names that are glob patterns to the database: exactly the named file is read (before: DuckDB read u1{a}x.csv for u[1]{a}?.csv, chDB u[1]ax.csv)', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const dir = mkdtempSync(join(tmpdir(), 'glob-'));

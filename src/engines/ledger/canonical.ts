@@ -35,9 +35,10 @@ export const text = (d: Dialect, x: string) => `CASE WHEN ${untrimmed(d, x)} THE
 
 const WS_CLASS = `[${JS_WHITESPACE.map((c) => `\\x{${c.toString(16).toUpperCase()}}`).join('')}]`;
 
-/** The text has no whitespace at either end (one small pattern: cheaper per row than decoding its characters), and is
+/** The text has no whitespace at either end (one small pattern: cheaper per row than decoding its characters), no
+ * carriage return anywhere (the JavaScript import reads a file by lines, so a quoted cell's \r\n comes back as \n), and is
  * valid UTF-8 (Dialect.validText). */
-export const untrimmed = (d: Dialect, x: string) => `(${d.validText(x)} AND NOT ${d.matches(x, `^${WS_CLASS}|${WS_CLASS}$`)})`;
+export const untrimmed = (d: Dialect, x: string) => `(${d.validText(x)} AND NOT ${d.matches(x, `^${WS_CLASS}|${WS_CLASS}$|\\x{D}`)})`;
 
 // A simple ISO timestamp, which the JavaScript import accepts too (isIsoTimestamp, core/model/ranges.ts): a calendar
 // date that exists (30 February and 29 February 2100 do not) in a year from 2000 to 2100, a time below 24:00:00 with an
