@@ -169,6 +169,16 @@ describe('bad input', () => {
     expect(existsSync(f('nothing.json'))).toBe(false);
   });
 
+  test.each(['js', 'duckdb'])('a usage file with a header and no rows (--engine %s): exit 1, and the message names the file (before: "First problems:" and nothing)', async (engine) => {
+    const empty = f('header-only.csv');
+    writeFileSync(empty, `${readFileSync(f('usage.csv'), 'utf8').split('\n')[0]}\n`);
+    const c = io();
+    expect(await main(['build', '--engine', engine, '--usage', empty, '--work-items', f('work_items.csv'), '--period', '2026-10', '--summary', f('h.json')], c.io)).toBe(1);
+    expect(c.err.join('\n')).toMatch(/no usage event could be read; nothing written\.\n {2}.*header-only\.csv: no data rows under the header/);
+    expect(c.err.join('\n')).not.toMatch(/First problems/);
+    expect(existsSync(f('h.json'))).toBe(false);
+  });
+
   test('a missing file is reported by name', async () => {
     const c = io();
     expect(await main(['build', '--usage', f('nope.csv'), '--work-items', f('work_items.csv'), '--period', '2026-10', '--summary', f('x.json')], c.io)).toBe(1);

@@ -429,8 +429,10 @@ export function makeBuildCommand(deps: BuildCommandDeps = {}): Command {
         }
       }
       if (!outcome.usable) {
-        io.err('build: no usage event could be read; nothing written. First problems:');
+        io.err(`build: no usage event could be read; nothing written.${outcome.rejected.length ? ' First problems:' : ''}`);
         printRejected(outcome, io);
+        // a file with a header and no rows has nothing to reject: say which it was, or the message names nothing
+        for (const r of outcome.reports) if (r.kind === 'usage' && !r.fatal && r.read === 0) io.err(`  ${r.file}: no data rows under the header`);
         return 1;
       }
       if (v.config && outcome.rejected.length) {
