@@ -191,6 +191,13 @@ describe('smaller findings', () => {
     expect(v.rejected[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/^short row/) });
   });
 
+  test('a row with a trailing empty cell past the header is read; rejected, its reason says the cells may have shifted (an unquoted 5,000)', async () => {
+    const h = 'event_id,timestamp,kind,input_tokens,output_tokens,status,cost_usd';
+    const { got, report } = await canonical('usage', [h, 'e1,2026-10-01T10:00:00Z,llm,5,0,ok,', 'e2,2026-10-01T10:00:00Z,llm,5,000,0,ok,', 'e3,2026-10-01T10:00:00Z,llm,5,0,ok,,'].join('\n'));
+    expect(got.map((e) => e.event_id)).toEqual(['e1', 'e3']);
+    expect(report.rejected).toEqual([expect.objectContaining({ line: 3, column: 'status', reason: expect.stringMatching(/^expected one of ok, error, retry \(the row has 8 cells where the header has 7: an unquoted delimiter in a value, such as 5,000, shifts the cells after it\)$/) })]);
+  });
+
   test('two header aliases of one column ("event_id", "Event ID") are reported, and rows where they differ are rejected', async () => {
     const text = 'event_id,timestamp,kind,Event ID\ne1,2026-10-01,llm,e1\ne2,2026-10-01,llm,\ne3,2026-10-01,llm,e4\n';
     const { got, report } = await canonical('usage', text);

@@ -202,6 +202,8 @@ export interface CsvRecord {
   cells: string[];
   line: number;
   span: number;
+  /** empty cells past the header's width, dropped (a spreadsheet's trailing delimiters) */
+  extra?: number;
 }
 
 export interface CsvCallbacks {
@@ -300,7 +302,13 @@ export class CsvRecordReader {
         this.cb.bad(line, clip(text), w);
         return;
       }
-      if (cells.length > this.width) cells.length = this.width;
+      if (cells.length > this.width) {
+        const extra = cells.length - this.width;
+        cells.length = this.width;
+        this.accounted += span;
+        this.cb.record({ cells, line, span, extra });
+        return;
+      }
     }
     this.accounted += span;
     this.cb.record({ cells, line, span });

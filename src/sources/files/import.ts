@@ -234,19 +234,23 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
     return true;
   };
 
-  const handleRow = (cells: string[], at: number) => {
+  const handleRow = (cells: string[], at: number, extra = 0) => {
     if (dupes.length && !reconcile(cells, at)) return;
+    // a row with trailing empty cells past the header is read (spreadsheets add delimiters); when it is then rejected,
+    // the likelier cause is a value with an unquoted delimiter that shifted every cell after it: say so
+    const why = (reason: string) =>
+      extra > 0 ? `${reason} (the row has ${cells.length + extra} cells where the header has ${cells.length}: an unquoted delimiter in a value, such as 5,000, shifts the cells after it)` : reason;
     if (usageIx) {
       const r = parseUsageRow(cells, usageIx);
       if ('event' in r) deliver(r.event, at);
-      else reject(at, r.issue.column, cellOf(cells, r.issue.column), r.issue.reason);
+      else reject(at, r.issue.column, cellOf(cells, r.issue.column), why(r.issue.reason));
       return;
     }
     const fast = itemIx ? parseWorkItemRow(cells, itemIx) : null;
     if (fast) return deliver(fast, at);
     const r = parseWithSchema(kind, specs, colIx, cells);
     if ('record' in r) deliver(r.record, at);
-    else reject(at, r.column, cellOf(cells, r.column), r.reason);
+    else reject(at, r.column, cellOf(cells, r.column), why(r.reason));
   };
 
   const progress = () => {
@@ -323,7 +327,7 @@ export function importRecords<K extends RecordKind>(opts: ImportOptions<K>): Pro
             return;
           }
           report.read++;
-          handleRow(r.cells, r.line);
+          handleRow(r.cells, r.line, r.extra);
           progress();
         },
         bad: (line, text, reason) => {
