@@ -109,6 +109,20 @@ describe.each(ENGINES)('%s reads canonical files', (engine) => {
     expectAgree(js.result, sql.sql, `${engine} \\r\\n`);
   });
 
+  test('an event of $10¹² (the largest cost accepted): conservation holds in both engines (before: one engine\'s micro-dollar check failed on the last place of a double)', async () => {
+    const c = sampleCase(true, 0.002, 1);
+    const k = c.events.findIndex((e) => e.cost_usd !== null && e.kind === 'llm' && e.status === 'ok');
+    c.events[k] = { ...c.events[k], cost_usd: 1e12 };
+    const files = writeCanonical(c);
+    const js = await viaFilesJs(files);
+    const sql = await viaFiles(files, engine);
+    // past ~$10M a line's float noise may break a cent's tie either way (RULES.md "Rounding"): the engines are not
+    // compared line by line here, each is checked on its own
+    for (const k of [js.result.conservation, sql.sql.result.conservation]) {
+      expect(k).toMatchObject({ ok: true, difference: 0, overhead_difference: 0, trueup_difference: 0, cents_tie: true, lines_within_cent: true });
+    }
+  });
+
   test('file names that are glob patterns to the database: exactly the named file is read (before: DuckDB read u1{a}x.csv for u[1]{a}?.csv, chDB u[1]ax.csv)', async () => {
     const files = writeCanonical(sampleCase(true, 0.002, 1));
     const dir = mkdtempSync(join(tmpdir(), 'glob-'));

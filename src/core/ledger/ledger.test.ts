@@ -2,6 +2,7 @@
 import type { PriceOverride } from '../model/records';
 import { PriceBook } from '../pricing';
 import { LedgerBuilder, buildLedger, type LedgerResult } from './index';
+import { agrees, makeConservation } from './conserve';
 import { agent, c, ev, inputs, rv, wi } from './fixtures';
 
 const row = (r: LedgerResult, id: string, period = '2026-10') => {
@@ -530,6 +531,26 @@ describe('conservation and the cents tie', () => {
       expect(sumC(all, (x) => x[comp])).toBe(Math.round(exact * 100 + 1e-9));
     }
     for (const x of all) expect(c(x.total)).toBe(c(x.api) + c(x.retry) + c(x.tools) + c(x.review) + c(x.overhead) + c(x.trueup));
+  });
+});
+
+describe('conservation at the largest amounts', () => {
+  test('a cost of $10¹² (the largest an event may carry): conservation holds in any order; a cent apart still fails', () => {
+    const make = (order: number[]) => {
+      const events = [ev({ work_item_id: 'W1', cost_usd: 1e12 }), ev({ work_item_id: 'W2', cost_usd: 0.0003 }), ev({ work_item_id: 'W2', cost_usd: 18.4399 })];
+      return buildLedger(inputs({ workItems: [wi({ work_item_id: 'W1' }), wi({ work_item_id: 'W2' })], events: order.map((i) => events[i]), reviews: [] }));
+    };
+    for (const order of [[0, 1, 2], [2, 1, 0], [1, 0, 2]]) {
+      const k = make(order).conservation;
+      expect({ order, ok: k.ok, difference: k.difference }).toEqual({ order, ok: true, difference: 0 });
+    }
+    // the check itself: a micro-dollar up to $35M; 2⁻⁴⁵ of the size above; a cent apart fails up to $3.5·10¹¹
+    expect(agrees(1000000000018.4402, 1000000000018.4403)).toBe(true);
+    expect(agrees(-999999999999.9901, -999999999999.9926)).toBe(true);
+    expect(agrees(3e11, 3e11 + 0.01)).toBe(false);
+    expect(agrees(100, 100.000002)).toBe(false);
+    expect(agrees(3e7, 3e7 + 2e-6)).toBe(false);
+    expect(makeConservation(3e11 + 0.01, 3e11, 0, 0, 0, 0, 0, true, true).ok).toBe(false);
   });
 });
 
