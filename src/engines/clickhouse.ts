@@ -248,10 +248,15 @@ export async function openChdb(): Promise<ClickHouseConnection> {
         for (const k in o) o[k] = plain(o[k]);
         return o as Record<string, SqlValue>;
       });
+  // The rows as a string literal to the table function format(), not inline after FORMAT: chDB is clickhouse-local, and
+  // with data on the process's standard input (a pipe, a heredoc, a CI step) it refused an inline insert ("both
+  // inlined and external data"). max_query_size (above) admits the literal.
   const insertJson = async (table: string, columns: SqlColumn[], rows: SqlValue[][]) => {
+    const names = columns.map((c) => id(c.name)).join(', ');
+    const structure = clickhouseDialect.str(columns.map((c) => `${id(c.name)} ${TYPE[c.type]}`).join(', '));
     for (let i = 0; i < rows.length; i += 20_000) {
       const body = rowsAsJson(columns, rows.slice(i, i + 20_000)).map((r) => JSON.stringify(r)).join('\n');
-      await run(`INSERT INTO ${table} FORMAT JSONEachRow\n${body}`);
+      await run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM format(JSONEachRow, ${structure}, ${clickhouseDialect.str(body)})`);
     }
   };
   const settingsClause = (o: Record<string, string | number>) => Object.entries(o).map(([k, v]) => `${k} = ${typeof v === 'string' ? clickhouseDialect.str(v) : v}`).join(', ');
