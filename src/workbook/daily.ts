@@ -245,7 +245,10 @@ export function dailyMonitorSheet(i: DailyMonitorInput): SheetSpec {
       const G = `G${R}`, C = `C${R}`, Dd = `D${R}`;
       if (metric === 'cost_per_outcome') {
         b.formula(r, 7, `IF(AND(ISNUMBER(${G}),ISNUMBER(${C})),IF(${C}>0,${G}/${C}-1,""),"")`, { numFmt: FMT.pct });
-        b.formula(r, 8, `IF(AND(ISNUMBER(${G}),ISNUMBER(${Dd})),IF(${G}>${Dd},"SLO breach",""),"")&IF(AND(ISNUMBER(${G}),ISNUMBER(${C})),IF(${G}>${C}*(1+$H$2),"above target",""),"")`, S.label);
+        const slo = `IF(AND(ISNUMBER(${G}),ISNUMBER(${Dd})),${G}>${Dd},FALSE())`;
+        const above = `IF(AND(ISNUMBER(${G}),ISNUMBER(${C})),${G}>${C}*(1+$H$2),FALSE())`;
+        // both findings read "SLO breach; above target" (they ran together as "SLO breachabove target")
+        b.formula(r, 8, `IF(${slo},"SLO breach","")&IF(AND(${slo},${above}),"; ","")&IF(${above},"above target","")`, S.label);
       } else if (metric === 'review_rate' || metric === 'accuracy') {
         b.formula(r, 7, `IF(AND(ISNUMBER(${G}),ISNUMBER(${Dd})),${G}-${Dd},"")`, { numFmt: '+0.0%;-0.0%;0.0%' });
         b.formula(r, 8, `IF(AND(ISNUMBER(${G}),ISNUMBER(${Dd})),IF(${G}${metric === 'accuracy' ? '<' : '>'}${Dd},"SLO breach",""),"")`, S.label);

@@ -38,6 +38,9 @@ const cents = (x: unknown) => (typeof x === 'number' ? Math.round(x * 100) : x);
 const close = (a: unknown, b: number | null, tol = 1e-9) => (b === null ? a === null || a === '' : typeof a === 'number' && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)));
 
 /** Every monitor figure against the core: day and window values, normals, alerts text, targets by agent id. */
+/** every cost-per-outcome flag the checks below saw, to show that both findings together were among them */
+const flags = new Set<string>();
+
 function monitorProblems(grid: CellValue[][], w: ReturnType<typeof build>, day: string): string[] {
   const out: string[] = [];
   const t = w.series.days.indexOf(day);
@@ -67,6 +70,14 @@ function monitorProblems(grid: CellValue[][], w: ReturnType<typeof build>, day: 
     const first = p[t - DM.days + 1];
     expect(2, DM.cols.first, first.closed, 'volume 29 days before');
     expect(2, DM.cols.first + DM.days - 1, q.closed, 'volume on the day');
+    // the flag: each finding on the window's cost per outcome, joined by "; " (they once ran together)
+    const g = sum((x) => x.outcomes) > 0 ? sum((x) => x.total) / sum((x) => x.outcomes) : null;
+    const drift = grid[1]?.[7] as number;
+    const slo = m.agent.slo_max_cost_per_outcome;
+    const tgt = m.agent.target_cost_per_outcome;
+    const flag = [g !== null && typeof slo === 'number' && g > slo ? 'SLO breach' : '', g !== null && typeof tgt === 'number' && g > tgt * (1 + drift) ? 'above target' : ''].filter(Boolean).join('; ');
+    if ((row(0)[DM.cols.flag] ?? '') !== flag) out.push(`${a1(base, DM.cols.flag)} ${m.agent.agent_id} flag: expected ${JSON.stringify(flag)}, got ${JSON.stringify(row(0)[DM.cols.flag])}`);
+    flags.add(flag);
     const alerts = d.alerts.filter((a) => a.metric === 'cost_per_outcome');
     const cell = row(0)[DM.cols.alerts];
     if ((alerts.length > 0) !== (typeof cell === 'string' && cell.length > 0)) out.push(`${m.agent.agent_id} alerts: core ${alerts.map((a) => a.kind).join(',') || 'none'}, sheet ${JSON.stringify(cell)}`);
@@ -109,6 +120,7 @@ describe('Daily Monitor', () => {
     const other = w.series.days[w.series.days.indexOf(last) - 10];
     h.setCell(DAILY_MONITOR_SHEET, 'B2', daySerial(other));
     expect(monitorProblems((await h.readSheet(DAILY_MONITOR_SHEET))!, w, other)).toEqual([]);
+    expect(flags).toContain('SLO breach; above target');
   });
 
   maybe('recalculated by LibreOffice', () => {
