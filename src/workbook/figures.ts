@@ -209,7 +209,8 @@ export function computePayback(result: LedgerResult, inputs: PaybackInputs, agen
     const savingPct = currentUnit !== null && candidateUnit !== null && currentUnit > 0 ? 1 - candidateUnit / currentUnit : null;
     const saving = savingPct === null ? null : cents(spend * savingPct);
     const parallelCost = cents(p.parallel_months * spend * (1 - (savingPct ?? 0)));
-    const payback = saving !== null && saving > 0 ? (p.one_off_usd + parallelCost) / saving : null;
+    // to a millionth of a month, as the sheet (its rank compares 15-digit text: reports.ts)
+    const payback = saving !== null && saving > 0 ? roundShown((p.one_off_usd + parallelCost) / saving, 6) : null;
     const why =
       payback !== null ? ''
       : ci === null || co === null ? 'no price for the current model: add it to Model prices'

@@ -601,7 +601,10 @@ export function paybackSheet(inputs: PaybackInputs, keys: SheetKeys, order: read
     b.value(r, C.oneOff, row.one_off_usd, input(FMT.money));
     b.value(r, C.parallelMonths, row.parallel_months, input('0.0'));
     b.formula(r, C.parallelCost, `ROUND(S${R}*O${R}*(1-N(P${R})),2)`, money);
-    b.formula(r, C.payback, `IF(ISNUMBER(Q${R}),IF(Q${R}>0,(R${R}+T${R})/Q${R},"never"),"never")`, { numFmt: '0.0', align: 'right' });
+    // to a millionth of a month: the rank below compares paybacks through COUNTIFS's "<"&U text, which Excel and
+    // LibreOffice write with 15 digits; a payback with more (10.054054054054054) read as above itself, so two agents
+    // shared a rank and a migration fell into the next quarter
+    b.formula(r, C.payback, `IF(ISNUMBER(Q${R}),IF(Q${R}>0,${roundShown(`(R${R}+T${R})/Q${R}`, 6)},"never"),"never")`, { numFmt: '0.0', align: 'right' });
     b.formula(
       r,
       C.why,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XlsxHost } from '../../src/hosts/xlsx';
 import { findSoffice, recalcWithLibreOffice } from '../../src/hosts/xlsx/libreoffice';
-import { readAgents, readBudgetDrivers } from '../../src/workbook';
+import { buildWorkbook, computePayback, PAYBACK, readAgents, readBudgetDrivers } from '../../src/workbook';
 import { demoWorkbook } from './demo';
 import { checkFigures, errorCells } from './figures-check';
 import { playbookBudgetWorkbook, playbookMigration } from './playbook';
@@ -40,6 +40,26 @@ maybe('workbooks recalculated by LibreOffice', () => {
     expect(readAgents(sheets.get('Agents')!).records).toEqual(demo.ctx.agents);
     // untrusted text stayed text
     expect(sheets.get('Import Issues')![1][4]).toBe('=HYPERLINK("http://x","click")');
+  });
+
+  it('payback ranks when a payback has more digits than COUNTIFS\'s text keeps (10.054054… months): the core\'s, one agent per rank', async () => {
+    const demo = demoWorkbook();
+    const figs = computePayback(demo.result, demo.figures.payback, demo.ctx.agents).filter((f) => f.saving !== null && f.saving > 0);
+    expect(figs.length).toBeGreaterThanOrEqual(2);
+    // one-off costs of 372/37 and 4 months of saving: the first's payback, 10.054054054054054, reads "10.0540540540541"
+    // as COUNTIFS's criterion text, above itself by more than LibreOffice's comparison tolerance (2⁻⁴⁸)
+    const oneOff = new Map([[figs[0].agent_id, (figs[0].saving! * 372) / 37], [figs[1].agent_id, figs[1].saving! * 4]]);
+    const payback = { ...demo.figures.payback, rows: demo.figures.payback.rows.map((r) => (oneOff.has(r.agent_id) ? { ...r, one_off_usd: oneOff.get(r.agent_id)!, parallel_months: 0 } : r)) };
+    const spec = buildWorkbook({ result: demo.result, ctx: demo.ctx, period: demo.period, payback });
+    const host = new XlsxHost();
+    await host.writeWorkbook(spec);
+    const path = join(dir, 'payback-digits.xlsx');
+    await host.save(path);
+    const sheets = await recalcWithLibreOffice(path, ['Migration Payback']);
+    const { problems } = checkFigures((s) => sheets.get(s) ?? null, { ...demo.figures, payback });
+    expect(problems.filter((p) => p.includes('Migration Payback'))).toEqual([]);
+    const ranks = sheets.get('Migration Payback')!.map((r) => r[PAYBACK.cols.rank]).filter((v): v is number => typeof v === 'number');
+    expect(new Set(ranks).size).toBe(ranks.length);
   });
 
   it('playbook budget: $202,000 a month, $2,724,000 a year; editing a Budget Drivers cell in the .xlsx moves the totals', async () => {
