@@ -31,6 +31,22 @@ describe('daily detection', () => {
     expect(alertsOn(s, CSR, holiday, { holidays: [holiday] })).toEqual([]);
   });
 
+  it('work closing without success: an alert every day it lasts, also once the normal has taken it in (before: silent after the first days)', () => {
+    const start = DAYS.indexOf('2026-05-01');
+    // from May, every ticket fails; spend goes on (failed work still costs)
+    const s = series(DAYS, (day, i) => ({ ...steady()(day), success: i >= start ? 0 : 0.93 }));
+    const m = monitorSeries(s, [CSR], DEFAULT_DAILY_SETTINGS);
+    const days = DAYS.slice(start + 1);
+    const costAlerts = days.map((d) => m[0].days[DAYS.indexOf(d)]!.alerts.filter((a) => a.metric === 'cost_per_outcome'));
+    expect(days.filter((_, k) => costAlerts[k].length === 0)).toEqual([]);
+    // past the 14-day window no outcome is left in it: the alert says so
+    const late = costAlerts[days.indexOf('2026-06-10')][0];
+    expect(late).toMatchObject({ kind: CSR.slo_max_cost_per_outcome !== null ? 'slo' : 'drift', severity: 'high', value: null, since: '2026-05-01' });
+    expect(late.message).toMatch(/^CSR Tier 1 closed [\d,]+ tickets over the last 14 days with no successful outcome and spent \$[\d,.]+: no cost per ticket to show, above its (SLO|target) of \$\d\.\d\d whatever it is, since 2026-05-01\. Review required\.$/);
+    // a steady agent never gets it
+    expect(allAlerts(series(DAYS, steady()), CSR, 40).filter((a) => /succe/.test(a.message))).toEqual([]);
+  });
+
   it('drift vs target: cost per ticket 10% above target over the window says what, how much, against what, since when', () => {
     const start = DAYS.indexOf('2026-06-01');
     // usage per ticket up so cost per ticket runs ~$1.87 against the $1.70 target (+10%)

@@ -516,6 +516,36 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
       return o > 0 && sum(ds, (q) => q.total) / o > bound;
     }, (i) => P[i].outcomes > 0 && P[i].total / P[i].outcomes > bound, kc);
 
+  // 0. Work closing without success: at least min_outcomes items closed in the window (grown to 14 days) but fewer
+  // than min_outcomes of them succeeded, so drift and the SLO below, which wait for min_outcomes outcomes, do not judge
+  // cost per outcome — and once the agent's normal had taken the failing days in, nothing alerted. Alert when no item
+  // succeeded while money was spent (the SLO Monitor's "no outcomes"), or when even the most successes the closed count
+  // allows (Wilson at z_slo) leave cost per outcome above the cost SLO (else above target × (1 + drift_pct)).
+  const sloC = ctx.agent.slo_max_cost_per_outcome !== null && ctx.agent.slo_max_cost_per_outcome > 0 ? ctx.agent.slo_max_cost_per_outcome : null;
+  const tgtC = ctx.agent.target_cost_per_outcome !== null && ctx.agent.target_cost_per_outcome > 0 ? ctx.agent.target_cost_per_outcome : null;
+  const failBound = sloC ?? (tgtC !== null ? tgtC * (1 + s.drift_pct) : null);
+  const failing = (ds: number[]) => {
+    const o = sum(ds, (q) => q.outcomes);
+    const n = sum(ds, (q) => q.closed);
+    const spend = sum(ds, (q) => q.total);
+    if (o >= s.min_outcomes || n < s.min_outcomes || !(spend > 0)) return false;
+    return o === 0 || (failBound !== null && spend / (wilson(Math.min(o, n), n, s.z_slo).high * n) > failBound);
+  };
+  if (failing(cwin)) {
+    const winSpend = sum(cwin, (q) => q.total);
+    const winClosed = sum(cwin, (q) => q.closed);
+    const since = runStart(ctx, t, (i) => failing(lastDays(i, kc)), (i) => P[i].total > 0 && (P[i].outcomes === 0 || (failBound !== null && P[i].total / P[i].outcomes > failBound)), kc);
+    const against = failBound !== null ? `, above its ${sloC !== null ? 'SLO' : 'target'} of ${money(sloC ?? tgtC!)}` : '';
+    const what = winOutcomes === 0
+      ? `with no successful outcome and spent ${money(winSpend)}: no cost per ${ctx.unit} to show${against ? `${against} whatever it is` : ''}`
+      : `of which ${count(winOutcomes)} succeeded (${pct1(winOutcomes / winClosed)}), and spent ${money(winSpend)}: ${money(winSpend / winOutcomes)} per ${ctx.unit}${against}`;
+    alerts.push({
+      agent_id: ctx.agent.agent_id, metric: 'cost_per_outcome', kind: sloC !== null ? 'slo' : 'drift', severity: 'high',
+      value: winOutcomes > 0 ? round(winSpend / winOutcomes) : null, baseline: null, target: sloC ?? tgtC, change_pct: null, since,
+      message: `${ctx.who} closed ${count(winClosed)} ${ctx.units} over the last ${windowText(kc)} ${what}, since ${since}. Review required.`,
+    });
+  }
+
   // 1. Drift vs target: the window's cost per outcome more than drift_pct above target, with confidence.
   const target = ctx.agent.target_cost_per_outcome;
   if (target !== null && target > 0 && winCpo !== null && overBy(target * (1 + s.drift_pct), s.z_target)) {
