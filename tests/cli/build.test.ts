@@ -179,6 +179,20 @@ describe('bad input', () => {
     expect(existsSync(f('h.json'))).toBe(false);
   });
 
+  test('an agent listed twice: the same row is a duplicate; another P&L line is a conflict, listed, the first row kept (before: both taken in silence)', async () => {
+    const text = readFileSync(f('agents.csv'), 'utf8').trimEnd().split('\n');
+    const h = text[0].split(',');
+    const bu = h.indexOf('business_unit');
+    const other = text[1].split(',').map((c, k) => (k === bu ? 'Somewhere Else' : c)).join(',');
+    writeFileSync(f('agents-twice.csv'), [...text, text[1], other].join('\n') + '\n');
+    const c = io();
+    expect(await main(['build', ...allFlags().map((a) => (a === f('agents.csv') ? f('agents-twice.csv') : a)), '--period', '2026-10', '--summary', f('twice.json')], c.io)).toBe(0);
+    const s = JSON.parse(readFileSync(f('twice.json'), 'utf8'));
+    expect(s.imports.find((i: { kind: string }) => i.kind === 'agents')).toMatchObject({ read: text.length + 1, accepted: text.length - 1, duplicates: 1, conflicts: 1, rejected: 1 });
+    expect(s.rejected).toEqual([expect.objectContaining({ line: text.length + 2, column: 'agent_id', reason: expect.stringMatching(/^conflicting duplicate: agent_id .* the first one is kept$/) })]);
+    expect(s.business_units.map((b: { business_unit: string }) => b.business_unit)).not.toContain('Somewhere Else');
+  });
+
   test('a missing file is reported by name', async () => {
     const c = io();
     expect(await main(['build', '--usage', f('nope.csv'), '--work-items', f('work_items.csv'), '--period', '2026-10', '--summary', f('x.json')], c.io)).toBe(1);

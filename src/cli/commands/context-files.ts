@@ -3,7 +3,10 @@
 // (build-sql.ts), so both take the same records and report the same rejected rows.
 import type { LedgerContext } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
-import type { ImportReport, RecordKind } from '../../sources/files';
+import { columnsOf, type ImportReport, type RecordKind, type SinkResult } from '../../sources/files';
+
+/** Context files whose first column names what a row is about: a second row for it is a duplicate or a conflict. */
+const KEYED = new Set<RecordKind>(['agents', 'rates']);
 import { importCanonicalFile } from './read-files';
 import type { BuildInputs } from './build';
 import type { CliIO } from './index';
@@ -14,7 +17,22 @@ export async function readContextFiles(files: BuildInputs, io: CliIO, reports: I
   async function readAll<T>(kind: RecordKind, path: string | undefined): Promise<T[]> {
     if (!path) return [];
     const out: T[] = [];
-    reports.push(await importCanonicalFile(path, { kind, fileName: path, sink: (r) => { out.push(r as T); } }));
+    // An agent (or a reviewer role's rate) listed twice: the same row again is a duplicate; another P&L line or target
+    // is a conflict, listed, and the first row kept — as the ledger keeps it. Both rows were taken in silence.
+    const key = KEYED.has(kind) ? columnsOf(kind)[0].name : null;
+    const seen = new Map<string, string>();
+    const sink = (r: unknown): SinkResult => {
+      if (key !== null) {
+        const id = String((r as Record<string, unknown>)[key]);
+        const content = JSON.stringify(r);
+        const prev = seen.get(id);
+        if (prev !== undefined) return prev === content ? 'duplicate' : 'conflict';
+        seen.set(id, content);
+      }
+      out.push(r as T);
+      return 'added';
+    };
+    reports.push(await importCanonicalFile(path, { kind, fileName: path, sink }));
     return out;
   }
   const book = files.workbook ? await readWorkbookInputs(files.workbook, io) : null;
