@@ -74,6 +74,9 @@ describe('aggregateRows', () => {
     }
     expect(lines.some((l) => /^\d{4}-\d{2}-\d{2}$/.test(l.closed_at))).toBe(true);
     expect(closingDay({ closed: 0, closed_at: '2026-11-02T10:00:00Z' })).toBe('');
+    // the UTC day, in the row's period: closed at 22:00 in New York on 31 October is 1 November (November's row)
+    expect(closingDay({ closed: 1, closed_at: '2026-10-31T22:00:00-05:00' })).toBe('2026-11-01');
+    expect(closingDay({ closed: 1, closed_at: '2026-11-01T01:00:00+05:00' })).toBe('2026-10-31');
   });
 
   it('does not depend on the rows\' order, and aggregating again changes nothing', () => {

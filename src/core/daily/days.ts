@@ -4,20 +4,8 @@
 
 const DAY_MS = 86_400_000;
 
-function textIsUtc(ts: string): boolean {
-  if (ts.charCodeAt(ts.length - 1) === 90 /* Z */) return true;
-  for (let i = 11; i < ts.length; i++) {
-    const c = ts.charCodeAt(i);
-    if (c === 43 /* + */ || c === 45 /* - */) return false;
-  }
-  return true;
-}
-
-/** The UTC day (YYYY-MM-DD) of an ISO timestamp. */
-export function dayOf(ts: string): string {
-  if (!textIsUtc(ts) && !/[+-]00:?00$/.test(ts)) return new Date(ts).toISOString().slice(0, 10);
-  return ts.slice(0, 10);
-}
+/** The UTC day (YYYY-MM-DD) of an ISO timestamp (one function with the ledger's, which dates its months the same way). */
+export { dayOf } from '../ledger/period';
 
 export const isDay = (s: string) => /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 

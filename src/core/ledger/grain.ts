@@ -6,11 +6,13 @@
 // items' api cents, so the controlled rounding's promises (RULES.md "Rounding") carry over unchanged.
 import { workItemsOf, type LedgerRow } from '../model/ledger';
 import { codePointCmp as cmp } from '../model/text';
+import { dayOf } from './period';
 import { toCents } from './rounding';
 
-/** The day a row's items closed in its period ("" when they did not close in it): the grain's day. */
+/** The UTC day a row's items closed in its period ("" when they did not close in it): the grain's day. The UTC day, not
+ * the text's: an item closed at 2026-10-31T22:00-05:00 closed in November's period, on 1 November. */
 export function closingDay(r: Pick<LedgerRow, 'closed' | 'closed_at'>): string {
-  return r.closed > 0 && r.closed_at ? r.closed_at.slice(0, 10) : '';
+  return r.closed > 0 && r.closed_at ? dayOf(r.closed_at) : '';
 }
 
 const MONEY = ['api', 'retry', 'tools', 'review', 'overhead', 'trueup'] as const;

@@ -15,3 +15,9 @@ export function periodOf(ts: string): string {
   if (!monthIsUtc(ts) && !/[+-]00:?00$/.test(ts)) return new Date(ts).toISOString().slice(0, 7);
   return ts.slice(0, 7);
 }
+
+/** The UTC day (YYYY-MM-DD) of an ISO timestamp, dated as periodOf dates its month: its first 7 characters are that month. */
+export function dayOf(ts: string): string {
+  if (!monthIsUtc(ts) && !/[+-]00:?00$/.test(ts)) return new Date(ts).toISOString().slice(0, 10);
+  return ts.slice(0, 10);
+}
