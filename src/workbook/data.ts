@@ -103,6 +103,8 @@ function dataSheet<R>(name: string, table: string, prefix: string, columns: Data
 export interface LedgerGrainNote {
   /** work-item rows (work item × period) the aggregated rows stand for */
   workItemRows: number;
+  /** the grain was asked for (ledgerGrain 'aggregated'), not chosen by the row count */
+  asked?: boolean;
   /** where the per-work-item rows are (a file name), or why they are not */
   detail: string;
 }
@@ -112,7 +114,7 @@ export function ledgerGrainNotes(rows: number, g: LedgerGrainNote): CellInput[] 
   const n = (x: number) => x.toLocaleString('en-US');
   return [
     {
-      v: `Ledger by agent × day × business unit × outcome: ${n(g.workItemRows)} work-item rows summed into ${n(rows)} rows (more work items than a workbook holds per row). ` +
+      v: `Ledger by agent × day × business unit × outcome: ${n(g.workItemRows)} work-item rows summed into ${n(rows)} rows${g.asked ? '' : ' (more work items than a workbook holds per row)'}. ` +
         'work_items counts them; every report and AILABOR function gives the same figures as per work item.',
       s: S.label,
     },

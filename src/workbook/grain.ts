@@ -45,6 +45,7 @@ export function ledgerSheetAtGrain(rows: readonly LedgerRow[], keys: SheetKeys, 
   const grain = chooseGrain(rows.length, o);
   if (grain === 'work_item') return { spec: ledgerSheet(rows, keys), grain, rows: rows.length };
   const lines = aggregateRows(rows);
-  const note: LedgerGrainNote = { workItemRows: rows.reduce((n, r) => n + (r.work_items ?? 1), 0), detail: o.detail ?? 'not written with this workbook' };
+  const workItemRows = rows.reduce((n, r) => n + (r.work_items ?? 1), 0);
+  const note: LedgerGrainNote = { workItemRows, asked: workItemRows <= (o.maxRows ?? LEDGER_DETAIL_MAX_ROWS), detail: o.detail ?? 'not written with this workbook' };
   return { spec: ledgerSheet(lines, keys, note), grain, rows: lines.length };
 }

@@ -386,7 +386,7 @@ export async function writeWorkbookFile(a: WriteWorkbookArgs, io: CliIO): Promis
   const sheetRows = Number(/\d+$/.exec(ref)![0]) - Number(/\d+/.exec(ref)![0]);
   const ledgerText =
     grain === 'aggregated'
-      ? `Ledger of ${fmt(sheetRows)} rows by agent × day × business unit × outcome (${fmt(a.result.rows.length)} work-item rows, more than the ${fmt(LEDGER_DETAIL_MAX_ROWS)} a workbook holds one by one)`
+      ? `Ledger of ${fmt(sheetRows)} rows by agent × day × business unit × outcome (${fmt(a.result.rows.length)} work-item rows, ${a.result.rows.length > LEDGER_DETAIL_MAX_ROWS ? `more than the ${fmt(LEDGER_DETAIL_MAX_ROWS)} a workbook holds one by one` : 'aggregated as asked'})`
       : `Ledger of ${fmt(a.result.rows.length)} rows`;
   io.out(
     `Wrote ${a.path}: ${spec.sheets.length} sheets (${spec.sheets[0].name}, Invoice Reconciliation, Budget, Migration Payback, SLO Monitor,${a.daily ? ' Daily Monitor,' : ''} Agent P&L, ${ledgerText},${a.daily ? ' Daily,' : ''}${a.usageMix ? ' Usage Mix,' : ''} input sheets)` +
