@@ -4,13 +4,13 @@
 import type { LedgerContext } from '../../core/ledger';
 import type { RejectedRow } from '../../core/model/records';
 import { columnsOf, type ImportReport, type RecordKind, type SinkResult } from '../../sources/files';
-
-/** Context files whose first column names what a row is about: a second row for it is a duplicate or a conflict. */
-const KEYED = new Set<RecordKind>(['agents', 'rates']);
 import { importCanonicalFile } from './read-files';
 import type { BuildInputs } from './build';
 import type { CliIO } from './index';
 import { cellErrorsAsRejected, readWorkbookInputs } from './workbook';
+
+/** Context files whose first column names what a row is about: a second row for it is a duplicate or a conflict. */
+const KEYED = new Set<RecordKind>(['agents', 'rates']);
 
 /** Pushes each file's import report onto `reports`; `rejected` lists the workbook's bad cells by address. */
 export async function readContextFiles(files: BuildInputs, io: CliIO, reports: ImportReport[]): Promise<{ ctx: LedgerContext; rejected: RejectedRow[] }> {

@@ -125,9 +125,8 @@ export function makeConservation(
   centsTie: boolean,
   withinCent: boolean,
 ): Conservation {
-  // Differences are reported at the check's precision (the micro-dollar), so float residue of
-  // summing a million doubles (~1e-11) reads as the 0 it is; `ok` still tests the raw values.
-  // Two sums that agree (above) differ by 0 as published, whatever their order left in the last place.
+  // Two sums that agree (above) differ by 0 as published, whatever their order left in the last place; a difference
+  // that fails the check is reported at the micro-dollar.
   const micro = (x: number) => Math.round(x * 1e6) / 1e6 + 0;
   const okDifference = agrees(lpu, ear);
   const okOverhead = agrees(imported, allocated + unallocated);
