@@ -31,8 +31,11 @@ export const shownOrBlank = (cell: string, digits: number) => `IF(ISNUMBER(${cel
 export const periodKeyOf = (cell: string) =>
   `IF(ISNUMBER(${cell}),YEAR(${cell})*100+MONTH(${cell}),IFERROR(VALUE(LEFT(${cell},4))*100+VALUE(MID(${cell},6,2)),0))`;
 
-/** A string literal inside a formula. */
-export const str = (s: string) => `"${s.replace(/"/g, '""')}"`;
+/**
+ * A string literal inside a formula. A double quote goes in as CHAR(34), not doubled (""): HyperFormula, the workbench's
+ * engine, does not read "" inside a literal (#ERROR!), while Excel and LibreOffice read both.
+ */
+export const str = (s: string) => s.split('"').map((part) => `"${part}"`).join('&CHAR(34)&');
 
 /** Excel's escape for wildcards in MATCH (LibreOffice reads them too; HyperFormula's MATCH is literal). */
 const escapeWildcards = (cell: string) => `SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(${cell},"~","~~"),"*","~*"),"?","~?")`;

@@ -75,7 +75,7 @@ function sameVerdicts(read: (s: string) => CellValue[][]) {
   }
   // the invoices reconcile, the provider with a wildcard in its name included
   const rc = read(RECONCILIATION_SHEET);
-  const star3 = rc.find((r) => r[1] === '*star*' && r[0] === '2026-10')!;
+  const star3 = rc.find((r) => r[1] === '*"star"*' && r[0] === '2026-10')!;
   expect([star3[RECON.cols.invoice], star3[RECON.cols.check]]).toEqual([3.01, 'ties']);
 }
 
@@ -152,9 +152,9 @@ describe('adversarial names, recalculated by HyperFormula (preview host)', () =>
   });
 
   it('an invoice edited on the Invoices sheet shows as a difference for that provider', () => {
-    host.setCell('Invoices', 'C5', 3.5); // *star*, 2026-10: 3.01 → 3.50
+    host.setCell('Invoices', 'C5', 3.5); // *"star"*, 2026-10: 3.01 → 3.50
     const rc = read(RECONCILIATION_SHEET);
-    const row = rc.find((r) => r[1] === '*star*' && r[0] === '2026-10')!;
+    const row = rc.find((r) => r[1] === '*"star"*' && r[0] === '2026-10')!;
     expect([row[RECON.cols.difference], row[RECON.cols.check]]).toEqual([0.49, 'DIFFERS']);
   });
 

@@ -2,7 +2,7 @@
 // operators, quotes and apostrophes, names differing only in case, a 300-character business unit, a "date" and a
 // "decimal comma" as names. It also carries a month with cost and no successful outcome, a cost per outcome equal to
 // its target up to float noise, items that sit in another business unit than their agent, unattributed usage,
-// overheads and three invoiced providers (one with a wildcard in its name).
+// overheads and three invoiced providers (one with wildcards and quotes in its name).
 import { buildLedger } from '../../src/core/ledger';
 import { agent, ev, rv, wi } from '../../src/core/ledger/fixtures';
 import type { LedgerContext } from '../../src/core/ledger/types';
@@ -41,7 +41,7 @@ export function adversarialWorkbook(ledger?: LedgerGrainOptions) {
   const workItems: WorkItem[] = [];
   const events: UsageEvent[] = [];
   const reviews: Review[] = [];
-  const providers = ['openai', 'anthropic', '*star*', 'acme'];
+  const providers = ['openai', 'anthropic', '*"star"*', 'acme'];
   let n = 0;
   agents.forEach((a, ai) => {
     for (const period of ['2026-09', '2026-10']) {
@@ -67,7 +67,7 @@ export function adversarialWorkbook(ledger?: LedgerGrainOptions) {
       // usage with no work item, and naming one never imported
       if (a.agent_id !== NAMES.q.agent) {
         events.push(ev({ event_id: `e${n++}`, work_item_id: '', agent_id: a.agent_id, timestamp: `${period}-05T00:00:00Z`, provider: 'openai', cost_usd: 0.0777 }));
-        events.push(ev({ event_id: `e${n++}`, work_item_id: `ghost ${a.agent_id}`, agent_id: a.agent_id, timestamp: `${period}-06T00:00:00Z`, provider: '*star*', cost_usd: 0.0444 }));
+        events.push(ev({ event_id: `e${n++}`, work_item_id: `ghost ${a.agent_id}`, agent_id: a.agent_id, timestamp: `${period}-06T00:00:00Z`, provider: '*"star"*', cost_usd: 0.0444 }));
       }
     }
   });
@@ -88,7 +88,7 @@ export function adversarialWorkbook(ledger?: LedgerGrainOptions) {
       { period: '2026-09', provider: 'openai', billed_usd: 3.33 },
       { period: '2026-10', provider: 'OpenAI', billed_usd: 4.44 },
       { period: '2026-10', provider: 'anthropic', billed_usd: 2.22 },
-      { period: '2026-10', provider: '*star*', billed_usd: 3.01 },
+      { period: '2026-10', provider: '*"star"*', billed_usd: 3.01 },
     ],
   };
   const result = buildLedger({ ...ctx, workItems, events, reviews });
