@@ -5,7 +5,7 @@ import type { Review, UsageEvent, WorkItem } from '../../core/model/records';
 import type { AddResult, ConflictNote } from '../../core/ledger';
 import { IdSet } from '../../core/ledger/idset';
 import { eventFingerprint } from '../../core/ledger/fingerprint';
-import { monthIsUtc, periodOf } from '../../core/ledger/period';
+import { dayOf, monthIsUtc, periodOf } from '../../core/ledger/period';
 import { UNASSIGNED } from '../../core/ledger/types';
 import { utcMs } from '../../core/model/ranges';
 import type { SqlColumn, SqlConnection, SqlValue } from '../connection';
@@ -29,9 +29,6 @@ export const REVIEW_TABLE_COLUMNS: SqlColumn[] = [
 ];
 
 const BATCH = 50_000;
-
-/** The UTC day of a timestamp as the price book reads it (its text when it names its UTC day). */
-const utcDay = (ts: string) => (monthIsUtc(ts) || /[+-]00:?00$/.test(ts) ? ts.slice(0, 10) : new Date(ts).toISOString().slice(0, 10));
 
 export class RecordIngest {
   readonly counts = { events: 0, duplicates: 0, conflicts: 0, work_items: 0, reviews: 0 };
@@ -96,7 +93,7 @@ export class RecordIngest {
     this.counts.events++;
     const ts = e.timestamp;
     this.events.push([
-      0, 1, e.event_id, periodOf(ts), utcDay(ts), monthIsUtc(ts) ? 1 : 0, utcMs(ts), e.agent_id === '' ? UNASSIGNED : e.agent_id, e.work_item_id,
+      0, 1, e.event_id, periodOf(ts), dayOf(ts), monthIsUtc(ts) ? 1 : 0, utcMs(ts), e.agent_id === '' ? UNASSIGNED : e.agent_id, e.work_item_id,
       e.provider, e.model, e.kind, e.status, e.batch ? 1 : 0, e.cost_usd ?? null, e.units,
       ...TOKENS.map(([, name]) => e[name] as number), e.service_tier, e.context_tier,
     ]);
