@@ -521,9 +521,11 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
   // cost per outcome — and once the agent's normal had taken the failing days in, nothing alerted. Alert when no item
   // succeeded while money was spent (the SLO Monitor's "no outcomes"), or when even the most successes the closed count
   // allows (Wilson at z_slo) leave cost per outcome above the cost SLO (else above target × (1 + drift_pct)).
-  const sloC = ctx.agent.slo_max_cost_per_outcome !== null && ctx.agent.slo_max_cost_per_outcome > 0 ? ctx.agent.slo_max_cost_per_outcome : null;
-  const tgtC = ctx.agent.target_cost_per_outcome !== null && ctx.agent.target_cost_per_outcome > 0 ? ctx.agent.target_cost_per_outcome : null;
-  const failBound = sloC ?? (tgtC !== null ? tgtC * (1 + s.drift_pct) : null);
+  // the target and the cost SLO when set (0 or below: not set), for this rule and the two after it
+  const positive = (x: number | null) => (x !== null && x > 0 ? x : null);
+  const target = positive(ctx.agent.target_cost_per_outcome);
+  const sloCost = positive(ctx.agent.slo_max_cost_per_outcome);
+  const failBound = sloCost ?? (target !== null ? target * (1 + s.drift_pct) : null);
   const failing = (ds: number[]) => {
     const o = sum(ds, (q) => q.outcomes);
     const n = sum(ds, (q) => q.closed);
@@ -535,20 +537,19 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
     const winSpend = sum(cwin, (q) => q.total);
     const winClosed = sum(cwin, (q) => q.closed);
     const since = runStart(ctx, t, (i) => failing(lastDays(i, kc)), (i) => P[i].total > 0 && (P[i].outcomes === 0 || (failBound !== null && P[i].total / P[i].outcomes > failBound)), kc);
-    const against = failBound !== null ? `, above its ${sloC !== null ? 'SLO' : 'target'} of ${money(sloC ?? tgtC!)}` : '';
+    const against = failBound !== null ? `, above its ${sloCost !== null ? 'SLO' : 'target'} of ${money(sloCost ?? target!)}` : '';
     const what = winOutcomes === 0
       ? `with no successful outcome and spent ${money(winSpend)}: no cost per ${ctx.unit} to show${against ? `${against} whatever it is` : ''}`
       : `of which ${count(winOutcomes)} succeeded (${pct1(winOutcomes / winClosed)}), and spent ${money(winSpend)}: ${money(winSpend / winOutcomes)} per ${ctx.unit}${against}`;
     alerts.push({
-      agent_id: ctx.agent.agent_id, metric: 'cost_per_outcome', kind: sloC !== null ? 'slo' : 'drift', severity: 'high',
-      value: winOutcomes > 0 ? round(winSpend / winOutcomes) : null, baseline: null, target: sloC ?? tgtC, change_pct: null, since,
+      agent_id: ctx.agent.agent_id, metric: 'cost_per_outcome', kind: sloCost !== null ? 'slo' : 'drift', severity: 'high',
+      value: winOutcomes > 0 ? round(winSpend / winOutcomes) : null, baseline: null, target: sloCost ?? target, change_pct: null, since,
       message: `${ctx.who} closed ${count(winClosed)} ${ctx.units} over the last ${windowText(kc)} ${what}, since ${since}. Review required.`,
     });
   }
 
   // 1. Drift vs target: the window's cost per outcome more than drift_pct above target, with confidence.
-  const target = ctx.agent.target_cost_per_outcome;
-  if (target !== null && target > 0 && winCpo !== null && overBy(target * (1 + s.drift_pct), s.z_target)) {
+  if (target !== null && winCpo !== null && overBy(target * (1 + s.drift_pct), s.z_target)) {
     const since = aboveRun(target * (1 + s.drift_pct));
     alerts.push({
       agent_id: ctx.agent.agent_id, metric: 'cost_per_outcome', kind: 'drift', severity: winCpo >= target * (1 + 2 * s.drift_pct) ? 'high' : 'medium',
@@ -558,8 +559,7 @@ function evaluateDay(ctx: Ctx, t: number): AgentDay {
   }
 
   // 2. SLO ceiling on cost per outcome.
-  const sloCost = ctx.agent.slo_max_cost_per_outcome;
-  if (sloCost !== null && sloCost > 0 && winCpo !== null && overBy(sloCost, s.z_slo)) {
+  if (sloCost !== null && winCpo !== null && overBy(sloCost, s.z_slo)) {
     const since = aboveRun(sloCost);
     alerts.push({
       agent_id: ctx.agent.agent_id, metric: 'cost_per_outcome', kind: 'slo', severity: 'high', value: round(winCpo), baseline: winChange ? round(winChange.normal) : null, target: sloCost,
