@@ -10,7 +10,7 @@ import { makeBuildCommand } from '../../src/cli/commands/build';
 import { openClickHouse } from '../../src/engines/clickhouse';
 import { buildFromFilesSql, clickhouseRequest, clickhouseRequestTimeout } from '../../src/cli/commands/build-sql';
 import { startClickHouseStandIn, type StandIn } from './clickhouse-standin';
-import { expectAgree, quietIO, viaFilesJs, writeCanonical } from './harness';
+import { buildFlags as flags, expectAgree, quietIO, viaFilesJs, writeCanonical } from './harness';
 import { randomMonthCase } from './random-month';
 import { sampleCase } from './fixtures';
 import { HELICONE_DDL } from './vendor-tables';
@@ -23,13 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await standin.close();
 });
-
-function flags(files: ReturnType<typeof writeCanonical>, summary: string) {
-  return [
-    '--usage', ...files.usage, '--work-items', ...files.workItems, '--reviews', ...files.reviews, '--agents', files.agents!, '--rates', files.rates!,
-    '--tool-prices', files.toolPrices!, '--overheads', files.overheads!, '--invoices', files.invoices!, '--prices', files.prices!, '--period', '2026-10', '--summary', summary,
-  ];
-}
 
 async function run(argv: string[], env: Record<string, string | undefined>) {
   const out: string[] = [];

@@ -59,6 +59,14 @@ export const ENGINE_REQUESTS: Record<string, () => SqlBuildRequest> = {
 };
 
 /** Canonical files through the CLI's SQL build (the database reads them itself, or falls back to the JavaScript import). */
+/** `build`'s flags for canonical files written by writeCanonical (the command line as users type it). */
+export function buildFlags(files: BuildInputs, summary: string, period = '2026-10'): string[] {
+  return [
+    '--usage', ...files.usage, '--work-items', ...files.workItems, '--reviews', ...files.reviews, '--agents', files.agents!, '--rates', files.rates!,
+    '--tool-prices', files.toolPrices!, '--overheads', files.overheads!, '--invoices', files.invoices!, '--prices', files.prices!, '--period', period, '--summary', summary,
+  ];
+}
+
 export async function viaFiles(files: BuildInputs, engine: 'duckdb' | 'clickhouse', period = '2026-10') {
   const { io, err } = quietIO();
   const o = await buildFromFilesSql(files, period, io, ENGINE_REQUESTS[engine]());

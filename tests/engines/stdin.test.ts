@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeCanonical } from './harness';
+import { buildFlags, writeCanonical } from './harness';
 import { sampleCase } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
@@ -13,11 +13,7 @@ test.each(['js', 'duckdb', 'clickhouse'])('--engine %s with data on standard inp
   const files = writeCanonical(sampleCase(false, 0.002, 1));
   const run = (input: string | undefined, name: string) => {
     const summary = join(files.agents!, '..', `${name}.json`);
-    const args = [
-      'build', '--engine', engine, '--usage', ...files.usage, '--work-items', ...files.workItems, '--reviews', ...files.reviews, '--agents', files.agents!,
-      '--rates', files.rates!, '--tool-prices', files.toolPrices!, '--overheads', files.overheads!, '--invoices', files.invoices!, '--prices', files.prices!,
-      '--period', '2026-10', '--summary', summary,
-    ];
+    const args = ['build', '--engine', engine, ...buildFlags(files, summary)];
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'ai-labor-ledger.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({ status: 0, stderr: '' });
     const s = JSON.parse(readFileSync(summary, 'utf8'));

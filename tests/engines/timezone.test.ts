@@ -5,18 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { priceOverrideSchema } from '../../src/core/model/records';
-import { writeCanonical } from './harness';
+import { buildFlags, writeCanonical } from './harness';
 import { sampleCase } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 
 function build(files: ReturnType<typeof writeCanonical>, engine: string, tz: string) {
   const summary = join(files.agents!, '..', `summary-${engine}-${tz.replace('/', '_')}.json`);
-  const args = [
-    'build', '--engine', engine, '--usage', ...files.usage, '--work-items', ...files.workItems, '--reviews', ...files.reviews, '--agents', files.agents!,
-    '--rates', files.rates!, '--tool-prices', files.toolPrices!, '--overheads', files.overheads!, '--invoices', files.invoices!, '--prices', files.prices!,
-    '--period', '2026-10', '--summary', summary,
-  ];
+  const args = ['build', '--engine', engine, ...buildFlags(files, summary)];
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'ai-labor-ledger.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TZ: tz } });
   expect({ engine, tz, status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({ engine, tz, status: 0, stderr: '' });
   const s = JSON.parse(readFileSync(summary, 'utf8'));
